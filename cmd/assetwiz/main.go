@@ -1,0 +1,17 @@
+// Command assetwiz sets up asset offloading and CDN caching for sites built with the Agile
+// Deployment Toolkit: a wizard on a terminal, plan/apply/render/verify from an answers file.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := Main(ctx, os.Args[1:], Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv})
+	stop()
+	os.Exit(code)
+}

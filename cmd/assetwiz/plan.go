@@ -1,0 +1,91 @@
+package main
+
+import (
+
+	"github.com/spf13/cobra"
+
+	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/provision/override"
+	"github.com/assetwiz/assetwiz/steps"
+)
+
+func (a *app) planCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Preview what apply would do (changes nothing)",
+		Long: `The dry-run preview. Reads the answers, looks at what exists (buckets, EFS, CDN rules,
+files) and prints what apply would do, one line per action:
+
+  + create    ~ update    = no change
+
+It changes nothing anywhere. --offline skips every remote read and assumes no remote
+resource exists yet; files are still compared with what is on disk.`,
+		Example: `  assetwiz plan -f assetwiz.yaml
+  assetwiz plan --offline --json | jq .summary
+  assetwiz plan --detailed-exitcode || [ $? -eq 2 ] && echo "changes pending"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			offline, _ := cmd.Flags().GetBool("offline")
+			asJSON, _ := cmd.Flags().GetBool("json")
+			detailed, _ := cmd.Flags().GetBool("detailed-exitcode")
+			loaded, err := a.loadAnswers(cmd)
+			if err != nil {
+				return err
+			}
+			p, err := a.makePlan(cmd, &loaded.Answers, offline)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				err = p.WriteJSON(a.stdout)
+			} else {
+				err = p.WriteText(a.stdout)
+			}
+			if err != nil {
+				return failure(err)
+			}
+			if detailed && p.Changes() {
+				return silentExit(exitChanges)
+			}
+			return nil
+		},
+	}
+	addAnswerFlags(cmd)
+	cmd.Flags().Bool("offline", false, "skip every remote read; assume no remote resource exists yet")
+	cmd.Flags().Bool("json", false, "print the plan as JSON")
+	cmd.Flags().Bool("detailed-exitcode", false, "exit 2 when the plan has changes, 0 when it has none")
+	return cmd
+}
+
+// makePlan plans with every backend: remote ones live or offline, then the files.
+func (a *app) makePlan(cmd *cobra.Command, ans *steps.Answers, offline bool) (provision.Plan, error) {
+	backends, err := a.backends(cmd, ans, offline)
+	if err != nil {
+		return provision.Plan{}, err
+	}
+	p, err := provision.Make(a.ctx, ans, backends...)
+	if err != nil {
+		return p, failure(err)
+	}
+	return p, nil
+}
+
+// backends are the planners of each kind of resource, in the order apply runs them:
+// remote resources before the files that name them. Each remote kind has its own file
+// (backend_*.go) that builds its live planner.
+func (a *app) backends(_ *cobra.Command, ans *steps.Answers, offline bool) ([]provision.Backend, error) {
+	var out []provision.Backend
+	for _, make := range []func(*steps.Answers, bool) (provision.Backend, error){a.bucketsBackend, a.efsBackend, a.cdnBackend} {
+		b, err := make(ans, offline)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return append(out, override.Backend{}), nil
+}
+
+// errNotLive is returned by a remote kind whose live planner this build lacks.
+func errNotLive(what string) error {
+	return badInput("planning %s against the live state is not available in this build yet; use plan --offline", what)
+}

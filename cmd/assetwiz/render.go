@@ -1,0 +1,65 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/assetwiz/assetwiz/provision/override"
+)
+
+func (a *app) renderCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "render",
+		Short: "Print the toolkit override exports for the answers",
+		Long: `Prints only the toolkit's override exports (export NAME="value" lines) for the answers.
+Needs no network. With -o FILE they are written into FILE instead: a new file is created,
+an existing one is merged (our exports replaced in place, everything else left as it was,
+the previous content kept as FILE.bak, mode 0600).`,
+		Example: `  assetwiz render -f assetwiz.yaml --no-secrets
+  assetwiz render --mode temporal --application joomla --website-url www.example.com \
+      --provider digitalocean --region ams3 -o override.tmpl`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			noSecrets, _ := cmd.Flags().GetBool("no-secrets")
+			out, _ := cmd.Flags().GetString("output")
+			loaded, err := a.loadAnswers(cmd)
+			if err != nil {
+				return err
+			}
+			ans := &loaded.Answers
+			exports, warnings := override.Exports(ans, noSecrets)
+			for _, w := range warnings {
+				a.note("warning: %s", w)
+			}
+			if out == "" {
+				// The exports are the data asked for: the keys go to stdout unredacted.
+				_, err := io.WriteString(a.env.Stdout, override.Render(exports))
+				return err
+			}
+			current, _, err := override.Read(out)
+			if err != nil {
+				return failure(fmt.Errorf("override file %s: %w", out, err))
+			}
+			var keep []string
+			if noSecrets {
+				keep = override.SecretNames
+			}
+			wrote, err := override.WriteFile(out, override.Merge(current, exports, keep...))
+			if err != nil {
+				return failure(fmt.Errorf("override file %s: %w", out, err))
+			}
+			if wrote {
+				a.note("wrote %d exports to %s", len(exports), out)
+			} else {
+				a.note("%s already holds these exports: nothing written", out)
+			}
+			return nil
+		},
+	}
+	addAnswerFlags(cmd)
+	cmd.Flags().Bool("no-secrets", false, "leave the secret exports (S3 keys) out")
+	cmd.Flags().StringP("output", "o", "", "write the exports into this file instead of stdout (merging)")
+	return cmd
+}

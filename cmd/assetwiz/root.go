@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/assetwiz/assetwiz/steps"
+)
+
+// Env is the outside world of one run, so tests can run commands in-process.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	// IsTerminal reports whether stdin and stdout are a terminal; nil means they are not.
+	IsTerminal func() bool
+}
+
+// app is one run of assetwiz: its streams (secrets redacted) and the command tree.
+type app struct {
+	ctx    context.Context
+	env    Env
+	stdout *redactor // data
+	stderr *redactor // messages and the UI
+}
+
+// Main runs assetwiz with args and returns the exit code.
+func Main(ctx context.Context, args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	if env.IsTerminal == nil {
+		env.IsTerminal = func() bool { return false }
+	}
+	a := &app{ctx: ctx, env: env, stdout: &redactor{w: env.Stdout}, stderr: &redactor{w: env.Stderr}}
+	// Secrets from the environment are redacted from the start, before any answer is read.
+	envAnswers, _ := steps.FromEnv(env.Getenv)
+	a.redact(envAnswers.Secrets)
+
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(env.Stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	code := exitCode(err)
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintln(a.stderr, "assetwiz: "+msg)
+		if code == exitBadInput {
+			fmt.Fprintln(a.stderr, "Nothing was changed. See 'assetwiz "+commandName(args)+"--help'.")
+		}
+	}
+	return code
+}
+
+// commandName is "plan " for `assetwiz plan ...`, "" for the root, for the help hint.
+func commandName(args []string) string {
+	for _, a := range args {
+		switch a {
+		case "init", "plan", "apply", "render", "verify", "presets", "version", "completion":
+			return a + " "
+		}
+	}
+	return ""
+}
+
+func (a *app) redact(s steps.Secrets) {
+	a.stdout.setSecrets(s.Values())
+	a.stderr.setSecrets(s.Values())
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "assetwiz",
+		Short: "Set up asset offloading and CDN caching for Agile Deployment Toolkit sites",
+		Long: `assetwiz sets up shared, CDN-served storage for the uploads of a site built with the
+Agile Deployment Toolkit (Joomla, WordPress, Drupal, Moodle on several web servers).
+
+Run it on a terminal for the wizard. From scripts, write the answers to assetwiz.yaml
+and use plan, apply, render and verify.`,
+		Example: `  assetwiz                                  # the wizard
+  assetwiz plan --offline -f assetwiz.yaml  # preview without touching anything
+  assetwiz render --mode temporal --application wordpress \
+      --website-url www.example.com --provider digitalocean --no-secrets`,
+		Version:       versionString(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runWizard(cmd, wizardFlagsOf(cmd))
+		},
+	}
+	root.SetVersionTemplate("assetwiz {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput("%v", err) })
+	root.CompletionOptions.HiddenDefaultCmd = false
+	addWizardFlags(root)
+	root.AddCommand(a.initCommand(), a.planCommand(), a.applyCommand(), a.renderCommand(),
+		a.verifyCommand(), a.presetsCommand(), a.versionCommand())
+	return root
+}
+
+// usageErrorsAsBadInput makes cobra's own argument errors exit 64.
+var _ = errors.New
+
+// indent indents every line of s.
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix)
+}

@@ -1,0 +1,81 @@
+// Package cloudflare is the CDN backend: a Cloudflare Cache Rule ("cache everything") for
+// each asset directory, or a legacy Page Rule.
+package cloudflare
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/steps"
+)
+
+// Rule is the CDN rule of one asset directory.
+type Rule struct {
+	Directory string
+	// Ref identifies a cache rule as assetwiz's in the zone's entry point ruleset.
+	Ref         string
+	Description string
+	Expression  string
+	// Target is the page rule URL pattern, host/directory/*.
+	Target  string
+	EdgeTTL int
+}
+
+// DescriptionPrefix starts the description of every rule assetwiz makes.
+const DescriptionPrefix = "assetwiz: "
+
+// Rules are the CDN rules the answers ask for, one per directory.
+func Rules(a *steps.Answers) []Rule {
+	if a.CDN.Provider != steps.CDNCloudflare {
+		return nil
+	}
+	out := make([]Rule, 0, len(a.Directories))
+	for _, d := range a.Directories {
+		host := a.WebsiteURL
+		out = append(out, Rule{
+			Directory:   d,
+			Ref:         "assetwiz-" + steps.BucketName(host, d),
+			Description: fmt.Sprintf("%scache everything under %s/%s/", DescriptionPrefix, host, d),
+			Expression:  fmt.Sprintf(`(http.host eq "%s" and starts_with(http.request.uri.path, "/%s/"))`, host, d),
+			Target:      host + "/" + d + "/*",
+			EdgeTTL:     a.CDN.EdgeTTL,
+		})
+	}
+	return out
+}
+
+// Offline plans the CDN rules without asking Cloudflare: every rule is to be created.
+type Offline struct{}
+
+// Plan lists every rule as create.
+func (Offline) Plan(_ context.Context, a *steps.Answers) (provision.Plan, error) {
+	return Desired(a), nil
+}
+
+// Desired is what the answers ask of Cloudflare, as if no rule existed yet.
+func Desired(a *steps.Answers) provision.Plan {
+	var p provision.Plan
+	rules := Rules(a)
+	if len(rules) == 0 {
+		return p
+	}
+	for _, r := range rules {
+		if a.CDN.Method == steps.MethodPageRules {
+			p.Actions = append(p.Actions, provision.Action{
+				Resource: provision.PageRule, ID: r.Target, Op: provision.Create,
+				Detail: fmt.Sprintf("cache_level cache_everything, edge_cache_ttl %d", r.EdgeTTL),
+			})
+			continue
+		}
+		p.Actions = append(p.Actions, provision.Action{
+			Resource: provision.CacheRule, ID: r.Ref, Op: provision.Create,
+			Detail: fmt.Sprintf("cache everything, edge TTL %ds: %s", r.EdgeTTL, r.Expression),
+		})
+	}
+	if a.CDN.Method == steps.MethodPageRules {
+		p.Warn("Page Rules are deprecated by Cloudflare and limited (3 on the Free plan); prefer cdn.method: cache-rules")
+	}
+	p.Warn("Cloudflare rules apply only to proxied (orange-cloud) DNS records: make sure the record for %s is proxied", a.WebsiteURL)
+	return p
+}

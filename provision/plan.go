@@ -1,0 +1,194 @@
+// Package provision plans and applies what the answers ask for: buckets, EFS file systems,
+// CDN rules and files. A Plan is a list of Actions, each create, update or noop; the backends
+// (sub-packages, one per kind of resource) fill it and carry their actions out.
+package provision
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/assetwiz/assetwiz/steps"
+)
+
+// Op is what an action does to its resource.
+type Op string
+
+// The ops of a plan.
+const (
+	Create Op = "create"
+	Update Op = "update"
+	Noop   Op = "noop"
+)
+
+// Resource is the kind of thing an action is about (CONTRACT.md "Plan JSON").
+type Resource string
+
+// The resources assetwiz manages.
+const (
+	Bucket           Resource = "bucket"
+	BucketVersioning Resource = "bucket_versioning"
+	BucketLifecycle  Resource = "bucket_lifecycle"
+	BucketCORS       Resource = "bucket_cors"
+	BucketPolicy     Resource = "bucket_policy"
+	EFSFileSystem    Resource = "efs_file_system"
+	EFSMountTarget   Resource = "efs_mount_target"
+	CacheRule        Resource = "cache_rule"
+	PageRule         Resource = "page_rule"
+	File             Resource = "file"
+)
+
+// Action is one step of a plan.
+type Action struct {
+	Resource Resource `json:"resource"`
+	ID       string   `json:"id"`
+	Op       Op       `json:"op"`
+	Detail   string   `json:"detail"`
+
+	// After names the actions (by Key) that must be done before this one.
+	After []string `json:"-"`
+	// Do carries the action out; nil for a noop.
+	Do func(ctx context.Context) error `json:"-"`
+}
+
+// Key identifies an action within a plan.
+func (a Action) Key() string { return string(a.Resource) + "/" + a.ID }
+
+// Plan is what apply would do.
+type Plan struct {
+	Actions  []Action
+	Warnings []string
+}
+
+// Add appends actions and warnings of another plan.
+func (p *Plan) Add(other Plan) {
+	p.Actions = append(p.Actions, other.Actions...)
+	p.Warnings = append(p.Warnings, other.Warnings...)
+}
+
+// Warn adds a warning.
+func (p *Plan) Warn(format string, args ...any) {
+	p.Warnings = append(p.Warnings, fmt.Sprintf(format, args...))
+}
+
+// Changes reports whether applying the plan would change anything.
+func (p Plan) Changes() bool {
+	for _, a := range p.Actions {
+		if a.Op != Noop {
+			return true
+		}
+	}
+	return false
+}
+
+// Summary counts the actions by op.
+type Summary struct {
+	Create int `json:"create"`
+	Update int `json:"update"`
+	Noop   int `json:"noop"`
+}
+
+// Summary counts the plan's actions by op.
+func (p Plan) Summary() Summary {
+	var s Summary
+	for _, a := range p.Actions {
+		switch a.Op {
+		case Create:
+			s.Create++
+		case Update:
+			s.Update++
+		default:
+			s.Noop++
+		}
+	}
+	return s
+}
+
+// Backend plans one kind of resource. The offline backends assume nothing remote exists.
+type Backend interface {
+	Plan(ctx context.Context, a *steps.Answers) (Plan, error)
+}
+
+// Make asks each backend for its part of the plan, in order.
+func Make(ctx context.Context, a *steps.Answers, backends ...Backend) (Plan, error) {
+	var p Plan
+	for _, b := range backends {
+		part, err := b.Plan(ctx, a)
+		if err != nil {
+			return Plan{}, err
+		}
+		p.Add(part)
+	}
+	if p.Warnings == nil {
+		p.Warnings = []string{}
+	}
+	return p, nil
+}
+
+// planJSON is the contract's shape of `plan --json`.
+type planJSON struct {
+	FormatVersion string   `json:"format_version"`
+	Changes       bool     `json:"changes"`
+	Actions       []Action `json:"actions"`
+	Summary       Summary  `json:"summary"`
+	Warnings      []string `json:"warnings"`
+}
+
+// WriteJSON writes the plan as the contract's JSON.
+func (p Plan) WriteJSON(w io.Writer) error {
+	out := planJSON{FormatVersion: "1", Changes: p.Changes(), Actions: p.Actions, Summary: p.Summary(), Warnings: p.Warnings}
+	if out.Actions == nil {
+		out.Actions = []Action{}
+	}
+	if out.Warnings == nil {
+		out.Warnings = []string{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+var marks = map[Op]string{Create: "+", Update: "~", Noop: "="}
+
+// WriteText writes the plan for people, in the Terraform manner: a line per action with
+// + create, ~ update, = no change, a summary line, then the warnings.
+func (p Plan) WriteText(w io.Writer) error {
+	var b strings.Builder
+	resWidth, idWidth := 0, 0
+	for _, a := range p.Actions {
+		resWidth = max(resWidth, len(a.Resource))
+		idWidth = max(idWidth, len(a.ID))
+	}
+	idWidth = min(idWidth, 56) // long ids push the detail onward rather than widen every line
+	for _, a := range p.Actions {
+		line := fmt.Sprintf("  %s %-*s  %-*s", marks[a.Op], resWidth, a.Resource, idWidth, a.ID)
+		if a.Detail != "" {
+			line += "  " + a.Detail
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+	if len(p.Actions) > 0 {
+		b.WriteString("\n")
+	}
+	s := p.Summary()
+	if p.Changes() {
+		fmt.Fprintf(&b, "Plan: %d to create, %d to update, %d unchanged.\n", s.Create, s.Update, s.Noop)
+	} else {
+		fmt.Fprintf(&b, "No changes: everything is as the answers ask (%d unchanged).\n", s.Noop)
+	}
+	if len(p.Warnings) > 0 {
+		b.WriteString("\nWarnings:\n")
+		for _, wn := range p.Warnings {
+			b.WriteString("  ! " + wn + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Verifier checks the live result of a backend: one line per thing that does not hold.
+type Verifier interface {
+	Verify(ctx context.Context, a *steps.Answers) []string
+}

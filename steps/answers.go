@@ -1,0 +1,163 @@
+// Package steps holds the Answers model: what the user chose, where each answer came from
+// (defaults, an existing override file, the answers file, the environment, flags, the wizard),
+// and the validation of everything, including the rules between answers.
+package steps
+
+// Modes, techniques and the other choices of the answers file.
+const (
+	ModeVirgin   = "virgin"
+	ModeBaseline = "baseline"
+	ModeTemporal = "temporal"
+
+	TechniqueLocal  = "local"
+	TechniquePlugin = "plugin"
+	TechniqueS3fs   = "s3fs"
+	TechniqueEFS    = "efs"
+
+	CDNNone       = "none"
+	CDNCloudflare = "cloudflare"
+
+	MethodCacheRules = "cache-rules"
+	MethodPageRules  = "page-rules"
+
+	ToolkitClassic = "classic"
+	ToolkitCurrent = "current"
+)
+
+// Choices of the answers file, in the order they are offered.
+var (
+	Modes      = []string{ModeVirgin, ModeBaseline, ModeTemporal}
+	Periods    = []string{"hourly", "daily", "weekly", "monthly", "bimonthly"}
+	Techniques = []string{TechniqueLocal, TechniquePlugin, TechniqueS3fs, TechniqueEFS}
+	CDNs       = []string{CDNNone, CDNCloudflare}
+	Methods    = []string{MethodCacheRules, MethodPageRules}
+)
+
+// Defaults that are not derived from other answers.
+const (
+	DefaultOverrideFile          = "override.tmpl"
+	DefaultSnippetsDir           = "assetwiz-out"
+	DefaultWebroot               = "/var/www/html"
+	DefaultEdgeTTL               = 86400
+	DefaultNoncurrentVersionDays = 30
+	DefaultAnswersFile           = "assetwiz.yaml"
+)
+
+// Answers is everything assetwiz needs to plan, in the shape of the answers file.
+// An empty string, nil slice or nil pointer means "not answered": Complete fills the defaults.
+type Answers struct {
+	Toolkit     string   `yaml:"toolkit,omitempty" json:"toolkit,omitempty"`
+	Mode        string   `yaml:"mode,omitempty" json:"mode,omitempty"`
+	Period      string   `yaml:"period,omitempty" json:"period,omitempty"`
+	Application string   `yaml:"application,omitempty" json:"application,omitempty"`
+	WebsiteURL  string   `yaml:"website_url,omitempty" json:"website_url,omitempty"`
+	Directories []string `yaml:"directories,omitempty" json:"directories,omitempty"`
+	Technique   string   `yaml:"technique,omitempty" json:"technique,omitempty"`
+	// Webroot is where the application lives on the web servers; mount points are under it.
+	Webroot string  `yaml:"webroot,omitempty" json:"webroot,omitempty"`
+	Storage Storage `yaml:"storage,omitempty" json:"storage,omitempty"`
+	EFS     EFS     `yaml:"efs,omitempty" json:"efs,omitempty"`
+	CDN     CDN     `yaml:"cdn,omitempty" json:"cdn,omitempty"`
+	Output  Output  `yaml:"output,omitempty" json:"output,omitempty"`
+
+	// Secrets never go into the answers file: they come from the environment, the override
+	// file or the wizard.
+	Secrets Secrets `yaml:"-" json:"-"`
+}
+
+// Storage is the object storage the buckets are made in.
+type Storage struct {
+	Provider              string `yaml:"provider,omitempty" json:"provider,omitempty"`
+	Region                string `yaml:"region,omitempty" json:"region,omitempty"`
+	Endpoint              string `yaml:"endpoint,omitempty" json:"endpoint,omitempty"`
+	Versioning            *bool  `yaml:"versioning,omitempty" json:"versioning,omitempty"`
+	NoncurrentVersionDays *int   `yaml:"noncurrent_version_days,omitempty" json:"noncurrent_version_days,omitempty"`
+}
+
+// EFS is where the EFS file systems and their mount targets go (technique efs).
+type EFS struct {
+	Region           string   `yaml:"region,omitempty" json:"region,omitempty"`
+	SubnetIDs        []string `yaml:"subnet_ids,omitempty" json:"subnet_ids,omitempty"`
+	SecurityGroupIDs []string `yaml:"security_group_ids,omitempty" json:"security_group_ids,omitempty"`
+}
+
+// CDN is the content delivery network in front of the site.
+type CDN struct {
+	Provider string `yaml:"provider,omitempty" json:"provider,omitempty"`
+	Method   string `yaml:"method,omitempty" json:"method,omitempty"`
+	Zone     string `yaml:"zone,omitempty" json:"zone,omitempty"`
+	EdgeTTL  int    `yaml:"edge_ttl,omitempty" json:"edge_ttl,omitempty"`
+}
+
+// Output says where files are written.
+type Output struct {
+	OverrideFile string `yaml:"override_file,omitempty" json:"override_file,omitempty"`
+	SnippetsDir  string `yaml:"snippets_dir,omitempty" json:"snippets_dir,omitempty"`
+}
+
+// Secrets are the keys and tokens; never printed, never saved in the answers file.
+type Secrets struct {
+	S3AccessKey     string
+	S3SecretKey     string
+	CloudflareToken string
+}
+
+// Values lists the secret values that are set, for redacting output.
+func (s Secrets) Values() []string {
+	var out []string
+	for _, v := range []string{s.S3AccessKey, s.S3SecretKey, s.CloudflareToken} {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Bucket is one asset bucket: a directory of the site and the bucket that holds it.
+type Bucket struct {
+	Directory string
+	Name      string
+}
+
+// MakesBuckets reports whether the technique keeps the assets in buckets.
+func (a *Answers) MakesBuckets() bool {
+	return a.Technique == TechniquePlugin || a.Technique == TechniqueS3fs
+}
+
+// Buckets lists the asset buckets of the answers (none when the technique makes none).
+func (a *Answers) Buckets() []Bucket {
+	if !a.MakesBuckets() {
+		return nil
+	}
+	out := make([]Bucket, 0, len(a.Directories))
+	for _, d := range a.Directories {
+		out = append(out, Bucket{Directory: d, Name: BucketName(a.WebsiteURL, d)})
+	}
+	return out
+}
+
+// Versioned reports whether the buckets get versioning.
+func (a *Answers) Versioned() bool { return a.Storage.Versioning != nil && *a.Storage.Versioning }
+
+// HasStorage reports whether a storage provider is set.
+func (a *Answers) HasStorage() bool { return a.Storage.Provider != "" }
+
+// Offloaded reports whether the toolkit itself moves the asset directories off the web
+// server (the persistence flag is 1).
+func (a *Answers) Offloaded() bool {
+	if a.Mode != ModeTemporal {
+		return false
+	}
+	if a.Technique == TechniqueS3fs {
+		return true
+	}
+	return a.Technique == TechniqueEFS && a.Toolkit == ToolkitClassic
+}
+
+// BuildArchiveChoice is the toolkit's BUILD_ARCHIVE_CHOICE: the mode, or the temporal period.
+func (a *Answers) BuildArchiveChoice() string {
+	if a.Mode == ModeTemporal {
+		return a.Period
+	}
+	return a.Mode
+}

@@ -1,0 +1,146 @@
+package steps
+
+import (
+	"regexp"
+	"strings"
+)
+
+// The toolkit's exports that assetwiz writes (CONTRACT.md "Toolkit generations and the override exports").
+const (
+	ExportPersistClassic   = "PERSIST_ASSETS_TO_CLOUD"
+	ExportPersistCurrent   = "PERSIST_ASSETS_TO_DATASTORE"
+	ExportDirectories      = "DIRECTORIES_TO_MOUNT"
+	ExportBuildArchive     = "BUILD_ARCHIVE_CHOICE"
+	ExportApplication      = "APPLICATION"
+	ExportWebsiteURL       = "WEBSITE_URL"
+	ExportDatastoreChoice  = "DATASTORE_CHOICE"
+	ExportS3HostBase       = "S3_HOST_BASE"
+	ExportS3Location       = "S3_LOCATION"
+	ExportS3AccessKey      = "S3_ACCESS_KEY"
+	ExportS3SecretKey      = "S3_SECRET_KEY"
+	ExportEnableEFS        = "ENABLE_EFS"
+	ExportSubnetID         = "SUBNET_ID"
+	ExportDNSChoice        = "DNS_CHOICE"
+	ExportCloudflareToken  = "CLOUDFLARE_API_TOKEN" // the environment only, never exported
+	EnvS3AccessKeyFallback = "AWS_ACCESS_KEY_ID"
+	EnvS3SecretKeyFallback = "AWS_SECRET_ACCESS_KEY"
+)
+
+// exportLine matches `export NAME="value"` (and NAME='value' or NAME=value), as the toolkit writes them.
+var exportLine = regexp.MustCompile(`^\s*export\s+([A-Za-z_][A-Za-z0-9_]*)=(.*?)\s*$`)
+
+// ParseExportLine returns the name and the unquoted value of an export line.
+func ParseExportLine(line string) (name, value string, ok bool) {
+	m := exportLine.FindStringSubmatch(strings.TrimRight(line, "\r\n"))
+	if m == nil {
+		return "", "", false
+	}
+	v := m[2]
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') {
+		if end := strings.IndexByte(v[1:], v[0]); end >= 0 {
+			return m[1], v[1 : 1+end], true
+		}
+	}
+	if i := strings.Index(v, " #"); i >= 0 { // an unquoted value ends at a comment
+		v = v[:i]
+	}
+	return m[1], strings.TrimSpace(v), true
+}
+
+// ReadExports returns the value of each export in an override file; the first one wins, as
+// assetwiz replaces the first and drops the later duplicates.
+func ReadExports(content string) map[string]string {
+	out := map[string]string{}
+	for _, line := range strings.Split(content, "\n") {
+		if name, value, ok := ParseExportLine(line); ok {
+			if _, dup := out[name]; !dup {
+				out[name] = value
+			}
+		}
+	}
+	return out
+}
+
+// FromOverride reads the answers back from an existing override file's exports, so that a
+// second run starts where the first one ended. Values that make no sense as answers (a
+// template's placeholders, the toolkit's merge= form) are skipped and named in the notes.
+func FromOverride(content string) (a Answers, notes []string) {
+	ex := ReadExports(content)
+	get := func(name string) string { return strings.TrimSpace(ex[name]) }
+
+	persist := ""
+	switch { // the persistence flag's name tells the generation
+	case hasKey(ex, ExportPersistCurrent):
+		a.Toolkit, persist = ToolkitCurrent, get(ExportPersistCurrent)
+	case hasKey(ex, ExportPersistClassic):
+		a.Toolkit, persist = ToolkitClassic, get(ExportPersistClassic)
+	}
+	switch choice := get(ExportBuildArchive); {
+	case choice == ModeVirgin || choice == ModeBaseline:
+		a.Mode = choice
+	case contains(Periods, choice):
+		a.Mode, a.Period = ModeTemporal, choice
+	}
+	if app := strings.ToLower(get(ExportApplication)); app != "" && app != "none" {
+		a.Application = app
+	}
+	if url := get(ExportWebsiteURL); url != "" {
+		a.WebsiteURL = url
+	}
+	if dirs := get(ExportDirectories); dirs != "" {
+		if strings.Contains(dirs, "merge=") || strings.HasPrefix(dirs, "/") {
+			notes = append(notes, ExportDirectories+" uses a form assetwiz does not write ("+dirs+"): not read back")
+		} else {
+			for _, d := range strings.Split(dirs, ":") {
+				if a.Toolkit != ToolkitCurrent {
+					d = strings.ReplaceAll(d, ".", "/")
+				}
+				if d != "" {
+					a.Directories = append(a.Directories, d)
+				}
+			}
+		}
+	}
+	if get(ExportEnableEFS) == "1" {
+		a.Technique = TechniqueEFS
+		if s := get(ExportSubnetID); s != "" {
+			a.EFS.SubnetIDs = []string{s}
+		}
+	} else if persist == "1" {
+		a.Technique = TechniqueS3fs
+	}
+	if choice := get(ExportDatastoreChoice); choice != "" {
+		if p := providerByDatastoreChoice(choice); p != "" {
+			a.Storage.Provider = p
+		}
+	}
+	if host := get(ExportS3HostBase); host != "" && !strings.Contains(host, "|") {
+		provider, region := providerByHost(host)
+		if a.Storage.Provider == "" || a.Storage.Provider == provider {
+			a.Storage.Provider, a.Storage.Region = provider, region
+		}
+		if region == "" {
+			a.Storage.Endpoint = host
+			if a.Storage.Provider == "" {
+				a.Storage.Provider = "custom"
+			}
+		}
+	}
+	if get(ExportDNSChoice) == CDNCloudflare {
+		a.CDN.Provider = CDNCloudflare
+	}
+	a.Secrets.S3AccessKey = get(ExportS3AccessKey)
+	a.Secrets.S3SecretKey = get(ExportS3SecretKey)
+	return a, notes
+}
+
+func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,263 @@
+package steps
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/assetwiz/assetwiz/presets"
+)
+
+// Sources are the places answers come from, lowest priority first (DESIGN.md): defaults,
+// an existing override file, the answers file, the environment, flags. The wizard asks after.
+type Sources struct {
+	// AnswersFile is the path given with --answers; "" means assetwiz.yaml when it exists.
+	AnswersFile string
+	// Getenv reads the environment; nil means no environment.
+	Getenv func(string) string
+	// Flags are the answers given on the command line.
+	Flags Answers
+}
+
+// Loaded is the result of loading: the completed answers and what was noticed on the way.
+type Loaded struct {
+	Answers Answers
+	// AnswersFile is the answers file read, "" when none.
+	AnswersFile string
+	// OverrideFound says whether the override file existed and was read back.
+	OverrideFound bool
+	// Notes are things worth telling the user (values of the override file not read back, ...).
+	Notes []string
+}
+
+// Load reads every source in order, completes the defaults and validates. Any problem,
+// anywhere, is returned together with all the others as Problems.
+func Load(src Sources) (Loaded, error) {
+	var out Loaded
+	var problems Problems
+	getenv := src.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+
+	var file Answers
+	path, explicit := src.AnswersFile, src.AnswersFile != ""
+	if !explicit {
+		path = DefaultAnswersFile
+	}
+	f, err := LoadFile(path)
+	var ps Problems
+	switch {
+	case err == nil:
+		file, out.AnswersFile = f, path
+	case errors.As(err, &ps):
+		problems = append(problems, ps...)
+		file, out.AnswersFile = f, path
+	case errors.Is(err, fs.ErrNotExist) && !explicit:
+		// no answers file: fine, the other sources answer
+	case errors.Is(err, fs.ErrNotExist):
+		problems.add("answers file", "%s does not exist; give an existing file with --answers, or leave the flag out", path)
+	default:
+		problems.add("answers file", "%v", err)
+	}
+	env, envProblems := FromEnv(getenv)
+	problems = append(problems, envProblems...)
+
+	// The override file's path itself is an answer; the higher sources say where it is.
+	overridePath := firstNonEmpty(src.Flags.Output.OverrideFile, env.Output.OverrideFile, file.Output.OverrideFile, DefaultOverrideFile)
+	var fromOverride Answers
+	if data, err := os.ReadFile(overridePath); err == nil {
+		out.OverrideFound = true
+		var notes []string
+		fromOverride, notes = FromOverride(string(data))
+		out.Notes = append(out.Notes, notes...)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		problems.add("output.override_file", "cannot be read: %v", err)
+	}
+
+	a := Merge(fromOverride, file, env, src.Flags)
+	a.Complete()
+	problems = append(problems, a.Validate()...)
+	out.Answers = a
+	if len(problems) > 0 {
+		return out, problems
+	}
+	return out, nil
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// Merge lays each set of answers over the ones before it. An answer that depends on another
+// (the period on the mode, the directories on the application, the region on the provider)
+// is dropped from a lower layer when a higher one changes what it depends on.
+func Merge(layers ...Answers) Answers {
+	var a Answers
+	for _, up := range layers {
+		if up.Mode != "" && up.Mode != a.Mode && up.Period == "" {
+			a.Period = ""
+		}
+		if up.Application != "" && up.Application != a.Application && up.Directories == nil {
+			a.Directories = nil
+		}
+		if up.Storage.Provider != "" && up.Storage.Provider != a.Storage.Provider {
+			if up.Storage.Region == "" {
+				a.Storage.Region = ""
+			}
+			if up.Storage.Endpoint == "" {
+				a.Storage.Endpoint = ""
+			}
+		}
+		set(&a.Toolkit, up.Toolkit)
+		set(&a.Mode, up.Mode)
+		set(&a.Period, up.Period)
+		set(&a.Application, up.Application)
+		set(&a.WebsiteURL, up.WebsiteURL)
+		if up.Directories != nil {
+			a.Directories = up.Directories
+		}
+		set(&a.Technique, up.Technique)
+		set(&a.Webroot, up.Webroot)
+		set(&a.Storage.Provider, up.Storage.Provider)
+		set(&a.Storage.Region, up.Storage.Region)
+		set(&a.Storage.Endpoint, up.Storage.Endpoint)
+		if up.Storage.Versioning != nil {
+			a.Storage.Versioning = up.Storage.Versioning
+		}
+		if up.Storage.NoncurrentVersionDays != nil {
+			a.Storage.NoncurrentVersionDays = up.Storage.NoncurrentVersionDays
+		}
+		set(&a.EFS.Region, up.EFS.Region)
+		if up.EFS.SubnetIDs != nil {
+			a.EFS.SubnetIDs = up.EFS.SubnetIDs
+		}
+		if up.EFS.SecurityGroupIDs != nil {
+			a.EFS.SecurityGroupIDs = up.EFS.SecurityGroupIDs
+		}
+		set(&a.CDN.Provider, up.CDN.Provider)
+		set(&a.CDN.Method, up.CDN.Method)
+		set(&a.CDN.Zone, up.CDN.Zone)
+		if up.CDN.EdgeTTL != 0 {
+			a.CDN.EdgeTTL = up.CDN.EdgeTTL
+		}
+		set(&a.Output.OverrideFile, up.Output.OverrideFile)
+		set(&a.Output.SnippetsDir, up.Output.SnippetsDir)
+		set(&a.Secrets.S3AccessKey, up.Secrets.S3AccessKey)
+		set(&a.Secrets.S3SecretKey, up.Secrets.S3SecretKey)
+		set(&a.Secrets.CloudflareToken, up.Secrets.CloudflareToken)
+	}
+	return a
+}
+
+func set(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+// Complete fills every open answer with its default, derived from the other answers where
+// the contract says so. It normalises what the contract says is folded (website_url).
+func (a *Answers) Complete() {
+	a.Toolkit = strings.ToLower(strings.TrimSpace(a.Toolkit))
+	a.Mode = strings.ToLower(strings.TrimSpace(a.Mode))
+	a.Period = strings.ToLower(strings.TrimSpace(a.Period))
+	a.Application = strings.ToLower(strings.TrimSpace(a.Application))
+	a.Technique = strings.ToLower(strings.TrimSpace(a.Technique))
+	a.Storage.Provider = strings.ToLower(strings.TrimSpace(a.Storage.Provider))
+	a.CDN.Provider = strings.ToLower(strings.TrimSpace(a.CDN.Provider))
+	a.CDN.Method = strings.ToLower(strings.TrimSpace(a.CDN.Method))
+	a.WebsiteURL = NormalizeWebsiteURL(a.WebsiteURL)
+	a.CDN.Zone = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(a.CDN.Zone)), ".")
+
+	if a.Toolkit == "" {
+		a.Toolkit = ToolkitClassic
+	}
+	if a.Mode == ModeTemporal && a.Period == "" {
+		a.Period = Periods[0]
+	}
+	if len(a.Directories) == 0 {
+		if app, ok := presets.FindApplication(a.Application); ok {
+			a.Directories = append([]string(nil), app.Directories...)
+		}
+	}
+	if a.Technique == "" && a.Mode != "" {
+		a.Technique = TechniqueLocal
+		if a.Mode == ModeTemporal {
+			a.Technique = TechniqueS3fs
+		}
+	}
+	if a.Webroot == "" {
+		a.Webroot = DefaultWebroot
+	}
+	if p, ok := presets.FindProvider(a.Storage.Provider); ok {
+		if a.Storage.Region == "" {
+			a.Storage.Region = p.DefaultRegion()
+		}
+		if a.Storage.Endpoint == "" {
+			a.Storage.Endpoint = p.EndpointFor(a.Storage.Region)
+		}
+	}
+	if a.Storage.Versioning == nil && a.MakesBuckets() {
+		// The buckets hold the only copy of the uploads (the toolkit backs up no mounted
+		// directory), so keep old versions unless told otherwise.
+		yes := true
+		a.Storage.Versioning = &yes
+	}
+	if a.Storage.NoncurrentVersionDays == nil && a.Versioned() {
+		days := DefaultNoncurrentVersionDays
+		a.Storage.NoncurrentVersionDays = &days
+	}
+	if a.Technique == TechniqueEFS && a.EFS.Region == "" {
+		a.EFS.Region = a.Storage.Region
+	}
+	if a.CDN.Provider == "" {
+		a.CDN.Provider = CDNNone
+	}
+	if a.CDN.Provider == CDNCloudflare {
+		if a.CDN.Method == "" {
+			a.CDN.Method = MethodCacheRules
+		}
+		if a.CDN.EdgeTTL == 0 {
+			a.CDN.EdgeTTL = DefaultEdgeTTL
+		}
+	}
+	if a.Output.OverrideFile == "" {
+		a.Output.OverrideFile = DefaultOverrideFile
+	}
+	if a.Output.SnippetsDir == "" {
+		a.Output.SnippetsDir = DefaultSnippetsDir
+	}
+}
+
+// providerByDatastoreChoice maps the classic toolkit's DATASTORE_CHOICE back to a provider.
+func providerByDatastoreChoice(choice string) string {
+	for _, p := range presets.Providers() {
+		if p.DatastoreChoice != "" && p.DatastoreChoice == choice {
+			return p.Name
+		}
+	}
+	return ""
+}
+
+// providerByHost finds the provider and region whose endpoint is host; region is "" when
+// no preset has that endpoint.
+func providerByHost(host string) (provider, region string) {
+	for _, p := range presets.Providers() {
+		for _, r := range p.Regions {
+			if ep := p.EndpointFor(r); ep != "" && strings.EqualFold(ep, host) {
+				return p.Name, r
+			}
+		}
+	}
+	return "", ""
+}
+
+var _ = fmt.Sprintf

@@ -125,7 +125,9 @@ func mustParse[T any](data []byte) []T {
 }
 
 // Names lists the names of presets, in their listed order.
-func Names[T interface{ Application | Provider | Toolkit }](items []T) []string {
+func Names[T interface {
+	Application | Provider | Toolkit
+}](items []T) []string {
 	out := make([]string, 0, len(items))
 	for _, it := range items {
 		switch v := any(it).(type) {
@@ -149,7 +151,9 @@ func FindProvider(name string) (Provider, bool) { return find(Providers(), name)
 // FindToolkit returns the toolkit generation with this name.
 func FindToolkit(name string) (Toolkit, bool) { return find(Toolkits(), name) }
 
-func find[T interface{ Application | Provider | Toolkit }](items []T, name string) (T, bool) {
+func find[T interface {
+	Application | Provider | Toolkit
+}](items []T, name string) (T, bool) {
 	names := Names(items)
 	for i, n := range names {
 		if n == name {

@@ -1,7 +1,14 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/spf13/cobra"
+
+	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/provision/override"
+	"github.com/assetwiz/assetwiz/steps"
 )
 
 func (a *app) verifyCommand() *cobra.Command {
@@ -14,12 +21,68 @@ planned exports. Exit 0 when all hold, 1 otherwise, with one line per failure.`,
 		Example: "  assetwiz verify -f assetwiz.yaml",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if _, err := a.loadAnswers(cmd); err != nil {
+			loaded, err := a.loadAnswers(cmd)
+			if err != nil {
 				return err
 			}
-			return badInput("verify is not available in this build yet")
+			ans := &loaded.Answers
+			backends, err := a.backends(cmd, ans, false)
+			if err != nil {
+				return err
+			}
+			var failures []string
+			for _, b := range backends {
+				if v, ok := b.(provision.Verifier); ok {
+					failures = append(failures, v.Verify(a.ctx, ans)...)
+				}
+			}
+			failures = append(failures, verifyOverride(ans)...)
+			if len(failures) > 0 {
+				for _, f := range failures {
+					fmt.Fprintln(a.stdout, "FAIL "+f)
+				}
+				return failure(errors.New(plural(len(failures), "check") + " failed; run assetwiz plan to see what apply would change"))
+			}
+			fmt.Fprintln(a.stdout, "OK: everything is as the answers ask")
+			return nil
 		},
 	}
 	addAnswerFlags(cmd)
 	return cmd
+}
+
+// verifyOverride checks that the override file holds the planned exports.
+func verifyOverride(ans *steps.Answers) []string {
+	path := ans.Output.OverrideFile
+	_, desired, exists, exports, _, err := override.Desired(ans, false)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	if !exists {
+		return []string{"override file " + path + ": missing"}
+	}
+	got := steps.ReadExports(desired)
+	current, _, _ := override.Read(path)
+	have := steps.ReadExports(current)
+	var out []string
+	for _, e := range exports {
+		if have[e.Name] != got[e.Name] {
+			what := fmt.Sprintf("is %q, want %q", have[e.Name], got[e.Name])
+			if e.Secret {
+				what = "differs from the keys in use"
+			}
+			if _, ok := have[e.Name]; !ok {
+				what = "is missing"
+			}
+			out = append(out, fmt.Sprintf("override file %s: %s %s", path, e.Name, what))
+		}
+	}
+	return out
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -104,11 +104,6 @@ func (a *Answers) validateDirectories(ps *Problems) {
 	if len(a.Directories) == 0 && a.Application != "" {
 		ps.add("directories", "is empty; list at least one asset directory, such as wp-content/uploads")
 	}
-	provider, _ := presets.FindProvider(a.Storage.Provider)
-	limits := presets.NameLimits{Min: 3, Max: 63}
-	if provider.BucketName.Max > 0 {
-		limits = provider.BucketName
-	}
 	byBucket := map[string]string{}
 	for i, d := range a.Directories {
 		key := fmt.Sprintf("directories[%d]", i)
@@ -120,20 +115,35 @@ func (a *Answers) validateDirectories(ps *Problems) {
 			continue // the bucket name cannot be judged without a good website_url
 		}
 		name := BucketName(a.WebsiteURL, d)
-		switch {
-		case len(name) > limits.Max || len(name) < limits.Min:
-			ps.add(key, "%s gives the bucket name %s of %d characters, outside the %d–%d allowed%s; shorten the directory or the website_url",
-				quote(d), name, len(name), limits.Min, limits.Max, forProvider(provider))
-		case !bucketChars.MatchString(name) || strings.HasSuffix(name, "-"):
-			ps.add(key, "%s gives the bucket name %s, which must end in a letter or digit; drop the trailing '-' or '_'", quote(d), name)
-		case provider.Name == "backblaze" && strings.HasPrefix(name, "b2"):
-			ps.add(key, "%s gives the bucket name %s; Backblaze refuses names starting with b2", quote(d), name)
+		if msg := bucketNameProblem(a.Storage.Provider, a.WebsiteURL, d); msg != "" {
+			ps.add(key, "%s", msg)
 		}
 		if other, dup := byBucket[name]; dup {
 			ps.add(key, "%s and %s would share the bucket %s; keep one of them", quote(other), quote(d), name)
 		}
 		byBucket[name] = d
 	}
+}
+
+// bucketNameProblem says what is wrong with the bucket name a directory of a site gets at a
+// provider ("" for none yet), or "".
+func bucketNameProblem(providerName, websiteURL, d string) string {
+	provider, _ := presets.FindProvider(providerName)
+	limits := presets.NameLimits{Min: 3, Max: 63}
+	if provider.BucketName.Max > 0 {
+		limits = provider.BucketName
+	}
+	name := BucketName(websiteURL, d)
+	switch {
+	case len(name) > limits.Max || len(name) < limits.Min:
+		return fmt.Sprintf("%s gives the bucket name %s of %d characters, outside the %d–%d allowed%s; shorten the directory or the website_url",
+			quote(d), name, len(name), limits.Min, limits.Max, forProvider(provider))
+	case !bucketChars.MatchString(name) || strings.HasSuffix(name, "-"):
+		return fmt.Sprintf("%s gives the bucket name %s, which must end in a letter or digit; drop the trailing '-' or '_'", quote(d), name)
+	case provider.Name == "backblaze" && strings.HasPrefix(name, "b2"):
+		return fmt.Sprintf("%s gives the bucket name %s; Backblaze refuses names starting with b2", quote(d), name)
+	}
+	return ""
 }
 
 func forProvider(p presets.Provider) string {

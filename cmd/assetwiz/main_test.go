@@ -1,0 +1,54 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+)
+
+// cliResult is what one in-process run of assetwiz printed and returned.
+type cliResult struct {
+	code           int
+	stdout, stderr string
+}
+
+// runCLI runs assetwiz in-process in dir with only the given environment variables, the
+// way a user would run it there. Shared by every command test of this package.
+func runCLI(t *testing.T, dir string, env map[string]string, args ...string) cliResult {
+	t.Helper()
+	if dir != "" {
+		t.Chdir(dir)
+	}
+	var stdout, stderr bytes.Buffer
+	code := Main(context.Background(), args, Env{
+		Stdin:  strings.NewReader(""),
+		Stdout: &stdout,
+		Stderr: &stderr,
+		Getenv: func(k string) string { return env[k] },
+	})
+	return cliResult{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// writeFile writes a test file, failing the test on error.
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// listDir names the entries of dir, to prove a command wrote nothing.
+func listDir(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}

@@ -60,12 +60,17 @@ func (a Action) Key() string { return string(a.Resource) + "/" + a.ID }
 type Plan struct {
 	Actions  []Action
 	Warnings []string
+	// DataLoss names what may be lost if the plan is carried out (such as buckets that hold
+	// uploads and that a baseline build deletes); apply needs an explicit confirmation for it,
+	// beyond --yes. Its warnings are in Warnings.
+	DataLoss []string
 }
 
 // Add appends actions and warnings of another plan.
 func (p *Plan) Add(other Plan) {
 	p.Actions = append(p.Actions, other.Actions...)
 	p.Warnings = append(p.Warnings, other.Warnings...)
+	p.DataLoss = append(p.DataLoss, other.DataLoss...)
 }
 
 // Warn adds a warning.

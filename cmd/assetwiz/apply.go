@@ -18,7 +18,12 @@ func (a *app) applyCommand() *cobra.Command {
 		Long: `Carries the plan out: makes the buckets (versioned: they hold the only copy of the
 uploads), the EFS file systems, the CDN rules, then writes the override exports and the
 snippets. Shows the plan and asks for confirmation on a terminal; --yes skips the question.
-Re-running it after success changes nothing.`,
+Re-running it after success changes nothing.
+
+In mode baseline or virgin, when the site's asset buckets already exist and hold objects, the
+plan warns that a baseline build of the toolkit deletes them with every upload in them, and
+apply refuses to run (exit 64) unless --i-understand-buckets-will-be-deleted is given as well;
+--yes alone is not enough.`,
 		Example: `  assetwiz apply -f assetwiz.yaml
   assetwiz apply --yes -f assetwiz.yaml   # in CI`,
 		Args: cobra.NoArgs,
@@ -34,6 +39,11 @@ Re-running it after success changes nothing.`,
 			p, err := a.makePlan(cmd, &loaded.Answers, false)
 			if err != nil {
 				return err
+			}
+			if confirmed, _ := cmd.Flags().GetBool(dataLossFlag); len(p.DataLoss) > 0 && !confirmed {
+				p.WriteText(a.stderr)
+				return badInput("the plan warns of data loss (%s): read the warning above; to go ahead all the same, add --%s",
+					strings.Join(p.DataLoss, ", "), dataLossFlag)
 			}
 			if !p.Changes() {
 				p.WriteText(a.stderr)
@@ -53,8 +63,12 @@ Re-running it after success changes nothing.`,
 	}
 	addAnswerFlags(cmd)
 	cmd.Flags().BoolP("yes", "y", false, "apply without asking for confirmation")
+	cmd.Flags().Bool(dataLossFlag, false, "confirm the plan's data-loss warning: existing asset buckets holding uploads, which a baseline or virgin build of the toolkit deletes")
 	return cmd
 }
+
+// dataLossFlag confirms a plan's DataLoss; --yes does not.
+const dataLossFlag = "i-understand-buckets-will-be-deleted"
 
 // printEvent logs apply progress on stderr, a line per finished action.
 func (a *app) printEvent(e provision.Event) {

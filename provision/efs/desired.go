@@ -34,10 +34,32 @@ func FileSystems(a *steps.Answers) []FileSystem {
 // Offline plans the file systems without asking AWS: all to be created.
 type Offline struct{}
 
-// Plan lists every file system and mount target as create.
+// Plan lists every file system and mount target as create, and the snippet files as made
+// (or remade, when they exist) with the ids of those new file systems.
 func (Offline) Plan(_ context.Context, a *steps.Answers) (provision.Plan, error) {
-	return Desired(a), nil
+	p := Desired(a)
+	fss := FileSystems(a)
+	if len(fss) == 0 {
+		return p, nil
+	}
+	files, err := snippetActions(a, nil, nil, fileSystemKeys(fss))
+	if err != nil {
+		return provision.Plan{}, err
+	}
+	p.Actions = append(p.Actions, files...)
+	return p, nil
 }
+
+// fileSystemKeys are the plan keys of the file system actions.
+func fileSystemKeys(fss []FileSystem) []string {
+	out := make([]string, 0, len(fss))
+	for _, fs := range fss {
+		out = append(out, fileSystemKey(fs.CreationToken))
+	}
+	return out
+}
+
+func fileSystemKey(token string) string { return string(provision.EFSFileSystem) + "/" + token }
 
 // Desired is what the answers ask of EFS, as if nothing existed yet.
 func Desired(a *steps.Answers) provision.Plan {
@@ -54,7 +76,7 @@ func Desired(a *steps.Answers) provision.Plan {
 			}
 			p.Actions = append(p.Actions, provision.Action{
 				Resource: provision.EFSMountTarget, ID: fs.CreationToken + "/" + subnet, Op: provision.Create,
-				Detail: detail, After: []string{string(provision.EFSFileSystem) + "/" + fs.CreationToken},
+				Detail: detail, After: []string{fileSystemKey(fs.CreationToken)},
 			})
 		}
 	}

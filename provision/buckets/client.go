@@ -1,0 +1,213 @@
+package buckets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/assetwiz/assetwiz/presets"
+	"github.com/assetwiz/assetwiz/steps"
+)
+
+// EnvEndpointS3 is the AWS SDK's standard endpoint override for S3, honoured for every provider.
+const EnvEndpointS3 = "AWS_ENDPOINT_URL_S3"
+
+// NewClient builds the S3 client for the answers. AWS gets virtual-host addressing, the region
+// of the answers and, when no keys are given, the standard credential chain (AWS_PROFILE, ...).
+// Every other provider gets path-style addressing at the endpoint of the answers, checksums
+// only when an operation requires them (cloud-apis.md §3.4), and the keys of the answers.
+// getenv reads the environment (nil: os.Getenv); AWS_ENDPOINT_URL_S3 there overrides the endpoint.
+func NewClient(ctx context.Context, a *steps.Answers, getenv func(string) string) (*s3.Client, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	prov, _ := presets.FindProvider(a.Storage.Provider)
+	region := a.Storage.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	opts := s3.Options{
+		Region:                     region,
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
+		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
+	}
+	ak, sk := a.Secrets.S3AccessKey, a.Secrets.S3SecretKey
+	if ak != "" && sk != "" {
+		opts.Credentials = credentials.NewStaticCredentialsProvider(ak, sk, "")
+	}
+	override := strings.TrimSpace(getenv(EnvEndpointS3))
+	if prov.Name == "aws" {
+		cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(region))
+		if err != nil {
+			return nil, fmt.Errorf("loading the AWS configuration: %w", err)
+		}
+		if opts.Credentials == nil {
+			opts.Credentials = cfg.Credentials
+		}
+		opts.HTTPClient = cfg.HTTPClient
+		opts.Retryer = cfg.Retryer()
+		// AWS checks checksums itself; the SDK's defaults suit it.
+		opts.RequestChecksumCalculation = cfg.RequestChecksumCalculation
+		opts.ResponseChecksumValidation = cfg.ResponseChecksumValidation
+		if override != "" {
+			// An override points at a gateway or a test server: path-style reaches both.
+			opts.BaseEndpoint, opts.UsePathStyle = aws.String(override), true
+		}
+		return s3.New(opts), nil
+	}
+	if opts.Credentials == nil {
+		return nil, errors.New("no storage keys: set S3_ACCESS_KEY and S3_SECRET_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
+	}
+	endpoint := a.EndpointURL()
+	if override != "" {
+		endpoint = override
+	}
+	if endpoint == "" {
+		return nil, errors.New("storage.endpoint is not set")
+	}
+	opts.BaseEndpoint, opts.UsePathStyle = aws.String(endpoint), true
+	return s3.New(opts), nil
+}
+
+// CheckAccess tests the keys of the answers against the provider: HeadBucket of the first
+// asset bucket (a missing bucket is fine: the keys were accepted), or ListBuckets when the
+// answers make no bucket. The error says what to do; it never holds a key.
+func CheckAccess(ctx context.Context, a *steps.Answers) error {
+	client, err := NewClient(ctx, a, nil)
+	if err != nil {
+		return err
+	}
+	if bs := a.Buckets(); len(bs) > 0 {
+		_, err := bucketExists(ctx, client, bs[0].Name)
+		return err
+	}
+	_, err = client.ListBuckets(ctx, &s3.ListBucketsInput{})
+	return explain("", err)
+}
+
+// bucketExists asks HeadBucket, and confirms a 404 with a call whose answer has a body: some
+// servers (versitygw) answer an unknown access key with 404, which HeadBucket cannot tell
+// from a missing bucket. The error is explained.
+func bucketExists(ctx context.Context, c *s3.Client, bucket string) (bool, error) {
+	_, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
+	if err == nil {
+		return true, nil
+	}
+	if !isNotFound(err) {
+		return false, explain(bucket, err)
+	}
+	_, err = c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), MaxKeys: aws.Int32(1)})
+	switch {
+	case err == nil:
+		return true, nil
+	case isNotFound(err):
+		return false, nil
+	}
+	return false, explain(bucket, err)
+}
+
+// errorCode is the S3 error code of err ("" when it is not an S3 answer).
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// httpStatus is the HTTP status of an S3 answer, 0 when there was none.
+func httpStatus(err error) int {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}
+
+func isNotFound(err error) bool {
+	var nf *types.NotFound
+	var nb *types.NoSuchBucket
+	if errors.As(err, &nf) || errors.As(err, &nb) {
+		return true
+	}
+	switch errorCode(err) {
+	case "NotFound", "NoSuchBucket":
+		return true
+	}
+	return httpStatus(err) == http.StatusNotFound && errorCode(err) == ""
+}
+
+// isUnsupported reports whether the provider does not offer the feature at all.
+func isUnsupported(err error) bool {
+	switch errorCode(err) {
+	case "NotImplemented", "NotSupported", "UnsupportedOperation":
+		return true
+	}
+	return httpStatus(err) == http.StatusNotImplemented
+}
+
+// keyProblemCodes are the answers that mean the keys are wrong or lack permission.
+var keyProblemCodes = map[string]string{
+	"AccessDenied":          "access denied",
+	"InvalidAccessKeyId":    "the access key is not known to the provider",
+	"XAdminUserNotFound":    "the access key is not known to the provider", // versitygw's InvalidAccessKeyId
+	"SignatureDoesNotMatch": "the secret key does not match the access key",
+	"InvalidToken":          "the session token is invalid",
+	"ExpiredToken":          "the session token has expired",
+	"Forbidden":             "access denied",
+}
+
+// explain turns an S3 error into a message a user can act on, naming the bucket. Messages
+// are built from the error code, never from what the provider echoed back, so no key leaks.
+func explain(bucket string, err error) error {
+	if err == nil {
+		return nil
+	}
+	where := "storage"
+	if bucket != "" {
+		where = "bucket " + bucket
+	}
+	code := errorCode(err)
+	var exists *types.BucketAlreadyExists
+	switch {
+	case errors.As(err, &exists) || code == "BucketAlreadyExists":
+		return fmt.Errorf("%s: the name is taken by another account (bucket names are global across the provider); "+
+			"choose another website_url or rename the directory so the bucket name differs", where)
+	case keyProblemCodes[code] != "" || (code == "" && httpStatus(err) == http.StatusForbidden):
+		what := keyProblemCodes[code]
+		if what == "" {
+			what, code = "access denied", "403 Forbidden"
+		}
+		hint := "check S3_ACCESS_KEY and S3_SECRET_KEY, and that the key may manage buckets"
+		if bucket != "" {
+			hint += " (or another account owns this bucket name)"
+		}
+		return fmt.Errorf("%s: %s (%s); %s", where, what, code, hint)
+	case httpStatus(err) == http.StatusMovedPermanently || code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed":
+		return fmt.Errorf("%s: the bucket lives in another region than storage.region (%s)", where, code)
+	case code == "InvalidLocationConstraint" || code == "IllegalLocationConstraintException":
+		return fmt.Errorf("%s: the provider refused the region (%s); check storage.region", where, code)
+	case code == "TooManyBuckets":
+		return fmt.Errorf("%s: the account has reached its bucket limit (TooManyBuckets); delete unused buckets or ask the provider for more", where)
+	case code != "":
+		var ae smithy.APIError
+		errors.As(err, &ae)
+		return fmt.Errorf("%s: %s: %s", where, code, ae.ErrorMessage())
+	}
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) && oe.Err != nil {
+		return fmt.Errorf("%s: %s: %w", where, oe.Operation(), oe.Err)
+	}
+	return fmt.Errorf("%s: %w", where, err)
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // Status is where an action stands during apply.
@@ -12,18 +13,21 @@ type Status string
 
 // The statuses of an action during apply.
 const (
-	Pending Status = "pending"
-	Running Status = "running"
-	Done    Status = "done"
-	Failed  Status = "failed"
-	Skipped Status = "not started"
+	Pending  Status = "pending"
+	Running  Status = "running"
+	Retrying Status = "retrying"
+	Done     Status = "done"
+	Failed   Status = "failed"
+	Skipped  Status = "not started"
 )
 
-// Event reports progress: an action started, finished or failed.
+// Event reports progress: an action started, is retried, finished or failed.
 type Event struct {
-	Action Action
-	Status Status
-	Err    error
+	Action  Action
+	Status  Status
+	Err     error
+	Attempt int           // for Retrying: the try that failed
+	Wait    time.Duration // for Retrying: the wait before the next try
 }
 
 // Result is what apply did to each action, in the plan's order.
@@ -31,136 +35,148 @@ type Result struct {
 	Actions []Action
 	Status  []Status
 	Errs    []error
+	// Interrupted: apply was told to stop before everything was done.
+	Interrupted bool
 }
 
-// Err is the first failure, nil when every action is done.
+// Err joins the failures; nil when no action failed.
 func (r Result) Err() error {
-	var errs []error
-	for _, e := range r.Errs {
-		if e != nil {
-			errs = append(errs, e)
+	return errors.Join(r.Errs...)
+}
+
+// Count counts the changes (not the noops) by status.
+func (r Result) Count() map[Status]int {
+	out := map[Status]int{}
+	for i, s := range r.Status {
+		if r.Actions[i].Op != Noop {
+			out[s]++
 		}
 	}
-	return errors.Join(errs...)
+	return out
 }
 
 // ApplyOptions tune apply.
 type ApplyOptions struct {
 	// Parallel bounds how many actions run at once (default 8).
 	Parallel int
-	// OnEvent receives progress; it is called from several goroutines, one call at a time.
+	// OnEvent receives progress, one call at a time.
 	OnEvent func(Event)
+	// Retry bounds the retries of transient faults.
+	Retry RetryPolicy
+	// Grace is how long running actions may go on after an interruption before they are
+	// cancelled (default 30s).
+	Grace time.Duration
 }
 
 // Apply carries out the plan: each action once those it comes After are done, independent
-// actions in parallel. An action whose prerequisite failed is not started. When ctx is
-// cancelled no new action starts; running ones finish.
+// actions in parallel, transient faults retried. An action whose prerequisite failed is not
+// started. When ctx is cancelled no new action starts; running ones may finish within the
+// grace time.
 func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
-	n := len(p.Actions)
-	res := Result{Actions: p.Actions, Status: make([]Status, n), Errs: make([]error, n)}
 	if opt.Parallel <= 0 {
 		opt.Parallel = 8
 	}
-	index := map[string]int{}
+	if opt.Grace <= 0 {
+		opt.Grace = 30 * time.Second
+	}
+	opt.Retry = opt.Retry.withDefaults()
+	n := len(p.Actions)
+	res := Result{Actions: p.Actions, Status: make([]Status, n), Errs: make([]error, n)}
+	index := make(map[string]int, n)
 	for i, a := range p.Actions {
 		index[a.Key()] = i
 		res.Status[i] = Pending
 	}
-	var mu sync.Mutex
+	var emitMu sync.Mutex
 	emit := func(e Event) {
 		if opt.OnEvent != nil {
+			emitMu.Lock()
+			defer emitMu.Unlock()
 			opt.OnEvent(e)
 		}
 	}
-	sem := make(chan struct{}, opt.Parallel)
-	var wg sync.WaitGroup
-	// ready reports whether i can start now; blocked whether it never can. Called with mu held.
-	state := func(i int) (ready, blocked bool) {
-		for _, dep := range p.Actions[i].After {
-			j, ok := index[dep]
-			if !ok {
-				continue // a prerequisite outside this plan is already in place
-			}
-			switch res.Status[j] {
-			case Failed, Skipped:
-				return false, true
-			case Done:
-			default:
-				return false, false
-			}
+
+	// Running actions get a context of their own: an interruption stops new starts at once,
+	// but lets running ones finish (a half-made bucket setting helps no one) until the grace.
+	runCtx, cancelRun := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelRun()
+	defer context.AfterFunc(ctx, func() {
+		grace := time.NewTimer(opt.Grace)
+		defer grace.Stop()
+		select {
+		case <-grace.C:
+			cancelRun()
+		case <-runCtx.Done(): // apply returned
 		}
-		return true, false
+	})()
+
+	type finished struct {
+		i   int
+		err error
 	}
-	wake := make(chan struct{}, 1)
+	done := make(chan finished)
+	running := 0
 	for {
-		mu.Lock()
-		progress, remaining := false, 0
-		for i := range p.Actions {
-			if res.Status[i] != Pending {
-				continue
-			}
-			ready, blocked := state(i)
-			switch {
-			case blocked || ctx.Err() != nil:
-				res.Status[i] = Skipped
-				progress = true
-				continue
-			case !ready:
-				remaining++
-				continue
-			}
-			act := p.Actions[i]
-			if act.Op == Noop || act.Do == nil {
-				res.Status[i] = Done
-				progress = true
-				continue
-			}
-			res.Status[i] = Running
-			remaining++
-			wg.Add(1)
-			go func(i int, act Action) {
-				defer wg.Done()
-				sem <- struct{}{}
-				mu.Lock()
-				emitLocked := func(e Event) { emit(e) }
-				emitLocked(Event{Action: act, Status: Running})
-				mu.Unlock()
-				err := act.Do(ctx)
-				<-sem
-				mu.Lock()
-				if err != nil {
-					res.Status[i], res.Errs[i] = Failed, fmt.Errorf("%s %s: %w", act.Resource, act.ID, err)
-					emit(Event{Action: act, Status: Failed, Err: res.Errs[i]})
-				} else {
-					res.Status[i] = Done
-					emit(Event{Action: act, Status: Done})
+		for progress := true; progress; { // settle every action that can be settled now
+			progress = false
+			for i := range p.Actions {
+				if res.Status[i] != Pending {
+					continue
 				}
-				mu.Unlock()
-				select {
-				case wake <- struct{}{}:
-				default:
+				ready, blocked := depsState(p.Actions[i], index, res.Status)
+				switch {
+				case blocked || ctx.Err() != nil:
+					res.Status[i], progress = Skipped, true
+				case !ready:
+				case p.Actions[i].Op == Noop || p.Actions[i].Do == nil:
+					res.Status[i], progress = Done, true
+				case running < opt.Parallel:
+					res.Status[i] = Running
+					running++
+					act := p.Actions[i]
+					emit(Event{Action: act, Status: Running})
+					go func(i int) {
+						err := withRetries(runCtx, opt.Retry, act.Do, func(attempt int, wait time.Duration, err error) {
+							emit(Event{Action: act, Status: Retrying, Attempt: attempt, Wait: wait, Err: err})
+						})
+						done <- finished{i, err}
+					}(i)
 				}
-			}(i, act)
-		}
-		running := 0
-		for i := range p.Actions {
-			if res.Status[i] == Running {
-				running++
 			}
-		}
-		mu.Unlock()
-		if progress {
-			continue
 		}
 		if running == 0 {
-			break // nothing running and nothing can start: every action has its status
+			break
 		}
-		select {
-		case <-wake:
-		case <-ctx.Done():
-			<-wake // a running action finishes; the next round marks the rest not started
+		f := <-done
+		running--
+		act := p.Actions[f.i]
+		if f.err != nil {
+			res.Status[f.i], res.Errs[f.i] = Failed, fmt.Errorf("%s %s: %w", act.Resource, act.ID, f.err)
+			emit(Event{Action: act, Status: Failed, Err: res.Errs[f.i]})
+		} else {
+			res.Status[f.i] = Done
+			emit(Event{Action: act, Status: Done})
 		}
 	}
-	wg.Wait()
+	res.Interrupted = ctx.Err() != nil
 	return res
+}
+
+// depsState says whether an action's prerequisites are all done (ready), or one of them
+// failed or was not started (blocked).
+func depsState(a Action, index map[string]int, status []Status) (ready, blocked bool) {
+	for _, dep := range a.After {
+		j, ok := index[dep]
+		if !ok {
+			continue // a prerequisite outside this plan is already in place
+		}
+		switch status[j] {
+		case Failed, Skipped:
+			return false, true
+		case Done:
+		default:
+			return false, false
+		}
+	}
+	return true, false
 }

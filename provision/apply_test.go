@@ -1,0 +1,197 @@
+package provision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var fast = RetryPolicy{Attempts: 4, Base: time.Millisecond, Max: 5 * time.Millisecond, Total: time.Second}
+
+// recorder is a plan whose actions log when they run.
+type recorder struct {
+	mu      sync.Mutex
+	order   []string
+	running atomic.Int32
+	peak    atomic.Int32
+}
+
+func (r *recorder) action(res Resource, id string, after []string, do func(context.Context) error) Action {
+	return Action{Resource: res, ID: id, Op: Create, After: after, Do: func(ctx context.Context) error {
+		n := r.running.Add(1)
+		defer r.running.Add(-1)
+		for {
+			p := r.peak.Load()
+			if n <= p || r.peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+		r.mu.Lock()
+		r.order = append(r.order, string(res)+"/"+id)
+		r.mu.Unlock()
+		if do != nil {
+			return do(ctx)
+		}
+		return nil
+	}}
+}
+
+func (r *recorder) pos(key string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, k := range r.order {
+		if k == key {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestApplyOrdersAndBoundsParallelism(t *testing.T) {
+	var r recorder
+	var p Plan
+	for i := 0; i < 12; i++ {
+		b := fmt.Sprintf("b%d", i)
+		p.Actions = append(p.Actions,
+			r.action(Bucket, b, nil, nil),
+			r.action(BucketVersioning, b, []string{"bucket/" + b}, nil),
+			r.action(BucketLifecycle, b, []string{"bucket_versioning/" + b}, nil))
+	}
+	p.Actions = append(p.Actions, Action{Resource: File, ID: "noop", Op: Noop})
+	res := Apply(context.Background(), p, ApplyOptions{Parallel: 4, Retry: fast})
+	if err := res.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 12; i++ {
+		b := fmt.Sprintf("b%d", i)
+		if !(r.pos("bucket/"+b) < r.pos("bucket_versioning/"+b) && r.pos("bucket_versioning/"+b) < r.pos("bucket_lifecycle/"+b)) {
+			t.Fatalf("%s: not in order: %v", b, r.order)
+		}
+	}
+	if peak := r.peak.Load(); peak > 4 || peak < 2 {
+		t.Errorf("peak parallelism %d, want 2..4 (independent actions at once, bounded by 4)", peak)
+	}
+	if c := res.Count(); c[Done] != 36 {
+		t.Errorf("done %d, want 36", c[Done])
+	}
+}
+
+func TestApplyRetriesTransientFaultsOnly(t *testing.T) {
+	var tries503, tries403 atomic.Int32
+	var retries []Event
+	var mu sync.Mutex
+	p := Plan{Actions: []Action{
+		{Resource: Bucket, ID: "flaky", Op: Create, Do: func(context.Context) error {
+			if tries503.Add(1) < 3 {
+				return &StatusError{Status: 503, Err: errors.New("SlowDown")}
+			}
+			return nil
+		}},
+		{Resource: Bucket, ID: "denied", Op: Create, Do: func(context.Context) error {
+			tries403.Add(1)
+			return &StatusError{Status: 403, Err: errors.New("AccessDenied")}
+		}},
+		{Resource: BucketVersioning, ID: "denied", Op: Create, After: []string{"bucket/denied"}, Do: func(context.Context) error {
+			t.Error("an action ran after its prerequisite failed")
+			return nil
+		}},
+		{Resource: Bucket, ID: "reset", Op: Create, Do: func() func(context.Context) error {
+			var n atomic.Int32
+			return func(context.Context) error {
+				if n.Add(1) == 1 {
+					return fmt.Errorf("read: %w", syscall.ECONNRESET)
+				}
+				return nil
+			}
+		}()},
+	}}
+	res := Apply(context.Background(), p, ApplyOptions{Retry: fast, OnEvent: func(e Event) {
+		if e.Status == Retrying {
+			mu.Lock()
+			retries = append(retries, e)
+			mu.Unlock()
+		}
+	}})
+	if got := []Status{res.Status[0], res.Status[1], res.Status[2], res.Status[3]}; got[0] != Done || got[1] != Failed || got[2] != Skipped || got[3] != Done {
+		t.Fatalf("statuses %v", got)
+	}
+	if tries503.Load() != 3 || tries403.Load() != 1 {
+		t.Errorf("tries: 503 %d (want 3), 403 %d (want 1: never retried)", tries503.Load(), tries403.Load())
+	}
+	if len(retries) != 3 {
+		t.Errorf("%d retry events, want 3 (two for 503, one for the reset)", len(retries))
+	}
+}
+
+func TestApplyGivesUpWithinTheBound(t *testing.T) {
+	var tries atomic.Int32
+	p := Plan{Actions: []Action{{Resource: Bucket, ID: "down", Op: Create, Do: func(context.Context) error {
+		tries.Add(1)
+		return &StatusError{Status: 502, Err: errors.New("bad gateway")}
+	}}}}
+	res := Apply(context.Background(), p, ApplyOptions{Retry: fast})
+	if res.Status[0] != Failed || tries.Load() != 4 {
+		t.Fatalf("status %s after %d tries, want failed after 4", res.Status[0], tries.Load())
+	}
+}
+
+func TestRetryAfterIsHonoured(t *testing.T) {
+	var stamps []time.Time
+	p := Plan{Actions: []Action{{Resource: CacheRule, ID: "r", Op: Create, Do: func(context.Context) error {
+		stamps = append(stamps, time.Now())
+		if len(stamps) == 1 {
+			return &StatusError{Status: 429, RetryAfter: 300 * time.Millisecond, Err: errors.New("rate limited")}
+		}
+		return nil
+	}}}}
+	res := Apply(context.Background(), p, ApplyOptions{Retry: RetryPolicy{Attempts: 3, Base: time.Millisecond, Max: time.Second, Total: 5 * time.Second}})
+	if res.Err() != nil || len(stamps) != 2 {
+		t.Fatalf("err %v tries %d", res.Err(), len(stamps))
+	}
+	if gap := stamps[1].Sub(stamps[0]); gap < 300*time.Millisecond {
+		t.Errorf("retried after %v, before the server's Retry-After of 300ms", gap)
+	}
+}
+
+func TestInterruptionStopsNewStartsAndLetsRunningFinish(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	finishedRunning := false
+	p := Plan{Actions: []Action{
+		{Resource: Bucket, ID: "slow", Op: Create, Do: func(runCtx context.Context) error {
+			close(started)
+			time.Sleep(50 * time.Millisecond)
+			finishedRunning = runCtx.Err() == nil
+			return nil
+		}},
+		{Resource: BucketVersioning, ID: "slow", Op: Create, After: []string{"bucket/slow"}, Do: func(context.Context) error {
+			t.Error("an action started after the interruption")
+			return nil
+		}},
+	}}
+	go func() { <-started; cancel() }()
+	res := Apply(ctx, p, ApplyOptions{Parallel: 1, Retry: fast})
+	if !res.Interrupted || res.Status[0] != Done || res.Status[1] != Skipped || !finishedRunning {
+		t.Fatalf("interrupted %v statuses %v finished %v", res.Interrupted, res.Status, finishedRunning)
+	}
+}
+
+func TestInterruptionGraceCancelsAHungAction(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	p := Plan{Actions: []Action{{Resource: Bucket, ID: "hung", Op: Create, Do: func(runCtx context.Context) error {
+		cancel()
+		<-runCtx.Done()
+		return runCtx.Err()
+	}}}}
+	start := time.Now()
+	res := Apply(ctx, p, ApplyOptions{Grace: 50 * time.Millisecond, Retry: fast})
+	if res.Status[0] != Failed || time.Since(start) > 5*time.Second {
+		t.Fatalf("status %s after %v", res.Status[0], time.Since(start))
+	}
+}

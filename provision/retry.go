@@ -1,0 +1,138 @@
+package provision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"syscall"
+	"time"
+)
+
+// RetryPolicy bounds the retries of one action: in count and in total time.
+type RetryPolicy struct {
+	Attempts int           // tries in all, the first included (default 6)
+	Base     time.Duration // the first backoff (default 250ms), doubled each time
+	Max      time.Duration // the longest single wait (default 10s)
+	Total    time.Duration // no retry starts after this much time on the action (default 2m)
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.Attempts <= 0 {
+		p.Attempts = 6
+	}
+	if p.Base <= 0 {
+		p.Base = 250 * time.Millisecond
+	}
+	if p.Max <= 0 {
+		p.Max = 10 * time.Second
+	}
+	if p.Total <= 0 {
+		p.Total = 2 * time.Minute
+	}
+	return p
+}
+
+// backoff is the wait before retry n (1-based): exponential with full jitter, so parallel
+// actions throttled together do not come back together.
+func (p RetryPolicy) backoff(n int) time.Duration {
+	d := p.Base << (n - 1)
+	if d > p.Max || d <= 0 {
+		d = p.Max
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// StatusError is an error with the HTTP status of the answer it came from, for SDK errors
+// that do not otherwise tell the executor their status (Cloudflare's), and the wait the
+// server asked for (Retry-After).
+type StatusError struct {
+	Status     int
+	RetryAfter time.Duration
+	Err        error
+}
+
+func (e *StatusError) Error() string             { return e.Err.Error() }
+func (e *StatusError) Unwrap() error             { return e.Err }
+func (e *StatusError) HTTPStatusCode() int       { return e.Status }
+func (e *StatusError) RetryDelay() time.Duration { return e.RetryAfter }
+
+// transientCodes are S3 and AWS error codes that a later try may not get.
+var transientCodes = map[string]bool{
+	"SlowDown": true, "Throttling": true, "ThrottlingException": true, "RequestLimitExceeded": true,
+	"TooManyRequestsException": true, "RequestTimeout": true, "RequestTimeoutException": true,
+	"InternalError": true, "InternalFailure": true, "ServiceUnavailable": true, "OperationAborted": true,
+}
+
+// Transient reports whether err may go away on a retry, and how long the server asked to
+// wait (0 when it did not say). Errors that will not change (403, 400, a bucket name taken)
+// are not transient.
+func Transient(err error) (bool, time.Duration) {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return false, 0
+	}
+	var wait time.Duration
+	var delay interface{ RetryDelay() time.Duration }
+	if errors.As(err, &delay) {
+		wait = delay.RetryDelay()
+	}
+	var coded interface{ ErrorCode() string }
+	if errors.As(err, &coded) && transientCodes[coded.ErrorCode()] {
+		return true, wait
+	}
+	var status interface{ HTTPStatusCode() int }
+	if errors.As(err, &status) {
+		switch status.HTTPStatusCode() {
+		case 429, 500, 502, 503, 504:
+			return true, wait
+		case 0:
+		default:
+			return false, 0
+		}
+	}
+	var netErr net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.Is(err, context.DeadlineExceeded):
+		return true, wait
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return true, wait
+	}
+	return false, 0
+}
+
+// withRetries runs do until it succeeds, fails for good, or the policy is spent; each retry
+// is reported through onRetry before its wait.
+func withRetries(ctx context.Context, p RetryPolicy, do func(context.Context) error, onRetry func(attempt int, wait time.Duration, err error)) error {
+	start := time.Now()
+	for attempt := 1; ; attempt++ {
+		err := do(ctx)
+		if err == nil {
+			return nil
+		}
+		again, wait := Transient(err)
+		if !again || attempt >= p.Attempts || ctx.Err() != nil {
+			if again && attempt >= p.Attempts {
+				return fmt.Errorf("%w (gave up after %d tries)", err, attempt)
+			}
+			return err
+		}
+		if b := p.backoff(attempt); wait < b {
+			wait = b
+		}
+		if wait > p.Max {
+			wait = p.Max
+		}
+		if time.Since(start)+wait > p.Total {
+			return fmt.Errorf("%w (gave up after %s)", err, time.Since(start).Round(time.Second))
+		}
+		onRetry(attempt, wait, err)
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return err
+		}
+	}
+}

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -45,24 +47,30 @@ apply refuses to run (exit 64) unless --i-understand-buckets-will-be-deleted is 
 				return badInput("the plan warns of data loss (%s): read the warning above; to go ahead all the same, add --%s",
 					strings.Join(p.DataLoss, ", "), dataLossFlag)
 			}
+			p.WriteText(a.stderr)
 			if !p.Changes() {
-				p.WriteText(a.stderr)
-				return nil
+				return a.writeApplyJSON(cmd, provision.Result{Actions: p.Actions, Status: doneAll(p)})
 			}
 			if !yes {
-				p.WriteText(a.stderr)
 				ok, err := a.confirm("Apply this plan?")
 				if err != nil || !ok {
 					a.note("nothing was changed")
 					return silentExit(exitInterrupted)
 				}
 			}
-			res := provision.Apply(a.ctx, p, provision.ApplyOptions{OnEvent: a.printEvent})
+			progress, _ := cmd.Flags().GetString("progress")
+			log := a.progressLog(progress)
+			res := provision.Apply(a.ctx, p, provision.ApplyOptions{OnEvent: log})
+			if err := a.writeApplyJSON(cmd, res); err != nil {
+				return err
+			}
 			return a.applyOutcome(res)
 		},
 	}
 	addAnswerFlags(cmd)
 	cmd.Flags().BoolP("yes", "y", false, "apply without asking for confirmation")
+	cmd.Flags().Bool("json", false, "print the result of each action as JSON on stdout")
+	cmd.Flags().String("progress", "auto", "progress on stderr: auto (a line per action), plain (timestamped, for CI logs) or none")
 	cmd.Flags().Bool(dataLossFlag, false, "confirm the plan's data-loss warning: existing asset buckets holding uploads, which a baseline or virgin build of the toolkit deletes")
 	return cmd
 }
@@ -70,27 +78,99 @@ apply refuses to run (exit 64) unless --i-understand-buckets-will-be-deleted is 
 // dataLossFlag confirms a plan's DataLoss; --yes does not.
 const dataLossFlag = "i-understand-buckets-will-be-deleted"
 
-// printEvent logs apply progress on stderr, a line per finished action.
-func (a *app) printEvent(e provision.Event) {
-	switch e.Status {
-	case provision.Done:
-		fmt.Fprintf(a.stderr, "  ✓ %s %s\n", e.Action.Resource, e.Action.ID)
-	case provision.Failed:
-		fmt.Fprintf(a.stderr, "  ✗ %s %s: %v\n", e.Action.Resource, e.Action.ID, e.Err)
+// progressLog prints apply's progress on stderr in the chosen style. Retries are shown in
+// every style but none, so a slow apply says why it is slow.
+func (a *app) progressLog(style string) func(provision.Event) {
+	if style == "none" {
+		return nil
 	}
+	stamp := func() string {
+		if style == "plain" {
+			return time.Now().UTC().Format("15:04:05 ")
+		}
+		return "  "
+	}
+	return func(e provision.Event) {
+		what := fmt.Sprintf("%s %s", e.Action.Resource, e.Action.ID)
+		switch e.Status {
+		case provision.Running:
+			if style == "plain" {
+				fmt.Fprintf(a.stderr, "%sstart  %s\n", stamp(), what)
+			}
+		case provision.Retrying:
+			fmt.Fprintf(a.stderr, "%sretry  %s in %s (try %d failed: %v)\n", stamp(), what, e.Wait.Round(time.Millisecond), e.Attempt, e.Err)
+		case provision.Done:
+			fmt.Fprintf(a.stderr, "%s✓ %s\n", stamp(), what)
+		case provision.Failed:
+			fmt.Fprintf(a.stderr, "%s✗ %s\n", stamp(), e.Err)
+		}
+	}
+}
+
+// doneAll is the result of a plan with nothing to do.
+func doneAll(p provision.Plan) []provision.Status {
+	out := make([]provision.Status, len(p.Actions))
+	for i := range out {
+		out[i] = provision.Done
+	}
+	return out
+}
+
+// writeApplyJSON prints the result of each action for scripts, when --json is given.
+func (a *app) writeApplyJSON(cmd *cobra.Command, res provision.Result) error {
+	if on, _ := cmd.Flags().GetBool("json"); !on {
+		return nil
+	}
+	type actionJSON struct {
+		Resource provision.Resource `json:"resource"`
+		ID       string             `json:"id"`
+		Op       provision.Op       `json:"op"`
+		Status   provision.Status   `json:"status"`
+		Error    string             `json:"error,omitempty"`
+	}
+	out := struct {
+		FormatVersion string         `json:"format_version"`
+		Interrupted   bool           `json:"interrupted"`
+		Actions       []actionJSON   `json:"actions"`
+		Summary       map[string]int `json:"summary"`
+	}{FormatVersion: "1", Interrupted: res.Interrupted, Actions: []actionJSON{}, Summary: map[string]int{"done": 0, "failed": 0, "not_started": 0}}
+	for i, act := range res.Actions {
+		j := actionJSON{Resource: act.Resource, ID: act.ID, Op: act.Op, Status: res.Status[i]}
+		if res.Errs != nil && res.Errs[i] != nil {
+			j.Error = res.Errs[i].Error()
+		}
+		out.Actions = append(out.Actions, j)
+		if act.Op == provision.Noop {
+			continue
+		}
+		switch res.Status[i] {
+		case provision.Done:
+			out.Summary["done"]++
+		case provision.Failed:
+			out.Summary["failed"]++
+		default:
+			out.Summary["not_started"]++
+		}
+	}
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return failure(err)
+	}
+	return nil
 }
 
 // applyOutcome summarises apply and gives its exit code.
 func (a *app) applyOutcome(res provision.Result) error {
-	counts := map[provision.Status]int{}
-	for i, s := range res.Status {
-		if res.Actions[i].Op == provision.Noop && s == provision.Done {
-			continue
+	counts := res.Count()
+	if res.Interrupted {
+		fmt.Fprintf(a.stderr, "Interrupted: %d done, %d failed, %d not started:\n", counts[provision.Done], counts[provision.Failed], counts[provision.Skipped])
+		for i, s := range res.Status {
+			if s == provision.Skipped && res.Actions[i].Op != provision.Noop {
+				fmt.Fprintf(a.stderr, "  - %s %s\n", res.Actions[i].Resource, res.Actions[i].ID)
+			}
 		}
-		counts[s]++
-	}
-	if a.ctx.Err() != nil {
-		fmt.Fprintf(a.stderr, "Interrupted: %d done, %d not started. Run apply again to finish.\n", counts[provision.Done], counts[provision.Skipped])
+		fmt.Fprintln(a.stderr, "Every file is either as it was or complete. Run apply again to finish.")
 		return silentExit(exitInterrupted)
 	}
 	if err := res.Err(); err != nil {
@@ -98,7 +178,7 @@ func (a *app) applyOutcome(res provision.Result) error {
 			counts[provision.Done], counts[provision.Failed], counts[provision.Skipped])
 		return failure(err)
 	}
-	fmt.Fprintf(a.stderr, "Apply complete: %d changes made.\n", counts[provision.Done])
+	fmt.Fprintf(a.stderr, "Apply complete: %s made.\n", plural(counts[provision.Done], "change"))
 	return nil
 }
 

@@ -190,7 +190,7 @@ func explain(bucket string, err error) error {
 			what, code = "access denied", "403 Forbidden"
 		}
 		hint := "check S3_ACCESS_KEY and S3_SECRET_KEY, and that the key may manage buckets"
-		if bucket != "" {
+		if bucket != "" && (code == "AccessDenied" || code == "403 Forbidden" || code == "Forbidden") {
 			hint += " (or another account owns this bucket name)"
 		}
 		return fmt.Errorf("%s: %s (%s); %s", where, what, code, hint)

@@ -10,10 +10,16 @@ import (
 // Set at release time with -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
 var version, commit, date = "", "", ""
 
-// versionString is the version, commit and build date; for `go install` builds they come
-// from the module's build information.
+// versionString is the version, commit and build date.
 func versionString() string {
-	v, c, d := version, commit, date
+	v, c, d := buildInfo()
+	return fmt.Sprintf("%s (commit %s, built %s)", v, c, d)
+}
+
+// buildInfo is the version, commit and build date set at release time; for `go install`
+// builds they come from the module's build information.
+func buildInfo() (v, c, d string) {
+	v, c, d = version, commit, date
 	if info, ok := debug.ReadBuildInfo(); ok {
 		if v == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
 			v = info.Main.Version
@@ -36,7 +42,7 @@ func versionString() string {
 	if d == "" {
 		d = "unknown"
 	}
-	return fmt.Sprintf("%s (commit %s, built %s)", v, c, d)
+	return v, c, d
 }
 
 func (a *app) versionCommand() *cobra.Command {

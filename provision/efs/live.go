@@ -310,11 +310,11 @@ func (l *Live) createMountTarget(a *steps.Answers, fs FileSystem, subnet string,
 		case errors.As(err, &conflict):
 			return l.adoptOrSkip(ctx, fsID, subnet)
 		case errors.As(err, &noSubnet):
-			return fmt.Errorf("subnet %s of efs.subnet_ids does not exist in %s (efs.region); give subnets of the web servers' VPC in that region: %w",
-				subnet, a.EFS.Region, err)
+			return fmt.Errorf("subnet %s of efs.subnet_ids does not exist in %s (efs.region); give subnets of the web servers' VPC in that region (EFS said %s)",
+				subnet, a.EFS.Region, noSubnet.ErrorCode())
 		case errors.As(err, &noGroup):
-			return fmt.Errorf("a security group of efs.security_group_ids (%s) does not exist in the VPC of subnet %s: %w",
-				strings.Join(a.EFS.SecurityGroupIDs, ", "), subnet, err)
+			return fmt.Errorf("a security group of efs.security_group_ids (%s) does not exist in the VPC of subnet %s (EFS said %s: %s)",
+				strings.Join(a.EFS.SecurityGroupIDs, ", "), subnet, noGroup.ErrorCode(), noGroup.ErrorMessage())
 		default:
 			return err
 		}
@@ -387,7 +387,7 @@ func (l *Live) poll(ctx context.Context, what string, state func(context.Context
 		case s == types.LifeCycleStateAvailable:
 			return nil
 		case s == types.LifeCycleStateError, s == types.LifeCycleStateDeleting, s == types.LifeCycleStateDeleted:
-			return fmt.Errorf("%s is %s", what, s)
+			return fmt.Errorf("%s is in state %s", what, s)
 		case time.Now().Add(delay).After(deadline):
 			return fmt.Errorf("%s is still %s after %s; run apply again later to carry on", what, s, w.Timeout)
 		}

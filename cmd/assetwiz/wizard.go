@@ -1,8 +1,15 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"strings"
+
 	"github.com/spf13/cobra"
 
+	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/provision/buckets"
+	"github.com/assetwiz/assetwiz/steps"
 	"github.com/assetwiz/assetwiz/tui"
 )
 
@@ -40,6 +47,16 @@ and from an existing override file, and ends in a review of the plan. Needs a te
 	return cmd
 }
 
+// accessibleWanted: --accessible, ACCESSIBLE set to a true value, or TERM=dumb.
+func (a *app) accessibleWanted(w wizardFlags) bool {
+	switch strings.ToLower(strings.TrimSpace(a.env.Getenv("ACCESSIBLE"))) {
+	case "", "0", "false", "no", "off":
+	default:
+		return true
+	}
+	return w.accessible || a.env.Getenv("TERM") == "dumb"
+}
+
 func (a *app) runWizard(cmd *cobra.Command, w wizardFlags) error {
 	if !a.env.IsTerminal() {
 		return badInput("the wizard needs a terminal. Without one, write the answers to assetwiz.yaml and use\n" +
@@ -47,5 +64,71 @@ func (a *app) runWizard(cmd *cobra.Command, w wizardFlags) error {
 			"  assetwiz apply --yes -f assetwiz.yaml to apply,\n" +
 			"  assetwiz render -f assetwiz.yaml      to print the toolkit exports")
 	}
-	return tui.Run(a.ctx, tui.Options{DryRun: w.dryRun, Accessible: w.accessible})
+	loaded, err := a.wizardAnswers(cmd)
+	if err != nil {
+		return err
+	}
+	path, _ := cmd.Flags().GetString("answers")
+	if path == "" {
+		path = steps.DefaultAnswersFile
+	}
+	opt := tui.Options{
+		Loaded:      loaded,
+		AnswersPath: path,
+		DryRun:      w.dryRun,
+		Accessible:  a.accessibleWanted(w),
+		Plan: func(_ context.Context, ans *steps.Answers) (provision.Plan, error) {
+			a.redact(ans.Secrets)
+			return a.makePlan(cmd, ans, false)
+		},
+		OfflinePlan: func(_ context.Context, ans *steps.Answers) (provision.Plan, error) {
+			return a.makePlan(cmd, ans, true)
+		},
+		Apply: func(ctx context.Context, p provision.Plan, onEvent func(provision.Event)) provision.Result {
+			return provision.Apply(ctx, p, provision.ApplyOptions{OnEvent: onEvent})
+		},
+		// The S3 backend tests the keys; the Cloudflare backend is to provide the token and
+		// zone check (nil: the CDN step says it is not available).
+		CheckStorage: buckets.CheckAccess,
+		CheckCDN:     nil,
+		Getenv:       a.env.Getenv,
+		Input:        a.env.Stdin,
+		// The UI goes to stderr (gum's habit), raw: the terminal itself, for its size.
+		Output: a.env.Stderr,
+	}
+	err = tui.Run(a.ctx, opt)
+	var applyErr tui.ApplyError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, tui.ErrInterrupted):
+		return silentExit(exitInterrupted)
+	case errors.As(err, &applyErr):
+		return failure(applyErr.Err)
+	default:
+		return failure(err)
+	}
+}
+
+// wizardAnswers loads every source before the wizard. Answers that are missing or invalid
+// are the wizard's to ask; a malformed answers file or flag is still bad input (exit 64).
+func (a *app) wizardAnswers(cmd *cobra.Command) (steps.Loaded, error) {
+	flags, flagProblems := flagAnswers(cmd.Flags())
+	if len(flagProblems) > 0 {
+		return steps.Loaded{}, badInput("%v", flagProblems)
+	}
+	path, _ := cmd.Flags().GetString("answers")
+	file := path
+	if file == "" {
+		file = steps.DefaultAnswersFile
+	}
+	if _, err := steps.LoadFile(file); err != nil {
+		var ps steps.Problems
+		if errors.As(err, &ps) || path != "" {
+			return steps.Loaded{}, badInput("%v", err)
+		}
+	}
+	loaded, _ := steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: flags})
+	a.redact(loaded.Answers.Secrets)
+	return loaded, nil
 }

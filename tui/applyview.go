@@ -1,0 +1,219 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/assetwiz/assetwiz/presets"
+	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/steps"
+)
+
+type applyRow struct {
+	action provision.Action
+	status provision.Status
+	err    error
+}
+
+type eventMsg provision.Event
+type applyDoneMsg struct{ result provision.Result }
+
+func (m *model) startApply() tea.Cmd {
+	m.phase = phaseApplying
+	m.rows = nil
+	for _, a := range m.plan.Actions {
+		if a.Op != provision.Noop {
+			m.rows = append(m.rows, applyRow{action: a, status: provision.Pending})
+		}
+	}
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.applyCancel = cancel
+	events := make(chan tea.Msg, 16)
+	plan, apply := m.plan, m.w.opt.Apply
+	go func() {
+		var res provision.Result
+		if apply != nil {
+			res = apply(ctx, plan, func(e provision.Event) { events <- eventMsg(e) })
+		}
+		events <- applyDoneMsg{res}
+		close(events)
+	}()
+	m.events = events
+	return tea.Batch(m.spinner.Tick, m.waitEvent())
+}
+
+func (m *model) waitEvent() tea.Cmd {
+	ch := m.events
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return msg
+	}
+}
+
+func (m *model) updateApply(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case eventMsg:
+		for i := range m.rows {
+			if m.rows[i].action.Key() == msg.Action.Key() {
+				m.rows[i].status, m.rows[i].err = msg.Status, msg.Err
+			}
+		}
+		return m.waitEvent()
+	case applyDoneMsg:
+		m.phase, m.result = phaseApplied, msg.result
+		for i := range m.rows {
+			for j, a := range msg.result.Actions {
+				if a.Key() == m.rows[i].action.Key() {
+					m.rows[i].status, m.rows[i].err = msg.result.Status[j], msg.result.Errs[j]
+				}
+			}
+		}
+		switch {
+		case m.interrupted:
+			m.err = ErrInterrupted
+		case msg.result.Err() != nil:
+			m.err = ApplyError{msg.result.Err()}
+		}
+		m.menu = newMenu(item{"exit", "Exit"})
+		return nil
+	case tea.KeyMsg:
+		if m.phase == phaseApplied && (msg.String() == "enter" || msg.String() == "q" || msg.String() == "esc") {
+			m.quitting = true
+			m.goodbye = m.applyView() + "\n"
+			return tea.Quit
+		}
+	}
+	return nil
+}
+
+func (m *model) applyView() string {
+	var b strings.Builder
+	title := "Applying"
+	if m.phase == phaseApplied {
+		title = "Applied"
+	}
+	b.WriteString(titleStyle.Render("assetwiz · "+title) + "\n\n")
+	lines := m.rowLines(m.height - 14)
+	b.WriteString(strings.Join(lines, "\n") + "\n")
+	if m.phase == phaseApplied {
+		b.WriteString("\n" + m.summary())
+		b.WriteString("\n" + helpStyle.Render("enter exit"))
+	} else {
+		b.WriteString("\n" + helpStyle.Render("ctrl+c stop (running actions finish, no new one starts)"))
+	}
+	return b.String()
+}
+
+// rowLines is a line per action, folding finished and waiting ones when they do not fit.
+func (m *model) rowLines(room int) []string {
+	room = max(room, 4)
+	line := func(r applyRow) string {
+		label := fmt.Sprintf("%s %s", r.action.Resource, r.action.ID)
+		switch r.status {
+		case provision.Running:
+			return m.spinner.View() + " " + label + helpStyle.Render("  "+string(r.action.Op))
+		case provision.Done:
+			return okStyle.Render("✓") + " " + label
+		case provision.Failed:
+			return failStyle.Render("✗ "+label) + "\n    " + failStyle.Render(errText(r))
+		case provision.Skipped:
+			return helpStyle.Render("- " + label + "  (not started)")
+		}
+		return helpStyle.Render("· " + label)
+	}
+	var out []string
+	for _, r := range m.rows {
+		out = append(out, line(r))
+	}
+	if len(out) <= room {
+		return out
+	}
+	done, waiting := 0, 0
+	out = out[:0]
+	for _, r := range m.rows {
+		switch r.status {
+		case provision.Done:
+			done++
+		case provision.Pending:
+			waiting++
+		default:
+			out = append(out, line(r))
+		}
+	}
+	if done > 0 {
+		out = append([]string{okStyle.Render(fmt.Sprintf("✓ %d done", done))}, out...)
+	}
+	if waiting > 0 {
+		out = append(out, helpStyle.Render(fmt.Sprintf("· %d waiting", waiting)))
+	}
+	return out
+}
+
+func errText(r applyRow) string {
+	if r.err == nil {
+		return ""
+	}
+	// The error names its resource already; keep only what went wrong.
+	prefix := fmt.Sprintf("%s %s: ", r.action.Resource, r.action.ID)
+	return strings.TrimPrefix(r.err.Error(), prefix)
+}
+
+// summary says what was made, which files were written, and what to do next.
+func (m *model) summary() string {
+	counts := map[provision.Status]int{}
+	var files []string
+	for _, r := range m.rows {
+		counts[r.status]++
+		if r.action.Resource == provision.File && r.status == provision.Done {
+			files = append(files, r.action.ID)
+		}
+	}
+	var b strings.Builder
+	switch {
+	case m.interrupted:
+		fmt.Fprintf(&b, "Stopped: %d done, %d not started. Run `assetwiz apply` to finish.\n", counts[provision.Done], counts[provision.Skipped]+counts[provision.Pending])
+	case counts[provision.Failed] > 0:
+		fmt.Fprintf(&b, "%s %d done, %d failed, %d not started. Fix the cause and run `assetwiz apply`: it carries on where this stopped.\n",
+			failStyle.Render("Apply failed:"), counts[provision.Done], counts[provision.Failed], counts[provision.Skipped])
+	default:
+		fmt.Fprintf(&b, "%s %d changes made. Answers saved to %s.\n", okStyle.Render("Done:"), counts[provision.Done], m.w.opt.AnswersPath)
+	}
+	if len(files) > 0 {
+		b.WriteString("Files written: " + strings.Join(files, ", ") + "\n")
+	}
+	if counts[provision.Failed] == 0 && !m.interrupted {
+		b.WriteString("\n" + sectionStyle.Render("Next steps") + "\n")
+		for i, s := range nextSteps(&m.w.ans) {
+			fmt.Fprintf(&b, "%d. %s\n", i+1, s)
+		}
+	}
+	return b.String()
+}
+
+// nextSteps are what the user does after apply, for the technique chosen.
+func nextSteps(a *steps.Answers) []string {
+	out := []string{"Put " + a.Output.OverrideFile + " where the toolkit reads its overrides; the next build uses it."}
+	switch a.Technique {
+	case steps.TechniqueS3fs:
+		out = append(out, "Build the servers (temporal): each mounts the buckets with s3fs; mount lines for a server built already are in "+a.Output.SnippetsDir+"/.")
+	case steps.TechniqueEFS:
+		out = append(out, "Build the servers (temporal): each mounts the EFS file systems (ENABLE_EFS=1).")
+	case steps.TechniquePlugin:
+		if app, ok := presets.FindApplication(a.Application); ok {
+			out = append(out, "Install "+app.Plugin.Name+" ("+app.Plugin.URL+") and point it at the buckets; its settings are in "+a.Output.SnippetsDir+"/.")
+		}
+	case steps.TechniqueLocal:
+		out = append(out, "Uploads stay on each server's disk: nothing is offloaded.")
+	}
+	if a.CDN.Provider == steps.CDNCloudflare {
+		out = append(out, "Keep "+a.WebsiteURL+" proxied through Cloudflare (orange cloud), so the cache rules apply.")
+	}
+	out = append(out, "Run `assetwiz verify` to check the result.")
+	return out
+}

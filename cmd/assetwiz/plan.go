@@ -5,6 +5,7 @@ import (
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/override"
+	"github.com/assetwiz/assetwiz/provision/snippets"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -81,7 +82,7 @@ func (a *app) backends(_ *cobra.Command, ans *steps.Answers, offline bool) ([]pr
 		}
 		out = append(out, b)
 	}
-	return append(out, override.Backend{}), nil
+	return append(out, snippets.Backend{}, override.Backend{}), nil
 }
 
 // errNotLive is returned by a remote kind whose live planner this build lacks.

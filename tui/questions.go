@@ -102,12 +102,18 @@ type wizard struct {
 	toolkitFromOverride bool
 	// zoneFound is the Cloudflare zone the CDN check found.
 	zoneFound string
+	// techniqueChosen: the user picked the technique in its step; until then it follows the
+	// mode's default (s3fs for temporal, local otherwise).
+	techniqueChosen bool
+	// accessible: plain line prompts, where a list is typed rather than ticked.
+	accessible bool
 }
 
 func newWizard(opt Options) *wizard {
-	w := &wizard{opt: opt, ans: opt.Loaded.Answers}
+	w := &wizard{opt: opt, ans: opt.Loaded.Answers, accessible: opt.Accessible}
 	w.ans.Complete()
 	w.v = valuesOf(&w.ans, opt.Getenv)
+	w.techniqueChosen = opt.Loaded.AnswersFile != "" && w.ans.Technique != ""
 	if opt.Loaded.OverrideFound {
 		if data, err := os.ReadFile(w.ans.Output.OverrideFile); err == nil {
 			from, _ := steps.FromOverride(string(data))
@@ -142,6 +148,9 @@ func allSteps() []step {
 			}
 		}},
 		{name: "Deployment mode", explain: explainMode, questions: modeQuestions, commit: func(w *wizard) {
+			if w.v.mode != w.ans.Mode && !w.techniqueChosen {
+				w.ans.Technique = ""
+			}
 			w.ans.Mode = w.v.mode
 			w.ans.Period = ""
 			if w.ans.Mode == steps.ModeTemporal {
@@ -166,7 +175,7 @@ func allSteps() []step {
 			w.ans.Directories = w.directories()
 		}},
 		{name: "Technique", explain: explainTechnique, questions: techniqueQuestions, commit: func(w *wizard) {
-			w.ans.Technique = w.v.technique
+			w.ans.Technique, w.techniqueChosen = w.v.technique, true
 			if w.ans.Technique == steps.TechniqueEFS {
 				w.v.provider = "aws"
 				w.setProvider()
@@ -273,7 +282,7 @@ func explainApplication(*wizard) string {
 
 func explainDirectories(w *wizard) string {
 	return "Each asset directory (relative to the webroot) gets its own bucket, named after the site. " +
-		"The application's usual directories are ticked; untick with space, add your own below."
+		"The application's usual directories are ticked; untick with x, add your own below."
 }
 
 func explainTechnique(w *wizard) string {
@@ -401,6 +410,29 @@ func (w *wizard) bucketLabel(d string) string {
 }
 
 func directoryQuestions(w *wizard) []question {
+	if w.accessible {
+		return []question{{fields: func() []huh.Field {
+			w.v.extraDirs = strings.Join(w.directories(), ", ")
+			w.v.dirs = nil
+			var names []string
+			for _, d := range steps.SplitList(w.v.extraDirs) {
+				names = append(names, w.bucketLabel(d))
+			}
+			return []huh.Field{huh.NewInput().Key("directories").Title("Asset directories (comma-separated)").
+				Description("Now: " + strings.Join(names, "; ")).
+				Validate(func(s string) error {
+					if len(steps.SplitList(s)) == 0 {
+						return nil // Enter keeps them
+					}
+					for _, d := range steps.SplitList(s) {
+						if err := steps.CheckDirectory(d); err != nil {
+							return err
+						}
+					}
+					return nil
+				}).Value(&w.v.extraDirs)}
+		}}}
+	}
 	return []question{{fields: func() []huh.Field {
 		app, _ := presets.FindApplication(w.ans.Application)
 		choices := slices.Clone(app.Directories)
@@ -498,17 +530,22 @@ func storageQuestions(w *wizard) []question {
 	qs = append(qs,
 		question{when: func() bool { return len(providerOf(w.v.provider).Regions) > 1 && !providerOf(w.v.provider).AnyRegion },
 			fields: func() []huh.Field {
-				return []huh.Field{huh.NewSelect[string]().Key("storage.region").TitleFunc(func() string {
-					return "Region at " + providerOf(w.v.provider).Title
-				}, &w.v.provider).
-					OptionsFunc(func() []huh.Option[string] {
-						p := providerOf(w.v.provider)
-						var opts []huh.Option[string]
-						for _, r := range p.Regions {
-							opts = append(opts, opt(fmt.Sprintf("%-15s %s", r, p.EndpointFor(r)), r))
-						}
-						return opts
-					}, &w.v.provider).Value(&w.v.region).Height(8)}
+				regions := func() []huh.Option[string] {
+					p := providerOf(w.v.provider)
+					var opts []huh.Option[string]
+					for _, r := range p.Regions {
+						opts = append(opts, opt(fmt.Sprintf("%-15s %s", r, p.EndpointFor(r)), r))
+					}
+					return opts
+				}
+				sel := huh.NewSelect[string]().Key("storage.region").Height(8)
+				if w.accessible { // asked after the provider, on its own: no live update needed
+					sel = sel.Title("Region at " + providerOf(w.v.provider).Title).Options(regions()...)
+				} else {
+					sel = sel.TitleFunc(func() string { return "Region at " + providerOf(w.v.provider).Title }, &w.v.provider).
+						OptionsFunc(regions, &w.v.provider)
+				}
+				return []huh.Field{sel.Value(&w.v.region)}
 			}},
 		question{when: func() bool { return providerOf(w.v.provider).Endpoint == "" }, fields: func() []huh.Field {
 			return []huh.Field{
@@ -533,9 +570,9 @@ func storageQuestions(w *wizard) []question {
 			}
 			return []huh.Field{
 				huh.NewInput().Key("s3_access_key").Title("Access key").Description(from).
-					EchoMode(huh.EchoModePassword).Validate(steps.CheckSecret).Value(&w.v.accessKey),
+					EchoMode(huh.EchoModePassword).Validate(w.orKeep(&w.v.accessKey, steps.CheckSecret)).Value(&w.v.accessKey),
 				huh.NewInput().Key("s3_secret_key").Title("Secret key").
-					EchoMode(huh.EchoModePassword).Validate(steps.CheckSecret).Value(&w.v.secretKey),
+					EchoMode(huh.EchoModePassword).Validate(w.orKeep(&w.v.secretKey, steps.CheckSecret)).Value(&w.v.secretKey),
 			}
 		}},
 	)
@@ -620,7 +657,7 @@ func cdnQuestions(w *wizard) []question {
 			}
 			return []huh.Field{
 				huh.NewInput().Key("cloudflare_api_token").Title("Cloudflare API token").Description(from).
-					EchoMode(huh.EchoModePassword).Validate(steps.CheckSecret).Value(&w.v.token),
+					EchoMode(huh.EchoModePassword).Validate(w.orKeep(&w.v.token, steps.CheckSecret)).Value(&w.v.token),
 				huh.NewInput().Key("cdn.zone").Title("Zone (press Enter to find it from " + w.ans.WebsiteURL + ")").
 					Validate(func(s string) error { return steps.CheckZone(s, w.ans.WebsiteURL) }).Value(&w.v.zone),
 				huh.NewInput().Key("cdn.edge_ttl").Title("Seconds Cloudflare keeps an upload").
@@ -636,14 +673,14 @@ func outputQuestions(w *wizard) []question {
 			huh.NewInput().Key("output.override_file").Title("Override file").
 				DescriptionFunc(func() string { return w.overrideNote(strings.TrimSpace(w.v.overrideFile), 6) }, &w.v.overrideFile).
 				Validate(func(s string) error {
-					if strings.TrimSpace(s) == "" {
+					if strings.TrimSpace(s) == "" && !w.accessible {
 						return fmt.Errorf("give the override file's path, such as %s", steps.DefaultOverrideFile)
 					}
 					return nil
 				}).Value(&w.v.overrideFile),
 			huh.NewInput().Key("output.snippets_dir").Title("Snippets folder").
 				Validate(func(s string) error {
-					if strings.TrimSpace(s) == "" {
+					if strings.TrimSpace(s) == "" && !w.accessible {
 						return fmt.Errorf("give a folder, such as %s", steps.DefaultSnippetsDir)
 					}
 					return nil
@@ -673,4 +710,15 @@ func (w *wizard) overrideNote(path string, maxLines int) string {
 		d = append(d[:maxLines], fmt.Sprintf("  … and %d more lines", len(d)-maxLines))
 	}
 	return "It exists: assetwiz's exports will be merged, every other line kept:\n" + strings.Join(d, "\n")
+}
+
+// orKeep is a field's check, except that in accessible mode an empty line keeps the value
+// the field already holds (huh's line prompt checks the line before it falls back to it).
+func (w *wizard) orKeep(current *string, check func(string) error) func(string) error {
+	return func(s string) error {
+		if w.accessible && s == "" && *current != "" {
+			return nil
+		}
+		return check(s)
+	}
 }

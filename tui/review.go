@@ -102,7 +102,7 @@ func (m *model) showReview(msg planMsg) {
 // layoutReview sizes the plan's viewport to what the header and the menu leave.
 func (m *model) layoutReview() {
 	m.review.Width = m.width
-	fixed := 2 /* header */ + 1 /* title line */ + 1 + len(m.menu.items) + 1 /* help */ + 1
+	fixed := 2 /* header */ + 1 /* title line */ + 1 + len(m.menu.items) + 1 /* help */ + 2
 	if m.status != "" {
 		fixed++
 	}
@@ -179,7 +179,7 @@ func (m *model) reviewView() string {
 	b.WriteString(sectionStyle.Render(title) + "\n")
 	b.WriteString(m.review.View() + "\n")
 	if m.w.opt.DryRun {
-		b.WriteString(warnStyle.Render("--dry-run: nothing is applied; only the answers can be saved.") + "\n")
+		b.WriteString("\n" + warnStyle.Render("--dry-run: nothing is applied; only the answers can be saved.") + "\n")
 	}
 	if m.status != "" {
 		b.WriteString(m.status + "\n")

@@ -66,6 +66,10 @@ func decodeMapping(n *yaml.Node, v reflect.Value, prefix string, problems *Probl
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		keyNode, valNode := n.Content[i], n.Content[i+1]
+		if keyNode.Kind != yaml.ScalarNode || keyNode.Value == "" {
+			problems.add(fmt.Sprintf("%s(key on line %d)", prefix, keyNode.Line), "is not a key; keys are names such as mode or website_url")
+			continue
+		}
 		key := prefix + keyNode.Value
 		idx, ok := fields[keyNode.Value]
 		if !ok {

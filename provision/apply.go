@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -151,7 +152,7 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 		running--
 		act := p.Actions[f.i]
 		if f.err != nil {
-			res.Status[f.i], res.Errs[f.i] = Failed, fmt.Errorf("%s %s: %w", act.Resource, act.ID, f.err)
+			res.Status[f.i], res.Errs[f.i] = Failed, named(act, f.err)
 			emit(Event{Action: act, Status: Failed, Err: res.Errs[f.i]})
 		} else {
 			res.Status[f.i] = Done
@@ -179,4 +180,13 @@ func depsState(a Action, index map[string]int, status []Status) (ready, blocked 
 		}
 	}
 	return true, false
+}
+
+// named prefixes an action's error with the resource it concerns, unless the backend did.
+func named(act Action, err error) error {
+	prefix := fmt.Sprintf("%s %s", act.Resource, act.ID)
+	if strings.HasPrefix(err.Error(), prefix) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", prefix, err)
 }

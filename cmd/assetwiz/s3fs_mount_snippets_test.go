@@ -57,6 +57,9 @@ storage:
 	if strings.Contains(r.stdout+r.stderr, srv.AccessKey) || strings.Contains(r.stdout+r.stderr, srv.SecretKey) {
 		t.Fatal("apply printed a key")
 	}
+	if r := runCLI(t, dir, env, "verify"); r.code != 0 {
+		t.Fatalf("verify after apply: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	bucket := strings.NewReplacer(".", "-").Replace(site) + "-assets-wp-content-uploads"
 	out := filepath.Join(dir, "assetwiz-out", "s3fs")
 

@@ -38,7 +38,9 @@ func NewClient(ctx context.Context, a *steps.Answers, getenv func(string) string
 		region = "us-east-1"
 	}
 	opts := s3.Options{
-		Region:                     region,
+		Region: region,
+		// Beyond the SDK's 3: planning reads have no other retry, and a busy provider throttles.
+		RetryMaxAttempts:           5,
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
 	}
@@ -170,10 +172,23 @@ var keyProblemCodes = map[string]string{
 
 // explain turns an S3 error into a message a user can act on, naming the bucket. Messages
 // are built from the error code, never from what the provider echoed back, so no key leaks.
+// The SDK's error stays underneath, so the executor can still tell a throttle from a refusal.
 func explain(bucket string, err error) error {
 	if err == nil {
 		return nil
 	}
+	return &explained{msg: explainText(bucket, err).Error(), err: err}
+}
+
+type explained struct {
+	msg string
+	err error
+}
+
+func (e *explained) Error() string { return e.msg }
+func (e *explained) Unwrap() error { return e.err }
+
+func explainText(bucket string, err error) error {
 	where := "storage"
 	if bucket != "" {
 		where = "bucket " + bucket

@@ -129,7 +129,24 @@ func Make(ctx context.Context, a *steps.Answers, backends ...Backend) (Plan, err
 	if p.Warnings == nil {
 		p.Warnings = []string{}
 	}
+	filesAfterRemote(p.Actions)
 	return p, nil
+}
+
+// filesAfterRemote makes every file wait for every remote action: a file names buckets, file
+// systems and rules, and must not be written for resources that failed to appear.
+func filesAfterRemote(actions []Action) {
+	var remote []string
+	for _, a := range actions {
+		if a.Resource != File {
+			remote = append(remote, a.Key())
+		}
+	}
+	for i := range actions {
+		if actions[i].Resource == File {
+			actions[i].After = append(actions[i].After, remote...)
+		}
+	}
 }
 
 // planJSON is the contract's shape of `plan --json`.

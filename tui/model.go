@@ -58,6 +58,8 @@ type model struct {
 	planNote string
 	problems steps.Problems
 	review   viewport.Model
+	// reviewContent is the review's text before wrapping to the window.
+	reviewContent string
 	status   string // a line under the review (a save error, ...)
 
 	rows        []applyRow
@@ -72,6 +74,7 @@ type model struct {
 }
 
 func newModel(ctx context.Context, opt Options) *model {
+	opt.defaults()
 	m := &model{ctx: ctx, w: newWizard(opt), width: 80, height: 24}
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.review = viewport.New(m.width, 10)

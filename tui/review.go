@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
@@ -84,7 +85,7 @@ func reviewText(w *wizard, msg planMsg) string {
 func (m *model) showReview(msg planMsg) {
 	m.phase = phaseReview
 	m.plan, m.planErr, m.planNote, m.problems = msg.plan, msg.err, msg.note, msg.problems
-	m.review.SetContent(strings.TrimRight(reviewText(m.w, msg), "\n"))
+	m.reviewContent = strings.TrimRight(reviewText(m.w, msg), "\n")
 	m.review.GotoTop()
 	var items []item
 	ok := msg.err == nil && len(msg.problems) == 0
@@ -102,6 +103,8 @@ func (m *model) showReview(msg planMsg) {
 // layoutReview sizes the plan's viewport to what the header and the menu leave.
 func (m *model) layoutReview() {
 	m.review.Width = m.width
+	// Long plan lines wrap rather than lose their end; the words are the plan's own.
+	m.review.SetContent(ansi.Wrap(m.reviewContent, max(m.width-1, 20), ""))
 	fixed := 2 /* header */ + 1 /* title line */ + 1 + len(m.menu.items) + 1 /* help */ + 2
 	if m.status != "" {
 		fixed++

@@ -1,0 +1,125 @@
+package tui
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/assetwiz/assetwiz/steps"
+)
+
+// formAt builds the model at step i with answers a, as after the earlier steps.
+func formAt(t *testing.T, i int, a steps.Answers) *model {
+	t.Helper()
+	opt := testOptions()
+	opt.Loaded.Answers = a
+	m := newModel(context.Background(), opt)
+	run(m, m.enterStep(i))
+	return m
+}
+
+func TestWebsiteURLIsValidatedAsTyped(t *testing.T) {
+	m := formAt(t, 2, steps.Answers{})
+	send(m, enter) // Joomla
+	send(m, typed("example.com"))
+	if !strings.Contains(m.screen(), "has no subdomain") {
+		t.Errorf("no reason shown while typing:\n%s", m.screen())
+	}
+	send(m, enter)
+	if m.cur != 2 {
+		t.Fatal("an invalid URL was accepted")
+	}
+	send(m, tea.KeyMsg{Type: tea.KeyCtrlA})
+	send(m, typed("https://WWW."))
+	send(m, enter)
+	if m.cur != 3 || m.w.ans.WebsiteURL != "www.example.com" || m.w.ans.Application != "joomla" {
+		t.Errorf("step %d, answers %+v", m.cur, m.w.ans)
+	}
+}
+
+func TestPeriodIsAskedForTemporalOnly(t *testing.T) {
+	m := formAt(t, 1, steps.Answers{})
+	send(m, down, enter) // virgin (the list wraps from temporal)
+	if m.cur != 2 || m.w.ans.Mode != "virgin" || m.w.ans.Period != "" {
+		t.Errorf("step %d, answers %+v", m.cur, m.w.ans)
+	}
+	m = formAt(t, 1, steps.Answers{})
+	send(m, enter)
+	if m.cur != 1 || !strings.Contains(m.screen(), "temporal backup") {
+		t.Errorf("period not asked:\n%s", m.screen())
+	}
+	send(m, down, enter)
+	if m.cur != 2 || m.w.ans.Period != "daily" {
+		t.Errorf("step %d, answers %+v", m.cur, m.w.ans)
+	}
+}
+
+func TestTechniquesOfferedFollowTheAnswers(t *testing.T) {
+	m := formAt(t, 4, steps.Answers{Mode: "baseline", Application: "joomla", WebsiteURL: "www.example.com"})
+	if s := m.screen(); strings.Contains(s, "s3fs") && strings.Contains(s, "efs     ") {
+		t.Errorf("s3fs/efs offered for baseline:\n%s", s)
+	}
+	m = formAt(t, 4, steps.Answers{Mode: "temporal", Toolkit: "current", Application: "joomla", WebsiteURL: "www.example.com"})
+	if s := m.screen(); !strings.Contains(s, "s3fs") || strings.Contains(s, "AWS EFS") {
+		t.Errorf("current temporal:\n%s", s)
+	}
+}
+
+func TestHiddenSteps(t *testing.T) {
+	names := func(a steps.Answers) []string {
+		w := newWizard(Options{Loaded: steps.Loaded{Answers: a}, Getenv: func(string) string { return "" }})
+		var out []string
+		for _, i := range w.applicable() {
+			out = append(out, w.steps[i].name)
+		}
+		return out
+	}
+	local := names(steps.Answers{Mode: "virgin", Technique: "local"})
+	if slices.Contains(local, "Storage") || slices.Contains(local, "Backups") || slices.Contains(local, "EFS") {
+		t.Errorf("local asks %v", local)
+	}
+	efs := names(steps.Answers{Mode: "temporal", Technique: "efs"})
+	if !slices.Contains(efs, "EFS") || slices.Contains(efs, "Backups") || !slices.Contains(efs, "Storage") {
+		t.Errorf("efs asks %v", efs)
+	}
+	s3fs := names(steps.Answers{Mode: "temporal"})
+	if len(s3fs) != 10 || !slices.Contains(s3fs, "Backups") {
+		t.Errorf("s3fs asks %v", s3fs)
+	}
+}
+
+func TestDirectoriesShowBucketNamesAndWarnWhenTooLong(t *testing.T) {
+	m := formAt(t, 3, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.a-rather-long-site-name-for-testing.example.com"})
+	s := m.screen()
+	if !strings.Contains(s, "characters, too long") {
+		t.Errorf("no warning:\n%s", s)
+	}
+	m = formAt(t, 3, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com"})
+	send(m, enter, typed("media/x"), enter)
+	if m.cur != 4 || !slices.Equal(m.w.ans.Directories, []string{"wp-content/uploads", "media/x"}) {
+		t.Errorf("step %d, directories %v", m.cur, m.w.ans.Directories)
+	}
+}
+
+func TestStorageBindsProviderRegionAndKeys(t *testing.T) {
+	m := formAt(t, 5, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com", Technique: "plugin"})
+	send(m, down, enter) // digitalocean
+	send(m, down, enter) // nyc3
+	send(m, typed("AK"), enter, typed("SK"), enter)
+	a := m.w.ans
+	if a.Storage.Provider != "digitalocean" || a.Storage.Region != "nyc3" || a.Storage.Endpoint != "nyc3.digitaloceanspaces.com" ||
+		a.Secrets.S3AccessKey != "AK" || a.Secrets.S3SecretKey != "SK" {
+		t.Errorf("answers %+v", a)
+	}
+}
+
+func TestShiftTabOnTheFirstFieldGoesBackAStep(t *testing.T) {
+	m := formAt(t, 2, steps.Answers{Mode: "virgin"})
+	send(m, shiftTab)
+	if m.cur != 1 {
+		t.Errorf("step %d, want 1", m.cur)
+	}
+}

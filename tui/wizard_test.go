@@ -1,0 +1,187 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/assetwiz/assetwiz/steps"
+)
+
+func key(t tea.KeyType) tea.KeyMsg { return tea.KeyMsg{Type: t} }
+
+var (
+	enter    = key(tea.KeyEnter)
+	down     = key(tea.KeyDown)
+	up       = key(tea.KeyUp)
+	esc      = key(tea.KeyEsc)
+	ctrlC    = key(tea.KeyCtrlC)
+	shiftTab = key(tea.KeyShiftTab)
+)
+
+func typed(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+// driver runs the whole wizard in a teatest program at 80×24.
+type driver struct {
+	t  *testing.T
+	tm *teatest.TestModel
+}
+
+func start(t *testing.T, opt Options) *driver {
+	t.Helper()
+	m := newModel(context.Background(), opt)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+	return &driver{t: t, tm: tm}
+}
+
+// waitFor waits until the screen shows text.
+func (d *driver) waitFor(text string) {
+	d.t.Helper()
+	teatest.WaitFor(d.t, d.tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}
+
+func (d *driver) send(msgs ...tea.Msg) {
+	for _, m := range msgs {
+		d.tm.Send(m)
+		time.Sleep(15 * time.Millisecond) // let huh's own commands settle, as a typist would
+	}
+}
+
+func (d *driver) final() *model {
+	return d.tm.FinalModel(d.t, teatest.WithFinalTimeout(5*time.Second)).(*model)
+}
+
+// toReview answers a WordPress temporal s3fs site at DigitalOcean up to the review.
+func (d *driver) toReview() {
+	d.waitFor("Step 1 of")
+	d.send(enter) // classic
+	d.waitFor("Deployment mode")
+	d.send(enter) // temporal (the default)
+	d.waitFor("temporal backup")
+	d.send(enter) // hourly
+	d.waitFor("Application and site")
+	d.send(down, enter, typed("www.example.com"), enter)
+	d.waitFor("Asset directories")
+	d.send(enter, enter)
+	d.waitFor("Technique")
+	d.send(enter) // s3fs, the default for temporal
+	d.waitFor("Storage provider")
+	d.send(down, enter) // digitalocean
+	d.waitFor("Region at")
+	d.send(enter) // ams3
+	d.waitFor("Access key")
+	d.send(typed("AKIAXYZZY"), enter, typed("plughplugh"), enter)
+	d.waitFor("Backups")
+	d.send(enter, enter)
+	d.waitFor("Serve uploads")
+	d.send(enter) // none
+	d.waitFor("Override file")
+	d.send(enter, enter)
+	d.waitFor("Plan:")
+}
+
+func TestWordPressTemporalS3fsToReview(t *testing.T) {
+	t.Chdir(t.TempDir())
+	opt := testOptions()
+	opt.DryRun = true
+	d := start(t, opt)
+	d.toReview()
+	d.send(ctrlC)
+	m := d.final()
+	requireGolden(t, m.screen())
+	a := m.w.ans
+	if a.Mode != "temporal" || a.Application != "wordpress" || a.Technique != "s3fs" || a.Storage.Provider != "digitalocean" ||
+		a.Storage.Region != "ams3" || a.WebsiteURL != "www.example.com" {
+		t.Errorf("answers %+v", a)
+	}
+	if a.Secrets.S3AccessKey != "AKIAXYZZY" || strings.Contains(m.screen(), "plugh") {
+		t.Error("the keys were not bound, or were shown")
+	}
+}
+
+func TestCtrlCAtReviewLeavesNoFiles(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	d := start(t, testOptions())
+	d.toReview()
+	d.send(ctrlC)
+	m := d.final()
+	if !errors.Is(m.err, ErrInterrupted) {
+		t.Errorf("err = %v, want ErrInterrupted", m.err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("files were left: %v", entries)
+	}
+	if got := m.View(); !strings.Contains(got, "nothing was changed") {
+		t.Errorf("last view %q", got)
+	}
+}
+
+func TestSaveAtReviewWritesAnswersOnly(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	opt := testOptions()
+	opt.DryRun = true
+	d := start(t, opt)
+	d.toReview()
+	d.send(enter) // the first choice with --dry-run: save and quit
+	m := d.final()
+	if m.err != nil {
+		t.Fatal(m.err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 || entries[0].Name() != steps.DefaultAnswersFile {
+		t.Errorf("files: %v", entries)
+	}
+	loaded, err := steps.Load(steps.Sources{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := m.w.ans
+	want.Secrets = steps.Secrets{}
+	if loaded.Answers.Technique != "s3fs" || loaded.Answers.Storage.Region != "ams3" || loaded.Answers.WebsiteURL != want.WebsiteURL {
+		t.Errorf("loaded %+v", loaded.Answers)
+	}
+}
+
+func TestBackFromStep5ToStep2ChangingTheMode(t *testing.T) {
+	t.Chdir(t.TempDir())
+	d := start(t, testOptions())
+	d.waitFor("Step 1 of")
+	d.send(enter)
+	d.waitFor("Deployment mode")
+	d.send(enter, enter) // temporal, hourly
+	d.waitFor("Application and site")
+	d.send(down, enter, typed("www.example.com"), enter)
+	d.waitFor("Asset directories")
+	d.send(enter, enter)
+	d.waitFor("Step 5 of")
+	d.send(esc) // directories
+	d.waitFor("Step 4 of")
+	d.send(esc) // application, URL kept
+	d.waitFor("Step 3 of")
+	d.send(esc) // mode
+	d.waitFor("Step 2 of")
+	d.send(up, enter) // baseline: no period asked
+	d.waitFor("Application and site")
+	d.send(enter, enter) // WordPress and the URL, kept
+	d.waitFor("Asset directories")
+	d.send(enter, enter)
+	d.waitFor("Technique")
+	d.send(ctrlC)
+	m := d.final()
+	requireGolden(t, m.screen())
+	if m.w.ans.Mode != "baseline" || m.w.ans.Period != "" || m.w.ans.WebsiteURL != "www.example.com" || m.w.ans.Application != "wordpress" {
+		t.Errorf("answers %+v", m.w.ans)
+	}
+	if m.w.v.technique != steps.TechniqueLocal {
+		t.Errorf("technique %q, want local (the baseline default)", m.w.v.technique)
+	}
+}

@@ -60,7 +60,7 @@ type model struct {
 	review   viewport.Model
 	// reviewContent is the review's text before wrapping to the window.
 	reviewContent string
-	status   string // a line under the review (a save error, ...)
+	status        string // a line under the review (a save error, ...)
 
 	rows        []applyRow
 	events      chan tea.Msg

@@ -280,9 +280,9 @@ func (m *model) screen() string {
 		body = m.spinner.View() + " " + label
 	case phaseChecked:
 		if m.checkErr != nil {
-			body = failStyle.Render("✗ "+m.checkErr.Error()) + "\n\n" + m.menu.view()
+			body = failStyle.Render(wrap("✗ "+m.checkErr.Error(), m.contentWidth())) + "\n\n" + m.menu.view()
 		} else {
-			body = okStyle.Render(m.checkOK) + "\n\n" + m.menu.view()
+			body = okStyle.Render(wrap(m.checkOK, m.contentWidth())) + "\n\n" + m.menu.view()
 		}
 	case phaseReview:
 		return fit(m.reviewView(), m.height)

@@ -53,6 +53,11 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return exitOK
 	}
 	code := exitCode(err)
+	if ctx.Err() != nil && code != exitInterrupted {
+		// Whatever failed after Ctrl-C failed because of it: say so, and exit as interrupted.
+		fmt.Fprintln(a.stderr, "assetwiz: interrupted; run the command again to finish")
+		return exitInterrupted
+	}
 	if msg := err.Error(); msg != "" {
 		fmt.Fprintln(a.stderr, "assetwiz: "+msg)
 		if code == exitBadInput {

@@ -17,6 +17,7 @@ var (
 	subnetID      = regexp.MustCompile(`^subnet-[0-9a-f]+$`)
 	securityGroup = regexp.MustCompile(`^sg-[0-9a-f]+$`)
 	regionName    = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	topLevel      = regexp.MustCompile(`^[a-z]{2,63}$`)
 	// The toolkit embeds every value in quoted shell (adt-toolkit.md §1.1).
 	unsafeChars = `"'` + "`" + `\$`
 )
@@ -89,7 +90,7 @@ func websiteURLProblem(host string) string {
 		return quote(host) + " is not a valid host name (letters, digits and '-' between dots)" + example
 	}
 	labels := strings.Split(host, ".")
-	if tld := labels[len(labels)-1]; !regexp.MustCompile(`^[a-z]{2,63}$`).MatchString(tld) && !strings.HasPrefix(tld, "xn--") {
+	if tld := labels[len(labels)-1]; !topLevel.MatchString(tld) && !strings.HasPrefix(tld, "xn--") {
 		return quote(host) + " does not end in a top-level domain" + example
 	}
 	// The toolkit makes the A record for the first label in the zone of the rest, so the

@@ -1,0 +1,143 @@
+// Command latencyproxy is a loopback HTTP proxy for the benchmarks (bench/run): it holds every
+// request for a fixed delay before passing it on to one S3 server, to model a real provider's
+// round trip, and logs one line per request so the requests of each tool can be counted.
+//
+//	latencyproxy -target http://127.0.0.1:7070 -delay 50ms -log requests.tsv -addr-file addr
+//
+// It listens on 127.0.0.1 only and forwards to a loopback target only. The Host header is
+// passed on as the client sent it, so signed requests (SigV4 signs the host) stay valid.
+//
+// The log is tab-separated, one line per finished request:
+//
+//	start_ms  end_ms  method  bucket  subresource  status
+//
+// start_ms and end_ms are milliseconds since the proxy started; subresource is the first query
+// key that names an S3 sub-resource (versioning, lifecycle, list-type, ...) or "-".
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:0", "loopback address to listen on")
+	target := flag.String("target", "", "the S3 server, a loopback URL such as http://127.0.0.1:7070")
+	delay := flag.Duration("delay", 50*time.Millisecond, "delay added to each request before it is passed on")
+	logPath := flag.String("log", "", "append one line per request to this file (default: none)")
+	addrFile := flag.String("addr-file", "", "write the address listened on to this file once listening")
+	flag.Parse()
+
+	tu, err := url.Parse(*target)
+	if err != nil || tu.Host == "" {
+		log.Fatalf("latencyproxy: -target must be a URL such as http://127.0.0.1:7070")
+	}
+	if !loopback(tu.Hostname()) {
+		log.Fatalf("latencyproxy: -target %s is not a loopback address", tu.Host)
+	}
+	host, _, err := net.SplitHostPort(*listen)
+	if err != nil || !loopback(host) {
+		log.Fatalf("latencyproxy: -listen %s is not a loopback address", *listen)
+	}
+
+	var logw *requestLog
+	if *logPath != "" {
+		f, err := os.OpenFile(*logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			log.Fatal(err)
+		}
+		logw = &requestLog{f: f}
+	}
+
+	rp := httputil.NewSingleHostReverseProxy(tu)
+	rp.Transport = &http.Transport{
+		Proxy:               nil,
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 256,
+		IdleConnTimeout:     90 * time.Second,
+	}
+	rp.ErrorLog = log.New(os.Stderr, "latencyproxy: ", 0)
+	began := time.Now()
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Since(began)
+		time.Sleep(*delay)
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		rp.ServeHTTP(sw, r)
+		if logw != nil {
+			logw.write(start, time.Since(began), r, sw.status)
+		}
+	})
+
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if *addrFile != "" {
+		if err := os.WriteFile(*addrFile, []byte(ln.Addr().String()+"\n"), 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	log.Fatal(srv.Serve(ln))
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// requestLog writes the log lines one at a time.
+type requestLog struct {
+	mu sync.Mutex
+	f  *os.File
+}
+
+func (l *requestLog) write(start, end time.Duration, r *http.Request, status int) {
+	bucket := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0]
+	if bucket == "" {
+		bucket = "-"
+	}
+	line := fmt.Sprintf("%d\t%d\t%s\t%s\t%s\t%d\n", start.Milliseconds(), end.Milliseconds(), r.Method, bucket, subresource(r.URL.Query()), status)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, _ = l.f.WriteString(line)
+}
+
+// subresource names what a request is about beyond its method: the S3 sub-resource in the
+// query ("versioning", "lifecycle", "list-type", ...), "-" when there is none.
+func subresource(q url.Values) string {
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		if !strings.HasPrefix(strings.ToLower(k), "x-amz-") {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return "-"
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ",")
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/huh"
 
@@ -94,6 +95,9 @@ type step struct {
 
 // wizard is the state shared by the full-screen and the accessible wizards.
 type wizard struct {
+	// mu guards the values huh's *Func callbacks read: huh runs them in goroutines of its own
+	// while the form writes the values.
+	mu    sync.Mutex
 	opt   Options
 	ans   steps.Answers
 	v     *values
@@ -380,15 +384,15 @@ func applicationQuestions(w *wizard) []question {
 			huh.NewSelect[string]().Key("application").Title("Application").Options(opts...).Value(&w.v.application),
 			huh.NewInput().Key("website_url").Title("Website URL").Placeholder("www.example.com").
 				DescriptionFunc(func() string {
-					if w.v.url == "" {
+					if w.get(&w.v.url) == "" {
 						return "The site's host, with a subdomain."
 					}
-					if err := steps.CheckWebsiteURL(w.v.url); err != nil {
+					if err := steps.CheckWebsiteURL(w.get(&w.v.url)); err != nil {
 						return "✗ " + err.Error()
 					}
-					return "✓ " + steps.NormalizeWebsiteURL(w.v.url)
+					return "✓ " + steps.NormalizeWebsiteURL(w.get(&w.v.url))
 				}, &w.v.url).
-				Validate(steps.CheckWebsiteURL).Value(&w.v.url),
+				Validate(steps.CheckWebsiteURL).Accessor(w.guard(&w.v.url)),
 		}
 	}}}
 }
@@ -430,7 +434,7 @@ func directoryQuestions(w *wizard) []question {
 						}
 					}
 					return nil
-				}).Value(&w.v.extraDirs)}
+				}).Accessor(w.guard(&w.v.extraDirs))}
 		}}}
 	}
 	return []question{{fields: func() []huh.Field {
@@ -452,7 +456,7 @@ func directoryQuestions(w *wizard) []question {
 				Placeholder("wp-content/cache").
 				DescriptionFunc(func() string {
 					var lines []string
-					for _, d := range steps.SplitList(w.v.extraDirs) {
+					for _, d := range steps.SplitList(w.get(&w.v.extraDirs)) {
 						if err := steps.CheckDirectory(d); err != nil {
 							lines = append(lines, "✗ "+err.Error())
 						} else {
@@ -476,7 +480,7 @@ func directoryQuestions(w *wizard) []question {
 						}
 					}
 					return nil
-				}).Value(&w.v.extraDirs),
+				}).Accessor(w.guard(&w.v.extraDirs)),
 		}
 	}}}
 }
@@ -524,14 +528,14 @@ func storageQuestions(w *wizard) []question {
 				opts = append(opts, opt(fmt.Sprintf("%-13s %s", p.Name, p.Title), p.Name))
 			}
 			return []huh.Field{huh.NewSelect[string]().Key("storage.provider").Title("Storage provider").
-				Options(opts...).Value(&w.v.provider).Height(8)}
+				Options(opts...).Accessor(w.guard(&w.v.provider)).Height(8)}
 		}})
 	}
 	qs = append(qs,
 		question{when: func() bool { return len(providerOf(w.v.provider).Regions) > 1 && !providerOf(w.v.provider).AnyRegion },
 			fields: func() []huh.Field {
 				regions := func() []huh.Option[string] {
-					p := providerOf(w.v.provider)
+					p := providerOf(w.get(&w.v.provider))
 					var opts []huh.Option[string]
 					for _, r := range p.Regions {
 						opts = append(opts, opt(fmt.Sprintf("%-15s %s", r, p.EndpointFor(r)), r))
@@ -542,7 +546,7 @@ func storageQuestions(w *wizard) []question {
 				if w.accessible { // asked after the provider, on its own: no live update needed
 					sel = sel.Title("Region at " + providerOf(w.v.provider).Title).Options(regions()...)
 				} else {
-					sel = sel.TitleFunc(func() string { return "Region at " + providerOf(w.v.provider).Title }, &w.v.provider).
+					sel = sel.TitleFunc(func() string { return "Region at " + providerOf(w.get(&w.v.provider)).Title }, &w.v.provider).
 						OptionsFunc(regions, &w.v.provider)
 				}
 				return []huh.Field{sel.Value(&w.v.region)}
@@ -551,7 +555,7 @@ func storageQuestions(w *wizard) []question {
 			return []huh.Field{
 				huh.NewInput().Key("storage.endpoint").Title("Endpoint").
 					DescriptionFunc(func() string {
-						return "The S3 endpoint's host or URL, such as " + providerOf(w.v.provider).EndpointExample
+						return "The S3 endpoint's host or URL, such as " + providerOf(w.get(&w.v.provider)).EndpointExample
 					}, &w.v.provider).
 					Validate(steps.CheckEndpoint).Value(&w.v.endpoint),
 				huh.NewInput().Key("storage.region_custom").Title("Region (press Enter for " + w.regionDefault() + ")").
@@ -671,13 +675,13 @@ func outputQuestions(w *wizard) []question {
 	return []question{{fields: func() []huh.Field {
 		return []huh.Field{
 			huh.NewInput().Key("output.override_file").Title("Override file").
-				DescriptionFunc(func() string { return w.overrideNote(strings.TrimSpace(w.v.overrideFile), 6) }, &w.v.overrideFile).
+				DescriptionFunc(func() string { return w.overrideNote(strings.TrimSpace(w.get(&w.v.overrideFile)), 6) }, &w.v.overrideFile).
 				Validate(func(s string) error {
 					if strings.TrimSpace(s) == "" && !w.accessible {
 						return fmt.Errorf("give the override file's path, such as %s", steps.DefaultOverrideFile)
 					}
 					return nil
-				}).Value(&w.v.overrideFile),
+				}).Accessor(w.guard(&w.v.overrideFile)),
 			huh.NewInput().Key("output.snippets_dir").Title("Snippets folder").
 				Validate(func(s string) error {
 					if strings.TrimSpace(s) == "" && !w.accessible {
@@ -722,3 +726,17 @@ func (w *wizard) orKeep(current *string, check func(string) error) func(string) 
 		return check(s)
 	}
 }
+
+// guarded is a field's value behind the wizard's lock (see wizard.mu).
+type guarded struct {
+	mu *sync.Mutex
+	p  *string
+}
+
+func (g guarded) Get() string  { g.mu.Lock(); defer g.mu.Unlock(); return *g.p }
+func (g guarded) Set(v string) { g.mu.Lock(); defer g.mu.Unlock(); *g.p = v }
+
+func (w *wizard) guard(p *string) guarded { return guarded{&w.mu, p} }
+
+// get reads a value that a form may be writing.
+func (w *wizard) get(p *string) string { return w.guard(p).Get() }

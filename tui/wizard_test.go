@@ -41,17 +41,20 @@ func start(t *testing.T, opt Options) *driver {
 	return &driver{t: t, tm: tm}
 }
 
+// How long a keystroke takes to settle, and how long a screen may take to show.
+var typistPause, screenWait = 15 * time.Millisecond, 5 * time.Second
+
 // waitFor waits until the screen shows text.
 func (d *driver) waitFor(text string) {
 	d.t.Helper()
 	teatest.WaitFor(d.t, d.tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+		teatest.WithDuration(screenWait), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 func (d *driver) send(msgs ...tea.Msg) {
 	for _, m := range msgs {
 		d.tm.Send(m)
-		time.Sleep(15 * time.Millisecond) // let huh's own commands settle, as a typist would
+		time.Sleep(typistPause) // let huh's own commands settle, as a typist would
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/buckets"
+	"github.com/assetwiz/assetwiz/provision/cloudflare"
 	"github.com/assetwiz/assetwiz/steps"
 	"github.com/assetwiz/assetwiz/tui"
 )
@@ -87,12 +88,15 @@ func (a *app) runWizard(cmd *cobra.Command, w wizardFlags) error {
 		Apply: func(ctx context.Context, p provision.Plan, onEvent func(provision.Event)) provision.Result {
 			return provision.Apply(ctx, p, provision.ApplyOptions{OnEvent: onEvent})
 		},
-		// The S3 backend tests the keys; the Cloudflare backend is to provide the token and
-		// zone check (nil: the CDN step says it is not available).
+		// The S3 backend tests the keys; the Cloudflare backend checks the token and finds
+		// the site's zone.
 		CheckStorage: buckets.CheckAccess,
-		CheckCDN:     nil,
-		Getenv:       a.env.Getenv,
-		Input:        a.env.Stdin,
+		CheckCDN: func(ctx context.Context, ans *steps.Answers) (string, error) {
+			a.redact(ans.Secrets)
+			return cloudflare.Check(ctx, ans, a.env.Getenv)
+		},
+		Getenv: a.env.Getenv,
+		Input:  a.env.Stdin,
 		// The UI goes to stderr (gum's habit), raw: the terminal itself, for its size.
 		Output: a.env.Stderr,
 	}

@@ -65,6 +65,8 @@ func main() {
 		MaxIdleConns:        256,
 		MaxIdleConnsPerHost: 256,
 		IdleConnTimeout:     90 * time.Second,
+		// bench/run restarts the S3 server between runs: a kept connection would be stale.
+		DisableKeepAlives: true,
 	}
 	rp.ErrorLog = log.New(os.Stderr, "latencyproxy: ", 0)
 	began := time.Now()

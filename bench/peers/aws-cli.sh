@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# What a toolkit user scripts with aws-cli: for each bucket, one after another, create it and
+# turn versioning on. Usage: aws-cli.sh ENDPOINT BUCKET...   (keys from AWS_ACCESS_KEY_ID/...)
+set -euo pipefail
+endpoint=$1
+shift
+aws=${AWS_CLI:-aws}
+for b in "$@"; do
+	"$aws" --endpoint-url "$endpoint" s3api create-bucket --bucket "$b" >/dev/null
+	"$aws" --endpoint-url "$endpoint" s3api put-bucket-versioning --bucket "$b" \
+		--versioning-configuration Status=Enabled
+done

@@ -236,7 +236,7 @@ func (w *wizard) resetTechnique() {
 // the provider's default when it is not one of its own, the endpoint follows the region.
 func (w *wizard) setProvider() {
 	p, _ := presets.FindProvider(w.v.provider)
-	if !p.HasRegion(w.v.region) {
+	if !p.HasRegion(w.v.region) || w.v.region == "" {
 		w.v.region = p.DefaultRegion()
 	}
 	w.ans.Storage.Provider, w.ans.Storage.Region = p.Name, w.v.region
@@ -584,6 +584,9 @@ func storageQuestions(w *wizard) []question {
 }
 
 func (w *wizard) regionDefault() string {
+	if p := providerOf(w.v.provider); p.AnyRegion && regionOfAnother(p.Name, w.v.region) {
+		return p.DefaultRegion() // the region left over from a provider looked at before
+	}
 	if w.v.region != "" {
 		return w.v.region
 	}
@@ -740,3 +743,13 @@ func (w *wizard) guard(p *string) guarded { return guarded{&w.mu, p} }
 
 // get reads a value that a form may be writing.
 func (w *wizard) get(p *string) string { return w.guard(p).Get() }
+
+// regionOfAnother reports whether region is one of another provider's listed regions.
+func regionOfAnother(provider, region string) bool {
+	for _, p := range presets.Providers() {
+		if p.Name != provider && !p.AnyRegion && p.HasRegion(region) {
+			return true
+		}
+	}
+	return false
+}

@@ -104,7 +104,7 @@ func (m *model) showReview(msg planMsg) {
 func (m *model) layoutReview() {
 	m.review.Width = m.width
 	// Long plan lines wrap rather than lose their end; the words are the plan's own.
-	m.review.SetContent(ansi.Wrap(m.reviewContent, max(m.width-1, 20), ""))
+	m.review.SetContent(hangingWrap(m.reviewContent, max(m.width-1, 20), "      "))
 	fixed := 2 /* header */ + 1 /* title line */ + 1 + len(m.menu.items) + 1 /* help */ + 2
 	if m.status != "" {
 		fixed++
@@ -190,4 +190,21 @@ func (m *model) reviewView() string {
 	b.WriteString("\n" + m.menu.view() + "\n")
 	b.WriteString(helpStyle.Render("↑/↓ choose • enter confirm • esc previous step • ctrl+c quit"))
 	return b.String()
+}
+
+// hangingWrap wraps each line at width, indenting the continuation lines so a plan line's
+// detail stays visibly part of its action.
+func hangingWrap(text string, width int, indent string) string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		parts := strings.SplitN(ansi.Wrap(line, width, ""), "\n", 2)
+		out = append(out, parts[0])
+		if len(parts) == 2 {
+			rest := ansi.Wrap(strings.ReplaceAll(parts[1], "\n", " "), width-len(indent), "")
+			for _, r := range strings.Split(rest, "\n") {
+				out = append(out, indent+r)
+			}
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -99,11 +99,19 @@ func (m *model) applyView() string {
 		title = "Applied"
 	}
 	b.WriteString(titleStyle.Render("assetwiz · "+title) + "\n\n")
-	lines := m.rowLines(m.height - 14)
+	summary := ""
+	room := m.height - 6
+	if m.phase == phaseApplied {
+		summary = hangingWrap(m.summary(), max(m.width, 40), "   ")
+		room -= strings.Count(summary, "\n") + 1
+	}
+	lines := m.rowLines(room)
 	b.WriteString(strings.Join(lines, "\n") + "\n")
 	if m.phase == phaseApplied {
-		b.WriteString("\n" + m.summary())
-		b.WriteString("\n" + helpStyle.Render("enter exit"))
+		b.WriteString("\n" + summary)
+		if !m.quitting { // the last frame stays on the terminal: no keys to press there
+			b.WriteString("\n" + helpStyle.Render("enter exit"))
+		}
 	} else {
 		b.WriteString("\n" + helpStyle.Render("ctrl+c stop (running actions finish, no new one starts)"))
 	}
@@ -183,6 +191,9 @@ func (m *model) summary() string {
 			failStyle.Render("Apply failed:"), counts[provision.Done], counts[provision.Failed], counts[provision.Skipped])
 	default:
 		fmt.Fprintf(&b, "%s %d changes made. Answers saved to %s.\n", okStyle.Render("Done:"), counts[provision.Done], m.w.opt.AnswersPath)
+	}
+	if len(files) > 3 { // a long list would push the next steps off the screen
+		files = append(files[:2:2], fmt.Sprintf("and %d more", len(files)-2))
 	}
 	if len(files) > 0 {
 		b.WriteString("Files written: " + strings.Join(files, ", ") + "\n")

@@ -285,9 +285,9 @@ func (m *model) screen() string {
 			body = okStyle.Render(wrap(m.checkOK, m.contentWidth())) + "\n\n" + m.menu.view()
 		}
 	case phaseReview:
-		return fit(m.reviewView(), m.height)
+		return m.fit(m.reviewView())
 	case phaseApplying, phaseApplied:
-		return fit(m.applyView(), m.height)
+		return m.fit(m.applyView())
 	}
 	var b strings.Builder
 	b.WriteString(m.header())
@@ -296,7 +296,7 @@ func (m *model) screen() string {
 	}
 	b.WriteString(body)
 	b.WriteString("\n" + helpStyle.Render(m.footer()))
-	return fit(b.String(), m.height)
+	return m.fit(b.String())
 }
 
 func (m *model) footer() string {
@@ -321,11 +321,18 @@ func wrap(s string, width int) string {
 	return lipgloss.NewStyle().Width(width).Render(s)
 }
 
-// fit cuts a view to the window's height, so it never scrolls the terminal.
-func fit(s string, height int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if height > 0 && len(lines) > height {
-		lines = lines[:height]
+// fit wraps a view to the window's width and cuts it to its height: a line wider than the
+// terminal would wrap there, and throw the renderer's line count (and the screen) off.
+func (m *model) fit(s string) string {
+	s = strings.TrimRight(s, "\n")
+	if m.width > 0 {
+		s = hangingWrap(s, m.width, "  ")
+	}
+	// One line short of the window: a frame of its full height scrolls the terminal by the
+	// line the command was typed on, and the renderer's count goes off by that line.
+	lines := strings.Split(s, "\n")
+	if room := m.height - 1; m.height > 0 && len(lines) > room {
+		lines = lines[:room]
 	}
 	return strings.Join(lines, "\n")
 }

@@ -6,6 +6,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 
@@ -84,13 +85,18 @@ func Run(ctx context.Context, opt Options) error {
 		return runAccessible(ctx, opt)
 	}
 	m := newModel(ctx, opt)
-	p := tea.NewProgram(m, tea.WithInput(opt.Input), tea.WithOutput(opt.Output), tea.WithContext(ctx))
+	// The alternate screen keeps each step's frame whole whatever the terminal did before;
+	// the last word (the apply summary, or what was saved) is printed after it, to stay.
+	p := tea.NewProgram(m, tea.WithInput(opt.Input), tea.WithOutput(opt.Output), tea.WithContext(ctx), tea.WithAltScreen())
 	final, err := p.Run()
 	if err != nil {
 		if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) {
+			fmt.Fprintln(opt.Output, "Quit: nothing was changed.")
 			return ErrInterrupted
 		}
 		return err
 	}
-	return final.(*model).err
+	fm := final.(*model)
+	fmt.Fprint(opt.Output, fm.goodbye)
+	return fm.err
 }

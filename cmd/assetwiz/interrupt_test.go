@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -14,15 +15,25 @@ import (
 	"github.com/assetwiz/assetwiz/provision/faultproxy"
 )
 
-// buildAssetwiz builds the command into a temporary folder, for tests that need a process.
+// buildAssetwiz builds the command once for the tests that need a process of it.
 func buildAssetwiz(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "assetwiz")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	build.once.Do(func() {
+		build.bin = filepath.Join(binDir, "assetwiz")
+		if out, err := exec.Command("go", "build", "-o", build.bin, ".").CombinedOutput(); err != nil {
+			build.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if build.err != nil {
+		t.Fatal(build.err)
 	}
-	return bin
+	return build.bin
+}
+
+var build struct {
+	once sync.Once
+	bin  string
+	err  error
 }
 
 // Ctrl-C at many points of an apply: every time the exit is 130, the override file is its

@@ -8,6 +8,19 @@ import (
 	"testing"
 )
 
+// binDir holds the binary that tests of a process of assetwiz build once.
+var binDir string
+
+func TestMain(m *testing.M) {
+	var err error
+	if binDir, err = os.MkdirTemp("", "assetwiz-test-bin-"); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(binDir)
+	os.Exit(code)
+}
+
 // cliResult is what one in-process run of assetwiz printed and returned.
 type cliResult struct {
 	code           int

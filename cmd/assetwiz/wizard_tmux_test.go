@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
+	"github.com/assetwiz/assetwiz/steps"
+)
+
+// tmuxSession drives a program in a tmux pane of 80×24, as a user at a terminal.
+type tmuxSession struct {
+	t    *testing.T
+	name string
+}
+
+func (s tmuxSession) screen() string {
+	out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", s.name).Output()
+	return string(out)
+}
+
+// waitFor waits until the screen shows text.
+func (s tmuxSession) waitFor(text string) {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if strings.Contains(s.screen(), text) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatalf("the screen never showed %q:\n%s", text, s.screen())
+}
+
+func (s tmuxSession) keys(keys ...string) {
+	for _, k := range keys {
+		exec.Command("tmux", "send-keys", "-t", s.name, k).Run()
+		time.Sleep(150 * time.Millisecond)
+	}
+}
+
+func (s tmuxSession) text(text string) {
+	exec.Command("tmux", "send-keys", "-t", s.name, "-l", text).Run()
+	time.Sleep(150 * time.Millisecond)
+}
+
+// The wizard from start to apply, typed key by key in a real terminal, against a real S3
+// server: the buckets exist afterwards and the override file holds the exports.
+func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is needed for the end-to-end wizard test; ./scripts/test installs it")
+	}
+	bin := buildAssetwiz(t)
+	srv := s3test.Start(t)
+	dir := t.TempDir()
+	s := tmuxSession{t: t, name: fmt.Sprintf("assetwiz-test-%d", os.Getpid())}
+	shell := fmt.Sprintf("cd %s && S3_ACCESS_KEY=%s S3_SECRET_KEY=%s %s; echo EXIT=$? > exit-code; sleep 60",
+		dir, srv.AccessKey, srv.SecretKey, bin)
+	if out, err := exec.Command("tmux", "new-session", "-d", "-s", s.name, "-x", "80", "-y", "24", shell).CombinedOutput(); err != nil {
+		t.Fatalf("tmux: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
+
+	s.waitFor("Step 1 of")
+	s.keys("Enter") // classic
+	s.waitFor("How is the site built")
+	s.keys("Enter") // temporal
+	s.waitFor("temporal backup")
+	s.keys("Enter") // hourly
+	s.waitFor("Application and site")
+	s.keys("Down", "Enter") // WordPress
+	s.text("www.example.com")
+	s.waitFor("✓ www.example.com")
+	s.keys("Enter")
+	s.waitFor("Asset directories")
+	s.keys("Enter", "Enter")
+	s.waitFor("How should the servers")
+	s.keys("Enter") // s3fs
+	s.waitFor("Storage provider")
+	s.keys("/")
+	s.text("custom")
+	s.keys("Enter")
+	s.waitFor("Endpoint")
+	s.text(srv.Endpoint)
+	s.keys("Enter")
+	s.text("us-east-1")
+	s.keys("Enter")
+	s.waitFor("Taken from the environment")
+	s.keys("Enter", "Enter") // the keys from the environment
+	s.waitFor("The keys work")
+	s.keys("Enter")
+	s.waitFor("Keep old versions")
+	s.keys("Enter", "Enter")
+	s.waitFor("Serve uploads")
+	s.keys("Enter") // no CDN
+	s.waitFor("Override file")
+	s.keys("Enter", "Enter")
+	s.waitFor("Apply this plan")
+	screen := s.screen()
+	for _, want := range []string{"+ bucket", "www-example-com-assets-wp-content-uploads", "+ bucket_versioning"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the review lacks %q:\n%s", want, screen)
+		}
+	}
+	s.keys("Enter") // apply
+	s.waitFor("Next steps")
+	s.keys("Enter") // exit
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if data, _ := os.ReadFile(filepath.Join(dir, "exit-code")); len(data) > 0 {
+			if strings.TrimSpace(string(data)) != "EXIT=0" {
+				t.Fatalf("the wizard ended with %s:\n%s", data, s.screen())
+			}
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if strings.Contains(s.screen(), srv.SecretKey) {
+		t.Error("the secret key was shown on the screen")
+	}
+
+	bucket := "www-example-com-assets-wp-content-uploads"
+	v, err := srv.Client(t).GetBucketVersioning(context.Background(), &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
+	if err != nil || v.Status != "Enabled" {
+		t.Fatalf("bucket %s after the wizard: %v, versioning %v", bucket, err, v)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "override.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := steps.ReadExports(string(data))
+	if got["PERSIST_ASSETS_TO_CLOUD"] != "1" || got["DIRECTORIES_TO_MOUNT"] != "wp-content.uploads" || got["S3_SECRET_KEY"] != srv.SecretKey {
+		t.Errorf("override file after the wizard:\n%s", data)
+	}
+	if r := runCLI(t, dir, keysEnv(srv.AccessKey, srv.SecretKey), "plan", "--detailed-exitcode"); r.code != 0 {
+		t.Errorf("plan after the wizard's apply: exit %d, want 0 (the saved answers repeat the run)\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

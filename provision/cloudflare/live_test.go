@@ -1,0 +1,145 @@
+package cloudflare
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/provision/cloudflare/cloudflaretest"
+	"github.com/assetwiz/assetwiz/steps"
+)
+
+const token = "tok-live-test-0123456789"
+
+func answers(host string, dirs ...string) *steps.Answers {
+	return &steps.Answers{WebsiteURL: host, Directories: dirs,
+		CDN: steps.CDN{Provider: steps.CDNCloudflare, Method: steps.MethodCacheRules, EdgeTTL: 600}}
+}
+
+func env(s *cloudflaretest.Server) func(string) string {
+	return func(k string) string {
+		return map[string]string{EnvToken: token, EnvBaseURL: s.URL()}[k]
+	}
+}
+
+func TestCheckFindsTheLongestZone(t *testing.T) {
+	s := cloudflaretest.New(t)
+	s.AddToken(token, cloudflaretest.PermZoneRead)
+	for _, z := range []string{"co.uk", "example.co.uk", "ample.co.uk", "other.co.uk"} {
+		s.AddZone(z)
+	}
+	zone, err := Check(context.Background(), answers("shop.eu.example.co.uk", "images"), env(s))
+	if err != nil || zone != "example.co.uk" {
+		t.Fatalf("Check: %q, %v", zone, err)
+	}
+	a := answers("shop.eu.example.co.uk", "images")
+	a.CDN.Zone = "co.uk"
+	if zone, err := Check(context.Background(), a, env(s)); err != nil || zone != "co.uk" {
+		t.Fatalf("Check with cdn.zone: %q, %v", zone, err)
+	}
+	if _, err := Check(context.Background(), answers("www.example.net", "images"), env(s)); err == nil ||
+		!strings.Contains(err.Error(), "no zone in the account of the API token holds www.example.net") {
+		t.Fatalf("Check of a site in no zone: %v", err)
+	}
+	s.SetTokenStatus(token, cloudflaretest.TokenExpired)
+	if _, err := Check(context.Background(), answers("www.example.co.uk", "images"), env(s)); !errors.Is(err, ErrToken) {
+		t.Fatalf("Check with an expired token: %v", err)
+	}
+}
+
+// A zone list longer than one page is read to the end.
+func TestFindZonePages(t *testing.T) {
+	s := cloudflaretest.New(t)
+	s.AddToken(token, cloudflaretest.PermZoneRead)
+	for i := range 60 {
+		s.AddZone("a" + strings.Repeat("x", i) + ".example")
+	}
+	want := s.AddZone("zz.example.org")
+	z, err := NewClient(token, s.URL()).FindZone(context.Background(), "www.zz.example.org", "")
+	if err != nil || z.ID != want || z.PageRuleQuota != 3 || z.Plan != "free" {
+		t.Fatalf("%+v, %v", z, err)
+	}
+}
+
+func TestMergeKeepsForeignRulesInOrder(t *testing.T) {
+	rules := Rules(answers("www.example.com", "a", "b"))
+	current := []ruleJSON{
+		{"id": "1", "ref": "x", "version": "3", "action": "set_cache_settings"},
+		{"id": "2", "ref": rules[1].Ref, "version": "1", "expression": "old"},
+		{"id": "3", "ref": "y", "last_updated": "now"},
+	}
+	out, changed := mergeCacheRules(current, rules)
+	if !changed || len(out) != 4 {
+		t.Fatalf("changed %v, %v", changed, out)
+	}
+	order := []string{out[0]["ref"].(string), out[1]["ref"].(string), out[2]["ref"].(string), out[3]["ref"].(string)}
+	if strings.Join(order, ",") != "x,"+rules[1].Ref+",y,"+rules[0].Ref {
+		t.Errorf("order %v", order)
+	}
+	if out[1]["id"] != "2" || out[1]["expression"] != rules[1].Expression {
+		t.Errorf("our rule not updated in place: %v", out[1])
+	}
+	if _, ok := out[0]["version"]; ok || out[0]["action"] != "set_cache_settings" {
+		t.Errorf("foreign rule: %v", out[0])
+	}
+	if _, ok := out[2]["last_updated"]; ok {
+		t.Errorf("read-only field sent: %v", out[2])
+	}
+	again, changed := mergeCacheRules(out, rules)
+	if changed || len(again) != 4 {
+		t.Errorf("second merge changed: %v", again)
+	}
+}
+
+// An API error carries its status and Retry-After for the executor, names the permission
+// on a 403, and never holds the token.
+func TestErrorsForTheExecutor(t *testing.T) {
+	s := cloudflaretest.New(t)
+	s.AddToken(token, cloudflaretest.PermZoneRead)
+	zid := s.AddZone("example.com")
+	c := NewClient(token, s.URL())
+	s.FailNext(1, http.StatusTooManyRequests, 7)
+	_, err := c.cacheRules(context.Background(), zid)
+	again, wait := provision.Transient(err)
+	if !again || wait != 7*time.Second {
+		t.Fatalf("429: transient %v wait %v: %v", again, wait, err)
+	}
+	_, err = c.cacheRules(context.Background(), zid)
+	if again, _ := provision.Transient(err); again || !strings.Contains(err.Error(), `"Zone > Cache Rules > Edit"`) {
+		t.Fatalf("403: transient %v: %v", again, err)
+	}
+	if strings.Contains(err.Error(), token) {
+		t.Fatal("the error holds the token")
+	}
+}
+
+func TestVerify(t *testing.T) {
+	s := cloudflaretest.New(t)
+	s.AddToken(token, cloudflaretest.PermZoneRead, cloudflaretest.PermCacheRulesEdit)
+	zid := s.AddZone("example.com")
+	a := answers("www.example.com", "a", "b")
+	l := Live{Getenv: env(s)}
+	if got := l.Verify(context.Background(), a); len(got) != 2 || !strings.Contains(got[0], "missing") {
+		t.Fatalf("before apply: %v", got)
+	}
+	p, err := l.Plan(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := provision.Apply(context.Background(), p, provision.ApplyOptions{}); res.Err() != nil {
+		t.Fatal(res.Err())
+	}
+	if got := l.Verify(context.Background(), a); len(got) != 0 {
+		t.Fatalf("after apply: %v", got)
+	}
+	rules := s.Rules(zid)
+	rules[0]["expression"] = "true"
+	s.PutRules(zid, rules...)
+	if got := l.Verify(context.Background(), a); len(got) != 1 || !strings.Contains(got[0], "not as planned: expression") {
+		t.Fatalf("changed expression: %v", got)
+	}
+}

@@ -2,15 +2,13 @@ package efs
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
 
 	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/provision/files"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -169,54 +167,12 @@ func plural(n int, one, many string) string {
 // readFile returns a file's content, and exists=false when there is none; upToDate says
 // whether it already holds content with the snippets' mode.
 func readFile(path, content string) (current string, exists, upToDate bool, err error) {
-	st, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", false, false, nil
-	}
-	if err != nil {
-		return "", false, false, err
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", false, false, err
-	}
-	return string(data), true, string(data) == content && st.Mode().Perm() == SnippetMode, nil
+	current, mode, exists, err := files.Read(path)
+	return current, exists, exists && current == content && mode == SnippetMode, err
 }
 
-// writeSnippet writes a snippet file atomically (a reader sees the old file or the new one),
-// making its folder; nothing is written when content and mode are already as they should be.
-func writeSnippet(path, content string) (err error) {
-	if target, err := filepath.EvalSymlinks(path); err == nil {
-		path = target // write through a symlink, not over it
-	}
-	if _, _, upToDate, err := readFile(path, content); err != nil || upToDate {
-		return err
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(SnippetMode); err != nil {
-		return err
-	}
-	if _, err = tmp.WriteString(content); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+// writeSnippet writes a snippet file atomically, making its folder (see files.Write).
+func writeSnippet(path, content string) error {
+	_, err := files.Write(path, content, SnippetMode)
+	return err
 }

@@ -6,13 +6,12 @@ package snippets
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/provision/files"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -70,7 +69,7 @@ func (Backend) Plan(_ context.Context, a *steps.Answers) (provision.Plan, error)
 
 func planFile(path string, f File) (provision.Action, error) {
 	act := provision.Action{Resource: provision.File, ID: path}
-	current, mode, exists, err := read(path)
+	current, mode, exists, err := files.Read(path)
 	if err != nil {
 		return act, fmt.Errorf("file %s: %w", path, err)
 	}
@@ -96,70 +95,10 @@ func planFile(path string, f File) (provision.Action, error) {
 	return act, nil
 }
 
-// read returns a file's content and permission bits; exists=false when there is none.
-func read(path string) (content string, mode fs.FileMode, exists bool, err error) {
-	st, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", 0, false, nil
-	}
-	if err != nil {
-		return "", 0, false, err
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", 0, false, err
-	}
-	return string(data), st.Mode().Perm(), true, nil
-}
-
-// WriteFile replaces path's content atomically with the given mode (a reader sees the old
-// file or the new one, never half of one), making its folder. The mode is set on the
-// temporary file before any byte is written, so a key is never readable by others, not
-// even for a moment. Nothing is written when content and mode are already as asked.
-func WriteFile(path, content string, mode fs.FileMode) (err error) {
-	if target, err := filepath.EvalSymlinks(path); err == nil {
-		path = target // write through a symlink, not over it
-	}
-	if old, oldMode, exists, err := read(path); err != nil {
-		return err
-	} else if exists && old == content && oldMode == mode {
-		return nil
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(mode); err != nil {
-		return err
-	}
-	if _, err = tmp.WriteString(content); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	// The rename is durable only once the folder is synced.
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+// WriteFile writes a snippet atomically with its mode (see files.Write).
+func WriteFile(path, content string, mode fs.FileMode) error {
+	_, err := files.Write(path, content, mode)
+	return err
 }
 
 func plural(n int, one, many string) string {

@@ -187,3 +187,17 @@ func TestWizardWithoutTerminalIsBadInput(t *testing.T) {
 		t.Errorf("the wizard without a terminal wrote %v", names)
 	}
 }
+
+func TestLivePlanWithoutKeysIsBadInput(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), goodAnswers)
+	for _, args := range [][]string{{"plan"}, {"apply", "--yes"}, {"verify"}} {
+		r := runCLI(t, dir, nil, args...)
+		if r.code != 64 || !strings.Contains(r.stderr, "S3_ACCESS_KEY") {
+			t.Errorf("%v without keys: exit %d, want 64 naming S3_ACCESS_KEY\n%s", args, r.code, r.stderr)
+		}
+	}
+	if names := listDir(t, dir); len(names) != 1 {
+		t.Errorf("files were written: %v", names)
+	}
+}

@@ -29,6 +29,7 @@ type Live struct {
 	// Getenv reads the environment for AWS_ENDPOINT_URL_S3 (nil: os.Getenv).
 	Getenv func(string) string
 	// Warn receives what apply skipped because the provider does not offer it (nil: dropped).
+	// Apply's actions run in parallel: it is called from several goroutines at once.
 	Warn func(string)
 }
 

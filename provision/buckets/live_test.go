@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -45,7 +46,8 @@ func TestPlanApplyVerifyAgainstVersitygw(t *testing.T) {
 	ctx := context.Background()
 	a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "drupal")
 	var warned []string
-	live := buckets.Live{Getenv: func(string) string { return "" }, Warn: func(s string) { warned = append(warned, s) }}
+	var mu sync.Mutex // apply warns from its parallel actions
+	live := buckets.Live{Getenv: func(string) string { return "" }, Warn: func(s string) { mu.Lock(); warned = append(warned, s); mu.Unlock() }}
 
 	p, err := live.Plan(ctx, a)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/assetwiz/assetwiz/steps"
@@ -142,8 +143,14 @@ func filesAfterRemote(actions []Action) {
 			remote = append(remote, a.Key())
 		}
 	}
+	remote = slices.Clip(remote) // shared read-only: an append to one file's After copies it
 	for i := range actions {
-		if actions[i].Resource == File {
+		if actions[i].Resource != File {
+			continue
+		}
+		if len(actions[i].After) == 0 {
+			actions[i].After = remote // one list for every file, not a copy each (n files × m remote)
+		} else {
 			actions[i].After = append(actions[i].After, remote...)
 		}
 	}

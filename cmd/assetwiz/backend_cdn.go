@@ -12,5 +12,10 @@ func (a *app) cdnBackend(ans *steps.Answers, offline bool) (provision.Backend, e
 	if offline || len(cloudflare.Rules(ans)) == 0 {
 		return cloudflare.Offline{}, nil
 	}
+	if ans.Secrets.CloudflareToken == "" {
+		// A missing token is a missing answer: say so before any call, and change nothing.
+		return nil, badInput("CLOUDFLARE_API_TOKEN: not set; export a Cloudflare API token with Zone > Zone > Read and Zone > %s > Edit, or plan without it using --offline",
+			map[string]string{steps.MethodCacheRules: "Cache Rules", steps.MethodPageRules: "Page Rules"}[ans.CDN.Method])
+	}
 	return cloudflare.Live{Getenv: a.env.Getenv}, nil
 }

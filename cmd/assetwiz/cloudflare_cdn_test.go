@@ -250,7 +250,8 @@ func TestCDNTokenProblems(t *testing.T) {
 	t.Run("missing token", func(t *testing.T) {
 		r := newCDNRun(t, s, site)
 		delete(r.env, "CLOUDFLARE_API_TOKEN")
-		if res := r.run("plan"); res.code != 1 || !strings.Contains(res.stderr, "set CLOUDFLARE_API_TOKEN") {
+		// A missing token is a missing answer: bad input, before any request.
+		if res := r.run("plan"); res.code != 64 || !strings.Contains(res.stderr, "CLOUDFLARE_API_TOKEN: not set") {
 			t.Errorf("exit %d\n%s", res.code, res.stderr)
 		}
 	})

@@ -201,3 +201,12 @@ func TestLivePlanWithoutKeysIsBadInput(t *testing.T) {
 		t.Errorf("files were written: %v", names)
 	}
 }
+
+func TestLivePlanWithoutCloudflareTokenIsBadInput(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), "mode: baseline\napplication: joomla\nwebsite_url: www.example.com\ncdn:\n  provider: cloudflare\n")
+	r := runCLI(t, dir, nil, "plan")
+	if r.code != 64 || !strings.Contains(r.stderr, "CLOUDFLARE_API_TOKEN") || !strings.Contains(r.stderr, "Cache Rules") {
+		t.Errorf("plan without a token: exit %d, want 64 naming CLOUDFLARE_API_TOKEN\n%s", r.code, r.stderr)
+	}
+}

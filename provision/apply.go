@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -58,7 +59,7 @@ func (r Result) Count() map[Status]int {
 
 // ApplyOptions tune apply.
 type ApplyOptions struct {
-	// Parallel bounds how many actions run at once (default 8).
+	// Parallel bounds how many actions run at once (default 16).
 	Parallel int
 	// OnEvent receives progress, one call at a time.
 	OnEvent func(Event)
@@ -75,7 +76,7 @@ type ApplyOptions struct {
 // grace time.
 func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 	if opt.Parallel <= 0 {
-		opt.Parallel = 8
+		opt.Parallel = 16
 	}
 	if opt.Grace <= 0 {
 		opt.Grace = 30 * time.Second
@@ -117,10 +118,11 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 	}
 	done := make(chan finished)
 	running := 0
+	order := byLongestChain(p.Actions, index)
 	for {
 		for progress := true; progress; { // settle every action that can be settled now
 			progress = false
-			for i := range p.Actions {
+			for _, i := range order {
 				if res.Status[i] != Pending {
 					continue
 				}
@@ -189,4 +191,29 @@ func named(act Action, err error) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", prefix, err)
+}
+
+// byLongestChain orders the actions for starting: those with the longest chain of actions
+// waiting on them first, then in the plan's order. With a bound on parallelism this starts
+// every bucket before finishing the first one's settings, so the run takes about as long as
+// the longest chain, not the chains one after another.
+func byLongestChain(actions []Action, index map[string]int) []int {
+	height := make([]int, len(actions)) // the longest chain of dependents below each action
+	// Iterate to a fixpoint (plans are shallow); the bound stops a cycle from looping forever.
+	for pass, changed := 0, true; changed && pass <= len(actions); pass++ {
+		changed = false
+		for i, a := range actions {
+			for _, dep := range a.After {
+				if j, ok := index[dep]; ok && height[j] < height[i]+1 {
+					height[j], changed = height[i]+1, true
+				}
+			}
+		}
+	}
+	order := make([]int, len(actions))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(x, y int) bool { return height[order[x]] > height[order[y]] })
+	return order
 }

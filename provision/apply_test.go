@@ -195,3 +195,30 @@ func TestInterruptionGraceCancelsAHungAction(t *testing.T) {
 		t.Fatalf("status %s after %v", res.Status[0], time.Since(start))
 	}
 }
+
+func TestApplyStartsEveryChainBeforeFinishingOne(t *testing.T) {
+	var mu sync.Mutex
+	var started []Resource
+	var p Plan
+	for i := 0; i < 12; i++ {
+		b := fmt.Sprintf("b%d", i)
+		step := func(r Resource, after ...string) Action {
+			return Action{Resource: r, ID: b, Op: Create, After: after, Do: func(context.Context) error {
+				mu.Lock()
+				started = append(started, r)
+				mu.Unlock()
+				time.Sleep(2 * time.Millisecond)
+				return nil
+			}}
+		}
+		p.Actions = append(p.Actions, step(Bucket), step(BucketVersioning, "bucket/"+b), step(BucketLifecycle, "bucket_versioning/"+b))
+	}
+	if res := Apply(context.Background(), p, ApplyOptions{Parallel: 4, Retry: fast}); res.Err() != nil {
+		t.Fatal(res.Err())
+	}
+	for i, r := range started[:12] {
+		if r != Bucket {
+			t.Fatalf("start %d was a %s before every bucket had started: %v", i, r, started)
+		}
+	}
+}

@@ -23,15 +23,33 @@ import (
 type lineReader struct {
 	r   io.Reader
 	eof bool
+	// def is the default of the prompt being asked: an empty line answers it, as if typed
+	// (huh's accessible input would take the empty line itself, and refuse it).
+	def     string
+	first   bool   // the next byte starts the prompt's line
+	pending []byte // the rest of a default being typed
 }
+
+// prompt readies the reader for the next prompt and its default ("" for none).
+func (l *lineReader) prompt(def string) { l.def, l.first, l.pending = def, true, nil }
 
 func (l *lineReader) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
+	if len(l.pending) > 0 {
+		p[0], l.pending = l.pending[0], l.pending[1:]
+		return 1, nil
+	}
 	n, err := l.r.Read(p[:1])
 	if errors.Is(err, io.EOF) {
 		l.eof = true
+	}
+	if n == 1 && l.first {
+		l.first = false
+		if p[0] == '\n' && l.def != "" {
+			p[0], l.pending = l.def[0], []byte(l.def[1:]+"\n")
+		}
 	}
 	return n, err
 }
@@ -74,10 +92,12 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 
 	ask := func(field huh.Field) error {
 		var input io.Reader = in
+		in.prompt("")
 		if v, ok := field.GetValue().(string); ok && v != "" {
 			if _, isInput := field.(*huh.Input); isInput {
 				if _, secret := secretFields[field.GetKey()]; !secret {
 					fmt.Fprintf(out, "(Press Enter for %s)\n", v)
+					in.prompt(v)
 				}
 			}
 		}

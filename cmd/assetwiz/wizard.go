@@ -59,7 +59,10 @@ func (a *app) accessibleWanted(w wizardFlags) bool {
 }
 
 func (a *app) runWizard(cmd *cobra.Command, w wizardFlags) error {
-	if !a.env.IsTerminal() {
+	// Line prompts asked for by name (--accessible, ACCESSIBLE=1) work from a pipe too, for
+	// screen readers and scripted runs; TERM=dumb alone, as in CI, does not count.
+	explicitlyAccessible := w.accessible || a.accessibleWanted(wizardFlags{}) && a.env.Getenv("ACCESSIBLE") != ""
+	if !a.env.IsTerminal() && !explicitlyAccessible {
 		return badInput("the wizard needs a terminal. Without one, write the answers to assetwiz.yaml and use\n" +
 			"  assetwiz plan -f assetwiz.yaml        to preview,\n" +
 			"  assetwiz apply --yes -f assetwiz.yaml to apply,\n" +

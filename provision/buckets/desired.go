@@ -77,6 +77,9 @@ func Desired(a *steps.Answers) provision.Plan {
 	if a.Technique == steps.TechniquePlugin && !caps.CORS {
 		p.Warn("%s does not offer CORS rules: fonts and scripts served from the buckets may be refused by browsers", prov.Title)
 	}
+	if a.Technique == steps.TechniquePlugin && app.Plugin.ServesFromBucket && caps.Policy && prov.Name == "aws" {
+		p.Warn("AWS blocks public bucket policies by default (Block Public Access): before apply, allow public policies on the asset buckets, or the read-only policy %s needs is refused (AccessDenied)", app.Plugin.Name)
+	}
 	if a.Technique == steps.TechniqueS3fs {
 		p.Warn("s3fs is the seed's last resort: reads through the mount are slow and the web servers do not coordinate (a change shows on the others only after their cache expires); prefer technique plugin where the application has one")
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
 )
 
-// TestSnippetsKeepTheKeysSecret runs plan and apply for s3fs and plugin on a real S3 server:
+// TestSnippetsKeepTheKeysSecret runs plan, apply and verify for s3fs and plugin on a real S3 server:
 // the keys appear in no output, and on disk only in files of mode 0600 (the s3fs credential
 // files and the override file); a second apply changes nothing.
 func TestSnippetsKeepTheKeysSecret(t *testing.T) {
@@ -32,7 +32,7 @@ storage:
   endpoint: %s
 `, c.app, c.technique[:2], c.app[:2], c.technique, s3test.Region, srv.Endpoint))
 			var printed strings.Builder
-			for _, args := range [][]string{{"plan"}, {"plan", "--json"}, {"apply", "--yes"}, {"apply", "--yes", "--json"}} {
+			for _, args := range [][]string{{"plan"}, {"plan", "--json"}, {"apply", "--yes"}, {"apply", "--yes", "--json"}, {"verify"}} {
 				r := runCLI(t, dir, env, args...)
 				if r.code != 0 {
 					t.Fatalf("%v: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)

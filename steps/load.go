@@ -2,7 +2,6 @@ package steps
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"strings"
@@ -259,5 +258,3 @@ func providerByHost(host string) (provider, region string) {
 	}
 	return "", ""
 }
-
-var _ = fmt.Sprintf

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -117,5 +116,3 @@ func (a *app) loadAnswers(cmd *cobra.Command) (steps.Loaded, error) {
 func (a *app) note(format string, args ...any) {
 	fmt.Fprintf(a.stderr, "assetwiz: "+format+"\n", args...)
 }
-
-var _ = strconv.Itoa

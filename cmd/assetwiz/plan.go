@@ -75,17 +75,12 @@ func (a *app) makePlan(cmd *cobra.Command, ans *steps.Answers, offline bool) (pr
 // (backend_*.go) that builds its live planner.
 func (a *app) backends(_ *cobra.Command, ans *steps.Answers, offline bool) ([]provision.Backend, error) {
 	var out []provision.Backend
-	for _, make := range []func(*steps.Answers, bool) (provision.Backend, error){a.bucketsBackend, a.efsBackend, a.cdnBackend} {
-		b, err := make(ans, offline)
+	for _, backend := range []func(*steps.Answers, bool) (provision.Backend, error){a.bucketsBackend, a.efsBackend, a.cdnBackend} {
+		b, err := backend(ans, offline)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, b)
 	}
 	return append(out, snippets.Backend{}, override.Backend{}), nil
-}
-
-// errNotLive is returned by a remote kind whose live planner this build lacks.
-func errNotLive(what string) error {
-	return badInput("planning %s against the live state is not available in this build yet; use plan --offline", what)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -113,9 +112,6 @@ and use plan, apply, render and verify.`,
 	a.addCompletionAndHelp(root)
 	return root
 }
-
-// usageErrorsAsBadInput makes cobra's own argument errors exit 64.
-var _ = errors.New
 
 // indent indents every line of s.
 func indent(s, prefix string) string {

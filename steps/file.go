@@ -96,7 +96,7 @@ func decodeMapping(n *yaml.Node, v reflect.Value, prefix string, problems *Probl
 func decodeValue(n *yaml.Node, f reflect.Value, key string, problems *Problems) {
 	want := map[reflect.Kind]string{
 		reflect.String: "a text value", reflect.Int: "a whole number", reflect.Bool: "true or false",
-		reflect.Slice: "a list such as [a, b]", reflect.Pointer: "",
+		reflect.Slice: "a list such as [a, b]",
 	}
 	kind := f.Kind()
 	if kind == reflect.Pointer {

@@ -46,7 +46,7 @@ func (b Backend) Plan(_ context.Context, a *steps.Answers) (provision.Plan, erro
 	case current == desired:
 		act.Op, act.Detail = provision.Noop, "toolkit override exports up to date"
 	default:
-		act.Op, act.Detail = provision.Update, "merge: "+describeChange(changed, current, desired)+"; previous content kept as "+path+".bak"
+		act.Op, act.Detail = provision.Update, "merge: "+describeChange(changed)+"; previous content kept as "+path+".bak"
 	}
 	if act.Op != provision.Noop {
 		act.Do = func(context.Context) error {
@@ -60,7 +60,7 @@ func (b Backend) Plan(_ context.Context, a *steps.Answers) (provision.Plan, erro
 	return p, nil
 }
 
-func describeChange(changed []string, current, desired string) string {
+func describeChange(changed []string) string {
 	if len(changed) == 0 {
 		return "drops duplicate exports"
 	}

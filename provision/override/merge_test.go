@@ -1,6 +1,7 @@
 package override
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -226,5 +227,21 @@ func assertFile(t *testing.T, path, content string, mode os.FileMode) {
 	st, _ := os.Stat(path)
 	if st.Mode().Perm() != mode {
 		t.Errorf("%s has mode %o, want %o", filepath.Base(path), st.Mode().Perm(), mode)
+	}
+}
+
+func TestPlanWarnsOfALeftoverEnableEFS(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "override.tmpl")
+	os.WriteFile(path, []byte("export ENABLE_EFS=\"1\"\nexport SUBNET_ID=\"subnet-0123\"\n"), 0o600)
+	a := steps.Answers{Mode: "temporal", Application: "joomla", WebsiteURL: "www.example.com", Technique: "s3fs",
+		Storage: steps.Storage{Provider: "digitalocean"}, Output: steps.Output{OverrideFile: path}}
+	a.Complete()
+	p, err := Backend{NoSecrets: true}.Plan(context.Background(), &a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(p.Warnings, "\n"), "ENABLE_EFS") {
+		t.Errorf("no warning of the leftover ENABLE_EFS: %v", p.Warnings)
 	}
 }

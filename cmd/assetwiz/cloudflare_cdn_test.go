@@ -349,3 +349,23 @@ func TestCDNPageRules(t *testing.T) {
 		t.Errorf("quota warning on pro: %v", p.Warnings)
 	}
 }
+
+func TestCDNCacheRulesQuotaWarning(t *testing.T) {
+	s := cloudflaretest.New(t)
+	allCDNToken(s)
+	zid := s.AddZone("example.com")
+	var foreign []cloudflaretest.Rule
+	for i := 0; i < 9; i++ {
+		foreign = append(foreign, cloudflaretest.Rule{"ref": fmt.Sprintf("team-%d", i), "expression": fmt.Sprintf(`(http.host eq "h%d.example.com")`, i),
+			"action": "set_cache_settings", "action_parameters": map[string]any{"cache": false}})
+	}
+	s.PutRules(zid, foreign...)
+	r := newCDNRun(t, s, cdnSite("www.example.com", "cache-rules", 86400, "wp-content/uploads", "images"))
+	if _, p := r.plan(); !strings.Contains(strings.Join(p.Warnings, "\n"), "allows 10 cache rules; it has 9 and this plan adds 2") {
+		t.Errorf("no quota warning on the free plan: %v", p.Warnings)
+	}
+	s.SetZonePlan(zid, "pro")
+	if _, p := r.plan(); strings.Contains(strings.Join(p.Warnings, "\n"), "cache rules;") {
+		t.Errorf("a quota warning on the pro plan: %v", p.Warnings)
+	}
+}

@@ -72,6 +72,10 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 	return p, nil
 }
 
+// cacheRuleQuota is how many cache rules a zone's plan allows (developers.cloudflare.com,
+// Cache Rules availability; Enterprise as the older pages give it).
+var cacheRuleQuota = map[string]int{"free": 10, "pro": 25, "business": 50, "enterprise": 125}
+
 // planCacheRules fills the cache_rule actions. All rules live in one ruleset written in one
 // PUT: the first changed rule's action does that write for all, the other changed ones
 // come after it (and so fail with it).
@@ -110,6 +114,16 @@ func (c *Client) planCacheRules(ctx context.Context, z Zone, rules []Rule, p *pr
 		} else {
 			act.After = append(act.After, writer)
 		}
+	}
+	creates := 0
+	for _, act := range p.Actions {
+		if act.Resource == provision.CacheRule && act.Op == provision.Create {
+			creates++
+		}
+	}
+	if quota := cacheRuleQuota[z.Plan]; quota > 0 && len(current)+creates > quota {
+		p.Warn("zone %s (%s plan) allows %d cache rules; it has %d and this plan adds %d: Cloudflare will refuse the write; remove rules or directories, or upgrade the plan",
+			z.Name, planName(z.Plan), quota, len(current), creates)
 	}
 	for _, got := range current {
 		ref, _ := got["ref"].(string)

@@ -17,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 
 // Fixed fake keys: they must show up only in the s3fs credential files.
 const (
-	fakeAccessKey = "AKIAFAKEACCESSKEY123"
+	fakeAccessKey = "AKFAKEACCESSKEY00123"
 	fakeSecretKey = "fakeSecretKey/0123456789abcdefGHIJKLMNOP"
 )
 

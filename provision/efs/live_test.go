@@ -2,13 +2,14 @@ package efs_test
 
 import (
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -19,8 +20,6 @@ import (
 	"github.com/assetwiz/assetwiz/provision/efs/efstest"
 	"github.com/assetwiz/assetwiz/steps"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 const region = "eu-west-1"
 
@@ -364,25 +363,8 @@ func TestSnippetsGolden(t *testing.T) {
 		{Directory: "sites/default/files/pictures", FileSystemID: "fs-0123456789abcdef0"},
 		{Directory: "sites/default/files/styles", FileSystemID: "fs-0fedcba9876543210"},
 	}
-	golden(t, "fstab.golden", efs.Fstab(a, mounts))
-	golden(t, "mount.sh.golden", efs.MountScript(a, mounts))
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (go test -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	t.Run("fstab", func(t *testing.T) { golden.RequireEqual(t, []byte(efs.Fstab(a, mounts))) })
+	t.Run("mount.sh", func(t *testing.T) { golden.RequireEqual(t, []byte(efs.MountScript(a, mounts))) })
 }
 
 func TestSnippetWithOtherModeOrContentIsUpdated(t *testing.T) {

@@ -1,7 +1,6 @@
 package override
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,11 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	goldenfile "github.com/charmbracelet/x/exp/golden"
+
 	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/steps"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // combos is every application × mode × technique × toolkit the contract allows.
 func combos(t *testing.T) []steps.Answers {
@@ -116,7 +115,7 @@ func TestExportsFollowTheContract(t *testing.T) {
 		}
 		fmt.Fprintf(&golden, "## %s\n%s\n", name, Render(exports))
 	}
-	checkGolden(t, "render.golden", golden.String())
+	goldenfile.RequireEqual(t, []byte(golden.String()))
 }
 
 func TestExportsSourceBackInBash(t *testing.T) {
@@ -148,22 +147,5 @@ func TestExportsSourceBackInBash(t *testing.T) {
 		if string(out) != wantOut.String() {
 			t.Errorf("sourced values differ:\n%s\nwant:\n%s", out, wantOut.String())
 		}
-	}
-}
-
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	wantData, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(wantData) != got {
-		t.Errorf("%s differs from the golden file; run go test ./provision/override -update and review the diff", name)
 	}
 }

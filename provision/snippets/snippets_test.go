@@ -2,18 +2,17 @@ package snippets
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // Fixed fake keys: they must show up only in the s3fs credential files.
 const (
@@ -65,19 +64,7 @@ func TestGolden(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got := render(Files(c.a))
-			golden := filepath.Join("testdata", c.name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./provision/snippets -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from the golden file; run with -update and review the diff.\ngot:\n%s", golden, got)
-			}
+			golden.RequireEqual(t, []byte(got))
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"reflect"
 	"strings"
 
 	"github.com/assetwiz/assetwiz/presets"
@@ -96,64 +97,38 @@ func firstNonEmpty(values ...string) string {
 }
 
 // Merge lays each set of answers over the ones before it. An answer that depends on another
-// (the period on the mode, the directories on the application, the region on the provider)
-// is dropped from a lower layer when a higher one changes what it depends on.
+// (the table's Resets: the period on the mode, the directories on the application, the region
+// on the provider) is dropped from a lower layer when a higher one changes what it depends on.
 func Merge(layers ...Answers) Answers {
 	var a Answers
 	for _, up := range layers {
-		if up.Mode != "" && up.Mode != a.Mode && up.Period == "" {
-			a.Period = ""
-		}
-		if up.Application != "" && up.Application != a.Application && up.Directories == nil {
-			a.Directories = nil
-		}
-		if up.Storage.Provider != "" && up.Storage.Provider != a.Storage.Provider {
-			if up.Storage.Region == "" {
-				a.Storage.Region = ""
+		for _, q := range Questions() {
+			if len(q.Resets) == 0 || q.Kind == KindSecret {
+				continue
 			}
-			if up.Storage.Endpoint == "" {
-				a.Storage.Endpoint = ""
+			if v := up.Get(q.Key); v != "" && v != a.Get(q.Key) {
+				for _, dep := range q.Resets {
+					if up.Get(dep) == "" {
+						_ = a.clear(dep)
+					}
+				}
 			}
 		}
-		set(&a.Toolkit, up.Toolkit)
-		set(&a.Mode, up.Mode)
-		set(&a.Period, up.Period)
-		set(&a.Application, up.Application)
-		set(&a.WebsiteURL, up.WebsiteURL)
-		if up.Directories != nil {
-			a.Directories = up.Directories
-		}
-		set(&a.Technique, up.Technique)
-		set(&a.Webroot, up.Webroot)
-		set(&a.Storage.Provider, up.Storage.Provider)
-		set(&a.Storage.Region, up.Storage.Region)
-		set(&a.Storage.Endpoint, up.Storage.Endpoint)
-		if up.Storage.Versioning != nil {
-			a.Storage.Versioning = up.Storage.Versioning
-		}
-		if up.Storage.NoncurrentVersionDays != nil {
-			a.Storage.NoncurrentVersionDays = up.Storage.NoncurrentVersionDays
-		}
-		set(&a.EFS.Region, up.EFS.Region)
-		if up.EFS.SubnetIDs != nil {
-			a.EFS.SubnetIDs = up.EFS.SubnetIDs
-		}
-		if up.EFS.SecurityGroupIDs != nil {
-			a.EFS.SecurityGroupIDs = up.EFS.SecurityGroupIDs
-		}
-		set(&a.CDN.Provider, up.CDN.Provider)
-		set(&a.CDN.Method, up.CDN.Method)
-		set(&a.CDN.Zone, up.CDN.Zone)
-		if up.CDN.EdgeTTL != 0 {
-			a.CDN.EdgeTTL = up.CDN.EdgeTTL
-		}
-		set(&a.Output.OverrideFile, up.Output.OverrideFile)
-		set(&a.Output.SnippetsDir, up.Output.SnippetsDir)
+		lay(reflect.ValueOf(&a).Elem(), reflect.ValueOf(up))
 		set(&a.Secrets.S3AccessKey, up.Secrets.S3AccessKey)
 		set(&a.Secrets.S3SecretKey, up.Secrets.S3SecretKey)
 		set(&a.Secrets.CloudflareToken, up.Secrets.CloudflareToken)
 	}
 	return a
+}
+
+// lay copies every answer that up gives (not empty, not nil) onto dst, key by key.
+func lay(dst, up reflect.Value) {
+	walkLeaves(dst.Type(), "", func(_ string, index []int) {
+		if f := up.FieldByIndex(index); !f.IsZero() || f.Kind() == reflect.Slice && !f.IsNil() {
+			dst.FieldByIndex(index).Set(f)
+		}
+	})
 }
 
 func set(dst *string, v string) {

@@ -10,34 +10,32 @@ import (
 	"github.com/assetwiz/assetwiz/steps"
 )
 
-// answerFlags are the flags that give answers, each with its answers-file key.
-var answerFlags = []struct {
+// answerFlag is a flag that gives an answer, with its answers-file key.
+type answerFlag struct {
 	flag, key, usage string
 	list             bool
-}{
-	{"toolkit", "toolkit", "toolkit generation: classic or current", false},
-	{"mode", "mode", "deployment mode: virgin, baseline or temporal", false},
-	{"period", "period", "temporal period: hourly, daily, weekly, monthly or bimonthly", false},
-	{"application", "application", "application: joomla, wordpress, drupal or moodle", false},
-	{"website-url", "website_url", "the site's host, with a subdomain (www.example.com)", false},
-	{"directory", "directories", "an asset directory relative to the webroot (repeat for more)", true},
-	{"technique", "technique", "how uploads are shared: local, plugin, s3fs or efs", false},
-	{"webroot", "webroot", "the webroot on the web servers (default /var/www/html)", false},
-	{"provider", "storage.provider", "storage provider (see assetwiz presets)", false},
-	{"region", "storage.region", "storage region (default: the provider's first)", false},
-	{"endpoint", "storage.endpoint", "storage endpoint host or URL (required for custom)", false},
-	{"versioning", "storage.versioning", "keep old versions of uploads: true or false", false},
-	{"noncurrent-version-days", "storage.noncurrent_version_days", "days to keep old versions", false},
-	{"efs-region", "efs.region", "EFS region (default: the storage region)", false},
-	{"subnet", "efs.subnet_ids", "EFS mount target subnet id (repeat for more)", true},
-	{"security-group", "efs.security_group_ids", "EFS mount target security group id (repeat for more)", true},
-	{"cdn", "cdn.provider", "CDN: cloudflare or none", false},
-	{"cdn-method", "cdn.method", "Cloudflare method: cache-rules or page-rules", false},
-	{"cdn-zone", "cdn.zone", "Cloudflare zone (default: found from the website URL)", false},
-	{"edge-ttl", "cdn.edge_ttl", "seconds Cloudflare keeps an asset (default 86400)", false},
-	{"override-file", "output.override_file", "the toolkit override file to write (default override.tmpl)", false},
-	{"snippets-dir", "output.snippets_dir", "folder for fstab lines, mount commands and plugin settings", false},
 }
+
+// answerFlags are made from the steps' table: one flag per question that has one.
+var answerFlags = func() []answerFlag {
+	var out []answerFlag
+	for _, q := range steps.Questions() {
+		if q.Flag == "" {
+			continue
+		}
+		usage := q.Help
+		switch q.Default {
+		case "":
+		case "required":
+			usage += " (required)"
+		default:
+			usage += " (default: " + q.Default + ")"
+		}
+		list := q.Kind == steps.KindList || q.Kind == steps.KindDirectories
+		out = append(out, answerFlag{flag: q.Flag, key: q.Key, usage: usage, list: list})
+	}
+	return out
+}()
 
 // addAnswerFlags adds --answers and one flag per answer to a command that reads answers.
 func addAnswerFlags(cmd *cobra.Command) {

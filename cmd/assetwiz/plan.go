@@ -22,7 +22,7 @@ It changes nothing anywhere. --offline skips every remote read and assumes no re
 resource exists yet; files are still compared with what is on disk.`,
 		Example: `  assetwiz plan -f assetwiz.yaml
   assetwiz plan --offline --json | jq .summary
-  assetwiz plan --detailed-exitcode || [ $? -eq 2 ] && echo "changes pending"`,
+  assetwiz plan --detailed-exitcode; [ $? -eq 2 ] && echo "changes pending"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			offline, _ := cmd.Flags().GetBool("offline")
@@ -35,6 +35,9 @@ resource exists yet; files are still compared with what is on disk.`,
 			p, err := a.makePlan(cmd, &loaded.Answers, offline)
 			if err != nil {
 				return err
+			}
+			if offline {
+				a.note("offline plan: nothing remote was read; it assumes no bucket, file system or CDN rule exists yet")
 			}
 			if asJSON {
 				err = p.WriteJSON(a.stdout)

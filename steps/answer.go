@@ -1,0 +1,134 @@
+package steps
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// Get returns the answer at key as text, the way a flag gives it (lists comma-separated,
+// "" when open). Secret keys of the table give the secret.
+func (a *Answers) Get(key string) string {
+	if p := a.secret(key); p != nil {
+		return *p
+	}
+	var out string
+	v := reflect.ValueOf(a).Elem()
+	walkLeaves(v.Type(), "", func(k string, index []int) {
+		if k == key {
+			out = leafText(v.FieldByIndex(index))
+		}
+	})
+	return out
+}
+
+func leafText(f reflect.Value) string {
+	switch f.Kind() {
+	case reflect.String:
+		return f.String()
+	case reflect.Int:
+		if f.Int() == 0 {
+			return ""
+		}
+		return strconv.FormatInt(f.Int(), 10)
+	case reflect.Bool:
+		return strconv.FormatBool(f.Bool())
+	case reflect.Slice:
+		items := make([]string, f.Len())
+		for i := range items {
+			items[i] = f.Index(i).String()
+		}
+		return strings.Join(items, ", ")
+	case reflect.Pointer:
+		if f.IsNil() {
+			return ""
+		}
+		return leafText(f.Elem())
+	}
+	return ""
+}
+
+func (a *Answers) secret(key string) *string {
+	switch key {
+	case "s3_access_key":
+		return &a.Secrets.S3AccessKey
+	case "s3_secret_key":
+		return &a.Secrets.S3SecretKey
+	case "cloudflare_api_token":
+		return &a.Secrets.CloudflareToken
+	}
+	return nil
+}
+
+// Answer records what the user answered to a question of the wizard: raw as typed or
+// chosen ("" leaves the answer open, to its default; a secret left empty keeps the one
+// already known). The answers that depend on it (its Resets) are dropped when it changes.
+func (a *Answers) Answer(key, raw string) error {
+	raw = strings.TrimSpace(raw)
+	if p := a.secret(key); p != nil {
+		if raw != "" {
+			*p = raw
+		}
+		return nil
+	}
+	if key == "directories" {
+		raw = strings.Join(SplitDirectories(raw), ",")
+	}
+	before := a.Get(key)
+	if err := a.clear(key); err != nil {
+		return err
+	}
+	if raw != "" {
+		if err := a.Set(key, raw); err != nil {
+			return err
+		}
+	}
+	if q, ok := FindQuestion(key); ok && a.Get(key) != before {
+		for _, dep := range q.Resets {
+			_ = a.clear(dep)
+		}
+	}
+	return nil
+}
+
+// clear leaves the answer at key open.
+func (a *Answers) clear(key string) error {
+	var found bool
+	v := reflect.ValueOf(a).Elem()
+	walkLeaves(v.Type(), "", func(k string, index []int) {
+		if k == key {
+			found = true
+			f := v.FieldByIndex(index)
+			f.Set(reflect.Zero(f.Type()))
+		}
+	})
+	if !found {
+		return fmt.Errorf("%s is not an answers key", key)
+	}
+	return nil
+}
+
+// Settle makes the answers consistent after the wizard changed some: an answer no longer
+// offered (a technique the mode does not allow) is dropped, EFS takes AWS, and the open
+// answers get their defaults. It returns what it dropped, to be told.
+func (a *Answers) Settle() Problems {
+	var dropped Problems
+	a.Complete()
+	for _, q := range Questions() {
+		if q.Kind != KindChoice || q.Choices == nil || q.IsTyped(a) || !q.Asked(a) {
+			continue
+		}
+		if v := a.Get(q.Key); v != "" && !contains(q.ChoiceValues(a), v) {
+			dropped.add(q.Key, "%s is not one of %s; choose again", quote(v), oneOf(q.ChoiceValues(a)))
+			_ = a.clear(q.Key)
+		}
+	}
+	if a.Technique == TechniqueEFS {
+		if a.Storage.Provider != "aws" {
+			a.Storage.Provider, a.Storage.Region, a.Storage.Endpoint = "aws", "", ""
+		}
+	}
+	a.Complete()
+	return dropped
+}

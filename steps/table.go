@@ -1,0 +1,481 @@
+package steps
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/assetwiz/assetwiz/presets"
+)
+
+// The wizard's steps as data (rclone's fs.Register habit): every question is declared once,
+// here, and this one table drives the full-screen wizard, the accessible prompts, the
+// command-line flags and docs/answers.md. Adding an answer is one Question here plus its use
+// in provision.
+
+// StepID names a step of the wizard.
+type StepID string
+
+// The steps, in the order they are asked.
+const (
+	StepToolkit     StepID = "toolkit"
+	StepMode        StepID = "mode"
+	StepApplication StepID = "application"
+	StepDirectories StepID = "directories"
+	StepTechnique   StepID = "technique"
+	StepStorage     StepID = "storage"
+	StepEFS         StepID = "efs"
+	StepBackups     StepID = "backups"
+	StepCDN         StepID = "cdn"
+	StepOutput      StepID = "output"
+	StepReview      StepID = "review"
+)
+
+// Kind is how a question is answered.
+type Kind int
+
+const (
+	KindChoice      Kind = iota // one of Choices
+	KindText                    // a line of text
+	KindNumber                  // a whole number
+	KindBool                    // yes or no
+	KindList                    // several values, comma-separated on one line
+	KindDirectories             // the asset directories: the application's, ticked, and more typed
+	KindSecret                  // a key or token: masked, never saved in the answers file, no flag
+)
+
+// Choice is one answer offered, with its help.
+type Choice struct {
+	Value string
+	Help  string
+}
+
+// Question is one answer: its answers-file key, how flags, the environment and the wizard
+// name it, and when it is asked.
+type Question struct {
+	Key   string // answers-file key ("storage.region"); for a secret, its name in the wizard
+	Flag  string // command-line flag, "" for none
+	Env   string // for a secret: the environment variable it comes from
+	Kind  Kind
+	Title string // the wizard's question
+	Help  string // one line: the flag's usage and the reference's description
+	// Default says in words what an open answer becomes (for --help and the reference).
+	Default string
+	// Choices are the answers offered for the answers so far (KindChoice).
+	Choices func(a *Answers) []Choice
+	// Typed, when it says so, asks a choice as typed text (a provider that takes any region).
+	Typed func(a *Answers) bool
+	// Placeholder is the example shown in an empty input.
+	Placeholder func(a *Answers) string
+	// When says whether the question is asked for the answers so far; nil: always.
+	When func(a *Answers) bool
+	// Check says what is wrong with a value as typed, for the answers so far; nil: nothing.
+	Check func(a *Answers, raw string) error
+	// Resets are the answers that depend on this one: when it changes, they are dropped
+	// (from a lower source, or in the wizard) and become their defaults again.
+	Resets []string
+	// Follows are the answers whose default this one is while nobody chose it: in the
+	// wizard, changing one of them changes this one too (the technique follows the mode).
+	Follows []string
+	// Advanced answers are flags and answers-file keys only; the wizard does not ask them.
+	Advanced bool
+}
+
+// Asked reports whether the question is asked for the answers so far.
+func (q Question) Asked(a *Answers) bool { return !q.Advanced && (q.When == nil || q.When(a)) }
+
+// IsTyped reports whether a choice is typed rather than chosen from a list.
+func (q Question) IsTyped(a *Answers) bool {
+	return q.Kind != KindChoice || (q.Typed != nil && q.Typed(a))
+}
+
+// Step is one screen of the wizard.
+type Step struct {
+	ID    StepID
+	Title string
+	// Explain is the short explanation under the step's title, in the toolkit's terms.
+	Explain func(a *Answers) string
+	// Applies says whether the step is asked for the answers so far; nil: always.
+	Applies   func(a *Answers) bool
+	Questions []Question
+}
+
+// AppliesTo reports whether the step is asked for the answers so far.
+func (s Step) AppliesTo(a *Answers) bool { return s.Applies == nil || s.Applies(a) }
+
+// Steps is the table of the wizard's steps, the review last.
+func Steps() []Step { return table }
+
+// FindStep returns the step with id.
+func FindStep(id StepID) Step {
+	for _, s := range table {
+		if s.ID == id {
+			return s
+		}
+	}
+	panic("steps: no step " + string(id))
+}
+
+// Questions lists every question of every step, in order.
+func Questions() []Question {
+	var out []Question
+	for _, s := range table {
+		out = append(out, s.Questions...)
+	}
+	return out
+}
+
+// FindQuestion returns the question of an answers-file key.
+func FindQuestion(key string) (Question, bool) {
+	for _, q := range Questions() {
+		if q.Key == key {
+			return q, true
+		}
+	}
+	return Question{}, false
+}
+
+// ChoiceValues are the values of a question's choices for the answers so far.
+func (q Question) ChoiceValues(a *Answers) []string {
+	if q.Choices == nil {
+		return nil
+	}
+	var out []string
+	for _, c := range q.Choices(a) {
+		out = append(out, c.Value)
+	}
+	return out
+}
+
+func providerOf(a *Answers) presets.Provider {
+	p, _ := presets.FindProvider(a.Storage.Provider)
+	return p
+}
+
+func cloudflare(a *Answers) bool { return a.CDN.Provider == CDNCloudflare }
+
+var modeHelp = map[string]string{
+	ModeVirgin:   "a fresh install of the application",
+	ModeBaseline: "built from your baseline copy of the site",
+	ModeTemporal: "restored from periodic backups; offloads uploads",
+}
+
+var techniqueHelp = map[string]string{
+	TechniqueLocal:  "keep uploads on each server's disk (no buckets)",
+	TechniquePlugin: "the application writes to buckets (preferred)",
+	TechniqueS3fs:   "the toolkit mounts the buckets (a last resort: slow with many small files)",
+	TechniqueEFS:    "the toolkit mounts AWS EFS (AWS only)",
+}
+
+func choices(values []string, help map[string]string) []Choice {
+	out := make([]Choice, 0, len(values))
+	for _, v := range values {
+		out = append(out, Choice{v, help[v]})
+	}
+	return out
+}
+
+func checkList(check func(string) error, atMost int, what string) func(*Answers, string) error {
+	return func(_ *Answers, raw string) error {
+		ids := SplitList(raw)
+		if atMost > 0 && len(ids) > atMost {
+			return fmt.Errorf("a mount target takes at most %d %s", atMost, what)
+		}
+		for _, id := range ids {
+			if err := check(id); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func notEmpty(example string) func(*Answers, string) error {
+	return func(_ *Answers, raw string) error {
+		if strings.TrimSpace(raw) == "" {
+			return fmt.Errorf("is required; give %s", example)
+		}
+		return nil
+	}
+}
+
+var table = []Step{
+	{ID: StepToolkit, Title: "Toolkit generation",
+		Explain: func(*Answers) string {
+			return "The Agile Deployment Toolkit reads assetwiz's settings as exports in its override file. " +
+				"Its generations name them differently: classic writes PERSIST_ASSETS_TO_CLOUD and can mount EFS; " +
+				"current writes PERSIST_ASSETS_TO_DATASTORE and has no EFS."
+		},
+		Questions: []Question{{Key: "toolkit", Flag: "toolkit", Kind: KindChoice,
+			Title: "Which toolkit generation builds the site?", Help: "toolkit generation (see assetwiz presets)",
+			Default: "read from the override file, else " + ToolkitClassic,
+			Choices: func(*Answers) []Choice {
+				var out []Choice
+				for _, t := range presets.Toolkits() {
+					out = append(out, Choice{t.Name, t.Title})
+				}
+				return out
+			}}}},
+	{ID: StepMode, Title: "Deployment mode",
+		Explain: func(*Answers) string {
+			return "Virgin and baseline builds install the application fresh or from your baseline: the toolkit " +
+				"mounts nothing, so uploads stay on each server unless the application itself writes them to a bucket. " +
+				"Temporal builds restore the site from a periodic backup onto several servers at once: " +
+				"that is when uploads must be offloaded to shared storage, so every server sees them."
+		},
+		Questions: []Question{
+			{Key: "mode", Flag: "mode", Kind: KindChoice, Title: "How is the site built?",
+				Help: "deployment mode: virgin, baseline or temporal", Default: "required",
+				Choices: func(*Answers) []Choice { return choices(Modes, modeHelp) },
+				Resets:  []string{"period"}},
+			{Key: "period", Flag: "period", Kind: KindChoice, Title: "How often is the temporal backup taken?",
+				Help: "temporal period: hourly, daily, weekly, monthly or bimonthly", Default: "hourly",
+				Choices: func(*Answers) []Choice { return choices(Periods, nil) },
+				When:    func(a *Answers) bool { return a.Mode == ModeTemporal }},
+		}},
+	{ID: StepApplication, Title: "Application and site",
+		Explain: func(*Answers) string {
+			return "The application says where uploads live. The site's host names the buckets " +
+				"(<host>-assets-<directory>) and the CDN rules; it needs a subdomain, such as www.example.com."
+		},
+		Questions: []Question{
+			{Key: "application", Flag: "application", Kind: KindChoice, Title: "Application",
+				Help: "application: joomla, wordpress, drupal or moodle", Default: "required",
+				Choices: func(*Answers) []Choice {
+					var out []Choice
+					for _, app := range presets.Applications() {
+						out = append(out, Choice{app.Name, app.Title})
+					}
+					return out
+				},
+				Resets: []string{"directories"}},
+			{Key: "website_url", Flag: "website-url", Kind: KindText, Title: "Website URL",
+				Help: "the site's host, with a subdomain (www.example.com)", Default: "required",
+				Placeholder: func(*Answers) string { return "www.example.com" },
+				Check:       func(_ *Answers, raw string) error { return CheckWebsiteURL(raw) }},
+		}},
+	{ID: StepDirectories, Title: "Asset directories",
+		Explain: func(*Answers) string {
+			return "Each asset directory (relative to the webroot) gets its own bucket, named after the site. " +
+				"The application's usual directories are listed."
+		},
+		Questions: []Question{{Key: "directories", Flag: "directory", Kind: KindDirectories, Title: "Asset directories",
+			Help:    "an asset directory relative to the webroot (repeat for more)",
+			Default: "the application's preset (assetwiz presets)",
+			Placeholder: func(a *Answers) string {
+				if app, ok := presets.FindApplication(a.Application); ok && len(app.Directories) > 0 {
+					return app.Directories[0] + "/more"
+				}
+				return "media/uploads"
+			},
+			Check: func(a *Answers, raw string) error {
+				dirs := SplitDirectories(raw)
+				if len(dirs) == 0 {
+					return fmt.Errorf("choose or type at least one directory")
+				}
+				for _, d := range dirs {
+					if err := CheckDirectory(d); err != nil {
+						return err
+					}
+					if a.MakesBuckets() {
+						if msg := BucketNameProblem(a.Storage.Provider, a.WebsiteURL, d); msg != "" {
+							return fmt.Errorf("%s", msg)
+						}
+					}
+				}
+				return nil
+			}}}},
+	{ID: StepTechnique, Title: "Technique",
+		Explain: func(a *Answers) string {
+			s := "How the web servers share uploads. A plugin is preferred: the application writes to the buckets itself, " +
+				"in every mode. s3fs mounts a bucket as a folder: a last resort, slow with many small files. " +
+				"EFS is a network file system, AWS only."
+			if a.Mode != ModeTemporal {
+				s += " s3fs and EFS are for temporal builds only (mode is " + a.Mode + ")."
+			} else if a.Toolkit == ToolkitCurrent {
+				s += " The current toolkit has no EFS."
+			}
+			if app, ok := presets.FindApplication(a.Application); ok && app.Plugin.Name != "" {
+				s += " The plugin for " + app.Title + ": " + app.Plugin.Name + "."
+			}
+			return s
+		},
+		Questions: []Question{
+			{Key: "technique", Flag: "technique", Kind: KindChoice, Title: "How should the servers share uploads?",
+				Help:    "how uploads are shared: local, plugin, s3fs or efs",
+				Default: "s3fs for temporal, local otherwise",
+				Choices: func(a *Answers) []Choice { return choices(TechniquesFor(a), techniqueHelp) },
+				Resets:  []string{"storage.versioning", "storage.noncurrent_version_days"},
+				Follows: []string{"mode", "toolkit"}},
+			{Key: "webroot", Flag: "webroot", Kind: KindText, Title: "Webroot on the web servers",
+				Help: "the webroot on the web servers, where the mount points are", Default: DefaultWebroot, Advanced: true},
+		}},
+	{ID: StepStorage, Title: "Storage",
+		Applies: func(a *Answers) bool { return a.Technique != TechniqueLocal },
+		Explain: func(a *Answers) string {
+			if a.Technique == TechniqueEFS {
+				return "EFS is an AWS service, so the provider is Amazon S3; its region is the default for the file systems. " +
+					"Keys are never saved in " + DefaultAnswersFile + "."
+			}
+			return "The buckets are made at this provider. The keys are never saved in " + DefaultAnswersFile +
+				"; they go into the override file (mode 0600), where the toolkit needs them."
+		},
+		Questions: []Question{
+			{Key: "storage.provider", Flag: "provider", Kind: KindChoice, Title: "Storage provider",
+				Help: "storage provider (see assetwiz presets)", Default: "aws for efs; required otherwise",
+				When: func(a *Answers) bool { return a.Technique != TechniqueEFS },
+				Choices: func(*Answers) []Choice {
+					var out []Choice
+					for _, p := range presets.Providers() {
+						out = append(out, Choice{p.Name, p.Title})
+					}
+					return out
+				},
+				Resets: []string{"storage.region", "storage.endpoint"}},
+			{Key: "storage.endpoint", Flag: "endpoint", Kind: KindText, Title: "Endpoint",
+				Help:    "storage endpoint host or URL (required for custom); http:// for a plain-HTTP server",
+				Default: "derived from the provider and region",
+				When:    func(a *Answers) bool { return providerOf(a).Endpoint == "" },
+				Placeholder: func(a *Answers) string {
+					if ex := providerOf(a).EndpointExample; ex != "" {
+						return ex
+					}
+					return "s3.example.net"
+				},
+				Check: func(_ *Answers, raw string) error { return CheckEndpoint(raw) }},
+			{Key: "storage.region", Flag: "region", Kind: KindChoice, Title: "Region",
+				Help: "storage region", Default: "the provider's first listed region",
+				When: func(a *Answers) bool {
+					p := providerOf(a)
+					return p.Endpoint == "" || p.AnyRegion || len(p.Regions) > 1
+				},
+				Typed: func(a *Answers) bool { p := providerOf(a); return p.Endpoint == "" || p.AnyRegion },
+				Choices: func(a *Answers) []Choice {
+					p := providerOf(a)
+					var out []Choice
+					for _, r := range p.Regions {
+						out = append(out, Choice{r, p.EndpointFor(r)})
+					}
+					return out
+				},
+				Placeholder: func(a *Answers) string { return providerOf(a).DefaultRegion() },
+				Check: func(a *Answers, raw string) error {
+					if strings.TrimSpace(raw) == "" {
+						return nil // the provider's default
+					}
+					return CheckRegion(a.Storage.Provider, strings.TrimSpace(raw))
+				}},
+			{Key: "s3_access_key", Env: ExportS3AccessKey, Kind: KindSecret, Title: "Access key",
+				Help: "the storage access key (also " + EnvS3AccessKeyFallback + ")",
+				Check: func(_ *Answers, raw string) error { return CheckSecret(raw) }},
+			{Key: "s3_secret_key", Env: ExportS3SecretKey, Kind: KindSecret, Title: "Secret key",
+				Help: "the storage secret key (also " + EnvS3SecretKeyFallback + ")",
+				Check: func(_ *Answers, raw string) error { return CheckSecret(raw) }},
+		}},
+	{ID: StepEFS, Title: "EFS",
+		Applies: func(a *Answers) bool { return a.Technique == TechniqueEFS },
+		Explain: func(*Answers) string {
+			return "EFS makes one file system per asset directory, with a mount target in each subnet your web servers use. " +
+				"The classic toolkit mounts it (ENABLE_EFS, SUBNET_ID)."
+		},
+		Questions: []Question{
+			{Key: "efs.region", Flag: "efs-region", Kind: KindText, Title: "EFS region",
+				Help: "EFS region", Default: "the storage region",
+				Placeholder: func(a *Answers) string { return a.Storage.Region },
+				Check: func(_ *Answers, raw string) error {
+					if strings.TrimSpace(raw) == "" {
+						return nil
+					}
+					return CheckRegion("aws", strings.TrimSpace(raw))
+				}},
+			{Key: "efs.subnet_ids", Flag: "subnet", Kind: KindList, Title: "Subnets of the web servers (comma-separated)",
+				Help: "EFS mount target subnet id (repeat for more)", Default: "required for efs",
+				Placeholder: func(*Answers) string { return "subnet-0123abcd" },
+				Check: func(a *Answers, raw string) error {
+					if len(SplitList(raw)) == 0 {
+						return fmt.Errorf("give at least one subnet, such as subnet-0123abcd")
+					}
+					return checkList(CheckSubnetID, 0, "")(a, raw)
+				}},
+			{Key: "efs.security_group_ids", Flag: "security-group", Kind: KindList, Title: "Security groups (optional, comma-separated)",
+				Help: "EFS mount target security group id (repeat for more)", Default: "the VPC's default group",
+				Placeholder: func(*Answers) string { return "sg-0123abcd" },
+				Check:       checkList(CheckSecurityGroupID, 5, "security groups")},
+		}},
+	{ID: StepBackups, Title: "Backups",
+		Applies: func(a *Answers) bool { return a.MakesBuckets() },
+		Explain: func(a *Answers) string {
+			s := "The buckets will hold the only copy of the uploads: the toolkit backs up no offloaded directory. " +
+				"Versioning keeps overwritten and deleted files for a while, so a mistake can be undone."
+			if p := providerOf(a); p.Name != "" && !p.Capabilities.Versioning {
+				s += " " + p.Title + " has no S3 versioning: the plan will warn."
+			}
+			return s
+		},
+		Questions: []Question{
+			{Key: "storage.versioning", Flag: "versioning", Kind: KindBool, Title: "Keep old versions of uploads?",
+				Help: "keep old versions of uploads: true or false", Default: "true when the buckets hold the only copy"},
+			{Key: "storage.noncurrent_version_days", Flag: "noncurrent-version-days", Kind: KindNumber,
+				Title: "Days to keep an old version", Help: "days to keep old versions",
+				Default: fmt.Sprint(DefaultNoncurrentVersionDays),
+				When:    func(a *Answers) bool { return a.Versioned() },
+				Check:   func(_ *Answers, raw string) error { return CheckNoncurrentVersionDays(raw) }},
+		}},
+	{ID: StepCDN, Title: "CDN",
+		Explain: func(*Answers) string {
+			return "Cloudflare can serve uploads from its edge instead of your web servers: one \"cache everything\" " +
+				"rule per asset directory. Cache Rules are the current kind; Page Rules are the older one (few per plan)."
+		},
+		Questions: []Question{
+			{Key: "cdn.provider", Flag: "cdn", Kind: KindChoice, Title: "Serve uploads through a CDN?",
+				Help: "CDN: cloudflare or none", Default: CDNNone,
+				Choices: func(*Answers) []Choice {
+					return []Choice{{CDNNone, "no CDN rules"}, {CDNCloudflare, "Cloudflare caches the uploads at its edge"}}
+				}},
+			{Key: "cdn.method", Flag: "cdn-method", Kind: KindChoice, Title: "Which kind of Cloudflare rule?",
+				Help: "Cloudflare method: cache-rules or page-rules", Default: MethodCacheRules,
+				When: cloudflare,
+				Choices: func(*Answers) []Choice {
+					return []Choice{{MethodCacheRules, "Cache Rules (recommended)"}, {MethodPageRules, "Page Rules (older; few per plan)"}}
+				}},
+			{Key: "cloudflare_api_token", Env: ExportCloudflareToken, Kind: KindSecret, Title: "Cloudflare API token",
+				Help: "Zone read, and Cache Rules (or Page Rules) edit",
+				When: cloudflare, Check: func(_ *Answers, raw string) error { return CheckSecret(raw) }},
+			{Key: "cdn.zone", Flag: "cdn-zone", Kind: KindText, Title: "Zone (press Enter to find it from the website URL)",
+				Help: "Cloudflare zone", Default: "found from website_url through the API",
+				When:  cloudflare,
+				Check: func(a *Answers, raw string) error { return CheckZone(raw, a.WebsiteURL) }},
+			{Key: "cdn.edge_ttl", Flag: "edge-ttl", Kind: KindNumber, Title: "Seconds Cloudflare keeps an upload",
+				Help: "seconds Cloudflare keeps an asset", Default: fmt.Sprint(DefaultEdgeTTL),
+				When:  cloudflare,
+				Check: func(_ *Answers, raw string) error { return CheckEdgeTTL(raw) }},
+		}},
+	{ID: StepOutput, Title: "Output",
+		Explain: func(*Answers) string {
+			return "assetwiz writes the toolkit's exports into the override file, and the server snippets " +
+				"(fstab lines, mount commands, plugin settings) into a folder."
+		},
+		Questions: []Question{
+			{Key: "output.override_file", Flag: "override-file", Kind: KindText, Title: "Override file",
+				Help: "the toolkit override file to write", Default: DefaultOverrideFile,
+				Check: notEmpty("the override file's path, such as " + DefaultOverrideFile)},
+			{Key: "output.snippets_dir", Flag: "snippets-dir", Kind: KindText, Title: "Snippets folder",
+				Help: "folder for fstab lines, mount commands and plugin settings", Default: DefaultSnippetsDir,
+				Check: notEmpty("a folder, such as " + DefaultSnippetsDir)},
+		}},
+	{ID: StepReview, Title: "Review"},
+}
+
+// SplitDirectories splits directories typed on one line: by commas only, so that a space
+// inside a name is reported rather than making two directories; each is trimmed of spaces
+// and of a trailing '/'.
+func SplitDirectories(raw string) []string {
+	var out []string
+	for _, s := range strings.Split(raw, ",") {
+		s = strings.TrimRight(strings.TrimSpace(s), "/")
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}

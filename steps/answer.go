@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/assetwiz/assetwiz/presets"
 )
 
 // Get returns the answer at key as text, the way a flag gives it (lists comma-separated,
@@ -123,6 +125,10 @@ func (a *Answers) Settle() Problems {
 			dropped.add(q.Key, "%s is not one of %s; choose again", quote(v), oneOf(q.ChoiceValues(a)))
 			_ = a.clear(q.Key)
 		}
+	}
+	// A provider with endpoints of its own derives the endpoint from the region.
+	if p, ok := presets.FindProvider(a.Storage.Provider); ok && p.Endpoint != "" && a.Storage.Region != "" {
+		a.Storage.Endpoint = p.EndpointFor(a.Storage.Region)
 	}
 	if a.Technique == TechniqueEFS {
 		if a.Storage.Provider != "aws" {

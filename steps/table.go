@@ -366,10 +366,10 @@ var table = []Step{
 					return CheckRegion(a.Storage.Provider, strings.TrimSpace(raw))
 				}},
 			{Key: "s3_access_key", Env: ExportS3AccessKey, Kind: KindSecret, Title: "Access key",
-				Help: "the storage access key (also " + EnvS3AccessKeyFallback + ")",
+				Help:  "the storage access key (also " + EnvS3AccessKeyFallback + ")",
 				Check: func(_ *Answers, raw string) error { return CheckSecret(raw) }},
 			{Key: "s3_secret_key", Env: ExportS3SecretKey, Kind: KindSecret, Title: "Secret key",
-				Help: "the storage secret key (also " + EnvS3SecretKeyFallback + ")",
+				Help:  "the storage secret key (also " + EnvS3SecretKeyFallback + ")",
 				Check: func(_ *Answers, raw string) error { return CheckSecret(raw) }},
 		}},
 	{ID: StepEFS, Title: "EFS",

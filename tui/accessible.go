@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -28,6 +30,7 @@ type lineReader struct {
 	def     string
 	first   bool   // the next byte starts the prompt's line
 	pending []byte // the rest of a default being typed
+	peeked  []byte // a byte read ahead to know whether the input ended
 }
 
 // prompt readies the reader for the next prompt and its default ("" for none).
@@ -41,7 +44,13 @@ func (l *lineReader) Read(p []byte) (int, error) {
 		p[0], l.pending = l.pending[0], l.pending[1:]
 		return 1, nil
 	}
-	n, err := l.r.Read(p[:1])
+	var n int
+	var err error
+	if len(l.peeked) > 0 {
+		p[0], l.peeked, n = l.peeked[0], nil, 1
+	} else {
+		n, err = l.r.Read(p[:1])
+	}
 	if errors.Is(err, io.EOF) {
 		l.eof = true
 	}
@@ -56,11 +65,40 @@ func (l *lineReader) Read(p []byte) (int, error) {
 
 var errInputEnded = errors.New("the input ended before the last question: nothing was changed")
 
-// secretFields are the masked questions; without a terminal they are not asked.
-var secretFields = map[string]string{
-	"s3_access_key":        "S3_ACCESS_KEY",
-	"s3_secret_key":        "S3_SECRET_KEY",
-	"cloudflare_api_token": "CLOUDFLARE_API_TOKEN",
+// ended reports whether the input has nothing more to read; the byte read to know is kept.
+func (l *lineReader) ended() bool {
+	if len(l.pending) > 0 || len(l.peeked) > 0 {
+		return false
+	}
+	var b [1]byte
+	n, err := l.r.Read(b[:])
+	if n == 1 {
+		l.peeked = []byte{b[0]}
+		return false
+	}
+	if err != nil {
+		l.eof = true
+		return true
+	}
+	return l.ended()
+}
+
+// readLine reads one line of the input itself (a secret from a pipe).
+func (l *lineReader) readLine() (string, bool) {
+	var line []byte
+	var b [1]byte
+	for {
+		n, err := l.Read(b[:])
+		if n == 1 {
+			if b[0] == '\n' {
+				return strings.TrimRight(string(line), "\r"), true
+			}
+			line = append(line, b[0])
+		}
+		if err != nil {
+			return string(line), len(line) > 0
+		}
+	}
 }
 
 // runAccessible asks the same questions as plain line prompts, one at a time and only those
@@ -90,22 +128,17 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 	f, isFile := opt.Input.(*os.File)
 	tty := isFile && term.IsTerminal(f.Fd())
 
-	ask := func(field huh.Field) error {
-		var input io.Reader = in
-		in.prompt("")
-		if v, ok := field.GetValue().(string); ok && v != "" {
-			if _, isInput := field.(*huh.Input); isInput {
-				if _, secret := secretFields[field.GetKey()]; !secret {
-					fmt.Fprintf(out, "(Press Enter for %s)\n", v)
-					in.prompt(v)
-				}
-			}
+	// ask asks one field; an empty line takes def (an input's value, a list's number).
+	ask := func(field huh.Field, def, defLabel string) error {
+		if in.ended() {
+			return errInputEnded // huh's line prompts would take the end of input as an answer
 		}
-		if _, secret := secretFields[field.GetKey()]; secret {
-			input = f // a masked prompt reads the terminal itself
+		in.prompt(def)
+		if def != "" {
+			fmt.Fprintf(out, "(Press Enter for %s)\n", defLabel)
 		}
 		form := huh.NewForm(huh.NewGroup(field)).WithAccessible(true).WithTheme(huh.ThemeBase()).
-			WithInput(input).WithOutput(out)
+			WithInput(in).WithOutput(out)
 		if err := form.RunWithContext(ctx); err != nil {
 			return err
 		}
@@ -114,40 +147,70 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 		}
 		return nil
 	}
-
-	for i := 0; i < stepReview; {
-		s := w.steps[i]
-		if s.applies != nil && !s.applies(w) {
-			i++
-			continue
-		}
-		n, total := accessiblePosition(w, i)
-		fmt.Fprintf(out, "\nStep %d of %d: %s\n%s\n\n", n, total, s.name, s.explain(w))
-		for _, q := range s.questions(w) {
-			if q.when != nil && !q.when() {
-				continue
+	// askSecret asks a key: masked on a terminal, a plain line from a pipe; empty keeps it.
+	askSecret := func(q steps.Question) error {
+		note := w.describe(q)
+		if !tty {
+			fmt.Fprintf(out, "%s (read from the input, not shown; press Enter to keep it or leave it to %s)\n", q.Title, q.Env)
+			if in.ended() {
+				return errInputEnded
 			}
-			for _, field := range q.fields() {
-				if env, secret := secretFields[field.GetKey()]; secret && !tty {
-					fmt.Fprintf(out, "%s is not asked: there is no terminal for a masked prompt. %s\n",
-						strings.ReplaceAll(field.GetKey(), "_", " "), secretSource(opt.Getenv, env))
-					continue
-				}
-				if err := ask(field); err != nil {
+			line, _ := in.readLine()
+			w.answer(q.Key, line)
+			return nil
+		}
+		var v string
+		fmt.Fprintln(out, note)
+		field := huh.NewInput().Key(q.Key).Title(q.Title).EchoMode(huh.EchoModePassword).Validate(w.check(q)).Value(&v)
+		form := huh.NewForm(huh.NewGroup(field)).WithAccessible(true).WithTheme(huh.ThemeBase()).WithInput(f).WithOutput(out)
+		if err := form.RunWithContext(ctx); err != nil {
+			return err
+		}
+		w.answer(q.Key, v)
+		return nil
+	}
+
+	for p, ok := w.nextQuestion(place{}); ok; {
+		st, stepAt := w.steps[p.s], p.s
+		n, total := p.s+1, len(w.steps)
+		fmt.Fprintf(out, "\nStep %d of %d: %s\n%s\n\n", n, total, st.Title, w.explain(st))
+		for ok && p.s == stepAt {
+			q := st.Questions[p.q]
+			if q.Kind == steps.KindSecret {
+				if err := askSecret(q); err != nil {
 					return err
 				}
+			} else {
+				a := w.field(q)
+				def, label := a.value(), a.value()
+				if sel, isSelect := a.fields[0].(*huh.Select[string]); isSelect {
+					_ = sel
+					values := q.ChoiceValues(&w.ans)
+					if q.Kind == steps.KindBool {
+						values = []string{"true", "false"}
+					}
+					if i := slices.Index(values, def); i >= 0 {
+						def, label = strconv.Itoa(i+1), fmt.Sprintf("%d: %s", i+1, values[i])
+					} else {
+						def, label = "", ""
+					}
+				}
+				if err := ask(a.fields[0], def, label); err != nil {
+					return err
+				}
+				w.answer(q.Key, a.value())
 			}
+			p, ok = w.nextQuestion(place{p.s, p.q + 1})
 		}
-		s.commit(w)
-		if i == stepStorage && opt.CheckStorage != nil {
+		switch {
+		case st.ID == steps.StepStorage && opt.CheckStorage != nil:
 			fmt.Fprintln(out, "Testing the keys …")
 			if err := opt.CheckStorage(ctx, &w.ans); err != nil {
 				fmt.Fprintln(out, "The keys do not work: "+err.Error()+". Apply will fail until they do.")
 			} else {
 				fmt.Fprintln(out, "The keys work.")
 			}
-		}
-		if i == stepCDN && opt.CheckCDN != nil && w.ans.CDN.Provider == steps.CDNCloudflare {
+		case st.ID == steps.StepCDN && opt.CheckCDN != nil && w.ans.CDN.Provider == steps.CDNCloudflare:
 			fmt.Fprintln(out, "Checking the Cloudflare token …")
 			if zone, err := opt.CheckCDN(ctx, &w.ans); err != nil {
 				fmt.Fprintln(out, "The token check failed: "+err.Error()+".")
@@ -155,11 +218,10 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 				fmt.Fprintln(out, "The token works; the site is in the zone "+zone+".")
 			}
 		}
-		i++
 	}
 
-	n, total := accessiblePosition(w, stepReview)
-	fmt.Fprintf(out, "\nStep %d of %d: Review\nPlanning …\n\n", n, total)
+	review := w.stepIndex(steps.StepReview)
+	fmt.Fprintf(out, "\nStep %d of %d: Review\nPlanning …\n\n", review+1, len(w.steps))
 	msg := makePlan(ctx, opt, w.ans)
 	fmt.Fprint(out, reviewText(w, msg))
 	ok := msg.err == nil && len(msg.problems) == 0
@@ -179,7 +241,7 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 	if ok {
 		choice = choices[0].Value
 	}
-	if err := ask(huh.NewSelect[string]().Key("review").Title("What now?").Options(choices...).Value(&choice)); err != nil {
+	if err := ask(huh.NewSelect[string]().Key("review").Title("What now?").Options(choices...).Value(&choice), "1", "1: "+choices[0].Key); err != nil {
 		return err
 	}
 	switch choice {
@@ -220,22 +282,4 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 		return ApplyError{res.Err()}
 	}
 	return nil
-}
-
-func accessiblePosition(w *wizard, i int) (n, total int) {
-	for k, j := range w.applicable() {
-		if j == i {
-			n = k + 1
-		}
-		total = k + 1
-	}
-	return n, total
-}
-
-func secretSource(getenv func(string) string, env string) string {
-	if getenv(env) != "" || (env == "S3_ACCESS_KEY" && getenv(steps.EnvS3AccessKeyFallback) != "") ||
-		(env == "S3_SECRET_KEY" && getenv(steps.EnvS3SecretKeyFallback) != "") {
-		return "Taken from the environment."
-	}
-	return "Set " + env + " in the environment before apply."
 }

@@ -22,6 +22,8 @@ func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
 		"3",               // technique: s3fs
 		"2",               // provider: digitalocean
 		"",                // region: ams3
+		"",                // access key: the one of the environment
+		"",                // secret key: the one of the environment
 		"",                // versioning: yes
 		"14",              // days
 		"",                // cdn: none
@@ -53,7 +55,7 @@ func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
 	if strings.Contains(out.String(), "plugh") {
 		t.Error("a secret was printed")
 	}
-	for _, want := range []string{"Step 1 of", "Step 6 of 10: Storage", "is not asked: there is no terminal", "Plan:", "Saved the answers"} {
+	for _, want := range []string{"Step 1 of", "Step 6 of 11: Storage", "read from the input, not shown", "Plan:", "Saved the answers"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
 		}

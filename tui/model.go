@@ -27,23 +27,16 @@ const (
 	phaseApplied
 )
 
-// Indexes of allSteps with a check and the review.
-const (
-	stepStorage = 5
-	stepCDN     = 8
-	stepReview  = 10
-)
-
-// model is the full-screen wizard: a header, the current step's form, the review and the
-// apply view.
+// model is the full-screen wizard: a header, the current question's form under its step,
+// the review and the apply view.
 type model struct {
 	ctx context.Context
 	w   *wizard
 
-	cur        int // index into w.steps
-	form       *huh.Form
-	firstField huh.Field
-	phase      phase
+	cur   place // the question asked, or the step shown (the review, a check)
+	ask   asked
+	form  *huh.Form
+	phase phase
 
 	width, height int
 	spinner       spinner.Model
@@ -60,7 +53,9 @@ type model struct {
 	review   viewport.Model
 	// reviewContent is the review's text before wrapping to the window.
 	reviewContent string
-	status        string // a line under the review (a save error, ...)
+	// reviewTab is what the review shows: the plan, or the exports.
+	reviewTab string
+	status    string // a line under the review (a save error, ...)
 
 	rows        []applyRow
 	events      chan tea.Msg
@@ -83,77 +78,85 @@ func newModel(ctx context.Context, opt Options) *model {
 
 func (m *model) Init() tea.Cmd { return m.enterStep(0) }
 
-// enterStep shows step i: its form, or the review.
-func (m *model) enterStep(i int) tea.Cmd {
-	m.cur = i
-	if i == stepReview {
+// step is the step shown.
+func (m *model) step() steps.Step { return m.w.steps[m.cur.s] }
+
+// enterStep shows the first question of step i (or of the next step that applies).
+func (m *model) enterStep(i int) tea.Cmd { return m.enterQuestion(place{i, 0}) }
+
+// enterStepID shows a step by name.
+func (m *model) enterStepID(id steps.StepID) tea.Cmd { return m.enterStep(m.w.stepIndex(id)) }
+
+// enterQuestion asks the first question asked at or after p; the review when none is left.
+func (m *model) enterQuestion(p place) tea.Cmd {
+	next, ok := m.w.nextQuestion(p)
+	if !ok {
+		m.cur = place{m.w.stepIndex(steps.StepReview), 0}
 		return m.startPlanning()
 	}
+	m.cur = next
 	m.phase = phaseForm
-	var groups []*huh.Group
-	m.firstField = nil
-	for _, q := range m.w.steps[i].questions(m.w) {
-		fields := q.fields()
-		if m.firstField == nil && (q.when == nil || q.when()) {
-			m.firstField = fields[0]
-		}
-		g := huh.NewGroup(fields...)
-		if q.when != nil {
-			g = g.WithHideFunc(func() bool { return !q.when() })
-		}
-		groups = append(groups, g)
-	}
-	m.form = huh.NewForm(groups...).WithTheme(formTheme()).WithKeyMap(keyMap()).
-		WithShowHelp(true).WithWidth(m.contentWidth())
+	m.ask = m.w.field(m.step().Questions[next.q])
+	m.form = huh.NewForm(huh.NewGroup(m.ask.fields...)).WithTheme(formTheme()).WithKeyMap(keyMap()).
+		WithShowHelp(true).WithShowErrors(false).WithWidth(m.contentWidth())
 	return m.form.Init()
 }
 
-func (m *model) contentWidth() int { return max(min(m.width, 100)-2, 40) }
+// contentWidth is the width text is wrapped to: the window's, less a margin.
+func (m *model) contentWidth() int { return max(m.width-2, 40) }
 
-// position is the step's number among those that apply, and how many apply.
-func (m *model) position() (n, total int) {
-	app := m.w.applicable()
-	for k, i := range app {
-		if i == m.cur {
-			n = k + 1
-		}
-	}
-	return n, len(app)
-}
+// position is the step's number in the table (the same whatever the answers), and the
+// number of steps.
+func (m *model) position() (n, total int) { return m.cur.s + 1, len(m.w.steps) }
 
-func (m *model) next() tea.Cmd {
-	for _, i := range m.w.applicable() {
-		if i > m.cur {
-			return m.enterStep(i)
-		}
-	}
-	return m.enterStep(stepReview)
-}
+// next asks the question after the current one; after the last, the review.
+func (m *model) next() tea.Cmd { return m.enterQuestion(place{m.cur.s, m.cur.q + 1}) }
 
+// nextStep goes on with the step after the current one.
+func (m *model) nextStep() tea.Cmd { return m.enterStep(m.cur.s + 1) }
+
+// back asks the question before the current one, in this step or the one before.
 func (m *model) back() tea.Cmd {
-	app := m.w.applicable()
-	for k := len(app) - 1; k >= 0; k-- {
-		if app[k] < m.cur {
-			return m.enterStep(app[k])
-		}
+	if p, ok := m.w.prevQuestion(m.cur); ok {
+		return m.enterQuestion(p)
 	}
-	return nil // the first step: nowhere to go back to
+	return nil // the first question: nowhere to go back to
 }
 
-// stepDone commits the step's answers and runs its check, when it has one.
+// backStep goes to the first question of the step before.
+func (m *model) backStep() tea.Cmd {
+	p, ok := m.w.prevQuestion(place{m.cur.s, 0})
+	if !ok {
+		return nil
+	}
+	return m.enterStep(p.s)
+}
+
+// questionDone records the answer, then asks the next question; at the end of a step with
+// a check (the keys, the token), the check runs first.
+func (m *model) questionDone() tea.Cmd {
+	m.w.answer(m.ask.q.Key, m.ask.value())
+	if _, more := m.w.nextQuestion(place{m.cur.s, m.cur.q + 1}); more {
+		if p, _ := m.w.nextQuestion(place{m.cur.s, m.cur.q + 1}); p.s == m.cur.s {
+			return m.next()
+		}
+	}
+	return m.stepDone()
+}
+
+// stepDone runs the step's check, when it has one, then goes on.
 func (m *model) stepDone() tea.Cmd {
-	m.w.steps[m.cur].commit(m.w)
 	switch {
-	case m.cur == stepStorage && m.w.opt.CheckStorage != nil:
+	case m.step().ID == steps.StepStorage && m.w.opt.CheckStorage != nil:
 		m.checkLabel = "Testing the keys against " + m.w.ans.EndpointURL() + " …"
 		return m.startCheck(func(ctx context.Context, a *steps.Answers) (string, error) {
 			return "", m.w.opt.CheckStorage(ctx, a)
 		})
-	case m.cur == stepCDN && m.w.opt.CheckCDN != nil && m.w.ans.CDN.Provider == steps.CDNCloudflare:
+	case m.step().ID == steps.StepCDN && m.w.opt.CheckCDN != nil && m.w.ans.CDN.Provider == steps.CDNCloudflare:
 		m.checkLabel = "Checking the Cloudflare token and finding the zone of " + m.w.ans.WebsiteURL + " …"
 		return m.startCheck(m.w.opt.CheckCDN)
 	}
-	return m.next()
+	return m.nextStep()
 }
 
 type checkMsg struct {
@@ -195,7 +198,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.phase, m.checkErr, m.checkOK = phaseChecked, msg.err, ""
 			if msg.err == nil {
 				m.checkOK = "✓ The keys work."
-				if m.cur == stepCDN {
+				if m.step().ID == steps.StepCDN {
 					m.w.zoneFound = msg.found
 					m.checkOK = "✓ The token works; the site is in the zone " + msg.found + "."
 				}
@@ -210,9 +213,9 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			case "retry":
 				return m, m.stepDone()
 			case "edit":
-				return m, m.enterStep(m.cur)
+				return m, m.enterStep(m.cur.s)
 			default:
-				return m, m.next()
+				return m, m.nextStep()
 			}
 		}
 	case phasePlanning:
@@ -231,15 +234,15 @@ func (m *model) updateForm(msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch {
 		case k.String() == "esc":
-			return m.back()
-		case k.String() == "shift+tab" && m.form.GetFocusedField() == m.firstField:
+			return m.backStep()
+		case k.String() == "shift+tab" && m.form.GetFocusedField() == m.ask.fields[0]:
 			return m.back()
 		}
 	}
 	f, cmd := m.form.Update(msg)
 	m.form = f.(*huh.Form)
 	if m.form.State == huh.StateCompleted {
-		return m.stepDone()
+		return m.questionDone()
 	}
 	return cmd
 }
@@ -291,8 +294,11 @@ func (m *model) screen() string {
 	}
 	var b strings.Builder
 	b.WriteString(m.header())
-	if explain := m.w.steps[m.cur].explain; explain != nil && m.phase == phaseForm {
-		b.WriteString(wrap(explain(m.w), m.contentWidth()) + "\n\n")
+	if m.phase == phaseForm {
+		if explain := m.w.explain(m.step()); explain != "" {
+			b.WriteString(wrap(explain, m.contentWidth()) + "\n\n")
+		}
+		b.WriteString(m.answeredInStep())
 	}
 	b.WriteString(body)
 	b.WriteString("\n" + helpStyle.Render(m.footer()))
@@ -302,7 +308,13 @@ func (m *model) screen() string {
 func (m *model) footer() string {
 	switch m.phase {
 	case phaseForm:
-		return "esc previous step • ctrl+c quit (nothing is changed)"
+		if _, ok := m.w.prevQuestion(place{m.cur.s, 0}); ok {
+			return "shift+tab back • esc previous step • ctrl+c quit (nothing is changed)"
+		}
+		if _, ok := m.w.prevQuestion(m.cur); ok {
+			return "shift+tab back • ctrl+c quit (nothing is changed)"
+		}
+		return "ctrl+c quit (nothing is changed)"
 	case phaseChecked:
 		return "↑/↓ choose • enter confirm • ctrl+c quit"
 	}
@@ -311,10 +323,34 @@ func (m *model) footer() string {
 
 func (m *model) header() string {
 	n, total := m.position()
-	left := titleStyle.Render("assetwiz · " + m.w.steps[m.cur].name)
+	left := titleStyle.Render("assetwiz · " + m.step().Title)
 	right := stepStyle.Render(fmt.Sprintf("Step %d of %d", n, total))
 	gap := max(m.contentWidth()-lipgloss.Width(left)-lipgloss.Width(right), 2)
 	return left + strings.Repeat(" ", gap) + right + "\n\n"
+}
+
+// answeredInStep lists the questions of the step already answered, one line each, so the
+// step's answers stay in sight.
+func (m *model) answeredInStep() string {
+	var b strings.Builder
+	for i, q := range m.step().Questions[:m.cur.q] {
+		if !q.Asked(&m.w.ans) {
+			continue
+		}
+		v := m.w.ans.Get(q.Key)
+		if q.Kind == steps.KindSecret {
+			v = "(set)"
+			if m.w.ans.Get(q.Key) == "" {
+				v = "(not set)"
+			}
+		}
+		_ = i
+		b.WriteString(okStyle.Render("✓ ") + q.Title + ": " + v + "\n")
+	}
+	if b.Len() > 0 {
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 func wrap(s string, width int) string {

@@ -11,58 +11,61 @@ import (
 	"github.com/assetwiz/assetwiz/steps"
 )
 
-// formAt builds the model at step i with answers a, as after the earlier steps.
-func formAt(t *testing.T, i int, a steps.Answers) *model {
+// formAt builds the model at step id with answers a, as after the earlier steps.
+func formAt(t *testing.T, id steps.StepID, a steps.Answers) *model {
 	t.Helper()
 	opt := testOptions()
 	opt.Loaded.Answers = a
 	m := newModel(context.Background(), opt)
-	run(m, m.enterStep(i))
+	run(m, m.enterStepID(id))
 	return m
 }
 
+// at is the step the model shows.
+func at(m *model) steps.StepID { return m.step().ID }
+
 func TestWebsiteURLIsValidatedAsTyped(t *testing.T) {
-	m := formAt(t, 2, steps.Answers{})
+	m := formAt(t, steps.StepApplication, steps.Answers{})
 	send(m, enter) // Joomla
 	send(m, typed("example.com"))
 	if !strings.Contains(m.screen(), "has no subdomain") {
 		t.Errorf("no reason shown while typing:\n%s", m.screen())
 	}
 	send(m, enter)
-	if m.cur != 2 {
+	if at(m) != steps.StepApplication {
 		t.Fatal("an invalid URL was accepted")
 	}
 	send(m, tea.KeyMsg{Type: tea.KeyCtrlA})
 	send(m, typed("https://WWW."))
 	send(m, enter)
-	if m.cur != 3 || m.w.ans.WebsiteURL != "www.example.com" || m.w.ans.Application != "joomla" {
-		t.Errorf("step %d, answers %+v", m.cur, m.w.ans)
+	if at(m) != steps.StepDirectories || m.w.ans.WebsiteURL != "www.example.com" || m.w.ans.Application != "joomla" {
+		t.Errorf("step %s, answers %+v", at(m), m.w.ans)
 	}
 }
 
 func TestPeriodIsAskedForTemporalOnly(t *testing.T) {
-	m := formAt(t, 1, steps.Answers{})
+	m := formAt(t, steps.StepMode, steps.Answers{})
 	send(m, down, enter) // virgin (the list wraps from temporal)
-	if m.cur != 2 || m.w.ans.Mode != "virgin" || m.w.ans.Period != "" {
-		t.Errorf("step %d, answers %+v", m.cur, m.w.ans)
+	if at(m) != steps.StepApplication || m.w.ans.Mode != "virgin" || m.w.ans.Period != "" {
+		t.Errorf("step %s, answers %+v", at(m), m.w.ans)
 	}
-	m = formAt(t, 1, steps.Answers{})
+	m = formAt(t, steps.StepMode, steps.Answers{})
 	send(m, enter)
-	if m.cur != 1 || !strings.Contains(m.screen(), "temporal backup") {
+	if at(m) != steps.StepMode || !strings.Contains(m.screen(), "temporal backup") {
 		t.Errorf("period not asked:\n%s", m.screen())
 	}
 	send(m, down, enter)
-	if m.cur != 2 || m.w.ans.Period != "daily" {
-		t.Errorf("step %d, answers %+v", m.cur, m.w.ans)
+	if at(m) != steps.StepApplication || m.w.ans.Period != "daily" {
+		t.Errorf("step %s, answers %+v", at(m), m.w.ans)
 	}
 }
 
 func TestTechniquesOfferedFollowTheAnswers(t *testing.T) {
-	m := formAt(t, 4, steps.Answers{Mode: "baseline", Application: "joomla", WebsiteURL: "www.example.com"})
+	m := formAt(t, steps.StepTechnique, steps.Answers{Mode: "baseline", Application: "joomla", WebsiteURL: "www.example.com"})
 	if s := m.screen(); strings.Contains(s, "s3fs") && strings.Contains(s, "efs     ") {
 		t.Errorf("s3fs/efs offered for baseline:\n%s", s)
 	}
-	m = formAt(t, 4, steps.Answers{Mode: "temporal", Toolkit: "current", Application: "joomla", WebsiteURL: "www.example.com"})
+	m = formAt(t, steps.StepTechnique, steps.Answers{Mode: "temporal", Toolkit: "current", Application: "joomla", WebsiteURL: "www.example.com"})
 	if s := m.screen(); !strings.Contains(s, "s3fs") || strings.Contains(s, "AWS EFS") {
 		t.Errorf("current temporal:\n%s", s)
 	}
@@ -73,7 +76,7 @@ func TestHiddenSteps(t *testing.T) {
 		w := newWizard(Options{Loaded: steps.Loaded{Answers: a}, Getenv: func(string) string { return "" }})
 		var out []string
 		for _, i := range w.applicable() {
-			out = append(out, w.steps[i].name)
+			out = append(out, w.steps[i].Title)
 		}
 		return out
 	}
@@ -92,20 +95,20 @@ func TestHiddenSteps(t *testing.T) {
 }
 
 func TestDirectoriesShowBucketNamesAndWarnWhenTooLong(t *testing.T) {
-	m := formAt(t, 3, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.a-rather-long-site-name-for-testing.example.com"})
+	m := formAt(t, steps.StepDirectories, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.a-rather-long-site-name-for-testing.example.com"})
 	s := m.screen()
 	if !strings.Contains(s, "characters, too long") {
 		t.Errorf("no warning:\n%s", s)
 	}
-	m = formAt(t, 3, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com"})
+	m = formAt(t, steps.StepDirectories, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com"})
 	send(m, enter, typed("media/x"), enter)
-	if m.cur != 4 || !slices.Equal(m.w.ans.Directories, []string{"wp-content/uploads", "media/x"}) {
-		t.Errorf("step %d, directories %v", m.cur, m.w.ans.Directories)
+	if at(m) != steps.StepTechnique || !slices.Equal(m.w.ans.Directories, []string{"wp-content/uploads", "media/x"}) {
+		t.Errorf("step %s, directories %v", at(m), m.w.ans.Directories)
 	}
 }
 
 func TestStorageBindsProviderRegionAndKeys(t *testing.T) {
-	m := formAt(t, 5, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com", Technique: "plugin"})
+	m := formAt(t, steps.StepStorage, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com", Technique: "plugin"})
 	send(m, down, enter) // digitalocean
 	send(m, down, enter) // nyc3
 	send(m, typed("AK"), enter, typed("SK"), enter)
@@ -117,9 +120,9 @@ func TestStorageBindsProviderRegionAndKeys(t *testing.T) {
 }
 
 func TestShiftTabOnTheFirstFieldGoesBackAStep(t *testing.T) {
-	m := formAt(t, 2, steps.Answers{Mode: "virgin"})
+	m := formAt(t, steps.StepApplication, steps.Answers{Mode: "virgin"})
 	send(m, shiftTab)
-	if m.cur != 1 {
-		t.Errorf("step %d, want 1", m.cur)
+	if at(m) != steps.StepMode {
+		t.Errorf("step %s, want mode", at(m))
 	}
 }

@@ -184,7 +184,7 @@ func TestBackFromStep5ToStep2ChangingTheMode(t *testing.T) {
 	if m.w.ans.Mode != "baseline" || m.w.ans.Period != "" || m.w.ans.WebsiteURL != "www.example.com" || m.w.ans.Application != "wordpress" {
 		t.Errorf("answers %+v", m.w.ans)
 	}
-	if m.w.v.technique != steps.TechniqueLocal {
-		t.Errorf("technique %q, want local (the baseline default)", m.w.v.technique)
+	if m.w.ans.Technique != steps.TechniqueLocal {
+		t.Errorf("technique %q, want local (the baseline default)", m.w.ans.Technique)
 	}
 }

@@ -353,9 +353,7 @@ func (m *model) answeredInStep() string {
 	return b.String()
 }
 
-func wrap(s string, width int) string {
-	return lipgloss.NewStyle().Width(width).Render(s)
-}
+func wrap(s string, width int) string { return wordWrap(s, width) }
 
 // fit wraps a view to the window's width and cuts it to its height: a line wider than the
 // terminal would wrap there, and throw the renderer's line count (and the screen) off.

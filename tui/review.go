@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
@@ -197,10 +196,10 @@ func (m *model) reviewView() string {
 func hangingWrap(text string, width int, indent string) string {
 	var out []string
 	for _, line := range strings.Split(text, "\n") {
-		parts := strings.SplitN(ansi.Wrap(line, width, ""), "\n", 2)
+		parts := strings.SplitN(wordWrap(line, width), "\n", 2)
 		out = append(out, parts[0])
 		if len(parts) == 2 {
-			rest := ansi.Wrap(strings.ReplaceAll(parts[1], "\n", " "), width-len(indent), "")
+			rest := wordWrap(strings.ReplaceAll(parts[1], "\n", " "), width-len(indent))
 			for _, r := range strings.Split(rest, "\n") {
 				out = append(out, indent+r)
 			}

@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // One theme: the terminal's own 16 colours (readable on dark and light backgrounds, as gh
@@ -25,4 +28,38 @@ func keyMap() *huh.KeyMap {
 	// The wizard handles Ctrl-C itself (exit 130, nothing changed).
 	km.Quit.SetEnabled(false)
 	return km
+}
+
+// wordWrap wraps text at spaces only: a bucket or region name (www-example-com-assets-…,
+// us-east-1) is never split at its hyphens, as ansi.Wrap would; a word longer than the
+// line is cut.
+func wordWrap(text string, width int) string {
+	if width < 1 {
+		return text
+	}
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		var cur strings.Builder
+		curW := 0
+		for i, word := range strings.Split(line, " ") {
+			ww := ansi.StringWidth(word)
+			if i > 0 && curW+1+ww > width && curW > 0 {
+				out = append(out, strings.TrimRight(cur.String(), " "))
+				cur.Reset()
+				curW = 0
+			} else if i > 0 {
+				cur.WriteString(" ")
+				curW++
+			}
+			for ww > width-curW && curW == 0 && ww > width {
+				out = append(out, ansi.Truncate(word, width, ""))
+				word = ansi.TruncateLeft(word, width, "")
+				ww = ansi.StringWidth(word)
+			}
+			cur.WriteString(word)
+			curW += ww
+		}
+		out = append(out, cur.String())
+	}
+	return strings.Join(out, "\n")
 }

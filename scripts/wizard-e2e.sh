@@ -41,7 +41,7 @@ waitfor "Asset directories";     keys Enter Enter
 waitfor "How should the servers"; keys Enter                 # s3fs (temporal's default)
 waitfor "Storage provider";      keys Down Enter             # digitalocean
 waitfor "Region at";             keys Down Enter             # nyc3
-waitfor "Taken from the environment"; keys Enter Enter       # keys from the environment
+waitfor "in the environment"; keys Enter Enter       # keys from the environment
 # Testing the keys goes to 127.0.0.1:9 (AWS_ENDPOINT_URL_S3: tests stay on loopback) and fails: go on anyway.
 if screen | grep -q "Testing the keys\|Continue anyway"; then
 	waitfor "Continue anyway"; keys Down Down Enter

@@ -65,8 +65,9 @@ func (a *Answers) secret(key string) *string {
 
 // Answer records what the user answered to a question of the wizard: raw as typed or
 // chosen ("" leaves the answer open, to its default; a secret left empty keeps the one
-// already known). The answers that depend on it (its Resets) are dropped when it changes.
-func (a *Answers) Answer(key, raw string) error {
+// already known). The answers that depend on it (its Resets) are dropped when it changes,
+// except those keep says were chosen (nil: none).
+func (a *Answers) Answer(key, raw string, keep func(key string) bool) error {
 	raw = strings.TrimSpace(raw)
 	if p := a.secret(key); p != nil {
 		if raw != "" {
@@ -88,7 +89,9 @@ func (a *Answers) Answer(key, raw string) error {
 	}
 	if q, ok := FindQuestion(key); ok && a.Get(key) != before {
 		for _, dep := range q.Resets {
-			_ = a.clear(dep)
+			if keep == nil || !keep(dep) {
+				_ = a.clear(dep)
+			}
 		}
 	}
 	return nil

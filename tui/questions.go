@@ -49,8 +49,13 @@ func newWizard(opt Options) *wizard {
 	w := &wizard{opt: opt, ans: opt.Loaded.Answers, accessible: opt.Accessible, steps: steps.Steps(),
 		chosen: map[string]bool{}, envSecrets: map[string]bool{}}
 	w.dropped = w.ans.Settle()
-	if opt.Loaded.AnswersFile != "" && w.ans.Technique != "" {
-		w.chosen["technique"] = true
+	// What the answers file gives was chosen: it does not follow other answers.
+	if opt.Loaded.AnswersFile != "" {
+		if file, err := steps.LoadFile(opt.Loaded.AnswersFile); err == nil {
+			for _, q := range steps.Questions() {
+				w.chosen[q.Key] = file.Get(q.Key) != ""
+			}
+		}
 	}
 	if opt.Loaded.OverrideFound {
 		if data, err := os.ReadFile(w.ans.Output.OverrideFile); err == nil {
@@ -132,12 +137,12 @@ func (w *wizard) prevQuestion(p place) (place, bool) {
 // are filled again.
 func (w *wizard) answer(key, raw string) {
 	before := w.ans.Get(key)
-	_ = w.ans.Answer(key, raw)
+	_ = w.ans.Answer(key, raw, func(k string) bool { return w.chosen[k] })
 	w.chosen[key] = true
 	if w.ans.Get(key) != before {
 		for _, q := range steps.Questions() {
 			if slices.Contains(q.Follows, key) && !w.chosen[q.Key] {
-				_ = w.ans.Answer(q.Key, "")
+				_ = w.ans.Answer(q.Key, "", nil)
 			}
 		}
 	}

@@ -18,6 +18,7 @@ func TestAccessibleWizardFromAPipe(t *testing.T) {
 	script := strings.Join([]string{
 		"", "1", "1", "www.example.com", "", "2", // classic, virgin, joomla, url, preset dirs, plugin
 		"10", "", "", // custom provider: an endpoint where nothing listens (loopback only), its region
+		"", "", // the keys: those of the environment
 		"", "", "", "", "", "", // versioning, days, no cdn, override file, snippets folder, save
 	}, "\n") + "\n"
 	var stdout, stderr bytes.Buffer

@@ -94,7 +94,7 @@ func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
 	s.keys("Enter")
 	s.text("us-east-1")
 	s.keys("Enter")
-	s.waitFor("Taken from the environment")
+	s.waitFor("in the environment")
 	s.keys("Enter", "Enter") // the keys from the environment
 	s.waitFor("The keys work")
 	s.keys("Enter")

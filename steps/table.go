@@ -135,6 +135,18 @@ func FindQuestion(key string) (Question, bool) {
 	return Question{}, false
 }
 
+// Usage is the question's help with its choices, when they do not depend on other answers.
+func (q Question) Usage() string {
+	if q.Kind != KindChoice || q.Choices == nil || q.Typed != nil {
+		return q.Help
+	}
+	values := q.ChoiceValues(&Answers{Mode: ModeTemporal})
+	if len(values) < 2 {
+		return q.Help
+	}
+	return q.Help + ": " + strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
+}
+
 // ChoiceValues are the values of a question's choices for the answers so far.
 func (q Question) ChoiceValues(a *Answers) []string {
 	if q.Choices == nil {
@@ -207,7 +219,7 @@ var table = []Step{
 				"current writes PERSIST_ASSETS_TO_DATASTORE and has no EFS."
 		},
 		Questions: []Question{{Key: "toolkit", Flag: "toolkit", Kind: KindChoice,
-			Title: "Which toolkit generation builds the site?", Help: "toolkit generation (see assetwiz presets)",
+			Title: "Which toolkit generation builds the site?", Help: "the toolkit generation",
 			Default: "read from the override file, else " + ToolkitClassic,
 			Choices: func(*Answers) []Choice {
 				var out []Choice
@@ -225,11 +237,11 @@ var table = []Step{
 		},
 		Questions: []Question{
 			{Key: "mode", Flag: "mode", Kind: KindChoice, Title: "How is the site built?",
-				Help: "deployment mode: virgin, baseline or temporal", Default: "required",
+				Help: "deployment mode", Default: "required",
 				Choices: func(*Answers) []Choice { return choices(Modes, modeHelp) },
 				Resets:  []string{"period"}},
 			{Key: "period", Flag: "period", Kind: KindChoice, Title: "How often is the temporal backup taken?",
-				Help: "temporal period: hourly, daily, weekly, monthly or bimonthly", Default: "hourly",
+				Help: "how often the temporal backup is taken", Default: "hourly",
 				Choices: func(*Answers) []Choice { return choices(Periods, nil) },
 				When:    func(a *Answers) bool { return a.Mode == ModeTemporal }},
 		}},
@@ -240,7 +252,7 @@ var table = []Step{
 		},
 		Questions: []Question{
 			{Key: "application", Flag: "application", Kind: KindChoice, Title: "Application",
-				Help: "application: joomla, wordpress, drupal or moodle", Default: "required",
+				Help: "the application", Default: "required",
 				Choices: func(*Answers) []Choice {
 					var out []Choice
 					for _, app := range presets.Applications() {
@@ -302,7 +314,7 @@ var table = []Step{
 		},
 		Questions: []Question{
 			{Key: "technique", Flag: "technique", Kind: KindChoice, Title: "How should the servers share uploads?",
-				Help:    "how uploads are shared: local, plugin, s3fs or efs",
+				Help:    "how the web servers share uploads",
 				Default: "s3fs for temporal, local otherwise",
 				Choices: func(a *Answers) []Choice { return choices(TechniquesFor(a), techniqueHelp) },
 				Resets:  []string{"storage.versioning", "storage.noncurrent_version_days"},
@@ -428,12 +440,12 @@ var table = []Step{
 		},
 		Questions: []Question{
 			{Key: "cdn.provider", Flag: "cdn", Kind: KindChoice, Title: "Serve uploads through a CDN?",
-				Help: "CDN: cloudflare or none", Default: CDNNone,
+				Help: "the CDN in front of the site", Default: CDNNone,
 				Choices: func(*Answers) []Choice {
 					return []Choice{{CDNNone, "no CDN rules"}, {CDNCloudflare, "Cloudflare caches the uploads at its edge"}}
 				}},
 			{Key: "cdn.method", Flag: "cdn-method", Kind: KindChoice, Title: "Which kind of Cloudflare rule?",
-				Help: "Cloudflare method: cache-rules or page-rules", Default: MethodCacheRules,
+				Help: "the kind of Cloudflare rule", Default: MethodCacheRules,
 				When: cloudflare,
 				Choices: func(*Answers) []Choice {
 					return []Choice{{MethodCacheRules, "Cache Rules (recommended)"}, {MethodPageRules, "Page Rules (older; few per plan)"}}

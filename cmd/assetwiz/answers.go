@@ -23,7 +23,7 @@ var answerFlags = func() []answerFlag {
 		if q.Flag == "" {
 			continue
 		}
-		usage := q.Help
+		usage := q.Usage()
 		switch q.Default {
 		case "":
 		case "required":

@@ -17,6 +17,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/provision/explain"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -206,14 +207,14 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 		case st.ID == steps.StepStorage && opt.CheckStorage != nil:
 			fmt.Fprintln(out, "Testing the keys …")
 			if err := opt.CheckStorage(ctx, &w.ans); err != nil {
-				fmt.Fprintln(out, "The keys do not work: "+err.Error()+". Apply will fail until they do.")
+				fmt.Fprintln(out, "The keys do not work: "+explain.Line(err, opt.Debug)+". Apply will fail until they do.")
 			} else {
 				fmt.Fprintln(out, "The keys work.")
 			}
 		case st.ID == steps.StepCDN && opt.CheckCDN != nil && w.ans.CDN.Provider == steps.CDNCloudflare:
 			fmt.Fprintln(out, "Checking the Cloudflare token …")
 			if zone, err := opt.CheckCDN(ctx, &w.ans); err != nil {
-				fmt.Fprintln(out, "The token check failed: "+err.Error()+".")
+				fmt.Fprintln(out, "The token check failed: "+explain.Line(err, opt.Debug)+".")
 			} else {
 				fmt.Fprintln(out, "The token works; the site is in the zone "+zone+".")
 			}
@@ -265,7 +266,7 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 		case provision.Done:
 			fmt.Fprintf(out, "  done: %s %s\n", e.Action.Resource, e.Action.ID)
 		case provision.Failed:
-			fmt.Fprintf(out, "  failed: %s %s: %v\n", e.Action.Resource, e.Action.ID, e.Err)
+			fmt.Fprintf(out, "  failed: %s %s: %s\n", e.Action.Resource, e.Action.ID, explain.Line(e.Err, opt.Debug))
 		}
 	})
 	m := &model{w: w, rows: nil, interrupted: ctx.Err() != nil}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/provision/explain"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -169,7 +170,7 @@ func errText(r applyRow) string {
 	}
 	// The error names its resource already; keep only what went wrong.
 	prefix := fmt.Sprintf("%s %s: ", r.action.Resource, r.action.ID)
-	return strings.TrimPrefix(r.err.Error(), prefix)
+	return strings.TrimPrefix(explain.Line(r.err, false), prefix)
 }
 
 // summary says what was made, which files were written, and what to do next.

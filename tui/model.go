@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/provision/explain"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -283,7 +284,7 @@ func (m *model) screen() string {
 		body = m.spinner.View() + " " + label
 	case phaseChecked:
 		if m.checkErr != nil {
-			body = failStyle.Render(wrap("✗ "+m.checkErr.Error(), m.contentWidth())) + "\n\n" + m.menu.view()
+			body = failStyle.Render(wrap("✗ "+explain.Line(m.checkErr, m.w.opt.Debug), m.contentWidth())) + "\n\n" + m.menu.view()
 		} else {
 			body = okStyle.Render(wrap(m.checkOK, m.contentWidth())) + "\n\n" + m.menu.view()
 		}

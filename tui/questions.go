@@ -137,7 +137,12 @@ func (w *wizard) prevQuestion(p place) (place, bool) {
 // are filled again.
 func (w *wizard) answer(key, raw string) {
 	before := w.ans.Get(key)
-	_ = w.ans.Answer(key, raw, func(k string) bool { return w.chosen[k] })
+	// Text the user typed (an endpoint) survives a change of what it depends on; a choice
+	// among the old answer's options (a region, a period) does not.
+	_ = w.ans.Answer(key, raw, func(k string) bool {
+		q, _ := steps.FindQuestion(k)
+		return w.chosen[k] && q.Kind == steps.KindText
+	})
 	w.chosen[key] = true
 	if w.ans.Get(key) != before {
 		for _, q := range steps.Questions() {

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/provision/explain"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -37,7 +38,7 @@ func makePlan(ctx context.Context, opt Options, a steps.Answers) planMsg {
 		if oerr != nil {
 			return planMsg{err: errors.Join(err, oerr)}
 		}
-		return planMsg{plan: p, note: "The live state could not be read (" + err.Error() + "); this is the offline plan, which assumes no remote resource exists yet."}
+		return planMsg{plan: p, note: "Nothing remote was read: " + explain.Line(err, opt.Debug) + ". This is the offline plan: it assumes no bucket, file system or CDN rule exists yet, so it may create what is already there."}
 	}
 	if opt.OfflinePlan != nil {
 		p, err := opt.OfflinePlan(ctx, &a)
@@ -66,7 +67,7 @@ func reviewText(w *wizard, msg planMsg) string {
 		}
 		return b.String()
 	case msg.err != nil:
-		b.WriteString(failStyle.Render("Planning failed: "+msg.err.Error()) + "\n")
+		b.WriteString(failStyle.Render("Planning failed: "+explain.Line(msg.err, w.opt.Debug)) + "\n")
 		return b.String()
 	}
 	msg.plan.WriteText(&b)

@@ -41,6 +41,8 @@ type Options struct {
 	DryRun bool
 	// Accessible asks plain line prompts instead of the full-screen forms.
 	Accessible bool
+	// Debug shows a provider error's whole chain, not only its line.
+	Debug bool
 
 	// Plan plans against the live state; OfflinePlan assumes nothing remote exists yet and
 	// is shown, with a note, when Plan fails. Either may be nil.

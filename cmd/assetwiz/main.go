@@ -16,7 +16,8 @@ func main() {
 	// After the first Ctrl-C, apply winds down cleanly; a second one ends the process at once.
 	context.AfterFunc(ctx, stop)
 	code := Main(ctx, os.Args[1:], Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv,
-		IsTerminal: func() bool { return term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd()) }})
+		IsTerminal:   func() bool { return term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd()) },
+		UIIsTerminal: func() bool { return term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stderr.Fd()) }})
 	stop()
 	os.Exit(code)
 }

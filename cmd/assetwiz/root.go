@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/assetwiz/assetwiz/provision/explain"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -19,6 +20,9 @@ type Env struct {
 	Getenv func(string) string
 	// IsTerminal reports whether stdin and stdout are a terminal; nil means they are not.
 	IsTerminal func() bool
+	// UIIsTerminal reports whether stdin and stderr, where the wizard draws, are a terminal;
+	// nil: as IsTerminal.
+	UIIsTerminal func() bool
 }
 
 // app is one run of assetwiz: its streams (secrets redacted) and the command tree.
@@ -36,6 +40,9 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	if env.IsTerminal == nil {
 		env.IsTerminal = func() bool { return false }
+	}
+	if env.UIIsTerminal == nil {
+		env.UIIsTerminal = env.IsTerminal
 	}
 	a := &app{ctx: ctx, env: env, stdout: &redactor{w: env.Stdout}, stderr: &redactor{w: env.Stderr}}
 	// Secrets from the environment are redacted from the start, before any answer is read.
@@ -57,7 +64,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintln(a.stderr, "assetwiz: interrupted; run the command again to finish")
 		return exitInterrupted
 	}
-	if msg := err.Error(); msg != "" {
+	debug, _ := root.PersistentFlags().GetBool("debug")
+	if msg := explain.Line(err, debug); msg != "" {
 		fmt.Fprintln(a.stderr, "assetwiz: "+msg)
 		if code == exitBadInput {
 			fmt.Fprintln(a.stderr, "Nothing was changed. See 'assetwiz "+commandName(args)+"--help'.")
@@ -104,6 +112,7 @@ and use plan, apply, render and verify.`,
 		},
 	}
 	root.SetVersionTemplate("assetwiz {{.Version}}\n")
+	root.PersistentFlags().Bool("debug", false, "show a provider error's whole chain as the SDK wrote it, not only its line")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput("%v", err) })
 	root.CompletionOptions.HiddenDefaultCmd = false
 	addWizardFlags(root)

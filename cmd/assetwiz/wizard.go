@@ -62,8 +62,9 @@ func (a *app) runWizard(cmd *cobra.Command, w wizardFlags) error {
 	// Line prompts asked for by name (--accessible, ACCESSIBLE=1) work from a pipe too, for
 	// screen readers and scripted runs; TERM=dumb alone, as in CI, does not count.
 	explicitlyAccessible := w.accessible || a.accessibleWanted(wizardFlags{}) && a.env.Getenv("ACCESSIBLE") != ""
-	if !a.env.IsTerminal() && !explicitlyAccessible {
-		return badInput("the wizard needs a terminal. Without one, write the answers to assetwiz.yaml and use\n" +
+	// The wizard draws on stderr and reads stdin (stdout may be redirected, as gum's habit).
+	if !a.env.UIIsTerminal() && !explicitlyAccessible {
+		return badInput("the wizard needs a terminal on stdin and stderr. Without one, write the answers to assetwiz.yaml and use\n" +
 			"  assetwiz plan -f assetwiz.yaml        to preview,\n" +
 			"  assetwiz apply --yes -f assetwiz.yaml to apply,\n" +
 			"  assetwiz render -f assetwiz.yaml      to print the toolkit exports")
@@ -81,6 +82,7 @@ func (a *app) runWizard(cmd *cobra.Command, w wizardFlags) error {
 		AnswersPath: path,
 		DryRun:      w.dryRun,
 		Accessible:  a.accessibleWanted(w),
+		Debug:       debugWanted(cmd),
 		Plan: func(_ context.Context, ans *steps.Answers) (provision.Plan, error) {
 			a.redact(ans.Secrets)
 			return a.makePlan(cmd, ans, false)
@@ -115,6 +117,11 @@ func (a *app) runWizard(cmd *cobra.Command, w wizardFlags) error {
 	default:
 		return failure(err)
 	}
+}
+
+func debugWanted(cmd *cobra.Command) bool {
+	debug, _ := cmd.Flags().GetBool("debug")
+	return debug
 }
 
 // wizardAnswers loads every source before the wizard. Answers that are missing or invalid

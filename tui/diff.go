@@ -3,43 +3,36 @@ package tui
 import (
 	"strings"
 
+	udiff "github.com/aymanbagabas/go-udiff"
+
+	"github.com/assetwiz/assetwiz/provision/override"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
-// diffLines is a line diff of two small files: "- " removed, "+ " added, unchanged lines left
-// out. Secret exports show no value.
+// unifiedDiff is the unified diff of an override file, old lines before new as diff -u
+// prints them, secrets masked on both sides.
+func unifiedDiff(path, old, new string) string {
+	return strings.TrimRight(udiff.Unified(path+" (now)", path+" (after apply)", maskSecrets(old), maskSecrets(new)), "\n")
+}
+
+// diffLines is the changed lines of the diff, without its file and hunk headers, for the
+// short note under the override file's question.
 func diffLines(old, new string) []string {
-	a := strings.Split(strings.TrimSuffix(old, "\n"), "\n")
-	b := strings.Split(strings.TrimSuffix(new, "\n"), "\n")
-	// Longest common subsequence, table from the end.
-	lcs := make([][]int, len(a)+1)
-	for i := range lcs {
-		lcs[i] = make([]int, len(b)+1)
-	}
-	for i := len(a) - 1; i >= 0; i-- {
-		for j := len(b) - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
-		}
-	}
 	var out []string
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case i < len(a) && j < len(b) && a[i] == b[j]:
-			i, j = i+1, j+1
-		case j < len(b) && (i == len(a) || lcs[i][j+1] >= lcs[i+1][j]):
-			out = append(out, "+ "+maskSecret(b[j]))
-			j++
-		default:
-			out = append(out, "- "+maskSecret(a[i]))
-			i++
+	for _, l := range strings.Split(unifiedDiff("", old, new), "\n") {
+		if (strings.HasPrefix(l, "-") || strings.HasPrefix(l, "+")) && !strings.HasPrefix(l, "---") && !strings.HasPrefix(l, "+++") {
+			out = append(out, l[:1]+" "+l[1:])
 		}
 	}
 	return out
+}
+
+func maskSecrets(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = maskSecret(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func maskSecret(line string) string {
@@ -48,4 +41,20 @@ func maskSecret(line string) string {
 		return "export " + name + "=(sensitive)"
 	}
 	return line
+}
+
+// exportsText is the review's exports view: the exact lines the override file will hold
+// (a new file), or the unified diff of an existing one; secrets masked.
+func exportsText(a steps.Answers) string {
+	path := a.Output.OverrideFile
+	current, desired, exists, _, _, err := override.Desired(&a, false)
+	switch {
+	case err != nil:
+		return failStyle.Render("✗ " + err.Error())
+	case !exists:
+		return sectionStyle.Render(path+" will be made (mode 0600) with these lines:") + "\n" + strings.TrimRight(maskSecrets(desired), "\n")
+	case current == desired:
+		return path + " already holds these exports: it is left unchanged."
+	}
+	return sectionStyle.Render(path+" exists: assetwiz's exports are merged in, every other line kept:") + "\n" + unifiedDiff(path, current, desired)
 }

@@ -24,6 +24,7 @@ const (
 	phaseChecked        // its result, with retry / edit / continue
 	phasePlanning
 	phaseReview
+	phaseJump // the steps to go back to, from the review
 	phaseApplying
 	phaseApplied
 )
@@ -225,6 +226,16 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case phaseReview:
 		return m, m.updateReview(msg)
+	case phaseJump:
+		if choice, ok := m.menu.update(msg); ok {
+			if choice == "review" {
+				return m, m.enterStepID(steps.StepReview)
+			}
+			return m, m.enterStepID(steps.StepID(choice))
+		}
+		if k, ok := msg.(tea.KeyMsg); ok && k.String() == "esc" {
+			return m, m.enterStepID(steps.StepReview)
+		}
 	case phaseApplying, phaseApplied:
 		return m, m.updateApply(msg)
 	}
@@ -282,6 +293,8 @@ func (m *model) screen() string {
 			label = "Planning: looking at what exists …"
 		}
 		body = m.spinner.View() + " " + label
+	case phaseJump:
+		body = "Go back to which step? The answers given so far are kept.\n\n" + m.menu.view()
 	case phaseChecked:
 		if m.checkErr != nil {
 			body = failStyle.Render(wrap("✗ "+explain.Line(m.checkErr, m.w.opt.Debug), m.contentWidth())) + "\n\n" + m.menu.view()
@@ -316,7 +329,7 @@ func (m *model) footer() string {
 			return "shift+tab back • ctrl+c quit (nothing is changed)"
 		}
 		return "ctrl+c quit (nothing is changed)"
-	case phaseChecked:
+	case phaseChecked, phaseJump:
 		return "↑/↓ choose • enter confirm • ctrl+c quit"
 	}
 	return "ctrl+c quit"

@@ -55,8 +55,7 @@ func (m *model) startPlanning() tea.Cmd {
 	return tea.Batch(m.spinner.Tick, func() tea.Msg { return makePlan(m.ctx, opt, a) })
 }
 
-// reviewText is the review's scrolling part: the plan exactly as `assetwiz plan` prints it,
-// then the override file's diff.
+// reviewText is the review's scrolling part: the plan exactly as `assetwiz plan` prints it.
 func reviewText(w *wizard, msg planMsg) string {
 	var b strings.Builder
 	switch {
@@ -74,17 +73,13 @@ func reviewText(w *wizard, msg planMsg) string {
 	if msg.note != "" {
 		b.WriteString("\n" + warnStyle.Render(wrap("Note: "+msg.note, 78)) + "\n")
 	}
-	if note := w.overrideNote(w.ans.Output.OverrideFile, 0); strings.HasPrefix(note, "It exists: ") {
-		b.WriteString("\n" + sectionStyle.Render(w.ans.Output.OverrideFile+" (will be merged):") + "\n")
-		_, diff, _ := strings.Cut(note, "\n")
-		b.WriteString(diff + "\n")
-	}
 	return b.String()
 }
 
 func (m *model) showReview(msg planMsg) {
 	m.phase = phaseReview
 	m.plan, m.planErr, m.planNote, m.problems = msg.plan, msg.err, msg.note, msg.problems
+	m.reviewTab = "plan"
 	m.reviewContent = strings.TrimRight(reviewText(m.w, msg), "\n")
 	m.review.GotoTop()
 	var items []item
@@ -93,11 +88,46 @@ func (m *model) showReview(msg planMsg) {
 		items = append(items, item{"apply", "Apply this plan"})
 	}
 	if ok {
-		items = append(items, item{"save", "Save the answers to " + m.w.opt.AnswersPath + " and quit"})
+		items = append(items, item{"save", "Save the answers to " + m.w.opt.AnswersPath + " and quit"},
+			item{"exports", "Show the exports for " + m.w.ans.Output.OverrideFile})
 	}
-	items = append(items, item{"back", "Go back and change an answer"}, item{"quit", "Quit without saving"})
+	items = append(items, item{"back", "Go back to a step"}, item{"quit", "Quit without saving"})
 	m.menu = newMenu(items...)
 	m.layoutReview()
+}
+
+// toggleExports switches the review between the plan and the exports.
+func (m *model) toggleExports() {
+	for i, it := range m.menu.items {
+		if it.id != "exports" {
+			continue
+		}
+		if m.reviewTab == "plan" {
+			m.reviewTab = "exports"
+			m.reviewContent = exportsText(m.w.ans)
+			m.menu.items[i].label = "Show the plan"
+		} else {
+			m.reviewTab = "plan"
+			m.reviewContent = strings.TrimRight(reviewText(m.w, planMsg{plan: m.plan, note: m.planNote, err: m.planErr, problems: m.problems}), "\n")
+			m.menu.items[i].label = "Show the exports for " + m.w.ans.Output.OverrideFile
+		}
+	}
+	m.review.GotoTop()
+	m.layoutReview()
+}
+
+// showSteps offers every step that applies, to go back to.
+func (m *model) showSteps() {
+	m.phase = phaseJump
+	var items []item
+	for _, i := range m.w.applicable() {
+		if s := m.w.steps[i]; s.ID != steps.StepReview {
+			items = append(items, item{string(s.ID), fmt.Sprintf("%d. %s", i+1, s.Title)})
+		}
+	}
+	items = append(items, item{"review", "Back to the review"})
+	m.menu = newMenu(items...)
+	m.menu.cursor = len(items) - 1
 }
 
 // layoutReview sizes the plan's viewport to what the header and the menu leave.
@@ -105,17 +135,45 @@ func (m *model) layoutReview() {
 	m.review.Width = m.width
 	// Long plan lines wrap rather than lose their end; the words are the plan's own.
 	m.review.SetContent(hangingWrap(m.reviewContent, max(m.width-1, 20), "      "))
-	fixed := 2 /* header */ + 1 /* title line */ + 1 + len(m.menu.items) + 1 /* help */ + 2
-	if m.status != "" {
-		fixed++
-	}
-	if m.w.opt.DryRun {
-		fixed++
-	}
-	m.review.Height = max(min(m.height-fixed, lineCount(m.review.View())+50), 3)
+	// The viewport gets what the header, the menu and the help leave, as they wrap at this
+	// width: the last choice and the key help always show.
+	top, bottom := m.reviewChrome()
+	fixed := lineCount(m.fitWidth(top)) + lineCount(m.fitWidth(bottom)) + 1
+	m.review.Height = max(m.height-fixed, 3)
 	if lines := m.review.TotalLineCount(); lines > 0 && lines < m.review.Height {
 		m.review.Height = lines
 	}
+}
+
+// fitWidth wraps text to the window's width, as fit does.
+func (m *model) fitWidth(s string) string {
+	if m.width > 0 {
+		return hangingWrap(strings.TrimRight(s, "\n"), m.width, "  ")
+	}
+	return strings.TrimRight(s, "\n")
+}
+
+// reviewChrome is what the review shows above and below the plan.
+func (m *model) reviewChrome() (top, bottom string) {
+	title := "The plan (as `assetwiz plan` prints it):"
+	if m.reviewTab == "exports" {
+		title = "The exports (secrets masked):"
+	}
+	top = m.header() + sectionStyle.Render(title)
+	var b strings.Builder
+	if m.w.opt.DryRun {
+		b.WriteString("\n" + warnStyle.Render("--dry-run: nothing is applied; only the answers can be saved.") + "\n")
+	}
+	if m.status != "" {
+		b.WriteString(m.status + "\n")
+	}
+	b.WriteString("\n" + m.menu.view() + "\n")
+	help := "↑/↓ choose • enter confirm • esc back • ctrl+c quit"
+	if m.review.TotalLineCount() > m.review.Height {
+		help = fmt.Sprintf("%d%% · pgup/pgdn scroll • ", int(m.review.ScrollPercent()*100)) + help
+	}
+	b.WriteString(helpStyle.Render(help))
+	return top, b.String()
 }
 
 func lineCount(s string) int { return strings.Count(s, "\n") + 1 }
@@ -152,8 +210,12 @@ func (m *model) updateReview(msg tea.Msg) tea.Cmd {
 		m.quitting = true
 		m.goodbye = savedMessage(m.w)
 		return tea.Quit
+	case "exports":
+		m.toggleExports()
+		return nil
 	case "back":
-		return m.back()
+		m.showSteps()
+		return nil
 	default:
 		m.err = ErrInterrupted
 		m.quitting = true
@@ -173,23 +235,8 @@ func savedMessage(w *wizard) string {
 }
 
 func (m *model) reviewView() string {
-	var b strings.Builder
-	b.WriteString(m.header())
-	title := "The plan (as `assetwiz plan` prints it):"
-	if m.review.TotalLineCount() > m.review.Height {
-		title += helpStyle.Render(fmt.Sprintf("  %d%% · pgup/pgdn scroll", int(m.review.ScrollPercent()*100)))
-	}
-	b.WriteString(sectionStyle.Render(title) + "\n")
-	b.WriteString(m.review.View() + "\n")
-	if m.w.opt.DryRun {
-		b.WriteString("\n" + warnStyle.Render("--dry-run: nothing is applied; only the answers can be saved.") + "\n")
-	}
-	if m.status != "" {
-		b.WriteString(m.status + "\n")
-	}
-	b.WriteString("\n" + m.menu.view() + "\n")
-	b.WriteString(helpStyle.Render("↑/↓ choose • enter confirm • esc previous step • ctrl+c quit"))
-	return b.String()
+	top, bottom := m.reviewChrome()
+	return m.fitWidth(top) + "\n" + m.review.View() + "\n" + m.fitWidth(bottom)
 }
 
 // hangingWrap wraps each line at width, indenting the continuation lines so a plan line's

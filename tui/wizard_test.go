@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/assetwiz/assetwiz/steps"
@@ -47,7 +47,7 @@ var typistPause, screenWait = 15 * time.Millisecond, 5 * time.Second
 // waitFor waits until the screen shows text.
 func (d *driver) waitFor(text string) {
 	d.t.Helper()
-	teatest.WaitFor(d.t, d.tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
+	teatest.WaitFor(d.t, d.tm.Output(), func(b []byte) bool { return strings.Contains(ansi.Strip(string(b)), text) },
 		teatest.WithDuration(screenWait), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
@@ -60,6 +60,29 @@ func (d *driver) send(msgs ...tea.Msg) {
 
 func (d *driver) final() *model {
 	return d.tm.FinalModel(d.t, teatest.WithFinalTimeout(5*time.Second)).(*model)
+}
+
+// toBackups answers a WordPress temporal s3fs site at DigitalOcean up to the Backups step.
+func (d *driver) toBackups() {
+	d.waitFor("Step 1 of")
+	d.send(enter) // classic
+	d.waitFor("Deployment mode")
+	d.send(enter) // temporal (the default)
+	d.waitFor("temporal backup")
+	d.send(enter) // hourly
+	d.waitFor("Application and site")
+	d.send(down, enter, typed("www.example.com"), enter)
+	d.waitFor("Asset directories")
+	d.send(enter, enter)
+	d.waitFor("Technique")
+	d.send(enter) // s3fs, the default for temporal
+	d.waitFor("Storage provider")
+	d.send(down, enter) // digitalocean
+	d.waitFor("Region at")
+	d.send(enter) // ams3
+	d.waitFor("Access key")
+	d.send(typed("AKIAXYZZY"), enter, typed("plughplugh"), enter)
+	d.waitFor("Keep old versions")
 }
 
 // toReview answers a WordPress temporal s3fs site at DigitalOcean up to the review.

@@ -69,10 +69,11 @@ func reviewText(w *wizard, msg planMsg) string {
 		b.WriteString(failStyle.Render("Planning failed: "+explain.Line(msg.err, w.opt.Debug)) + "\n")
 		return b.String()
 	}
-	msg.plan.WriteText(&b)
 	if msg.note != "" {
-		b.WriteString("\n" + warnStyle.Render(wrap("Note: "+msg.note, 78)) + "\n")
+		// First, where it cannot scroll out of sight: this plan may create what exists.
+		b.WriteString(warnStyle.Render("Note: "+msg.note) + "\n\n")
 	}
+	msg.plan.WriteText(&b)
 	return b.String()
 }
 

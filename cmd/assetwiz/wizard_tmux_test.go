@@ -145,3 +145,134 @@ func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
 		t.Errorf("plan after the wizard's apply: exit %d, want 0 (the saved answers repeat the run)\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// Every mode with every technique it allows, typed key by key at 80×24: the wizard asks
+// what applies, reaches the review, goes back to a step and returns to the review with the
+// answers kept; Ctrl-C leaves nothing behind and exits 130.
+func TestWizardInTmuxEveryModeAndTechnique(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is needed for the end-to-end wizard test; ./scripts/test installs it")
+	}
+	bin := buildAssetwiz(t)
+	for _, tc := range []struct{ mode, technique string }{
+		{"virgin", "local"}, {"virgin", "plugin"}, {"baseline", "local"}, {"baseline", "plugin"},
+		{"temporal", "local"}, {"temporal", "plugin"}, {"temporal", "s3fs"}, {"temporal", "efs"},
+	} {
+		t.Run(tc.mode+"-"+tc.technique, func(t *testing.T) {
+			dir := t.TempDir()
+			s := tmuxSession{t: t, name: fmt.Sprintf("assetwiz-modes-%d-%s-%s", os.Getpid(), tc.mode, tc.technique)}
+			// Every provider request goes to a closed port on loopback: the checks fail, the
+			// review shows the offline plan.
+			shell := fmt.Sprintf("cd %s && AWS_ENDPOINT_URL_S3=http://127.0.0.1:9 AWS_ENDPOINT_URL_EFS=http://127.0.0.1:9 "+
+				"S3_ACCESS_KEY=AKIDMODES S3_SECRET_KEY=modes/secret %s --dry-run; echo EXIT=$? > exit-code; sleep 60", dir, bin)
+			newSession(t, s, shell)
+			choose := func(value string) { s.keys("/"); s.text(value); s.keys("Enter") }
+
+			s.waitFor("Step 1 of 11")
+			s.keys("Enter") // classic
+			s.waitFor("How is the site built")
+			choose(tc.mode)
+			if tc.mode == "temporal" {
+				s.waitFor("temporal backup")
+				s.keys("Enter")
+			}
+			s.waitFor("Step 3 of 11")
+			s.keys("Enter") // joomla
+			s.text("www.example.com")
+			s.waitFor("✓ www.example.com")
+			s.keys("Enter")
+			s.waitFor("Asset directories")
+			s.keys("Enter", "Enter")
+			s.waitFor("How should the servers")
+			choose(tc.technique)
+			switch tc.technique {
+			case "efs":
+				s.waitFor("Region at Amazon")
+				s.keys("Enter")
+			case "plugin", "s3fs":
+				s.waitFor("Storage provider")
+				choose("digitalocean")
+				s.waitFor("Region at")
+				s.keys("Enter")
+			}
+			if tc.technique != "local" {
+				s.waitFor("in the environment")
+				s.keys("Enter", "Enter")
+				s.waitFor("Continue anyway")
+				screen := s.screen()
+				if !strings.Contains(screen, "nothing listens at") || !strings.Contains(screen, "check the port") || strings.Contains(screen, "exceeded maximum") {
+					t.Errorf("the key check's error is not one line naming the fix:\n%s", screen)
+				}
+				s.keys("Down", "Down", "Enter")
+			}
+			if tc.technique == "efs" {
+				s.waitFor("EFS region")
+				s.keys("Enter")
+				s.text("subnet-0123abcd")
+				s.keys("Enter")
+				s.waitFor("Security groups")
+				s.keys("Enter")
+			}
+			if tc.technique == "plugin" || tc.technique == "s3fs" {
+				s.waitFor("Keep old versions")
+				s.keys("Enter", "Enter")
+			}
+			s.waitFor("Serve uploads")
+			s.keys("Enter") // none
+			s.waitFor("Override file")
+			s.keys("Enter", "Enter")
+			s.waitFor("Go back to a step")
+			review := s.screen()
+			if strings.Contains(review, "Apply this plan") {
+				t.Errorf("--dry-run offers apply:\n%s", review)
+			}
+			if tc.technique != "local" && !strings.Contains(review, "Nothing remote was read") {
+				t.Errorf("the review does not say the plan is offline:\n%s", review)
+			}
+			s.keys("Down", "Down", "Enter") // go back to a step
+			s.waitFor("Go back to which step")
+			s.keys("Up", "Up", "Enter") // the CDN step, two above the review
+			s.waitFor("Serve uploads")
+			s.keys("Enter")
+			s.waitFor("Override file")
+			s.keys("Enter", "Enter")
+			s.waitFor("Go back to a step")
+			s.keys("C-c")
+			waitExit(t, dir, "EXIT=130", s)
+			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+				t.Errorf("files left after Ctrl-C: %v", entries)
+			}
+		})
+	}
+}
+
+// newSession starts shell in a tmux session of 80×24. The server of the session before may
+// still be exiting (its last session was killed), and refuse the first try.
+func newSession(t *testing.T, s tmuxSession, shell string) {
+	t.Helper()
+	var out []byte
+	var err error
+	for range 3 {
+		out, err = exec.Command("tmux", "new-session", "-d", "-s", s.name, "-x", "80", "-y", "24", shell).CombinedOutput()
+		if err == nil {
+			t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
+			return
+		}
+	}
+	t.Fatalf("tmux: %v %s", err, out)
+}
+
+func waitExit(t *testing.T, dir, want string, s tmuxSession) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if data, _ := os.ReadFile(filepath.Join(dir, "exit-code")); len(data) > 0 {
+			if got := strings.TrimSpace(string(data)); got != want {
+				t.Fatalf("the wizard ended with %s, want %s:\n%s", got, want, s.screen())
+			}
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("the wizard did not end:\n%s", s.screen())
+}

@@ -58,7 +58,9 @@ func NewClient(ctx context.Context, a *steps.Answers, getenv func(string) string
 			opts.Credentials = cfg.Credentials
 		}
 		opts.HTTPClient = cfg.HTTPClient
-		opts.Retryer = cfg.Retryer()
+		if cfg.Retryer != nil { // LoadDefaultConfig leaves it nil unless configured
+			opts.Retryer = cfg.Retryer()
+		}
 		// AWS checks checksums itself; the SDK's defaults suit it.
 		opts.RequestChecksumCalculation = cfg.RequestChecksumCalculation
 		opts.ResponseChecksumValidation = cfg.ResponseChecksumValidation

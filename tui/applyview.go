@@ -10,6 +10,7 @@ import (
 	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/explain"
+	"github.com/assetwiz/assetwiz/provision/override"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -96,7 +97,12 @@ func (m *model) updateApply(msg tea.Msg) tea.Cmd {
 func (m *model) applyView() string {
 	var b strings.Builder
 	title := "Applying"
-	if m.phase == phaseApplied {
+	switch {
+	case m.phase == phaseApplied && m.interrupted:
+		title = "Stopped"
+	case m.phase == phaseApplied && m.result.Err() != nil:
+		title = "Apply failed"
+	case m.phase == phaseApplied:
 		title = "Applied"
 	}
 	b.WriteString(titleStyle.Render("assetwiz · "+title) + "\n\n")
@@ -191,7 +197,7 @@ func (m *model) summary() string {
 		fmt.Fprintf(&b, "%s %d done, %d failed, %d not started. Fix the cause and run `assetwiz apply`: it carries on where this stopped.\n",
 			failStyle.Render("Apply failed:"), counts[provision.Done], counts[provision.Failed], counts[provision.Skipped])
 	default:
-		fmt.Fprintf(&b, "%s %d changes made. Answers saved to %s.\n", okStyle.Render("Done:"), counts[provision.Done], m.w.opt.AnswersPath)
+		fmt.Fprintf(&b, "%s %s made. Answers saved to %s.\n", okStyle.Render("Done:"), plural(counts[provision.Done], "change"), m.w.opt.AnswersPath)
 	}
 	if len(files) > 3 { // a long list would push the next steps off the screen
 		files = append(files[:2:2], fmt.Sprintf("and %d more", len(files)-2))
@@ -208,9 +214,29 @@ func (m *model) summary() string {
 	return b.String()
 }
 
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// overrideWarnings are the override exports' warnings (a DATASTORE_CHOICE left out), to
+// repeat where the user acts on the file.
+func overrideWarnings(a *steps.Answers) []string {
+	_, warnings := override.Exports(a, false)
+	return warnings
+}
+
 // nextSteps are what the user does after apply, for the technique chosen.
 func nextSteps(a *steps.Answers) []string {
-	out := []string{"Put " + a.Output.OverrideFile + " where the toolkit reads its overrides; the next build uses it."}
+	// The toolkit applies every export line of the build machine's /root/Environment.env
+	// over its template (OverrideTemplate.sh).
+	out := []string{"Copy the export lines of " + a.Output.OverrideFile + " into /root/Environment.env on the build machine " +
+		"(or paste them into the override of your user-data script); the next build applies them."}
+	for _, warning := range overrideWarnings(a) {
+		out = append(out, "Mind: "+warning+".")
+	}
 	switch a.Technique {
 	case steps.TechniqueS3fs:
 		out = append(out, "Build the servers (temporal): each mounts the buckets with s3fs; mount lines for a server built already are in "+a.Output.SnippetsDir+"/.")
@@ -224,7 +250,11 @@ func nextSteps(a *steps.Answers) []string {
 		out = append(out, "Uploads stay on each server's disk: nothing is offloaded.")
 	}
 	if a.CDN.Provider == steps.CDNCloudflare {
-		out = append(out, "Keep "+a.WebsiteURL+" proxied through Cloudflare (orange cloud), so the cache rules apply.")
+		kind := "cache rules"
+		if a.CDN.Method == steps.MethodPageRules {
+			kind = "page rules"
+		}
+		out = append(out, "Keep "+a.WebsiteURL+" proxied through Cloudflare (orange cloud), so the "+kind+" apply.")
 	}
 	out = append(out, "Run `assetwiz verify` to check the result.")
 	return out

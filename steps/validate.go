@@ -86,6 +86,8 @@ func websiteURLProblem(host string) string {
 		return quote(host) + " has a port; the toolkit serves on the standard ports" + example
 	case net.ParseIP(host) != nil:
 		return quote(host) + " is an IP address; the toolkit needs a DNS name" + example
+	case !strings.Contains(host, ".") && hostname.MatchString(host):
+		return quote(host) + " has no dot: give the site's full host name, such as www." + host + ".com"
 	case len(host) > 253 || !hostname.MatchString(host) || !strings.Contains(host, "."):
 		return quote(host) + " is not a valid host name (letters, digits and '-' between dots)" + example
 	}

@@ -17,8 +17,7 @@ func (a *app) manCommand() *cobra.Command {
 packages install it; from a checkout, read it with man -l.`,
 		Example: `  assetwiz man > assetwiz.1 && man -l assetwiz.1
   assetwiz man | gzip -9n > /usr/local/share/man/man1/assetwiz.1.gz`,
-		Hidden: true,
-		Args:   cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return writeManPage(a.stdout, cmd.Root())
 		},

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -29,17 +30,33 @@ func (a *app) presetsCommand() *cobra.Command {
 				})
 			}
 			w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "APPLICATION\tDIRECTORIES\tOFFLOAD PLUGIN")
+			fmt.Fprintln(w, "APPLICATION\tOFFLOAD PLUGIN\tDIRECTORIES")
 			for _, app := range presets.Applications() {
-				fmt.Fprintf(w, "%s\t%s\t%s\n", app.Name, strings.Join(app.Directories, " "), app.Plugin.Name)
+				for i, d := range app.Directories { // one a line, as the regions below
+					if i == 0 {
+						fmt.Fprintf(w, "%s\t%s\t%s\n", app.Name, app.Plugin.Name, d)
+					} else {
+						fmt.Fprintf(w, "\t\t%s\n", d)
+					}
+				}
 			}
-			fmt.Fprintln(w, "\nPROVIDER\tREGIONS\tENDPOINT")
+			fmt.Fprintln(w, "\nPROVIDER\tENDPOINT\tREGIONS")
 			for _, p := range presets.Providers() {
 				ep := p.Endpoint
 				if ep == "" {
-					ep = "(give storage.endpoint, e.g. " + p.EndpointExample + ")"
+					ep = "(storage.endpoint)"
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\n", p.Name, strings.Join(p.Regions, " "), ep)
+				// A few regions a line: the whole list on one line was ~330 columns wide.
+				for i, chunk := range slices.Collect(slices.Chunk(p.Regions, 4)) {
+					if i == 0 {
+						fmt.Fprintf(w, "%s\t%s\t%s\n", p.Name, ep, strings.Join(chunk, " "))
+					} else {
+						fmt.Fprintf(w, "\t\t%s\n", strings.Join(chunk, " "))
+					}
+				}
+				if len(p.Regions) == 0 {
+					fmt.Fprintf(w, "%s\t%s\t%s\n", p.Name, ep, "(any)")
+				}
 			}
 			fmt.Fprintln(w, "\nTOOLKIT\tPERSISTENCE EXPORT\tDESCRIPTION")
 			for _, t := range presets.Toolkits() {

@@ -163,6 +163,28 @@ func (s *Server) PutRules(zoneID string, rules ...Rule) {
 	}
 }
 
+// AddRule appends one rule to the http_request_cache_settings entry point like a POST
+// to its rules endpoint would (creating the entry point when missing), as another client
+// of the API adding a rule at any moment.
+func (s *Server) AddRule(zoneID string, rule Rule) {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	z := s.mustZone(zoneID)
+	if z.rulesets[phaseCache] == nil {
+		if e := s.putRuleset(z, phaseCache, "", "", nil); e != nil {
+			s.t.Fatalf("cloudflaretest: AddRule: %s", e.Message)
+		}
+	}
+	rs := z.rulesets[phaseCache]
+	if e := checkRule("", phaseCache, rule); e != nil {
+		s.t.Fatalf("cloudflaretest: AddRule: %s", e.Message)
+	}
+	ts := now()
+	rs.rules = append(slices.Clone(rs.rules), storeRule(rule, nil, ts))
+	rs.version, rs.lastUpdated = rs.version+1, ts
+}
+
 // Rules returns the stored cache rules of a zone, nil before the entry point exists.
 func (s *Server) Rules(zoneID string) []Rule {
 	s.t.Helper()

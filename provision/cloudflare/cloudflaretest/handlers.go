@@ -206,7 +206,15 @@ func (s *Server) listZones(w http.ResponseWriter, r *http.Request) {
 			out = append(out, zoneJSON(z))
 		}
 	}
-	writePage(w, out, num(q.Get("page"), 1), num(q.Get("per_page"), 20))
+	page, perPage := num(q.Get("page"), 1), num(q.Get("per_page"), 20)
+	if s.endless {
+		// A faulty listing: every page holds one more zone and says one more page follows.
+		z := &zone{id: fmt.Sprintf("%032x", page), name: fmt.Sprintf("endless-%d.example", page), plan: "free", created: now()}
+		writeJSON(w, http.StatusOK, envelope{Success: true, Result: []any{zoneJSON(z)}, ResultInfo: &resultInfo{
+			Page: page, PerPage: perPage, Count: 1, TotalCount: page * perPage * 2, TotalPages: page + 1}})
+		return
+	}
+	writePage(w, out, page, perPage)
 }
 
 func nameMatches(name, filter string) bool {

@@ -163,6 +163,34 @@ func (s *Server) PutRules(zoneID string, rules ...Rule) {
 	}
 }
 
+// EndlessZones makes the zone listing never end, as a faulty API might: each page
+// has a zone and announces another page.
+func (s *Server) EndlessZones() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.endless = true
+}
+
+// AddPageRule stores a page rule as a POST would (the quota aside) and returns its id;
+// status defaults to active and priority to 1.
+func (s *Server) AddPageRule(zoneID string, p PageRule) string {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	z := s.mustZone(zoneID)
+	ts := now()
+	p.ID, p.CreatedOn, p.ModifiedOn = newID(), ts, ts
+	if p.Status == "" {
+		p.Status = "active"
+	}
+	if p.Priority == 0 {
+		p.Priority = 1
+	}
+	p.Targets, p.Actions = cloneList(p.Targets), cloneList(p.Actions)
+	z.pageRules = append(z.pageRules, &p)
+	return p.ID
+}
+
 // AddRule appends one rule to the http_request_cache_settings entry point like a POST
 // to its rules endpoint would (creating the entry point when missing), as another client
 // of the API adding a rule at any moment.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
@@ -22,14 +23,26 @@ func (l Live) connect(ctx context.Context, a *steps.Answers) (*Client, Zone, err
 	if err != nil {
 		return nil, Zone{}, err
 	}
-	if err := c.VerifyToken(ctx); err != nil {
-		return nil, Zone{}, err
+	// The token check and the zone lookup go together (one round trip, not two); the
+	// token's error, clearer, wins when both fail.
+	var tokenErr, zoneErr error
+	var z Zone
+	both(func() { tokenErr = c.VerifyToken(ctx) }, func() { z, zoneErr = c.FindZone(ctx, a.WebsiteURL, a.CDN.Zone) })
+	if tokenErr != nil {
+		return nil, Zone{}, tokenErr
 	}
-	z, err := c.FindZone(ctx, a.WebsiteURL, a.CDN.Zone)
-	if err != nil {
-		return nil, Zone{}, err
+	if zoneErr != nil {
+		return nil, Zone{}, zoneErr
 	}
 	return c, z, nil
+}
+
+// both runs f and g at the same time and returns when both are done.
+func both(f, g func()) {
+	var wg sync.WaitGroup
+	wg.Go(g)
+	f()
+	wg.Wait()
 }
 
 // Check is the wizard's check: the token is valid and the site's zone is found; it
@@ -53,18 +66,22 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 		return provision.Plan{}, err
 	}
 	p := Desired(a)
-	if a.CDN.Method == steps.MethodPageRules {
-		err = c.planPageRules(ctx, z, rules, &p)
-	} else {
-		err = c.planCacheRules(ctx, z, a.WebsiteURL, rules, &p)
-	}
+	// The rules and the DNS record are read at the same time.
+	var proxied, known bool
+	var dnsErr error
+	both(func() {
+		if a.CDN.Method == steps.MethodPageRules {
+			err = c.planPageRules(ctx, z, rules, &p)
+		} else {
+			err = c.planCacheRules(ctx, z, a.WebsiteURL, rules, &p)
+		}
+	}, func() { proxied, known, dnsErr = c.Proxied(ctx, z.ID, a.WebsiteURL) })
 	if err != nil {
 		return provision.Plan{}, err
 	}
-	proxied, known, err := c.Proxied(ctx, z.ID, a.WebsiteURL)
 	switch {
-	case err != nil:
-		p.Warn("could not check whether the DNS record of %s is proxied: %v", a.WebsiteURL, err)
+	case dnsErr != nil:
+		p.Warn("could not check whether the DNS record of %s is proxied: %v", a.WebsiteURL, dnsErr)
 	case known && !proxied:
 		p.Warn("the DNS record of %s in zone %s is not proxied (grey cloud): the rules have no effect until it is proxied (orange cloud)",
 			a.WebsiteURL, z.Name)

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/assetwiz/assetwiz/provision/cloudflare/cloudflaretest"
@@ -143,5 +147,48 @@ func TestCDNTokenWhiteSpace(t *testing.T) {
 	}
 	if n := len(s.Requests()); n != 0 {
 		t.Errorf("%d requests with a bad token", n)
+	}
+}
+
+// Issue 14, finding 8: a zone listing that never ends is cut short by an interruption
+// (Ctrl-C and SIGTERM cancel the run's context): exit 130, no page asked after it.
+func TestCDNEndlessZoneListingInterrupted(t *testing.T) {
+	s := cloudflaretest.New(t)
+	allCDNToken(s)
+	s.EndlessZones()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var pages atomic.Int32
+	s.OnRequest(func(r *http.Request) (int, bool) {
+		if r.URL.Path == "/client/v4/zones" && pages.Add(1) == 5 {
+			cancel()
+		}
+		return 0, false
+	})
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), cdnSite("www.example.com", "cache-rules", 86400, "images"))
+	t.Chdir(dir)
+	var stdout, stderr bytes.Buffer
+	env := map[string]string{"CLOUDFLARE_API_TOKEN": cfToken, "CLOUDFLARE_BASE_URL": s.URL()}
+	code := Main(ctx, []string{"plan"}, Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
+		Getenv: func(k string) string { return env[k] }})
+	if code != exitInterrupted {
+		t.Errorf("exit %d, want %d\n%s%s", code, exitInterrupted, stdout.String(), stderr.String())
+	}
+	if n := pages.Load(); n != 5 {
+		t.Errorf("%d zone pages asked, want 5", n)
+	}
+}
+
+// Without an interruption, the endless listing ends at the page cap with an error naming
+// cdn.zone, and with cdn.zone the lookup is one page.
+func TestCDNEndlessZoneListingCapped(t *testing.T) {
+	s := cloudflaretest.New(t)
+	allCDNToken(s)
+	s.EndlessZones()
+	r := newCDNRun(t, s, cdnSite("www.example.com", "cache-rules", 86400, "images"))
+	res := r.run("plan")
+	if res.code != 1 || !strings.Contains(res.stderr, "more than 100 pages of zones; set cdn.zone") {
+		t.Errorf("exit %d\n%s", res.code, res.stderr)
 	}
 }

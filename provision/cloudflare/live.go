@@ -10,8 +10,8 @@ import (
 	"github.com/assetwiz/assetwiz/steps"
 )
 
-// Live plans the CDN rules against Cloudflare: the token is checked first, the zone found,
-// the rules read; each rule is then a create, update or noop.
+// Live plans the CDN rules against Cloudflare: the token is checked while the zone is
+// looked up, then the rules are read; each rule is then a create, update or noop.
 type Live struct {
 	// Getenv reads CLOUDFLARE_API_TOKEN (when the answers carry none) and CLOUDFLARE_BASE_URL.
 	Getenv func(string) string

@@ -38,3 +38,11 @@ func TestApplyHeaderAndCounts(t *testing.T) {
 		t.Errorf("summary: %s", s)
 	}
 }
+
+// A list longer than the screen says that more entries follow.
+func TestLongListsSayMoreFollow(t *testing.T) {
+	m := formAt(t, steps.StepStorage, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com", Technique: "plugin"})
+	if s := m.screen(); !strings.Contains(s, "choices: ↓ scrolls to the rest") {
+		t.Errorf("no sign of more providers:\n%s", s)
+	}
+}

@@ -227,6 +227,9 @@ func (w *wizard) check(q steps.Question) func(string) error {
 	}
 }
 
+// listHeight is how many choices a list shows at once.
+const listHeight = 7
+
 // field draws one question for the answers so far.
 func (w *wizard) field(q steps.Question) asked {
 	v := w.current(q)
@@ -259,10 +262,14 @@ func (w *wizard) field(q steps.Question) asked {
 		if !slices.Contains(q.ChoiceValues(&w.ans), v) && len(cs) > 0 {
 			*value = cs[0].Value
 		}
+		if len(opts) > listHeight {
+			// huh's list shows no sign of the entries below its last line.
+			desc = strings.TrimSpace(desc + fmt.Sprintf(" %d choices: ↓ scrolls to the rest, / filters.", len(opts)))
+		}
 		sel := huh.NewSelect[string]().Key(q.Key).Title(w.title(q, v)).Description(desc).Options(opts...).
 			Accessor(w.guard(value))
-		if len(opts) > 8 {
-			sel = sel.Height(8)
+		if len(opts) > listHeight {
+			sel = sel.Height(listHeight + 2) // the title and description take two of the lines
 		}
 		out.fields = []huh.Field{sel}
 	default:

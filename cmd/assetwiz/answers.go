@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -105,9 +106,23 @@ func (a *app) loadAnswers(cmd *cobra.Command) (steps.Loaded, error) {
 		a.note("%s", n)
 	}
 	if len(problems) > 0 {
+		if loaded.AnswersFile == "" && path == "" && missingRequired(problems) {
+			return loaded, badInput("%v\nThere is no %s here: run `assetwiz` for the wizard, which asks and saves the answers,\n"+
+				"or give them with -f FILE or flags (see docs/answers.md).", problems, steps.DefaultAnswersFile)
+		}
 		return loaded, badInput("%v", problems)
 	}
 	return loaded, nil
+}
+
+// missingRequired reports whether a required answer is missing (not merely wrong).
+func missingRequired(ps steps.Problems) bool {
+	for _, p := range ps {
+		if strings.HasPrefix(p.Message, "is required") {
+			return true
+		}
+	}
+	return false
 }
 
 // note prints a message for the user on stderr.

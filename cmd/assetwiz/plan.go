@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/assetwiz/assetwiz/provision"
@@ -78,12 +80,21 @@ func (a *app) makePlan(cmd *cobra.Command, ans *steps.Answers, offline bool) (pr
 // (backend_*.go) that builds its live planner.
 func (a *app) backends(_ *cobra.Command, ans *steps.Answers, offline bool) ([]provision.Backend, error) {
 	var out []provision.Backend
+	// Every missing key or token is named at once (the S3 keys and the Cloudflare token),
+	// not one per run.
+	var bad []string
 	for _, backend := range []func(*steps.Answers, bool) (provision.Backend, error){a.bucketsBackend, a.efsBackend, a.cdnBackend} {
 		b, err := backend(ans, offline)
-		if err != nil {
+		switch {
+		case err != nil && exitCode(err) == exitBadInput:
+			bad = append(bad, err.Error())
+		case err != nil:
 			return nil, err
 		}
 		out = append(out, b)
+	}
+	if len(bad) > 0 {
+		return nil, badInput("%s", strings.Join(bad, "\n"))
 	}
 	return append(out, snippets.Backend{}, override.Backend{}), nil
 }

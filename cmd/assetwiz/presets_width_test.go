@@ -21,3 +21,19 @@ func TestPresetsFitAndManIsListed(t *testing.T) {
 		t.Errorf("--help does not list man:\n%s", h.stdout)
 	}
 }
+
+// `plan` in an empty folder suggests the wizard; with both the S3 keys and the Cloudflare
+// token missing, it names both at once.
+func TestPlanSaysWhatIsMissing(t *testing.T) {
+	r := runCLI(t, t.TempDir(), nil, "plan")
+	if r.code != 64 || !strings.Contains(r.stderr, "run `assetwiz` for the wizard") {
+		t.Errorf("empty folder: exit %d\n%s", r.code, r.stderr)
+	}
+	dir := t.TempDir()
+	writeFile(t, dir+"/assetwiz.yaml", "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\n"+
+		"technique: plugin\nstorage:\n  provider: digitalocean\ncdn:\n  provider: cloudflare\n")
+	r = runCLI(t, dir, map[string]string{"AWS_ENDPOINT_URL_S3": "http://127.0.0.1:9"}, "plan")
+	if r.code != 64 || !strings.Contains(r.stderr, "S3_ACCESS_KEY") || !strings.Contains(r.stderr, "CLOUDFLARE_API_TOKEN") {
+		t.Errorf("exit %d, want 64 naming both:\n%s", r.code, r.stderr)
+	}
+}

@@ -101,7 +101,22 @@ func (m *model) enterQuestion(p place) tea.Cmd {
 	m.ask = m.w.field(m.step().Questions[next.q])
 	m.form = huh.NewForm(huh.NewGroup(m.ask.fields...)).WithTheme(formTheme()).WithKeyMap(keyMap()).
 		WithShowHelp(true).WithShowErrors(false).WithWidth(m.contentWidth())
-	return m.form.Init()
+	cmd := m.form.Init()
+	m.fitForm()
+	return cmd
+}
+
+// fitForm grows the form to its fields as they are now: huh sizes a group once, and a
+// description that grows (a check's message) would push the input line out of sight.
+func (m *model) fitForm() {
+	h := 0
+	for i, f := range m.ask.fields {
+		if i > 0 {
+			h++ // the gap between fields
+		}
+		h += lipgloss.Height(f.View())
+	}
+	m.form.WithHeight(h + 1) // and huh's key help
 }
 
 // contentWidth is the width text is wrapped to: the window's, less a margin.
@@ -256,6 +271,7 @@ func (m *model) updateForm(msg tea.Msg) tea.Cmd {
 	if m.form.State == huh.StateCompleted {
 		return m.questionDone()
 	}
+	m.fitForm()
 	return cmd
 }
 

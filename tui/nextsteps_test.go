@@ -46,3 +46,13 @@ func TestLongListsSayMoreFollow(t *testing.T) {
 		t.Errorf("no sign of more providers:\n%s", s)
 	}
 }
+
+// A refused answer shows its reason once, and the input line stays in sight under it.
+func TestARefusedAnswerShowsOnceWithTheInput(t *testing.T) {
+	m := formAt(t, steps.StepApplication, steps.Answers{})
+	send(m, enter, typed("example"), enter)
+	s := m.screen()
+	if at(m) != steps.StepApplication || strings.Count(s, "has no dot") != 1 || !strings.Contains(s, "> example") {
+		t.Errorf("step %s:\n%s", at(m), s)
+	}
+}

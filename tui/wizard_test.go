@@ -71,7 +71,9 @@ func (d *driver) toBackups() {
 	d.waitFor("temporal backup")
 	d.send(enter) // hourly
 	d.waitFor("Application and site")
-	d.send(down, enter, typed("www.example.com"), enter)
+	d.send(down, enter, typed("www.example.com"))
+	d.waitFor("> www.example.com") // typed into the input, before Enter
+	d.send(enter)
 	d.waitFor("Asset directories")
 	d.send(enter, enter)
 	d.waitFor("Technique")
@@ -94,7 +96,9 @@ func (d *driver) toReview() {
 	d.waitFor("temporal backup")
 	d.send(enter) // hourly
 	d.waitFor("Application and site")
-	d.send(down, enter, typed("www.example.com"), enter)
+	d.send(down, enter, typed("www.example.com"))
+	d.waitFor("> www.example.com") // typed into the input, before Enter
+	d.send(enter)
 	d.waitFor("Asset directories")
 	d.send(enter, enter)
 	d.waitFor("Technique")
@@ -185,7 +189,9 @@ func TestBackFromStep5ToStep2ChangingTheMode(t *testing.T) {
 	d.waitFor("Deployment mode")
 	d.send(enter, enter) // temporal, hourly
 	d.waitFor("Application and site")
-	d.send(down, enter, typed("www.example.com"), enter)
+	d.send(down, enter, typed("www.example.com"))
+	d.waitFor("> www.example.com") // typed into the input, before Enter
+	d.send(enter)
 	d.waitFor("Asset directories")
 	d.send(enter, enter)
 	d.waitFor("Step 5 of")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -66,5 +67,51 @@ func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
 	}
 	if _, err := os.Stat(steps.DefaultOverrideFile); err == nil {
 		t.Error("--dry-run wrote the override file")
+	}
+}
+
+// Input that ends at the provider prompt ends the wizard with a message, not a panic
+// (huh's numbered list took the end of input as the answer -1).
+func TestAccessibleInputEndingAtAListDoesNotPanic(t *testing.T) {
+	t.Chdir(t.TempDir())
+	script := strings.Join([]string{"", "3", "", "2", "www.example.com", "", "2"}, "\n") + "\n" // up to the technique: plugin
+	var out bytes.Buffer
+	opt := testOptions()
+	opt.Accessible, opt.DryRun = true, true
+	opt.Input, opt.Output = strings.NewReader(script), &out
+	err := Run(context.Background(), opt)
+	if err == nil || !strings.Contains(err.Error(), "input ended") {
+		t.Fatalf("err = %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "Step 6 of 11: Storage") {
+		t.Errorf("the provider prompt was not reached:\n%s", out.String())
+	}
+}
+
+// Enter at the key prompts keeps the keys of the environment (they reach the plan).
+func TestAccessibleEnterKeepsTheKeysOfTheEnvironment(t *testing.T) {
+	t.Chdir(t.TempDir())
+	script := strings.Join([]string{"", "3", "", "2", "www.example.com", "", "2", "2", "", "", "", "", "", "", "", "", ""}, "\n") + "\n"
+	env := map[string]string{"S3_ACCESS_KEY": "AKIAENVKEEP", "S3_SECRET_KEY": "env/keep"}
+	var out bytes.Buffer
+	var planned steps.Secrets
+	opt := testOptions()
+	opt.Accessible, opt.DryRun = true, true
+	opt.Input, opt.Output = strings.NewReader(script), &out
+	opt.Getenv = func(k string) string { return env[k] }
+	opt.Loaded.Answers.Secrets = steps.Secrets{S3AccessKey: "AKIAENVKEEP", S3SecretKey: "env/keep"}
+	offline := opt.OfflinePlan
+	opt.OfflinePlan = func(ctx context.Context, a *steps.Answers) (provision.Plan, error) {
+		planned = a.Secrets
+		return offline(ctx, a)
+	}
+	if err := Run(context.Background(), opt); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if planned.S3AccessKey != "AKIAENVKEEP" || planned.S3SecretKey != "env/keep" {
+		t.Errorf("the plan got access key %q (secret set: %v), want those of the environment", planned.S3AccessKey, planned.S3SecretKey != "")
+	}
+	if strings.Contains(out.String(), "env/keep") {
+		t.Error("a key was printed")
 	}
 }

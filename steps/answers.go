@@ -1,6 +1,8 @@
-// Package steps holds the Answers model: what the user chose, where each answer came from
-// (defaults, an existing override file, the answers file, the environment, flags, the wizard),
-// and the validation of everything, including the rules between answers.
+// Package steps holds the wizard's steps as one table (table.go: every question, its flag,
+// choices, default, when it is asked and the rules between answers), from which the wizard,
+// the accessible prompts, the flags and docs/answers.md are made; and the Answers model:
+// what the user chose, from which source (defaults, an existing override file, the answers
+// file, the environment, flags, the wizard), and the validation of everything.
 package steps
 
 // Modes, techniques and the other choices of the answers file.

@@ -1,6 +1,6 @@
-// Package tui is the interactive wizard: one huh form per step, the review screen (the plan
-// as `assetwiz plan` prints it) and the apply progress view, and the same questions as plain
-// line prompts in accessible mode.
+// Package tui draws the interactive wizard from the steps table: one question at a time under
+// its step, the review (the plan as `assetwiz plan` prints it, and the exports) and the apply
+// progress view, and the same questions as plain line prompts in accessible mode.
 package tui
 
 import (

@@ -59,6 +59,8 @@ type Answers struct {
 	EFS     EFS     `yaml:"efs,omitempty" json:"efs,omitempty"`
 	CDN     CDN     `yaml:"cdn,omitempty" json:"cdn,omitempty"`
 	Output  Output  `yaml:"output,omitempty" json:"output,omitempty"`
+	// Backup is the target of `assetwiz backup` (steps/backup.go).
+	Backup Backup `yaml:"backup,omitempty" json:"backup,omitempty"`
 
 	// Secrets never go into the answers file: they come from the environment, the override
 	// file or the wizard.
@@ -100,12 +102,15 @@ type Secrets struct {
 	S3AccessKey     string
 	S3SecretKey     string
 	CloudflareToken string
+	// The backup target's keys (BACKUP_S3_ACCESS_KEY, BACKUP_S3_SECRET_KEY).
+	BackupS3AccessKey string
+	BackupS3SecretKey string
 }
 
 // Values lists the secret values that are set, for redacting output.
 func (s Secrets) Values() []string {
 	var out []string
-	for _, v := range []string{s.S3AccessKey, s.S3SecretKey, s.CloudflareToken} {
+	for _, v := range []string{s.S3AccessKey, s.S3SecretKey, s.CloudflareToken, s.BackupS3AccessKey, s.BackupS3SecretKey} {
 		if v != "" {
 			out = append(out, v)
 		}

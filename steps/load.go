@@ -152,6 +152,7 @@ func Merge(layers ...Answers) Answers {
 		set(&a.Secrets.S3AccessKey, up.Secrets.S3AccessKey)
 		set(&a.Secrets.S3SecretKey, up.Secrets.S3SecretKey)
 		set(&a.Secrets.CloudflareToken, up.Secrets.CloudflareToken)
+		mergeBackup(&a, up)
 	}
 	return a
 }
@@ -234,6 +235,7 @@ func (a *Answers) Complete() {
 	if a.Output.SnippetsDir == "" {
 		a.Output.SnippetsDir = DefaultSnippetsDir
 	}
+	a.completeBackup()
 }
 
 // providerByDatastoreChoice maps the classic toolkit's DATASTORE_CHOICE back to a provider.

@@ -36,6 +36,7 @@ func (a *Answers) Validate() Problems {
 	a.validateEFS(&ps)
 	a.validateCDN(&ps)
 	a.validateSecrets(&ps)
+	a.validateBackup(&ps)
 	return ps
 }
 

@@ -182,24 +182,31 @@ type pair struct {
 // for every local file, with the object of the same key when there is one. Objects with no
 // local file are left alone.
 func merge(ctx context.Context, local iter.Seq[LocalFile], remote iter.Seq[Object], each func(LocalFile, *Object)) {
-	nextL, stopL := iter.Pull(local)
-	defer stopL()
-	nextR, stopR := iter.Pull(remote)
-	defer stopR()
-	l, lok := nextL()
-	r, rok := nextR()
-	for lok && ctx.Err() == nil {
+	merge2(ctx, local, remote, func(l LocalFile) string { return l.Key }, func(o Object) string { return o.Key }, each)
+}
+
+// merge2 merges two streams sorted by key: each is called for every item of the first, with
+// the second's item of the same key when there is one.
+func merge2[A, B any](ctx context.Context, first iter.Seq[A], second iter.Seq[B], keyA func(A) string, keyB func(B) string, each func(A, *B)) {
+	nextA, stopA := iter.Pull(first)
+	defer stopA()
+	nextB, stopB := iter.Pull(second)
+	defer stopB()
+	a, aok := nextA()
+	b, bok := nextB()
+	for aok && ctx.Err() == nil {
+		ka := keyA(a)
 		switch {
-		case !rok || l.Key < r.Key:
-			each(l, nil)
-			l, lok = nextL()
-		case l.Key > r.Key:
-			r, rok = nextR()
+		case !bok || ka < keyB(b):
+			each(a, nil)
+			a, aok = nextA()
+		case ka > keyB(b):
+			b, bok = nextB()
 		default:
-			o := r
-			each(l, &o)
-			l, lok = nextL()
-			r, rok = nextR()
+			found := b
+			each(a, &found)
+			a, aok = nextA()
+			b, bok = nextB()
 		}
 	}
 }
@@ -328,4 +335,12 @@ func countLocal(root string, follow bool, p *DirProgress) {
 		return true
 	})
 	p.Counted.Store(true)
+}
+
+func errorCodeOf(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
 }

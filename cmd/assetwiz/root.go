@@ -108,7 +108,7 @@ and use plan, apply, render and verify.`,
 	root.CompletionOptions.HiddenDefaultCmd = false
 	addWizardFlags(root)
 	root.AddCommand(a.initCommand(), a.planCommand(), a.applyCommand(), a.renderCommand(),
-		a.verifyCommand(), a.presetsCommand(), a.versionCommand(), a.manCommand(), a.syncCommand())
+		a.verifyCommand(), a.presetsCommand(), a.versionCommand(), a.manCommand(), a.syncCommand(), a.backupCommand())
 	a.addCompletionAndHelp(root)
 	return root
 }

@@ -37,6 +37,7 @@ planned exports. Exit 0 when all hold, 1 otherwise, with one line per failure.`,
 				}
 			}
 			failures = append(failures, verifyOverride(ans)...)
+			failures = append(failures, a.verifyBackup(ans)...)
 			if len(failures) > 0 {
 				for _, f := range failures {
 					fmt.Fprintln(a.stdout, "FAIL "+f)

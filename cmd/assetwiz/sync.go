@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -78,6 +80,7 @@ is left in the bucket.`,
 				return failure(err)
 			}
 			opt := a.transferOptions(cmd)
+			opt.CacheDir = a.md5CacheDir()
 			jobs := make([]transferJob, len(folders))
 			for i, f := range folders {
 				jobs[i] = transferJob{name: f.Directory, run: func(ctx context.Context, o transfer.Options) (*transfer.Summary, error) {
@@ -114,6 +117,21 @@ func (a *app) transferOptions(cmd *cobra.Command) transfer.Options {
 	return o
 }
 
+// md5CacheDir is where sync keeps the MD5s of the files it read (XDG's cache folder), ""
+// when the environment names no home.
+func (a *app) md5CacheDir() string {
+	base := a.env.Getenv("XDG_CACHE_HOME")
+	if base == "" {
+		if home := a.env.Getenv("HOME"); home != "" {
+			base = filepath.Join(home, ".cache")
+		}
+	}
+	if base == "" {
+		return ""
+	}
+	return filepath.Join(base, "assetwiz", "sync-md5")
+}
+
 // needStorageKeys is bad input when a provider other than aws has no keys (aws may use its
 // credential chain); it names the variables.
 func (a *app) needStorageKeys(_ *steps.Answers, names, provider, ak, sk string) error {
@@ -145,22 +163,29 @@ func (a *app) runTransfers(cmd *cobra.Command, verb string, jobs []transferJob, 
 	for _, j := range jobs {
 		opt.Progress.Dir(j.name)
 	}
-	var sums []*transfer.Summary
+	// The directories are copied side by side (their listings then overlap too), sharing
+	// the transfers between them.
+	if len(jobs) > 1 {
+		opt.Workers = max(4, opt.Workers/len(jobs))
+	}
+	sums := make([]*transfer.Summary, len(jobs))
+	errs := make([]error, len(jobs))
 	var runErr error
 	work := func() {
-		for _, j := range jobs {
-			s, err := j.run(ctx, opt)
-			if s != nil {
-				sums = append(sums, s)
-			}
-			if err != nil {
-				runErr = err
-				return
-			}
-			if style == "plain" || (style == "auto" && !a.env.IsTerminal()) {
-				a.printDone(verb, s, opt.DryRun)
-			}
+		var wg sync.WaitGroup
+		for i, j := range jobs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sums[i], errs[i] = j.run(ctx, opt)
+				if errs[i] == nil && (style == "plain" || (style == "auto" && !a.env.IsTerminal())) {
+					a.printDone(verb, sums[i], opt.DryRun)
+				}
+			}()
 		}
+		wg.Wait()
+		runErr = errors.Join(errs...)
+		sums = slices.DeleteFunc(sums, func(s *transfer.Summary) bool { return s == nil })
 	}
 	if style == "auto" && a.env.IsTerminal() && !opt.DryRun {
 		title := map[bool]string{true: "Checking (dry run)", false: "Copying"}[opt.DryRun]

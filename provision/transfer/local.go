@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 )
 
@@ -17,6 +18,9 @@ type LocalFile struct {
 	Key  string
 	Path string
 	Size int64
+	// Changed identifies the file's state (modification and change times, inode): equal
+	// Changed and Size mean the same content, so its MD5 can be taken from the cache.
+	Changed FileState
 	// Symlink is set for a symlink that was not followed: it is skipped, and said so.
 	Symlink bool
 	// Problem says why the file cannot be copied ("" when it can).
@@ -99,7 +103,7 @@ func (w *walker) dir(path, prefix string, parents []os.FileInfo) {
 		case len(key) > maxKeyBytes:
 			w.emit(LocalFile{Key: key, Path: full, Problem: "the path is longer than the 1024 bytes an object key may have"})
 		default:
-			w.emit(LocalFile{Key: key, Path: full, Size: e.info.Size()})
+			w.emit(LocalFile{Key: key, Path: full, Size: e.info.Size(), Changed: stateOf(e.info)})
 		}
 	}
 }
@@ -117,4 +121,20 @@ func errText(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// FileState is what changes whenever a file's content may have: modification time, change
+// time (which no user can set back) and inode (a file replaced by another).
+type FileState struct {
+	ModTime, ChangeTime int64
+	Inode               uint64
+}
+
+func stateOf(info os.FileInfo) FileState {
+	st := FileState{ModTime: info.ModTime().UnixNano()}
+	if sys, ok := info.Sys().(*syscall.Stat_t); ok {
+		st.ChangeTime = sys.Ctim.Nano()
+		st.Inode = sys.Ino
+	}
+	return st
 }

@@ -41,6 +41,9 @@ type Options struct {
 	PartSize           int64
 	// Progress, when set, is updated as the copy goes.
 	Progress *Progress
+	// CacheDir holds the MD5 cache of sync ("" for none): a re-run reads only the files
+	// that changed since, instead of every file.
+	CacheDir string
 	// OnPart is called after each stored part of a multipart upload (tests interrupt there).
 	OnPart func(key string, part int32)
 }
@@ -134,6 +137,16 @@ func Sync(ctx context.Context, c *s3.Client, f Folder, opt Options) (*Summary, e
 	local := func(yield func(LocalFile) bool) { walkErr = walkSorted(f.Path, opt.FollowSymlinks, yield) }
 	remote := func(yield func(Object) bool) { listErr = listObjects(ctx, c, f.Bucket, yield) }
 
+	var cache *cacheReader
+	var newCache *cacheWriter
+	if opt.CacheDir != "" {
+		path := cacheFile(opt.CacheDir, f.Path, f.Bucket)
+		cache, newCache = openCache(path), newCacheWriter(path)
+		defer cache.close()
+	} else {
+		cache = &cacheReader{}
+	}
+
 	work := make(chan pair)
 	var wg sync.WaitGroup
 	for range opt.Workers {
@@ -142,6 +155,7 @@ func Sync(ctx context.Context, c *s3.Client, f Folder, opt Options) (*Summary, e
 			defer wg.Done()
 			for p := range work {
 				syncFile(ctx, c, put, f.Bucket, p, opt, sum)
+				close(p.slot.done)
 				prog.DoneFiles.Add(1)
 			}
 		}()
@@ -154,14 +168,20 @@ func Sync(ctx context.Context, c *s3.Client, f Folder, opt Options) (*Summary, e
 			sum.add(func(s *Summary) { s.Unreadable = append(s.Unreadable, Issue{l.Key, l.Problem}) })
 		default:
 			sum.add(func(s *Summary) { s.Files++; s.Bytes += l.Size })
+			p := pair{local: l, remote: r, slot: newCache.add(l)}
+			if e, ok := cache.lookup(l.Key); ok && e.size == l.Size && e.state == l.Changed {
+				p.cachedMD5 = e.md5
+			}
 			select {
-			case work <- pair{l, r}:
+			case work <- p:
 			case <-ctx.Done():
+				close(p.slot.done)
 			}
 		}
 	})
 	close(work)
 	wg.Wait()
+	newCache.finish()
 	switch {
 	case ctx.Err() != nil:
 		return sum, ctx.Err()
@@ -176,6 +196,10 @@ func Sync(ctx context.Context, c *s3.Client, f Folder, opt Options) (*Summary, e
 type pair struct {
 	local  LocalFile
 	remote *Object
+	// slot is the file's line of the new MD5 cache; cachedMD5 its MD5 from the old one, when
+	// the file has not changed since.
+	slot      *cacheSlot
+	cachedMD5 []byte
 }
 
 // merge walks the sorted local files and the sorted listing side by side and calls each
@@ -231,11 +255,14 @@ func syncFile(ctx context.Context, c *s3.Client, put *putter, bucket string, p p
 		return
 	}
 	size := st.Size()
-	localMD5, err := md5Of(file)
-	if err != nil {
-		sum.add(func(s *Summary) { s.Unreadable = append(s.Unreadable, Issue{l.Key, errText(err)}) })
-		return
+	localMD5 := p.cachedMD5
+	if state := stateOf(st); localMD5 == nil || size != l.Size || state != l.Changed {
+		if localMD5, err = md5Of(file); err != nil {
+			sum.add(func(s *Summary) { s.Unreadable = append(s.Unreadable, Issue{l.Key, errText(err)}) })
+			return
+		}
 	}
+	p.slot.entry.size, p.slot.entry.state, p.slot.entry.md5 = size, stateOf(st), localMD5
 	b := body{r: file, size: size, md5: localMD5}
 	overwrite := false
 	if p.remote != nil {

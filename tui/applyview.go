@@ -200,7 +200,11 @@ func (m *model) summary() string {
 	}
 	if counts[provision.Failed] == 0 && !m.interrupted {
 		b.WriteString("\n" + sectionStyle.Render("Next steps") + "\n")
-		for i, s := range nextSteps(&m.w.ans) {
+		next := nextSteps(&m.w.ans)
+		if m.syncOffer != "" {
+			next = append(next[:1:1], append([]string{m.syncOffer}, next[1:]...)...)
+		}
+		for i, s := range next {
 			fmt.Fprintf(&b, "%d. %s\n", i+1, s)
 		}
 	}

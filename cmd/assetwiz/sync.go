@@ -37,8 +37,8 @@ whose object in the bucket differs is reported as a conflict and left alone; --o
 replaces it. Symlinks are skipped unless --follow-symlinks. Files that cannot be read are
 listed at the end and the run exits 1; the rest is copied.
 
-Large files go in parts (multipart upload, 8 MiB parts); the server checks every part's
-MD5. Ctrl-C stops cleanly: unfinished multipart uploads are aborted, nothing half-written
+Files of 100 MiB and more go in parts (multipart upload, 16 MiB parts); the server checks
+the MD5 of every object or part. Ctrl-C stops cleanly: unfinished multipart uploads are aborted, nothing half-written
 is left in the bucket.`,
 		Example: `  assetwiz sync --from /var/www/html --dry-run   # what would be copied, and the conflicts
   assetwiz sync --from /var/www/html

@@ -274,6 +274,10 @@ func getInput(bucket string, o Object) *s3.GetObjectInput {
 	return in
 }
 
+// inMemory is the size up to which an object being copied is held in memory (bounding the
+// memory of a copy to workers × 8 MiB); bigger ones go through a temporary file.
+const inMemory = 8 << 20
+
 // transfer reads one object (version) and writes it to the destination, keeping its content
 // type and metadata. Small objects pass through memory, large ones through a temporary file;
 // either way the MD5 of what was read is checked against the source's before it is written.
@@ -286,7 +290,7 @@ func (c *copier) transfer(ctx context.Context, o Object) error {
 	size := aws.ToInt64(out.ContentLength)
 	h := md5.New()
 	var r io.ReaderAt
-	if size < c.opt.MultipartThreshold {
+	if size < inMemory {
 		buf := bytes.NewBuffer(make([]byte, 0, size))
 		if _, err := io.Copy(io.MultiWriter(buf, h), out.Body); err != nil {
 			return err

@@ -18,11 +18,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
-// Sizes of multipart uploads: the AWS CLI's 8 MiB threshold and part size, bigger parts for
-// files that would need more than S3's 10,000 parts.
+// Sizes of multipart uploads. Below the threshold a file goes in one PUT, like rclone (whose
+// cutoff is 200 MiB): with many files in flight, parts add requests, not speed, and some servers
+// (versitygw among them) copy the parts once more to complete the upload. Above it, 16 MiB parts,
+// bigger for files that would need more than S3's 10,000 parts.
 const (
-	DefaultMultipartThreshold = 8 << 20
-	DefaultPartSize           = 8 << 20
+	DefaultMultipartThreshold = 100 << 20
+	DefaultPartSize           = 16 << 20
 	maxParts                  = 10000
 )
 

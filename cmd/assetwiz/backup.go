@@ -97,13 +97,13 @@ unless --overwrite.`,
 
 // verifyBackup reports, for each backup bucket, when the last backup finished. A backup
 // bucket that cannot be read is a failure; one with no backup yet is said, and is not.
-func (a *app) verifyBackup(ans *steps.Answers) []string {
-	if !ans.HasBackup() {
-		return nil
+func (a *app) verifyBackup(ans *steps.Answers) ([]string, error) {
+	if !ans.HasBackup() || len(ans.Buckets()) == 0 {
+		return nil, nil
 	}
 	c, err := a.backupClient(ans)
 	if err != nil {
-		return []string{err.Error()}
+		return nil, err
 	}
 	var failures []string
 	for _, bb := range ans.BackupBuckets() {
@@ -118,5 +118,5 @@ func (a *app) verifyBackup(ans *steps.Answers) []string {
 				m.Finished.UTC().Format(time.RFC3339), time.Since(m.Finished).Round(time.Minute), humanize.Comma(m.Objects), humanize.Bytes(uint64(m.Bytes)))
 		}
 	}
-	return failures
+	return failures, nil
 }

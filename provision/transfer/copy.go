@@ -102,6 +102,7 @@ func Copy(ctx context.Context, b Buckets, opt Options, versions bool) (*Summary,
 	}
 	close(work)
 	wg.Wait()
+	sum.sortLists()
 	switch {
 	case ctx.Err() != nil:
 		return sum, ctx.Err()

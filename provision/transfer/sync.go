@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"iter"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -102,6 +103,15 @@ func (s *Summary) add(f func(s *Summary)) {
 	f(s)
 }
 
+// sortLists puts the lists in key order: the workers finish in any order.
+func (s *Summary) sortLists() {
+	byKey := func(a, b Issue) int { return strings.Compare(a.Key, b.Key) }
+	slices.SortFunc(s.Conflicts, byKey)
+	slices.SortFunc(s.Unreadable, byKey)
+	slices.SortFunc(s.Failed, byKey)
+	slices.Sort(s.Symlinks)
+}
+
 // Problems counts what makes the run fail: unreadable or failed files, or a directory error.
 func (s *Summary) Problems() int {
 	n := len(s.Unreadable) + len(s.Failed)
@@ -182,6 +192,7 @@ func Sync(ctx context.Context, c *s3.Client, f Folder, opt Options) (*Summary, e
 	close(work)
 	wg.Wait()
 	newCache.finish()
+	sum.sortLists()
 	switch {
 	case ctx.Err() != nil:
 		return sum, ctx.Err()

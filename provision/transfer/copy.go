@@ -64,7 +64,15 @@ func Copy(ctx context.Context, b Buckets, opt Options, versions bool) (*Summary,
 			}
 		}()
 	}
+	// As in Sync: a destination listing that fails part way stops the merge.
+	mergeCtx, stopMerge := context.WithCancel(ctx)
+	defer stopMerge()
+	var toErr error
 	send := func(src, dst []Object) {
+		if dst == nil && toErr != nil {
+			stopMerge()
+			return
+		}
 		if strings.HasPrefix(src[0].Key, reservedPrefix) {
 			return
 		}
@@ -74,7 +82,7 @@ func Copy(ctx context.Context, b Buckets, opt Options, versions bool) (*Summary,
 		case <-ctx.Done():
 		}
 	}
-	var fromErr, toErr error
+	var fromErr error
 	if versions {
 		from := func(yield func([]Object) bool) {
 			fromErr = listVersions(ctx, b.From, b.FromBucket, func(_ string, v []Object) bool { return yield(v) })
@@ -82,7 +90,7 @@ func Copy(ctx context.Context, b Buckets, opt Options, versions bool) (*Summary,
 		to := func(yield func([]Object) bool) {
 			toErr = listVersions(ctx, b.To, b.ToBucket, func(_ string, v []Object) bool { return yield(v) })
 		}
-		mergeKeys(ctx, from, to, func(v []Object) string { return v[0].Key }, func(src []Object, dst *[]Object) {
+		mergeKeys(mergeCtx, from, to, func(v []Object) string { return v[0].Key }, func(src []Object, dst *[]Object) {
 			var d []Object
 			if dst != nil {
 				d = *dst
@@ -92,7 +100,7 @@ func Copy(ctx context.Context, b Buckets, opt Options, versions bool) (*Summary,
 	} else {
 		from := func(yield func(Object) bool) { fromErr = listObjects(ctx, b.From, b.FromBucket, yield) }
 		to := func(yield func(Object) bool) { toErr = listObjects(ctx, b.To, b.ToBucket, yield) }
-		mergeKeys(ctx, from, to, func(o Object) string { return o.Key }, func(src Object, dst *Object) {
+		mergeKeys(mergeCtx, from, to, func(o Object) string { return o.Key }, func(src Object, dst *Object) {
 			var d []Object
 			if dst != nil {
 				d = []Object{*dst}

@@ -170,7 +170,15 @@ func Sync(ctx context.Context, c *s3.Client, f Folder, opt Options) (*Summary, e
 			}
 		}()
 	}
-	merge(ctx, local, remote, func(l LocalFile, r *Object) {
+	// A listing that fails part way would make every later file look new (and so overwrite
+	// what differs without a conflict): the merge stops there.
+	mergeCtx, stopMerge := context.WithCancel(ctx)
+	defer stopMerge()
+	merge(mergeCtx, local, remote, func(l LocalFile, r *Object) {
+		if r == nil && listErr != nil {
+			stopMerge()
+			return
+		}
 		switch {
 		case l.Symlink:
 			sum.add(func(s *Summary) { s.Symlinks = append(s.Symlinks, l.Key) })

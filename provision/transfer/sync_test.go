@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -262,4 +263,28 @@ func keysOf(issues []Issue) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// A listing that fails must stop the sync: past it every file would look new, and an object
+// that differs would be overwritten without being reported as a conflict.
+func TestAFailedListingCopiesNothing(t *testing.T) {
+	srv := s3test.Start(t)
+	c := srv.Client(t)
+	dir := t.TempDir()
+	for i := range 20 {
+		writeFile(t, filepath.Join(dir, fmt.Sprintf("f%02d.txt", i)), []byte("x"))
+	}
+	sum, err := Sync(context.Background(), c, Folder{Path: dir, Bucket: "no-such-bucket"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Copied != 0 || len(sum.Failed) != 0 || !strings.Contains(sum.Error, "does not exist") {
+		t.Fatalf("copied %d, failed %v, error %q; want nothing tried and the bucket named missing", sum.Copied, sum.Failed, sum.Error)
+	}
+	makeBucket(t, c, "assets")
+	srv.PutObject(t, "assets", "a.txt", "a")
+	out, err := Copy(context.Background(), Buckets{From: c, FromBucket: "assets", To: c, ToBucket: "no-such-bucket"}, Options{}, false)
+	if err != nil || out.Copied != 0 || len(out.Failed) != 0 || out.Error == "" {
+		t.Fatalf("copy into a missing bucket: %v copied %d failed %v error %q", err, out.Copied, out.Failed, out.Error)
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -64,6 +65,10 @@ func flagAnswers(f *pflag.FlagSet) (steps.Answers, steps.Problems) {
 		var err error
 		if af.list {
 			values, _ := f.GetStringArray(af.flag)
+			if p, bad := commaInListFlag(af.flag, af.key, values); bad {
+				problems = append(problems, p)
+				continue
+			}
 			err = a.Set(af.key, joinList(values))
 		} else {
 			v, _ := f.GetString(af.flag)
@@ -115,4 +120,16 @@ func (a *app) loadAnswers(cmd *cobra.Command) (steps.Loaded, error) {
 // note prints a message for the user on stderr.
 func (a *app) note(format string, args ...any) {
 	fmt.Fprintf(a.stderr, "assetwiz: "+format+"\n", args...)
+}
+
+// commaInListFlag refuses a comma in a repeatable flag's value: `--directory x,y` would
+// silently become two answers, and no directory, subnet or security group name holds one.
+func commaInListFlag(flag, key string, values []string) (steps.Problem, bool) {
+	for _, v := range values {
+		if strings.Contains(v, ",") {
+			return steps.Problem{Key: key, Message: fmt.Sprintf("%q (from --%s) holds a comma, which no such name can hold; give one value per flag, repeating it (--%s a --%s b), or list them in the answers file",
+				v, flag, flag, flag)}, true
+		}
+	}
+	return steps.Problem{}, false
 }

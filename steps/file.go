@@ -20,7 +20,7 @@ func LoadFile(path string) (Answers, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return Answers{}, fmt.Errorf("answers file %s does not exist: %w", path, err)
 		}
-		return Answers{}, fmt.Errorf("answers file %s: %w", path, err)
+		return Answers{}, err // it names the file and what is wrong with it
 	}
 	a, problems := ParseAnswers(data)
 	if len(problems) > 0 {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -97,7 +98,13 @@ func joinList(values []string) string {
 func (a *app) loadAnswers(cmd *cobra.Command) (steps.Loaded, error) {
 	flags, flagProblems := flagAnswers(cmd.Flags())
 	path, _ := cmd.Flags().GetString("answers")
-	loaded, err := steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: flags})
+	// Loading only reads; on Ctrl-C or SIGTERM the run stops without waiting for it.
+	loaded, err := provision.Interruptible(a.ctx, func() (steps.Loaded, error) {
+		return steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: flags})
+	})
+	if a.ctx.Err() != nil {
+		return loaded, a.ctx.Err()
+	}
 	a.redact(loaded.Answers.Secrets)
 	var problems steps.Problems
 	problems = append(problems, flagProblems...)

@@ -3,6 +3,9 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -157,4 +160,27 @@ func loadForTest(t *testing.T, dir string, env map[string]string) steps.Answers 
 		t.Fatal(err)
 	}
 	return loaded.Answers
+}
+
+// Finding 9: a run interrupted (Ctrl-C or SIGTERM cancel the run's context) while loading
+// or planning many directories stops with exit 130 and writes nothing.
+func TestInterruptedOfflinePlanExits130(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString(goodAnswers + "directories:\n")
+	for i := range 50_000 {
+		fmt.Fprintf(&b, "- d%d\n", i)
+	}
+	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), b.String())
+	t.Chdir(dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	code := Main(ctx, []string{"plan", "--offline"}, Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }})
+	if code != 130 || !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("exit %d, want 130:\n%s", code, stderr.String())
+	}
+	if got := listDir(t, dir); len(got) != 1 {
+		t.Errorf("wrote %v", got)
+	}
 }

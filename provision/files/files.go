@@ -215,3 +215,11 @@ func (s State) Writable(path string, mode fs.FileMode) error {
 	}
 	return nil
 }
+
+// GiveOwner gives path (not a link it may have become) the owner and group of st, when
+// they are known and differ; it is best effort, as only root may give a file away.
+func GiveOwner(path string, st State) {
+	if st.UID >= 0 && st.GID >= 0 {
+		os.Lchown(path, st.UID, st.GID)
+	}
+}

@@ -43,6 +43,7 @@ func WriteFile(path, content string, was *files.State) (bool, error) {
 		if _, err := files.Write(path+".bak", cur.Content, FileMode); err != nil {
 			return false, fmt.Errorf("keeping the previous content: %w", err)
 		}
+		files.GiveOwner(path+".bak", cur) // the user's backup stays the user's, even made by root
 	}
 	return files.WriteIfUnchanged(path, content, FileMode, &cur)
 }

@@ -53,16 +53,19 @@ func extraDocument(data []byte) int {
 // snippets folder that is a file.
 func checkOutputs(a *Answers, answersFile string) Problems {
 	var ps Problems
-	for _, in := range []string{answersFile, DefaultAnswersFile} {
-		if in != "" && samePath(a.Output.OverrideFile, in) {
-			ps.add("output.override_file", "%s is the answers file assetwiz reads; writing the exports into it would break every later run: give the toolkit's override file, such as %s", quote(a.Output.OverrideFile), DefaultOverrideFile)
-			break
-		}
+	if IsAnswersFile(a.Output.OverrideFile, answersFile) {
+		ps.add("output.override_file", "%s is the answers file assetwiz reads; writing the exports into it would break every later run: give the toolkit's override file, such as %s", quote(a.Output.OverrideFile), DefaultOverrideFile)
 	}
 	if st, err := os.Stat(a.Output.SnippetsDir); err == nil && !st.IsDir() {
 		ps.add("output.snippets_dir", "%s is a file, not a folder; give a folder for the snippets (it is made when missing), such as %s", quote(a.Output.SnippetsDir), DefaultSnippetsDir)
 	}
 	return ps
+}
+
+// IsAnswersFile reports whether path is a file assetwiz reads as answers: the one in use
+// (answersFile, "" for none) or the default one of the current folder.
+func IsAnswersFile(path, answersFile string) bool {
+	return samePath(path, answersFile) || samePath(path, DefaultAnswersFile)
 }
 
 // samePath reports whether two paths name one file: the same clean absolute path, or the

@@ -48,6 +48,7 @@ func TestHostileFilesAreBadInput(t *testing.T) {
 		{name: "override file is the answers file", answers: goodAnswers + "output:\n  override_file: assetwiz.yaml\n",
 			args: []string{"plan", "--offline"}, key: "output.override_file", hint: "answers file"},
 		{name: "override file is the -f answers file", args: []string{"plan", "--offline", "-f", "assetwiz.yaml", "--override-file", "./assetwiz.yaml"}, key: "output.override_file", hint: "answers file"},
+		{name: "render -o into the answers file", args: []string{"render", "-o", "assetwiz.yaml"}, key: "-o", hint: "answers file"},
 		{name: "snippets_dir is a file", setup: func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, "out"), nil, 0o644)
 		}, args: []string{"plan", "--offline", "--snippets-dir", "out"}, key: "output.snippets_dir", hint: "is a file"},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/assetwiz/assetwiz/provision/files"
 	"github.com/assetwiz/assetwiz/provision/override"
+	"github.com/assetwiz/assetwiz/steps"
 )
 
 func (a *app) renderCommand() *cobra.Command {
@@ -39,6 +40,9 @@ the previous content kept as FILE.bak, mode 0600).`,
 				// The exports are the data asked for: the keys go to stdout unredacted.
 				_, err := io.WriteString(a.env.Stdout, override.Render(exports))
 				return err
+			}
+			if steps.IsAnswersFile(out, loaded.AnswersFile) {
+				return badInput("-o: %s is the answers file assetwiz reads; writing the exports into it would break every later run: give the toolkit's override file, such as %s", out, steps.DefaultOverrideFile)
 			}
 			st, err := override.Load(out)
 			if errors.Is(err, files.ErrSymlink) || errors.Is(err, files.ErrNotRegular) || errors.Is(err, files.ErrTooLarge) {

@@ -147,11 +147,8 @@ func WriteIfUnchanged(path, content string, mode fs.FileMode, was *State) (wrote
 	if err != nil {
 		return false, err
 	}
-	changed := func() error {
-		return fmt.Errorf("%s %w (edited while assetwiz ran); nothing was written to it: run again to plan with the new content", path, ErrChanged)
-	}
 	if was != nil && !cur.Same(*was) {
-		return false, changed()
+		return false, Changed(path)
 	}
 	if err := cur.Writable(path, mode); err != nil {
 		return false, err
@@ -193,7 +190,7 @@ func WriteIfUnchanged(path, content string, mode fs.FileMode, was *State) (wrote
 	if now, lerr := Load(path); lerr != nil {
 		return false, lerr
 	} else if !now.Same(cur) {
-		err = changed()
+		err = Changed(path)
 		return false, err
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
@@ -222,4 +219,9 @@ func GiveOwner(path string, st State) {
 	if st.UID >= 0 && st.GID >= 0 {
 		os.Lchown(path, st.UID, st.GID)
 	}
+}
+
+// Changed is the refusal to write over a file edited since assetwiz read it.
+func Changed(path string) error {
+	return fmt.Errorf("%s %w (edited while assetwiz ran); nothing was written to it: run again to plan with the new content", path, ErrChanged)
 }

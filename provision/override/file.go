@@ -31,7 +31,7 @@ func WriteFile(path, content string, was *files.State) (bool, error) {
 		return false, err
 	}
 	if was != nil && !cur.Same(*was) {
-		return false, fmt.Errorf("%s %w (edited while assetwiz ran); nothing was written to it: run again to plan with the new content", path, files.ErrChanged)
+		return false, files.Changed(path)
 	}
 	if err := cur.Writable(path, FileMode); err != nil {
 		return false, err

@@ -69,7 +69,7 @@ func TestToolkits(t *testing.T) {
 		t.Fatalf("toolkits = %v, want current (the default, first), classic, original", got)
 	}
 	type facts struct {
-		persist, sep, bucketName, mountTool string
+		persist, sep, bucketName, mountTool    string
 		buildChoice, efs, aws, eu, defaultDirs bool
 		datastore                              map[string]string
 		knowsLondon                            bool // gb-lon-1.linodeobjects.com: G3 lists it, G2 does not

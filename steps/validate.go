@@ -155,6 +155,9 @@ func (a *Answers) validateDirectories(ps *Problems) {
 // BucketNameProblem says why the name the answers' toolkit generation gives directory d
 // (its bucket, or with efs its file system's creation token) cannot be used, or "".
 func (a *Answers) BucketNameProblem(d string) string {
+	if websiteURLProblem(a.WebsiteURL) != "" || directoryProblem(d) != "" {
+		return "" // said on their own keys
+	}
 	name := a.BucketName(d)
 	toolkit := "the " + a.Toolkit + " toolkit"
 	if a.Technique == TechniqueEFS {

@@ -62,9 +62,9 @@ func Fstab(a *steps.Answers, mounts []Mount) string {
 	for _, m := range mounts {
 		mp := MountPoint(a, m.Directory)
 		fmt.Fprintf(&b, "\n# /%s\n", m.Directory)
-		fmt.Fprintf(&b, "%s:/ %s nfs4 %s,_netdev 0 0\n", DNSName(m.FileSystemID, a.EFS.Region), mp, NFSOptions)
+		fmt.Fprintf(&b, "%s:/ %s nfs4 %s,_netdev 0 0\n", fstabEscape(DNSName(m.FileSystemID, a.EFS.Region)), fstabEscape(mp), NFSOptions)
 		b.WriteString("# or, with amazon-efs-utils (encryption in transit), instead of the line above:\n")
-		fmt.Fprintf(&b, "# %s:/ %s efs _netdev,noresvport,tls 0 0\n", m.FileSystemID, mp)
+		fmt.Fprintf(&b, "# %s:/ %s efs _netdev,noresvport,tls 0 0\n", fstabEscape(m.FileSystemID), fstabEscape(mp))
 	}
 	return b.String()
 }
@@ -77,12 +77,12 @@ func MountScript(a *steps.Answers, mounts []Mount) string {
 	b.WriteString("# Run as root: sh mount.sh. For mounts that survive a reboot, use the fstab lines beside it.\n")
 	b.WriteString("set -eu\n")
 	for _, m := range mounts {
-		mp := MountPoint(a, m.Directory)
+		mp := shellQuote(MountPoint(a, m.Directory))
 		fmt.Fprintf(&b, "\n# /%s\n", m.Directory)
 		fmt.Fprintf(&b, "mkdir -p %s\n", mp)
-		fmt.Fprintf(&b, "mountpoint -q %s || mount -t nfs4 -o %s %s:/ %s\n", mp, NFSOptions, DNSName(m.FileSystemID, a.EFS.Region), mp)
+		fmt.Fprintf(&b, "mountpoint -q %s || mount -t nfs4 -o %s %s %s\n", mp, NFSOptions, shellQuote(DNSName(m.FileSystemID, a.EFS.Region)+":/"), mp)
 		b.WriteString("# or, with amazon-efs-utils (encryption in transit), instead of the line above:\n")
-		fmt.Fprintf(&b, "# mountpoint -q %s || mount -t efs -o tls %s:/ %s\n", mp, m.FileSystemID, mp)
+		fmt.Fprintf(&b, "# mountpoint -q %s || mount -t efs -o tls %s %s\n", mp, shellQuote(m.FileSystemID+":/"), mp)
 	}
 	return b.String()
 }
@@ -175,4 +175,15 @@ func readFile(path, content string) (current string, exists, upToDate bool, err 
 func writeSnippet(path, content string) error {
 	_, err := files.Write(path, content, SnippetMode)
 	return err
+}
+
+// shellQuote is s as one word of POSIX shell (values are validated first; this is the
+// second wall).
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// fstabEscape is s as one field of /etc/fstab (getmntent(3) octal escapes).
+func fstabEscape(s string) string {
+	return strings.NewReplacer(`\`, `\134`, " ", `\040`, "\t", `\011`, "\n", `\012`).Replace(s)
 }

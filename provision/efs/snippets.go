@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/assetwiz/assetwiz/provision"
@@ -180,8 +181,14 @@ func writeSnippet(path, content string) error {
 // shellQuote is s as one word of POSIX shell (values are validated first; this is the
 // second wall).
 func shellQuote(s string) string {
+	if shellPlain.MatchString(s) {
+		return s // nothing the shell would read as code: left bare, for a readable script
+	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// shellPlain is a word the shell reads as itself, with no quoting.
+var shellPlain = regexp.MustCompile(`^[A-Za-z0-9_./:=,+@%-]+$`)
 
 // fstabEscape is s as one field of /etc/fstab (getmntent(3) octal escapes).
 func fstabEscape(s string) string {

@@ -55,7 +55,7 @@ func fuseToolFiles(a *steps.Answers) Set {
 func fuseToolScript(a *steps.Answers, buckets []steps.Bucket) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n")
-	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with %s on this web server, now, as the toolkit does.\n", a.WebsiteURL, a.MountTool)
+	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with %s on this web server, now, as the toolkit does.\n", oneLine(a.WebsiteURL), a.MountTool)
 	b.WriteString("# Run as root: sh mount.sh (again at boot: the toolkit re-runs it from cron).\n")
 	b.WriteString("set -eu\n")
 	fmt.Fprintf(&b, "export AWS_SHARED_CREDENTIALS_FILE=%s\n", shellQuote(AWSCredentialsPath))
@@ -68,7 +68,7 @@ func fuseToolScript(a *steps.Answers, buckets []steps.Bucket) string {
 		for i := range args {
 			args[i] = shellQuote(args[i])
 		}
-		fmt.Fprintf(&b, "\n# /%s\n", bk.Directory)
+		fmt.Fprintf(&b, "\n# /%s\n", oneLine(bk.Directory))
 		fmt.Fprintf(&b, "mkdir -p %s\n", shellQuote(mp))
 		fmt.Fprintf(&b, "mountpoint -q %s || %s %s\n", shellQuote(mp), a.MountTool, strings.Join(args, " "))
 	}

@@ -32,7 +32,7 @@ const RcloneCacheDir = "/home/s3mount_cache"
 // the keys it reads them from the environment (env_auth).
 func RcloneConfigText(a *steps.Answers) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# assetwiz: rclone remote for the asset buckets of %s (%s %s).\n", a.WebsiteURL, a.Storage.Provider, a.Storage.Region)
+	fmt.Fprintf(&b, "# assetwiz: rclone remote for the asset buckets of %s (%s %s).\n", oneLine(a.WebsiteURL), oneLine(a.Storage.Provider), oneLine(a.Storage.Region))
 	fmt.Fprintf(&b, "# Install as %s, mode 0600, owned by root.\n", RcloneConfigPath)
 	fmt.Fprintf(&b, "[%s]\ntype = s3\nprovider = Other\n", RcloneRemote)
 	if keysKnown(a) {
@@ -87,7 +87,7 @@ func rcloneFiles(a *steps.Answers) Set {
 func rcloneMountScript(a *steps.Answers, buckets []steps.Bucket) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n")
-	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with rclone on this web server, now,\n", a.WebsiteURL)
+	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with rclone on this web server, now,\n", oneLine(a.WebsiteURL))
 	b.WriteString("# as the toolkit does. Run as root: sh mount.sh (again at boot: the toolkit re-runs it from cron).\n")
 	b.WriteString("set -eu\n")
 	fmt.Fprintf(&b, "mkdir -p %s\n", shellQuote(RcloneCacheDir))
@@ -97,7 +97,7 @@ func rcloneMountScript(a *steps.Answers, buckets []steps.Bucket) string {
 		for i := range args {
 			args[i] = shellQuote(args[i])
 		}
-		fmt.Fprintf(&b, "\n# /%s\n", bk.Directory)
+		fmt.Fprintf(&b, "\n# /%s\n", oneLine(bk.Directory))
 		fmt.Fprintf(&b, "mkdir -p %s\n", shellQuote(mp))
 		fmt.Fprintf(&b, "mountpoint -q %s || rclone %s\n", shellQuote(mp), strings.Join(args, " "))
 	}

@@ -128,11 +128,11 @@ func s3fsFiles(a *steps.Answers) Set {
 
 func s3fsFstab(a *steps.Answers, buckets []steps.Bucket) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# assetwiz: s3fs mounts of the asset buckets of %s (%s %s), one per asset directory.\n", a.WebsiteURL, a.Storage.Provider, a.Storage.Region)
+	fmt.Fprintf(&b, "# assetwiz: s3fs mounts of the asset buckets of %s (%s %s), one per asset directory.\n", oneLine(a.WebsiteURL), oneLine(a.Storage.Provider), oneLine(a.Storage.Region))
 	b.WriteString("# Append to /etc/fstab on every web server, once the credential files are in /etc\n")
 	b.WriteString("# (README.txt beside this file), then: mkdir -p each mount point; mount -a -t fuse.s3fs\n")
 	for _, bk := range buckets {
-		fmt.Fprintf(&b, "\n# /%s\n%s\n", bk.Directory, FstabLine(a, bk))
+		fmt.Fprintf(&b, "\n# /%s\n%s\n", oneLine(bk.Directory), FstabLine(a, bk))
 	}
 	return b.String()
 }
@@ -140,13 +140,13 @@ func s3fsFstab(a *steps.Answers, buckets []steps.Bucket) string {
 func s3fsMountScript(a *steps.Answers, buckets []steps.Bucket) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n")
-	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with s3fs on this web server, now.\n", a.WebsiteURL)
+	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with s3fs on this web server, now.\n", oneLine(a.WebsiteURL))
 	b.WriteString("# Run as root: sh mount.sh. For mounts that survive a reboot, use the fstab lines beside it.\n")
 	b.WriteString("set -eu\n")
 	fmt.Fprintf(&b, "mkdir -p %s\n", shellQuote(CacheDir))
 	for _, bk := range buckets {
 		mp := shellQuote(MountPoint(a, bk.Directory))
-		fmt.Fprintf(&b, "\n# /%s\n", bk.Directory)
+		fmt.Fprintf(&b, "\n# /%s\n", oneLine(bk.Directory))
 		fmt.Fprintf(&b, "mkdir -p %s\n", mp)
 		fmt.Fprintf(&b, "mountpoint -q %s || %s\n", mp, MountCommand(a, bk))
 	}

@@ -42,7 +42,11 @@ func (a *Answers) Validate() Problems {
 
 func (a *Answers) validateBasics(ps *Problems) {
 	if _, ok := presets.FindToolkit(a.Toolkit); !ok {
-		ps.add("toolkit", "%s is not a toolkit generation; use one of %s", quote(a.Toolkit), oneOf(presets.Names(presets.Toolkits())))
+		var gens []string
+		for _, t := range presets.Toolkits() {
+			gens = append(gens, t.Name+" ("+t.Title+")")
+		}
+		ps.add("toolkit", "%s is not a toolkit generation; use one of %s", quote(a.Toolkit), strings.Join(gens, ", "))
 	}
 	switch {
 	case a.Mode == "":

@@ -183,6 +183,7 @@ func writeManFlags(b *strings.Builder, title string, flags *pflag.FlagSet, keep 
 // flags copy and paste as ASCII '-').
 func roffText(s string) string {
 	s = strings.ReplaceAll(s, `\`, `\e`)
+	s = strings.ReplaceAll(s, "–", `\(en`) // groff reads only ASCII: the en dash of "2024–25"
 	return strings.ReplaceAll(s, "-", `\-`)
 }
 

@@ -7,8 +7,6 @@ import (
 	"strings"
 )
 
-var dashRuns = regexp.MustCompile(`-+`)
-
 // ToolkitBucketName is the asset bucket the toolkit of a generation mounts for a directory
 // of a site, computed as the toolkit's own expressions compute it (transcribed, with their
 // file:line, in names_test.go). It is the one place a bucket name (or an EFS creation token,
@@ -44,16 +42,6 @@ func (a *Answers) BucketName(directory string) string {
 	return ToolkitBucketName(a.Toolkit, a.WebsiteURL, directory)
 }
 
-// BucketName is a site's directory as one lower-case word of [a-z0-9-]. It is NOT the
-// toolkit's bucket name (that is Answers.BucketName); it stays for names only assetwiz
-// reads, such as the Cloudflare rule refs, which must not change with the generation.
-//
-// Deprecated: for bucket names use Answers.BucketName or ToolkitBucketName.
-func BucketName(websiteURL, directory string) string {
-	name := strings.ToLower(websiteURL + "-assets-" + directory)
-	name = strings.NewReplacer(".", "-", "/", "-", "_", "-").Replace(name)
-	return dashRuns.ReplaceAllString(name, "-")
-}
 
 // NormalizeWebsiteURL folds case and strips a scheme and trailing slashes, as the contract says.
 func NormalizeWebsiteURL(raw string) string {

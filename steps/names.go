@@ -42,7 +42,6 @@ func (a *Answers) BucketName(directory string) string {
 	return ToolkitBucketName(a.Toolkit, a.WebsiteURL, directory)
 }
 
-
 // NormalizeWebsiteURL folds case and strips a scheme and trailing slashes, as the contract says.
 func NormalizeWebsiteURL(raw string) string {
 	s := strings.TrimSpace(raw)

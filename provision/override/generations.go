@@ -17,7 +17,7 @@ func GenerationWarnings(a *steps.Answers, tk presets.Toolkit, exports []Export) 
 	var out []string
 	warn := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
 	if a.ToolkitFrom != "" {
-		warn("toolkit: %s (%s), %s; set toolkit: in the answers (or --toolkit) to write for another generation", tk.Name, tk.Title, a.ToolkitFrom)
+		warn("toolkit: %s — %s — %s; set toolkit: in the answers (or --toolkit) to write for another generation", tk.Name, tk.Title, a.ToolkitFrom)
 	}
 	if a.HasStorage() {
 		if u, err := url.Parse(a.EndpointURL()); err == nil && (u.Scheme != "https" || u.Port() != "") {

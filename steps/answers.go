@@ -3,7 +3,11 @@
 // and the validation of everything, including the rules between answers.
 package steps
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/assetwiz/assetwiz/presets"
+)
 
 // Modes, techniques and the other choices of the answers file.
 const (
@@ -168,6 +172,17 @@ func (a *Answers) Offloaded() bool {
 		return true
 	}
 	return a.Technique == TechniqueEFS && a.Toolkit == ToolkitOriginal
+}
+
+// MountToolUsed is the tool the toolkit's build mounts the buckets with: the answer, else
+// the generation's default (left out of the answers, so that changing the generation or the
+// technique never leaves a stale tool behind).
+func (a *Answers) MountToolUsed() string {
+	if a.MountTool != "" {
+		return a.MountTool
+	}
+	tk, _ := presets.FindToolkit(a.Toolkit)
+	return tk.DefaultMountTool()
 }
 
 // BuildChoice is the classic and original toolkits' BUILD_CHOICE: 0 virgin, 1 baseline,

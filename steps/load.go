@@ -200,11 +200,6 @@ func (a *Answers) Complete() {
 			a.Technique = TechniqueS3fs
 		}
 	}
-	if a.MountTool == "" && a.Technique == TechniqueS3fs {
-		if tk, ok := presets.FindToolkit(a.Toolkit); ok {
-			a.MountTool = tk.DefaultMountTool()
-		}
-	}
 	if a.Webroot == "" {
 		a.Webroot = DefaultWebroot
 	}

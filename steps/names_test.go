@@ -82,3 +82,24 @@ func TestToolkitNamesThatCannotBeBucketsAreBadInput(t *testing.T) {
 		}
 	}
 }
+
+// The mount tool is the generation's own unless answered, and is never stored as a default,
+// so changing the generation or the technique leaves no stale tool behind.
+func TestMountToolFollowsTheGeneration(t *testing.T) {
+	for tk, want := range map[string]string{ToolkitCurrent: "rclone", ToolkitClassic: "s3fs", ToolkitOriginal: "s3fs"} {
+		a := Answers{Toolkit: tk, Mode: ModeTemporal, Application: "joomla", WebsiteURL: "www.example.com", Storage: Storage{Provider: "digitalocean"}}
+		a.Complete()
+		if ps := a.Validate(); len(ps) > 0 || a.MountTool != "" || a.MountToolUsed() != want {
+			t.Errorf("%s: mount tool %q, used %q, problems %v; want none stored, %s used", tk, a.MountTool, a.MountToolUsed(), ps, want)
+		}
+	}
+	a := Answers{Toolkit: ToolkitClassic, Mode: ModeTemporal, Application: "joomla", WebsiteURL: "www.example.com", MountTool: "rclone", Storage: Storage{Provider: "digitalocean"}}
+	a.Complete()
+	if ps := a.Validate(); len(ps) != 1 || ps[0].Key != "mount_tool" || !strings.Contains(ps[0].Message, "s3fs, goofys") {
+		t.Errorf("rclone with classic: %v, want one problem on mount_tool naming s3fs, goofys", ps)
+	}
+	a.MountTool, a.Technique = "s3fs", TechniquePlugin
+	if ps := a.Validate(); len(ps) != 1 || ps[0].Key != "mount_tool" {
+		t.Errorf("mount_tool with plugin: %v, want one problem on mount_tool", ps)
+	}
+}

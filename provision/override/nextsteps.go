@@ -12,10 +12,7 @@ func NextSteps(a *steps.Answers) []string {
 	out := []string{"Put the exports of " + a.Output.OverrideFile + " into " + tk.Overrides + "; the next build of the " + tk.Name + " toolkit uses them."}
 	switch a.Technique {
 	case steps.TechniqueS3fs:
-		tool := a.MountTool
-		if tool == "" {
-			tool = tk.DefaultMountTool()
-		}
+		tool := a.MountToolUsed()
 		out = append(out, "Build the servers (temporal): each mounts the buckets with "+tool+"; the mount for a server built already is in "+a.Output.SnippetsDir+"/"+tool+"/.")
 		if a.Toolkit == steps.ToolkitCurrent && tool != steps.MountToolRclone {
 			out = append(out, "Set DATASTOREMOUNTTOOL:"+toolkitTool(tool)+":... in the toolkit's builddescriptors/buildstyles.dat (its default is rclone:binary), so the build mounts with "+tool+".")

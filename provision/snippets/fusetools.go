@@ -17,11 +17,11 @@ const AWSCredentialsPath = "/etc/assetwiz/aws-credentials"
 func FuseToolArgs(a *steps.Answers, b steps.Bucket) []string {
 	args := []string{"-o", "allow_other", "--endpoint=" + S3fsURL(a),
 		fmt.Sprintf("--uid=%d", WebServerUID), fmt.Sprintf("--gid=%d", WebServerGID)}
-	if a.MountTool == steps.MountToolGeesefs {
+	if a.MountToolUsed() == steps.MountToolGeesefs {
 		args = append(args, "--list-type=1")
 	}
 	args = append(args, "--file-mode=0644", "--dir-mode=0755")
-	if a.MountTool == steps.MountToolGeesefs {
+	if a.MountToolUsed() == steps.MountToolGeesefs {
 		args = append(args, "--max-disk-cache-fd", "4096", "--stat-cache-ttl", "60m0s", "--memory-limit", "3072",
 			"--read-ahead-large", "20", "--max-flushers", "32", "--max-parallel-parts", "32", "--part-sizes", "50",
 			"--single-part", "50", "--cache", RcloneCacheDir, "--cache-file-mode=0644", "--no-checksum", "--no-specials")
@@ -35,7 +35,7 @@ func fuseToolFiles(a *steps.Answers) Set {
 	if len(buckets) == 0 {
 		return set
 	}
-	tool := a.MountTool
+	tool := a.MountToolUsed()
 	dir := tool + "/"
 	set.Files = append(set.Files,
 		File{Name: dir + "README.txt", Mode: PublicMode, Content: fuseToolREADME(a, buckets), What: tool + " instructions for the web servers"},
@@ -55,11 +55,11 @@ func fuseToolFiles(a *steps.Answers) Set {
 func fuseToolScript(a *steps.Answers, buckets []steps.Bucket) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n")
-	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with %s on this web server, now, as the toolkit does.\n", oneLine(a.WebsiteURL), a.MountTool)
+	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with %s on this web server, now, as the toolkit does.\n", oneLine(a.WebsiteURL), a.MountToolUsed())
 	b.WriteString("# Run as root: sh mount.sh (again at boot: the toolkit re-runs it from cron).\n")
 	b.WriteString("set -eu\n")
 	fmt.Fprintf(&b, "export AWS_SHARED_CREDENTIALS_FILE=%s\n", shellQuote(AWSCredentialsPath))
-	if a.MountTool == steps.MountToolGeesefs {
+	if a.MountToolUsed() == steps.MountToolGeesefs {
 		fmt.Fprintf(&b, "mkdir -p %s\n", shellQuote(RcloneCacheDir))
 	}
 	for _, bk := range buckets {
@@ -70,22 +70,22 @@ func fuseToolScript(a *steps.Answers, buckets []steps.Bucket) string {
 		}
 		fmt.Fprintf(&b, "\n# /%s\n", oneLine(bk.Directory))
 		fmt.Fprintf(&b, "mkdir -p %s\n", shellQuote(mp))
-		fmt.Fprintf(&b, "mountpoint -q %s || %s %s\n", shellQuote(mp), a.MountTool, strings.Join(args, " "))
+		fmt.Fprintf(&b, "mountpoint -q %s || %s %s\n", shellQuote(mp), a.MountToolUsed(), strings.Join(args, " "))
 	}
 	return b.String()
 }
 
 func fuseToolREADME(a *steps.Answers, buckets []steps.Bucket) string {
 	var b strings.Builder
-	title := a.MountTool + " mounts for " + a.WebsiteURL + ", written by assetwiz"
+	title := a.MountToolUsed() + " mounts for " + a.WebsiteURL + ", written by assetwiz"
 	b.WriteString(title + "\n" + strings.Repeat("=", len(title)) + "\n\n")
-	fmt.Fprintf(&b, "The build mounts each asset bucket with %s (mount_tool: %s; the toolkit's\nbuildstyles.dat line DATASTOREMOUNTTOOL:%s:...):\n\n", a.MountTool, a.MountTool, toolkitToolName(a.MountTool))
+	fmt.Fprintf(&b, "The build mounts each asset bucket with %s (mount_tool: %s; the toolkit's\nbuildstyles.dat line DATASTOREMOUNTTOOL:%s:...):\n\n", a.MountToolUsed(), a.MountToolUsed(), toolkitToolName(a.MountToolUsed()))
 	for _, bk := range buckets {
 		fmt.Fprintf(&b, "  %s  <-  bucket %s\n", MountPoint(a, bk.Directory), bk.Name)
 	}
 	fmt.Fprintf(&b, "\nStorage: %s, region %s, endpoint %s.\n\n", a.Storage.Provider, a.Storage.Region, S3fsURL(a))
 	b.WriteString("The toolkit makes these mounts itself in temporal builds. For a web server built already,\nas root on EVERY web server:\n\n")
-	fmt.Fprintf(&b, "1. Install %s and FUSE (the toolkit's installscripts do it from the project's releases).\n", a.MountTool)
+	fmt.Fprintf(&b, "1. Install %s and FUSE (the toolkit's installscripts do it from the project's releases).\n", a.MountToolUsed())
 	fmt.Fprintf(&b, "2. Install the keys, readable by root only: install -D -m 600 aws-credentials %s\n", AWSCredentialsPath)
 	if !keysKnown(a) {
 		fmt.Fprintf(&b, "   (The keys were not known: write %s yourself, as\n   [default] / aws_access_key_id = ... / aws_secret_access_key = ..., mode 0600.)\n", AWSCredentialsPath)

@@ -123,7 +123,7 @@ func TestSnippetsAreDataNeverCode(t *testing.T) {
 // arguments, when nothing is mounted yet.
 func intendedCommands(a *steps.Answers) [][]string {
 	var out [][]string
-	switch a.MountTool {
+	switch a.MountToolUsed() {
 	case steps.MountToolRclone:
 		out = append(out, []string{"mkdir", "-p", RcloneCacheDir})
 	case steps.MountToolS3fs:
@@ -134,13 +134,13 @@ func intendedCommands(a *steps.Answers) [][]string {
 	for _, b := range a.Buckets() {
 		mp := MountPoint(a, b.Directory)
 		out = append(out, []string{"mkdir", "-p", mp}, []string{"mountpoint", "-q", mp})
-		switch a.MountTool {
+		switch a.MountToolUsed() {
 		case steps.MountToolRclone:
 			out = append(out, append([]string{"rclone"}, RcloneMountArgs(a, b)...))
 		case steps.MountToolS3fs:
 			out = append(out, []string{"s3fs", b.Name, mp, "-o", strings.Join(S3fsOptions(a, b.Name), ",")})
 		default:
-			out = append(out, append([]string{a.MountTool}, FuseToolArgs(a, b)...))
+			out = append(out, append([]string{a.MountToolUsed()}, FuseToolArgs(a, b)...))
 		}
 	}
 	return out

@@ -44,7 +44,7 @@ func Files(a *steps.Answers) Set {
 	switch a.Technique {
 	case steps.TechniqueS3fs:
 		// The snippets follow the tool the toolkit's build really mounts with.
-		switch a.MountTool {
+		switch a.MountToolUsed() {
 		case steps.MountToolRclone:
 			return rcloneFiles(a)
 		case steps.MountToolGoofys, steps.MountToolGeesefs:

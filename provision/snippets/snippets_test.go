@@ -108,7 +108,7 @@ func TestSecretsOnlyInCredentialFiles(t *testing.T) {
 			}
 			if want := 0; c.a.Technique == steps.TechniqueS3fs && c.a.Secrets.S3AccessKey != "" {
 				want = len(c.a.Buckets())
-				if c.a.MountTool != steps.MountToolS3fs {
+				if c.a.MountToolUsed() != steps.MountToolS3fs {
 					want = 1 // one remote or credentials file for every bucket
 				}
 				if credentialFiles != want {

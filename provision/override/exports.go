@@ -53,7 +53,7 @@ func Exports(a *steps.Answers, noSecrets bool) (exports []Export, warnings []str
 		if len(tk.DatastoreChoice) > 0 {
 			if choice := tk.DatastoreChoice[p.Name]; choice != "" {
 				add(steps.ExportDatastoreChoice, choice)
-			} else {
+			} else if p.Name != "aws" || tk.AWS { // AWS without AWS support has its own warning
 				warnings = append(warnings, fmt.Sprintf("the %s toolkit has no DATASTORE_CHOICE for %s (it knows %s): it is left out, so the template's own value stays; set it by hand if the build needs another",
 					tk.Name, p.Title, strings.Join(sortedValues(tk.DatastoreChoice), ", ")))
 			}

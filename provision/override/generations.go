@@ -20,15 +20,19 @@ func GenerationWarnings(a *steps.Answers, tk presets.Toolkit, exports []Export) 
 		warn("toolkit: %s — %s — %s; set toolkit: in the answers (or --toolkit) to write for another generation", tk.Name, tk.Title, a.ToolkitFrom)
 	}
 	if a.HasStorage() {
+		// One warning per fact: an unusable endpoint or AWS says more than the host list would.
+		unusable := false
 		if u, err := url.Parse(a.EndpointURL()); err == nil && (u.Scheme != "https" || u.Port() != "") {
+			unusable = true
 			warn("storage.endpoint %s: the toolkit reaches its storage only as https://<S3_HOST_BASE> on port 443, so it cannot use this endpoint (S3_HOST_BASE=%q); it is for testing only", a.EndpointURL(), a.HostBase())
 		}
-		if tk.Validator != "" && !tk.KnowsHostBase(a.HostBase()) {
+		awsWithout := a.Storage.Provider == "aws" && !tk.AWS
+		if tk.Validator != "" && !tk.KnowsHostBase(a.HostBase()) && !unusable && !awsWithout {
 			warn("S3_HOST_BASE %q (%s %s) is not in the %s toolkit's list of storage hosts (quick_specification.dat): its validator (%s) will warn about it; the buckets work all the same",
 				a.HostBase(), a.Storage.Provider, a.Storage.Region, tk.Name, tk.Validator)
 		}
-		if a.Storage.Provider == "aws" && !tk.AWS {
-			warn("storage.provider aws: the %s toolkit has no AWS support of its own: it builds nothing on AWS, writes no DATASTORE_CHOICE for it, and mounts the buckets only as a plain S3 endpoint (S3_HOST_BASE); toolkit: original is the one generation with AWS", tk.Name)
+		if awsWithout {
+			warn("storage.provider aws: the %s toolkit has no AWS support of its own: it builds nothing on AWS, reads no DATASTORE_CHOICE for it, its validator (%s) warns about S3_HOST_BASE %q, and it mounts the buckets only as a plain S3 endpoint; toolkit: original is the one generation with AWS", tk.Name, tk.Validator, a.HostBase())
 		}
 	}
 	if tk.DefaultDirectoriesOnly && a.Offloaded() {

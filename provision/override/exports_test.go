@@ -189,7 +189,7 @@ func TestBuildChoiceFollowsThePeriod(t *testing.T) {
 		for _, period := range steps.Periods {
 			a := steps.Answers{Toolkit: tk, Mode: "temporal", Period: period, Application: "joomla", WebsiteURL: "www.example.com"}
 			a.Complete()
-			got := steps.ReadExports(Render(must(Exports(&a, true))))
+			got := steps.ReadExports(Render(exportsOnly(Exports(&a, true))))
 			if got["BUILD_CHOICE"] != buildChoice[period] || got["BUILD_ARCHIVE_CHOICE"] != period {
 				t.Errorf("%s %s: BUILD_CHOICE %q, BUILD_ARCHIVE_CHOICE %q; want %q, %q", tk, period, got["BUILD_CHOICE"], got["BUILD_ARCHIVE_CHOICE"], buildChoice[period], period)
 			}
@@ -197,7 +197,7 @@ func TestBuildChoiceFollowsThePeriod(t *testing.T) {
 	}
 }
 
-func must(e []Export, _ []string) []Export { return e }
+func exportsOnly(e []Export, _ []string) []Export { return e }
 
 // What a generation cannot do is said before anything is made: one warning each.
 func TestGenerationWarnings(t *testing.T) {

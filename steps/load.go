@@ -3,11 +3,11 @@ package steps
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"reflect"
 	"strings"
 
 	"github.com/assetwiz/assetwiz/presets"
+	"github.com/assetwiz/assetwiz/provision/files"
 )
 
 // Sources are the places answers come from, lowest priority first (DESIGN.md): defaults,
@@ -68,18 +68,22 @@ func Load(src Sources) (Loaded, error) {
 	// The override file's path itself is an answer; the higher sources say where it is.
 	overridePath := firstNonEmpty(src.Flags.Output.OverrideFile, env.Output.OverrideFile, file.Output.OverrideFile, DefaultOverrideFile)
 	var fromOverride Answers
-	if data, err := os.ReadFile(overridePath); err == nil {
+	if st, err := files.Load(overridePath); err != nil {
+		problems.add("output.override_file", "cannot be read: %v", err)
+	} else if st.Exists {
 		out.OverrideFound = true
 		var notes []string
-		fromOverride, notes = FromOverride(string(data))
+		fromOverride, notes = FromOverride(st.Content)
+		if fromOverride.ToolkitFrom != "" {
+			fromOverride.ToolkitFrom = "taken from " + overridePath + ": " + fromOverride.ToolkitFrom
+		}
 		out.Notes = append(out.Notes, notes...)
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		problems.add("output.override_file", "cannot be read: %v", err)
 	}
 
 	a := Merge(fromOverride, file, env, src.Flags)
 	a.Complete()
-	problems = append(problems, a.Validate()...)
+	problems = append(problems, secretsFrom(a.Validate(), env, fromOverride, overridePath)...)
+	problems = append(problems, checkOutputs(&a, out.AnswersFile)...)
 	out.Answers = a
 	if len(problems) > 0 {
 		return out, problems
@@ -115,9 +119,13 @@ func Merge(layers ...Answers) Answers {
 			}
 		}
 		lay(reflect.ValueOf(&a).Elem(), reflect.ValueOf(up))
+		if up.Toolkit != "" {
+			a.ToolkitFrom = up.ToolkitFrom
+		}
 		set(&a.Secrets.S3AccessKey, up.Secrets.S3AccessKey)
 		set(&a.Secrets.S3SecretKey, up.Secrets.S3SecretKey)
 		set(&a.Secrets.CloudflareToken, up.Secrets.CloudflareToken)
+		mergeBackup(&a, up)
 	}
 	return a
 }
@@ -151,8 +159,9 @@ func (a *Answers) Complete() {
 	a.WebsiteURL = NormalizeWebsiteURL(a.WebsiteURL)
 	a.CDN.Zone = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(a.CDN.Zone)), ".")
 
+	a.MountTool = strings.ToLower(strings.TrimSpace(a.MountTool))
 	if a.Toolkit == "" {
-		a.Toolkit = ToolkitClassic
+		a.Toolkit, a.ToolkitFrom = ToolkitCurrent, "the default: no toolkit answer and no override file to take it from"
 	}
 	if a.Mode == ModeTemporal && a.Period == "" {
 		a.Period = Periods[0]
@@ -209,13 +218,15 @@ func (a *Answers) Complete() {
 	if a.Output.SnippetsDir == "" {
 		a.Output.SnippetsDir = DefaultSnippetsDir
 	}
+	a.completeBackup()
 }
 
-// providerByDatastoreChoice maps the classic toolkit's DATASTORE_CHOICE back to a provider.
-func providerByDatastoreChoice(choice string) string {
-	for _, p := range presets.Providers() {
-		if p.DatastoreChoice != "" && p.DatastoreChoice == choice {
-			return p.Name
+// providerByDatastoreChoice maps a toolkit's DATASTORE_CHOICE back to a provider.
+func providerByDatastoreChoice(toolkit, choice string) string {
+	tk, _ := presets.FindToolkit(toolkit)
+	for provider, c := range tk.DatastoreChoice {
+		if c == choice {
+			return provider
 		}
 	}
 	return ""

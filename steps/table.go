@@ -28,6 +28,7 @@ const (
 	StepBackups     StepID = "backups"
 	StepCDN         StepID = "cdn"
 	StepOutput      StepID = "output"
+	StepBackup      StepID = "backup" // flags and answers file only: asked by no screen
 	StepReview      StepID = "review"
 )
 
@@ -214,13 +215,16 @@ func notEmpty(example string) func(*Answers, string) error {
 var table = []Step{
 	{ID: StepToolkit, Title: "Toolkit generation",
 		Explain: func(*Answers) string {
-			return "The Agile Deployment Toolkit reads assetwiz's settings as exports in its override file. " +
-				"Its generations name them differently: classic writes PERSIST_ASSETS_TO_CLOUD and can mount EFS; " +
-				"current writes PERSIST_ASSETS_TO_DATASTORE and has no EFS."
+			s := "The Agile Deployment Toolkit reads assetwiz's settings as exports in its override file. " +
+				"Its generations read different exports and name the buckets differently:"
+			for _, t := range presets.Toolkits() {
+				s += "\n  " + t.Name + ": " + t.Title + " (" + t.PersistExport + ")"
+			}
+			return s
 		},
 		Questions: []Question{{Key: "toolkit", Flag: "toolkit", Kind: KindChoice,
 			Title: "Which toolkit generation builds the site?", Help: "the toolkit generation",
-			Default: "read from the override file, else " + ToolkitClassic,
+			Default: "read from the override file, else " + ToolkitCurrent,
 			Choices: func(*Answers) []Choice {
 				var out []Choice
 				for _, t := range presets.Toolkits() {
@@ -248,7 +252,7 @@ var table = []Step{
 	{ID: StepApplication, Title: "Application and site",
 		Explain: func(*Answers) string {
 			return "The application says where uploads live. The site's host names the buckets " +
-				"(<host>-assets-<directory>) and the CDN rules; it needs a subdomain, such as www.example.com."
+				"(as the toolkit generation names them) and the CDN rules; it needs a subdomain, such as www.example.com."
 		},
 		Questions: []Question{
 			{Key: "application", Flag: "application", Kind: KindChoice, Title: "Application",
@@ -304,8 +308,8 @@ var table = []Step{
 				"EFS is a network file system, AWS only."
 			if a.Mode != ModeTemporal {
 				s += " s3fs and EFS are for temporal builds only (mode is " + a.Mode + ")."
-			} else if a.Toolkit == ToolkitCurrent {
-				s += " The current toolkit has no EFS."
+			} else if a.Toolkit != ToolkitOriginal {
+				s += " Only the original (2020–22) toolkit mounts EFS."
 			}
 			if app, ok := presets.FindApplication(a.Application); ok && app.Plugin.Name != "" {
 				s += " The plugin for " + app.Title + ": " + app.Plugin.Name + "."
@@ -319,6 +323,27 @@ var table = []Step{
 				Choices: func(a *Answers) []Choice { return choices(TechniquesFor(a), techniqueHelp) },
 				Resets:  []string{"storage.versioning", "storage.noncurrent_version_days"},
 				Follows: []string{"mode", "toolkit"}},
+			{Key: "mount_tool", Flag: "mount-tool", Kind: KindChoice, Title: "Which tool mounts the buckets on the servers?",
+				Help:    "what the toolkit's build mounts buckets with (DATASTOREMOUNTTOOL)",
+				Default: "the generation's own (rclone for current)",
+				// Most sites keep the generation's default; the wizard leaves it to the flag.
+				Advanced: true,
+				When:     func(a *Answers) bool { return a.Technique == TechniqueS3fs },
+				Choices: func(a *Answers) []Choice {
+					tk, _ := presets.FindToolkit(a.Toolkit)
+					if len(tk.MountTools) == 0 {
+						tk, _ = presets.FindToolkit(ToolkitCurrent)
+					}
+					out := make([]Choice, 0, len(tk.MountTools))
+					for _, t := range tk.MountTools {
+						help := ""
+						if t == tk.DefaultMountTool() {
+							help = "the toolkit's default"
+						}
+						out = append(out, Choice{t, help})
+					}
+					return out
+				}},
 			{Key: "webroot", Flag: "webroot", Kind: KindText, Title: "Webroot on the web servers",
 				Help: "the webroot on the web servers, where the mount points are", Default: DefaultWebroot, Advanced: true},
 		}},
@@ -388,7 +413,7 @@ var table = []Step{
 		Applies: func(a *Answers) bool { return a.Technique == TechniqueEFS },
 		Explain: func(*Answers) string {
 			return "EFS makes one file system per asset directory, with a mount target in each subnet your web servers use. " +
-				"The classic toolkit mounts it (ENABLE_EFS, SUBNET_ID)."
+				"The original toolkit mounts it (ENABLE_EFS, SUBNET_ID)."
 		},
 		Questions: []Question{
 			{Key: "efs.region", Flag: "efs-region", Kind: KindText, Title: "EFS region",
@@ -474,6 +499,24 @@ var table = []Step{
 			{Key: "output.snippets_dir", Flag: "snippets-dir", Kind: KindText, Title: "Snippets folder",
 				Help: "folder for fstab lines, mount commands and plugin settings", Default: DefaultSnippetsDir,
 				Check: notEmpty("a folder, such as " + DefaultSnippetsDir)},
+		}},
+	{ID: StepBackup, Title: "Backup (assetwiz backup)",
+		Explain: func(*Answers) string {
+			return "Where `assetwiz backup` keeps a second copy of the uploads: another provider, region or account. " +
+				"Its keys come from " + EnvBackupAccessKey + " and " + EnvBackupSecretKey + ". The wizard does not ask these."
+		},
+		Questions: []Question{
+			{Key: "backup.provider", Kind: KindChoice, Title: "Backup provider", Help: "the backup's storage provider", Default: "none: no backup",
+				Advanced: true, Choices: func(*Answers) []Choice {
+					var out []Choice
+					for _, p := range presets.Providers() {
+						out = append(out, Choice{p.Name, p.Title})
+					}
+					return out
+				}},
+			{Key: "backup.region", Kind: KindText, Title: "Backup region", Help: "the backup's region", Default: "the provider's first listed region", Advanced: true},
+			{Key: "backup.endpoint", Kind: KindText, Title: "Backup endpoint", Help: "the backup's endpoint host or URL", Default: "derived from the provider and region", Advanced: true},
+			{Key: "backup.bucket_suffix", Kind: KindText, Title: "Backup bucket suffix", Help: "ends each backup bucket's name: <asset bucket>-<suffix>", Default: DefaultBackupSuffix, Advanced: true},
 		}},
 	{ID: StepReview, Title: "Review"},
 }

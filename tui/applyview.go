@@ -7,7 +7,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/explain"
 	"github.com/assetwiz/assetwiz/provision/override"
@@ -207,11 +206,35 @@ func (m *model) summary() string {
 	}
 	if counts[provision.Failed] == 0 && !m.interrupted {
 		b.WriteString("\n" + sectionStyle.Render("Next steps") + "\n")
-		for i, s := range nextSteps(&m.w.ans) {
+		next := nextSteps(&m.w.ans)
+		if m.syncOffer != "" {
+			next = append(next[:1:1], append([]string{m.syncOffer}, next[1:]...)...)
+		}
+		for i, s := range next {
 			fmt.Fprintf(&b, "%d. %s\n", i+1, s)
 		}
 	}
 	return b.String()
+}
+
+// nextSteps are what the user does after apply (what `assetwiz apply` prints), with the
+// exports' warnings repeated where the user acts on the file, and page rules named as such.
+func nextSteps(a *steps.Answers) []string {
+	var out []string
+	for i, s := range override.NextSteps(a) {
+		out = append(out, s)
+		if i == 0 {
+			for _, warning := range overrideWarnings(a) {
+				out = append(out, "Mind: "+warning+".")
+			}
+		}
+	}
+	if a.CDN.Method == steps.MethodPageRules {
+		for i := range out {
+			out[i] = strings.ReplaceAll(out[i], "the cache rules apply", "the page rules apply")
+		}
+	}
+	return out
 }
 
 func plural(n int, noun string) string {
@@ -226,36 +249,4 @@ func plural(n int, noun string) string {
 func overrideWarnings(a *steps.Answers) []string {
 	_, warnings := override.Exports(a, false)
 	return warnings
-}
-
-// nextSteps are what the user does after apply, for the technique chosen.
-func nextSteps(a *steps.Answers) []string {
-	// The toolkit applies every export line of the build machine's /root/Environment.env
-	// over its template (OverrideTemplate.sh).
-	out := []string{"Copy the export lines of " + a.Output.OverrideFile + " into /root/Environment.env on the build machine " +
-		"(or paste them into the override of your user-data script); the next build applies them."}
-	for _, warning := range overrideWarnings(a) {
-		out = append(out, "Mind: "+warning+".")
-	}
-	switch a.Technique {
-	case steps.TechniqueS3fs:
-		out = append(out, "Build the servers (temporal): each mounts the buckets with s3fs; mount lines for a server built already are in "+a.Output.SnippetsDir+"/.")
-	case steps.TechniqueEFS:
-		out = append(out, "Build the servers (temporal): each mounts the EFS file systems (ENABLE_EFS=1).")
-	case steps.TechniquePlugin:
-		if app, ok := presets.FindApplication(a.Application); ok {
-			out = append(out, "Install "+app.Plugin.Name+" ("+app.Plugin.URL+") and point it at the buckets; its settings are in "+a.Output.SnippetsDir+"/.")
-		}
-	case steps.TechniqueLocal:
-		out = append(out, "Uploads stay on each server's disk: nothing is offloaded.")
-	}
-	if a.CDN.Provider == steps.CDNCloudflare {
-		kind := "cache rules"
-		if a.CDN.Method == steps.MethodPageRules {
-			kind = "page rules"
-		}
-		out = append(out, "Keep "+a.WebsiteURL+" proxied through Cloudflare (orange cloud), so the "+kind+" apply.")
-	}
-	out = append(out, "Run `assetwiz verify` to check the result.")
-	return out
 }

@@ -46,7 +46,7 @@ type wizard struct {
 
 func newWizard(opt Options) *wizard {
 	opt.defaults()
-	w := &wizard{opt: opt, ans: opt.Loaded.Answers, accessible: opt.Accessible, steps: steps.Steps(),
+	w := &wizard{opt: opt, ans: opt.Loaded.Answers, accessible: opt.Accessible, steps: wizardSteps(),
 		chosen: map[string]bool{}, envSecrets: map[string]bool{}}
 	w.dropped = w.ans.Settle()
 	// What the answers file gives was chosen: it does not follow other answers.
@@ -68,6 +68,17 @@ func newWizard(opt Options) *wizard {
 	w.envSecrets["s3_secret_key"] = env.Secrets.S3SecretKey != ""
 	w.envSecrets["cloudflare_api_token"] = env.Secrets.CloudflareToken != ""
 	return w
+}
+
+// wizardSteps are the steps with a question the wizard asks, and the review.
+func wizardSteps() []steps.Step {
+	var out []steps.Step
+	for _, s := range steps.Steps() {
+		if s.ID == steps.StepReview || slices.ContainsFunc(s.Questions, func(q steps.Question) bool { return !q.Advanced }) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // stepIndex is the index of a step in the table.
@@ -393,9 +404,9 @@ func (w *wizard) bucketLabel(d string) string {
 	if !w.ans.MakesBuckets() && w.ans.Technique != "" && w.ans.Technique != steps.TechniqueLocal {
 		return d
 	}
-	label := d + "  → " + steps.BucketName(w.ans.WebsiteURL, d)
-	if msg := steps.BucketNameProblem(w.ans.Storage.Provider, w.ans.WebsiteURL, d); msg != "" {
-		if n := len(steps.BucketName(w.ans.WebsiteURL, d)); n > 63 {
+	label := d + "  → " + w.ans.BucketName(d)
+	if msg := w.ans.BucketNameProblem(d); msg != "" {
+		if n := len(w.ans.BucketName(d)); n > 63 {
 			label += fmt.Sprintf("  ! %d characters, too long", n)
 		} else {
 			label += "  ! bad bucket name"

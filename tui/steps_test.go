@@ -84,7 +84,7 @@ func TestHiddenSteps(t *testing.T) {
 	if slices.Contains(local, "Storage") || slices.Contains(local, "Backups") || slices.Contains(local, "EFS") {
 		t.Errorf("local asks %v", local)
 	}
-	efs := names(steps.Answers{Mode: "temporal", Technique: "efs"})
+	efs := names(steps.Answers{Mode: "temporal", Technique: "efs", Toolkit: "original"})
 	if !slices.Contains(efs, "EFS") || slices.Contains(efs, "Backups") || !slices.Contains(efs, "Storage") {
 		t.Errorf("efs asks %v", efs)
 	}

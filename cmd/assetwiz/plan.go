@@ -2,6 +2,7 @@ package main
 
 import (
 	"strings"
+	"errors"
 
 	"github.com/spf13/cobra"
 
@@ -69,6 +70,9 @@ func (a *app) makePlan(cmd *cobra.Command, ans *steps.Answers, offline bool) (pr
 		return provision.Plan{}, err
 	}
 	p, err := provision.Make(a.ctx, ans, backends...)
+	if ps := (steps.Problems{}); errors.As(err, &ps) {
+		return p, badInput("%v", ps) // found in a file assetwiz reads (the override file)
+	}
 	if err != nil {
 		return p, failure(err)
 	}
@@ -83,7 +87,7 @@ func (a *app) backends(_ *cobra.Command, ans *steps.Answers, offline bool) ([]pr
 	// Every missing key or token is named at once (the S3 keys and the Cloudflare token),
 	// not one per run.
 	var bad []string
-	for _, backend := range []func(*steps.Answers, bool) (provision.Backend, error){a.bucketsBackend, a.efsBackend, a.cdnBackend} {
+	for _, backend := range []func(*steps.Answers, bool) (provision.Backend, error){a.bucketsBackend, a.backupBackend, a.efsBackend, a.cdnBackend} {
 		b, err := backend(ans, offline)
 		switch {
 		case err != nil && exitCode(err) == exitBadInput:

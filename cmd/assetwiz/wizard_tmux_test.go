@@ -71,7 +71,7 @@ func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
 	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
 
 	s.waitFor("Step 1 of")
-	s.keys("Enter") // classic
+	s.keys("Enter") // current, the default
 	s.waitFor("How is the site built")
 	s.keys("Enter") // temporal
 	s.waitFor("temporal backup")
@@ -138,7 +138,7 @@ func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := steps.ReadExports(string(data))
-	if got["PERSIST_ASSETS_TO_CLOUD"] != "1" || got["DIRECTORIES_TO_MOUNT"] != "wp-content.uploads" || got["S3_SECRET_KEY"] != srv.SecretKey {
+	if got["PERSIST_ASSETS_TO_DATASTORE"] != "1" || got["DIRECTORIES_TO_MOUNT"] != "wp-content/uploads" || got["S3_SECRET_KEY"] != srv.SecretKey {
 		t.Errorf("override file after the wizard:\n%s", data)
 	}
 	if r := runCLI(t, dir, keysEnv(srv.AccessKey, srv.SecretKey), "plan", "--detailed-exitcode"); r.code != 0 {
@@ -169,7 +169,11 @@ func TestWizardInTmuxEveryModeAndTechnique(t *testing.T) {
 			choose := func(value string) { s.keys("/"); s.text(value); s.keys("Enter") }
 
 			s.waitFor("Step 1 of 11")
-			s.keys("Enter") // classic
+			if tc.technique == "efs" {
+				choose("original") // the only generation that mounts EFS
+			} else {
+				s.keys("Enter") // the first generation offered
+			}
 			s.waitFor("How is the site built")
 			choose(tc.mode)
 			if tc.mode == "temporal" {

@@ -36,7 +36,6 @@ type Live struct {
 // bucketState is what a bucket is like now.
 type bucketState struct {
 	exists     bool
-	holds      bool   // holds at least one object
 	versioning string // Enabled, Suspended or "" (never enabled)
 	lifecycle  []types.LifecycleRule
 	cors       []types.CORSRule
@@ -45,9 +44,9 @@ type bucketState struct {
 	unsupported map[provision.Resource]bool
 }
 
-// Plan reads every bucket's state, in parallel, and turns the desired actions into create,
-// update or noop, each with the call that carries it out.
-func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error) {
+// planBuckets reads every bucket's state, in parallel, and turns the desired actions into
+// create, update or noop, each with the call that carries it out (Plan adds the data-loss guard).
+func (l Live) planBuckets(ctx context.Context, a *steps.Answers) (provision.Plan, error) {
 	desired := Desired(a)
 	bs := a.Buckets()
 	if len(bs) == 0 {
@@ -57,14 +56,13 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 	if err != nil {
 		return provision.Plan{}, err
 	}
-	wantDataLossCheck := a.Mode == steps.ModeBaseline || a.Mode == steps.ModeVirgin
 	states := make(map[string]*bucketState, len(bs))
 	errs := make([]error, len(bs))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for i, b := range bs {
 		wg.Go(func() {
-			st, err := readState(ctx, client, b.Name, desired, wantDataLossCheck)
+			st, err := readState(ctx, client, b.Name, desired)
 			mu.Lock()
 			states[b.Name], errs[i] = st, err
 			mu.Unlock()
@@ -92,12 +90,6 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 		if !a.Versioned() && st.versioning == string(types.BucketVersioningStatusEnabled) {
 			out.Warn("bucket %s already has versioning on though storage.versioning is false; assetwiz leaves it on", b.Name)
 		}
-		if wantDataLossCheck && st.exists && st.holds {
-			out.Warn("DATA LOSS: bucket %s already exists and holds objects. A %s build of the toolkit for %s deletes the existing asset buckets, "+
-				"with every upload in them. Copy what you want to keep elsewhere first, or use mode temporal. "+
-				"apply will not run without --%s.", b.Name, a.Mode, a.WebsiteURL, ConfirmDataLossFlag)
-			out.DataLoss = append(out.DataLoss, b.Name)
-		}
 	}
 	return out, nil
 }
@@ -121,7 +113,7 @@ func featureName(r provision.Resource) string {
 
 // readState reads what the plan needs of one bucket. A feature the provider does not offer
 // is noted, not an error.
-func readState(ctx context.Context, c *s3.Client, bucket string, desired provision.Plan, dataLoss bool) (*bucketState, error) {
+func readState(ctx context.Context, c *s3.Client, bucket string, desired provision.Plan) (*bucketState, error) {
 	st := &bucketState{unsupported: map[provision.Resource]bool{}}
 	exists, err := bucketExists(ctx, c, bucket)
 	if err != nil || !exists {
@@ -146,13 +138,6 @@ func readState(ctx context.Context, c *s3.Client, bucket string, desired provisi
 			return false, nil
 		}
 		return false, explain(bucket, err)
-	}
-	if dataLoss {
-		out, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), MaxKeys: aws.Int32(1)})
-		if err != nil {
-			return nil, explain(bucket, err)
-		}
-		st.holds = len(out.Contents) > 0
 	}
 	v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
 	if ok, err := check(provision.BucketVersioning, err); err != nil {

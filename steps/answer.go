@@ -78,6 +78,10 @@ func (a *Answers) Answer(key, raw string, keep func(key string) bool) error {
 	if key == "directories" {
 		raw = strings.Join(SplitDirectories(raw), ",")
 	}
+	q, known := FindQuestion(key)
+	if known && q.Implicit != nil && raw == q.Implicit(a) {
+		raw = "" // what an open answer takes anyway: left open
+	}
 	before := a.Get(key)
 	if err := a.clear(key); err != nil {
 		return err
@@ -87,7 +91,7 @@ func (a *Answers) Answer(key, raw string, keep func(key string) bool) error {
 			return err
 		}
 	}
-	if q, ok := FindQuestion(key); ok && a.Get(key) != before {
+	if known && a.Get(key) != before {
 		for _, dep := range q.Resets {
 			if keep == nil || !keep(dep) {
 				_ = a.clear(dep)

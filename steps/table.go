@@ -68,6 +68,11 @@ type Question struct {
 	Typed func(a *Answers) bool
 	// Placeholder is the example shown in an empty input.
 	Placeholder func(a *Answers) string
+	// Describe is the line under the question in the wizard, for the answers so far; nil: none.
+	Describe func(a *Answers) string
+	// Implicit is the value an open answer takes; choosing it in the wizard leaves the
+	// answer open, so that it keeps following the answers it depends on. nil: none.
+	Implicit func(a *Answers) string
 	// When says whether the question is asked for the answers so far; nil: always.
 	When func(a *Answers) bool
 	// Check says what is wrong with a value as typed, for the answers so far; nil: nothing.
@@ -163,6 +168,36 @@ func (q Question) ChoiceValues(a *Answers) []string {
 func providerOf(a *Answers) presets.Provider {
 	p, _ := presets.FindProvider(a.Storage.Provider)
 	return p
+}
+
+// mountToolsOf is the answers' generation, for its mount tools (current while none is known).
+func mountToolsOf(a *Answers) presets.Toolkit {
+	tk, _ := presets.FindToolkit(a.Toolkit)
+	if len(tk.MountTools) == 0 {
+		tk, _ = presets.FindToolkit(ToolkitCurrent)
+	}
+	return tk
+}
+
+// buildstyleTool is a mount tool's name in the toolkit's buildstyles (goofys is "goof").
+func buildstyleTool(tool string) string {
+	if tool == MountToolGoofys {
+		return "goof"
+	}
+	return tool
+}
+
+// describeMountTool says, in a user's words, which line of the toolkit's build descriptors
+// picks the mount tool, so that the answer matches what the build really mounts with.
+func describeMountTool(a *Answers) string {
+	tk := mountToolsOf(a)
+	file, line := "builddescriptors/buildstyles.dat", "DATASTOREMOUNTTOOL:rclone:binary"
+	if tk.Name == ToolkitClassic {
+		file, line = "builddescriptors/buildstylesscp.dat", "DATASTOREMOUNTTOOL:s3fs:source"
+	}
+	return "Your build mounts with " + tk.DefaultMountTool() + " unless you changed the line " + line + " in the toolkit's " +
+		file + ". If you did (or will), choose that tool: assetwiz writes the mount for it. " +
+		"The line spells goofys \"goof\"."
 }
 
 func cloudflare(a *Answers) bool { return a.CDN.Provider == CDNCloudflare }
@@ -326,17 +361,16 @@ var table = []Step{
 			{Key: "mount_tool", Flag: "mount-tool", Kind: KindChoice, Title: "Which tool mounts the buckets on the servers?",
 				Help:    "what the toolkit's build mounts buckets with (DATASTOREMOUNTTOOL)",
 				Default: "the generation's own (rclone for current)",
-				// Most sites keep the generation's default; the wizard leaves it to the flag.
-				Advanced: true,
-				When:     func(a *Answers) bool { return a.Technique == TechniqueS3fs },
+				// A generation with one tool (original: s3fs) has nothing to ask.
+				When:     func(a *Answers) bool { return a.Technique == TechniqueS3fs && len(mountToolsOf(a).MountTools) > 1 },
+				Describe: describeMountTool,
+				// The generation's own tool is left open, so a change of generation leaves no stale tool.
+				Implicit: func(a *Answers) string { return mountToolsOf(a).DefaultMountTool() },
 				Choices: func(a *Answers) []Choice {
-					tk, _ := presets.FindToolkit(a.Toolkit)
-					if len(tk.MountTools) == 0 {
-						tk, _ = presets.FindToolkit(ToolkitCurrent)
-					}
+					tk := mountToolsOf(a)
 					out := make([]Choice, 0, len(tk.MountTools))
 					for _, t := range tk.MountTools {
-						help := ""
+						help := "set DATASTOREMOUNTTOOL:" + buildstyleTool(t) + ":…"
 						if t == tk.DefaultMountTool() {
 							help = "the toolkit's default"
 						}

@@ -61,3 +61,41 @@ func TestSettleDropsATechniqueTheModeDoesNotAllow(t *testing.T) {
 		t.Errorf("technique %q, want local", a.Technique)
 	}
 }
+
+// The mount tool is asked for s3fs with a generation of several tools; choosing the
+// generation's own leaves the answer open (so a change of generation leaves no stale
+// tool), choosing another stores it.
+func TestMountToolChoosingTheDefaultLeavesItOpen(t *testing.T) {
+	q, _ := FindQuestion("mount_tool")
+	a := Answers{Toolkit: ToolkitCurrent, Mode: ModeTemporal, Application: "wordpress", Technique: TechniqueS3fs}
+	if !q.Asked(&a) {
+		t.Fatal("mount_tool is not asked for current with s3fs")
+	}
+	if got := q.ChoiceValues(&a); !slices.Equal(got, []string{"rclone", "s3fs", "goofys", "geesefs"}) || q.Choices(&a)[0].Help != "the toolkit's default" {
+		t.Errorf("choices %q", got)
+	}
+	if d := q.Describe(&a); !strings.Contains(d, "DATASTOREMOUNTTOOL:rclone:binary") || !strings.Contains(d, "builddescriptors/buildstyles.dat") {
+		t.Errorf("the description names no buildstyles line: %q", d)
+	}
+	if err := a.Answer("mount_tool", "rclone", nil); err != nil || a.MountTool != "" || a.MountToolUsed() != "rclone" {
+		t.Errorf("choosing rclone: err %v, stored %q, used %q", err, a.MountTool, a.MountToolUsed())
+	}
+	_ = a.Answer("toolkit", ToolkitClassic, nil)
+	if a.MountToolUsed() != MountToolS3fs {
+		t.Errorf("after a change to classic the build mounts with %q, want its own s3fs", a.MountToolUsed())
+	}
+	if err := a.Answer("mount_tool", "goofys", nil); err != nil || a.MountTool != "goofys" {
+		t.Errorf("choosing goofys: err %v, stored %q", err, a.MountTool)
+	}
+	if d := q.Describe(&a); !strings.Contains(d, "buildstylesscp.dat") {
+		t.Errorf("classic's description: %q", d)
+	}
+	for _, b := range []Answers{
+		{Toolkit: ToolkitCurrent, Mode: ModeTemporal, Technique: TechniquePlugin},
+		{Toolkit: ToolkitOriginal, Mode: ModeTemporal, Technique: TechniqueS3fs}, // s3fs only: nothing to ask
+	} {
+		if q.Asked(&b) {
+			t.Errorf("mount_tool asked for %s with %s", b.Toolkit, b.Technique)
+		}
+	}
+}

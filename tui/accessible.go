@@ -182,6 +182,9 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 					return err
 				}
 			} else {
+				if q.Describe != nil {
+					fmt.Fprintln(out, w.describe(q)) // huh's line prompts show no description
+				}
 				a := w.field(q)
 				def, label := a.value(), a.value()
 				if sel, isSelect := a.fields[0].(*huh.Select[string]); isSelect {

@@ -327,6 +327,9 @@ func (w *wizard) describe(q steps.Question) string {
 	case q.Key == "storage.endpoint":
 		return "The S3 endpoint's host or URL; start it with http:// for a server without TLS."
 	}
+	if q.Describe != nil {
+		return q.Describe(&w.ans)
+	}
 	return ""
 }
 

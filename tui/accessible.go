@@ -122,6 +122,20 @@ func runAccessible(ctx context.Context, opt Options) error {
 	}
 }
 
+// runForm runs one line prompt. huh's numbered list re-asks after a wrong number and, when
+// the input then ends, indexes its options with -1: that is the input ending, not a bug to crash on.
+func runForm(form *huh.Form, ctx context.Context, in *lineReader) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if !in.eof {
+				panic(r)
+			}
+			err = errInputEnded
+		}
+	}()
+	return form.RunWithContext(ctx)
+}
+
 func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) error {
 	w := newWizard(opt)
 	out := opt.Output
@@ -140,7 +154,7 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 		}
 		form := huh.NewForm(huh.NewGroup(field)).WithAccessible(true).WithTheme(huh.ThemeBase()).
 			WithInput(in).WithOutput(out)
-		if err := form.RunWithContext(ctx); err != nil {
+		if err := runForm(form, ctx, in); err != nil {
 			return err
 		}
 		if in.eof {

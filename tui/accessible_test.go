@@ -21,6 +21,7 @@ func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
 		"www.example.com", // website url
 		"",                // directories: the preset
 		"3",               // technique: s3fs
+		"",                // mount tool: the generation's own
 		"2",               // provider: digitalocean
 		"",                // region: ams3
 		"",                // access key: the one of the environment
@@ -52,6 +53,9 @@ func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
 	if a.Mode != "temporal" || a.Period != "daily" || a.Application != "wordpress" || a.Technique != "s3fs" ||
 		a.Storage.Provider != "digitalocean" || a.Storage.Region != "ams3" || *a.Storage.NoncurrentVersionDays != 14 {
 		t.Errorf("saved answers %+v", a)
+	}
+	if a.MountTool != "" || !strings.Contains(out.String(), "DATASTOREMOUNTTOOL:") {
+		t.Errorf("mount tool %q saved (the generation's own stays open), or its buildstyles line not told", a.MountTool)
 	}
 	if strings.Contains(out.String(), "plugh") {
 		t.Error("a secret was printed")
@@ -85,6 +89,20 @@ func TestAccessibleInputEndingAtAListDoesNotPanic(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "Step 6 of 11: Storage") {
 		t.Errorf("the provider prompt was not reached:\n%s", out.String())
+	}
+}
+
+// A wrong number at a list, then the end of the input, ends the wizard with a message
+// (huh's list re-asks, then indexes its options with -1).
+func TestAccessibleWrongNumberThenEndOfInputDoesNotPanic(t *testing.T) {
+	t.Chdir(t.TempDir())
+	var out bytes.Buffer
+	opt := testOptions()
+	opt.Accessible, opt.DryRun = true, true
+	opt.Input, opt.Output = strings.NewReader("\n9\n"), &out // the mode: 9 of 3
+	err := Run(context.Background(), opt)
+	if err == nil || !strings.Contains(err.Error(), "input ended") {
+		t.Fatalf("err = %v\n%s", err, out.String())
 	}
 }
 

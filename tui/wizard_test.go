@@ -65,7 +65,7 @@ func (d *driver) final() *model {
 // toBackups answers a WordPress temporal s3fs site at DigitalOcean up to the Backups step.
 func (d *driver) toBackups() {
 	d.waitFor("Step 1 of")
-	d.send(enter) // classic
+	d.send(enter) // current
 	d.waitFor("Deployment mode")
 	d.send(enter) // temporal (the default)
 	d.waitFor("temporal backup")
@@ -78,6 +78,8 @@ func (d *driver) toBackups() {
 	d.send(enter, enter)
 	d.waitFor("Technique")
 	d.send(enter) // s3fs, the default for temporal
+	d.waitFor("DATASTOREMOUNTTOOL:rclone:binary")
+	d.send(enter) // rclone, the generation's own
 	d.waitFor("Storage provider")
 	d.send(down, enter) // digitalocean
 	d.waitFor("Region at")
@@ -90,7 +92,7 @@ func (d *driver) toBackups() {
 // toReview answers a WordPress temporal s3fs site at DigitalOcean up to the review.
 func (d *driver) toReview() {
 	d.waitFor("Step 1 of")
-	d.send(enter) // classic
+	d.send(enter) // current
 	d.waitFor("Deployment mode")
 	d.send(enter) // temporal (the default)
 	d.waitFor("temporal backup")
@@ -103,6 +105,8 @@ func (d *driver) toReview() {
 	d.send(enter, enter)
 	d.waitFor("Technique")
 	d.send(enter) // s3fs, the default for temporal
+	d.waitFor("DATASTOREMOUNTTOOL:rclone:binary")
+	d.send(enter) // rclone, the generation's own
 	d.waitFor("Storage provider")
 	d.send(down, enter) // digitalocean
 	d.waitFor("Region at")
@@ -131,6 +135,9 @@ func TestWordPressTemporalS3fsToReview(t *testing.T) {
 	if a.Mode != "temporal" || a.Application != "wordpress" || a.Technique != "s3fs" || a.Storage.Provider != "digitalocean" ||
 		a.Storage.Region != "ams3" || a.WebsiteURL != "www.example.com" {
 		t.Errorf("answers %+v", a)
+	}
+	if a.MountTool != "" || a.MountToolUsed() != "rclone" {
+		t.Errorf("mount tool %q (used %q): the generation's own, chosen, stays open", a.MountTool, a.MountToolUsed())
 	}
 	if a.Secrets.S3AccessKey != "AKIAXYZZY" || strings.Contains(m.screen(), "plugh") {
 		t.Error("the keys were not bound, or were shown")

@@ -31,7 +31,7 @@ waitfor() {
 }
 keys() { tmux send-keys -t "$session" "$@"; sleep 0.15; }
 
-waitfor "Step 1 of";            keys Enter                   # classic
+waitfor "Step 1 of";            keys Enter                   # current
 waitfor "How is the site built"; keys Enter                  # temporal
 waitfor "temporal backup";       keys Down Enter             # daily
 waitfor "Application and site";  keys Down Enter             # WordPress
@@ -39,6 +39,7 @@ keys -l "https://www.example.com/"
 waitfor "✓ www.example.com";     keys Enter
 waitfor "Asset directories";     keys Enter Enter
 waitfor "How should the servers"; keys Enter                 # s3fs (temporal's default)
+waitfor "Which tool mounts";     keys Down Down Enter        # goofys (the build's DATASTOREMOUNTTOOL:goof)
 waitfor "Storage provider";      keys Down Enter             # digitalocean
 waitfor "Region at";             keys Down Enter             # nyc3
 waitfor "in the environment"; keys Enter Enter       # keys from the environment
@@ -60,7 +61,7 @@ fail() { echo "FAIL: $*" >&2; cat "$work/site/assetwiz.yaml" >&2 || true; exit 1
 grep -q "EXIT=0" "$work/exit" || fail "exit $(cat "$work/exit")"
 y="$work/site/assetwiz.yaml"
 for want in "mode: temporal" "period: daily" "application: wordpress" "website_url: www.example.com" \
-	"technique: s3fs" "provider: digitalocean" "region: nyc3"; do
+	"technique: s3fs" "mount_tool: goofys" "provider: digitalocean" "region: nyc3"; do
 	grep -qF "$want" "$y" || fail "assetwiz.yaml lacks '$want'"
 done
 grep -q "plugh\|XYZZY" "$y" && fail "a secret was saved"

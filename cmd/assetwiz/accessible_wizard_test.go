@@ -50,3 +50,39 @@ func TestAccessibleWizardFromAPipe(t *testing.T) {
 		t.Errorf("TERM=dumb without a terminal: exit %d, want 64", r.code)
 	}
 }
+
+// The accessible wizard asks the mount tool for s3fs from a pipe, says which buildstyles
+// line picks it, and saves a tool other than the generation's own.
+func TestAccessibleWizardAsksTheMountTool(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	script := strings.Join([]string{
+		"", "3", "", "2", "www.example.com", "", "3", // current, temporal, hourly, wordpress, url, preset dirs, s3fs
+		"3",          // mount tool: goofys
+		"10", "", "", // custom provider: an endpoint where nothing listens (loopback only), its region
+		"", "", // the keys: those of the environment
+		"", "", "", "", "", "", // versioning, days, no cdn, override file, snippets folder, save
+	}, "\n") + "\n"
+	var stdout, stderr bytes.Buffer
+	env := map[string]string{"S3_ACCESS_KEY": "AKIDACCESSIBLE", "S3_SECRET_KEY": "accessible/secret"}
+	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), "storage:\n  endpoint: http://127.0.0.1:9\n")
+	code := Main(context.Background(), []string{"init", "--accessible", "--dry-run"}, Env{
+		Stdin: strings.NewReader(script), Stdout: &stdout, Stderr: &stderr,
+		Getenv: func(k string) string { return env[k] },
+	})
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	a, err := steps.LoadFile(filepath.Join(dir, "assetwiz.yaml"))
+	if err != nil {
+		t.Fatalf("saved answers: %v\n%s", err, stderr.String())
+	}
+	if a.Technique != "s3fs" || a.MountTool != "goofys" {
+		t.Errorf("technique %q, mount tool %q; want s3fs with goofys", a.Technique, a.MountTool)
+	}
+	for _, want := range []string{"Which tool mounts the buckets", "DATASTOREMOUNTTOOL:rclone:binary", "builddescriptors/buildstyles.dat"} {
+		if !strings.Contains(stdout.String()+stderr.String(), want) {
+			t.Errorf("the wizard did not say %q:\n%s%s", want, stdout.String(), stderr.String())
+		}
+	}
+}

@@ -85,6 +85,8 @@ func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
 	s.keys("Enter", "Enter")
 	s.waitFor("How should the servers")
 	s.keys("Enter") // s3fs
+	s.waitFor("Which tool mounts")
+	s.keys("Enter") // rclone, the generation's own
 	s.waitFor("Storage provider")
 	s.keys("/")
 	s.text("custom")
@@ -194,6 +196,10 @@ func TestWizardInTmuxEveryModeAndTechnique(t *testing.T) {
 				s.waitFor("Region at Amazon")
 				s.keys("Enter")
 			case "plugin", "s3fs":
+				if tc.technique == "s3fs" {
+					s.waitFor("Which tool mounts")
+					s.keys("Enter") // the generation's own
+				}
 				s.waitFor("Storage provider")
 				choose("digitalocean")
 				s.waitFor("Region at")

@@ -39,6 +39,9 @@ type model struct {
 	ask   asked
 	form  *huh.Form
 	phase phase
+	// refused is why the field refused Enter, shown until the next key (huh's own error
+	// footer is off; a field's error left from leaving it would be stale once it is shown again).
+	refused error
 
 	width, height int
 	spinner       spinner.Model
@@ -269,10 +272,19 @@ func (m *model) updateForm(msg tea.Msg) tea.Cmd {
 			return m.back()
 		}
 	}
+	k, isKey := msg.(tea.KeyMsg)
+	if isKey {
+		m.refused = nil
+	}
 	f, cmd := m.form.Update(msg)
 	m.form = f.(*huh.Form)
 	if m.form.State == huh.StateCompleted {
 		return m.questionDone()
+	}
+	if isKey && k.String() == "enter" {
+		if field := m.form.GetFocusedField(); field != nil {
+			m.refused = field.Error()
+		}
 	}
 	m.fitForm()
 	return cmd
@@ -334,6 +346,9 @@ func (m *model) screen() string {
 		b.WriteString(m.answeredInStep())
 	}
 	b.WriteString(body)
+	if m.phase == phaseForm && m.refused != nil && !strings.Contains(body, m.refused.Error()) {
+		b.WriteString("\n" + failStyle.Render(wrap("✗ "+m.refused.Error(), m.contentWidth())) + "\n")
+	}
 	b.WriteString("\n" + helpStyle.Render(m.footer()))
 	return m.fit(b.String())
 }

@@ -224,3 +224,27 @@ func TestBackFromStep5ToStep2ChangingTheMode(t *testing.T) {
 		t.Errorf("technique %q, want local (the baseline default)", m.w.ans.Technique)
 	}
 }
+
+// Unticking every directory is refused at the "more" line, with the reason on the screen;
+// going back and ticking one again clears it: it does not stay as if still true.
+func TestDirectoriesErrorGoesAfterReticking(t *testing.T) {
+	t.Chdir(t.TempDir())
+	d := start(t, testOptions())
+	d.waitFor("Step 1 of")
+	d.send(enter)
+	d.waitFor("Deployment mode")
+	d.send(enter, enter) // temporal, hourly
+	d.waitFor("Application and site")
+	d.send(down, enter, typed("www.example.com"))
+	d.waitFor("> www.example.com")
+	d.send(enter)
+	d.waitFor("Asset directories")
+	d.send(typed("x"), enter, enter) // untick wp-content/uploads, nothing more typed
+	d.waitFor("✗ choose or type at least one directory")
+	d.send(shiftTab, typed("x"), enter) // back, tick it again, on to the "more" line
+	d.send(ctrlC)
+	m := d.final()
+	if s := m.screen(); strings.Contains(s, "at least one directory") || !strings.Contains(s, "More directories") {
+		t.Errorf("the error stayed after re-ticking, or the \"more\" line is not shown:\n%s", s)
+	}
+}

@@ -346,11 +346,18 @@ func (m *model) screen() string {
 		b.WriteString(m.answeredInStep())
 	}
 	b.WriteString(body)
-	if m.phase == phaseForm && m.refused != nil && !strings.Contains(body, m.refused.Error()) {
+	if m.phase == phaseForm && m.refused != nil && !shownAlready(body, m.refused.Error()) {
 		b.WriteString("\n" + failStyle.Render(wrap("✗ "+m.refused.Error(), m.contentWidth())) + "\n")
 	}
 	b.WriteString("\n" + helpStyle.Render(m.footer()))
 	return m.fit(b.String())
+}
+
+// shownAlready reports whether a field's own description already shows the message (the
+// website URL's live check), wrapped: its start is enough to know.
+func shownAlready(body, msg string) bool {
+	r := []rune(msg)
+	return strings.Contains(body, "✗ "+string(r[:min(len(r), 24)]))
 }
 
 func (m *model) footer() string {

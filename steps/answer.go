@@ -78,6 +78,9 @@ func (a *Answers) Answer(key, raw string, keep func(key string) bool) error {
 	if key == "directories" {
 		raw = strings.Join(SplitDirectories(raw), ",")
 	}
+	if key == "toolkit" {
+		a.ToolkitFrom = "" // chosen, not defaulted: the plan need not say why
+	}
 	q, known := FindQuestion(key)
 	if known && q.Implicit != nil && raw == q.Implicit(a) {
 		raw = "" // what an open answer takes anyway: left open

@@ -211,7 +211,7 @@ var modeHelp = map[string]string{
 var techniqueHelp = map[string]string{
 	TechniqueLocal:  "keep uploads on each server's disk (no buckets)",
 	TechniquePlugin: "the application writes to buckets (preferred)",
-	TechniqueS3fs:   "the toolkit mounts the buckets (a last resort: slow with many small files)",
+	TechniqueS3fs:   "the toolkit mounts the buckets as folders (slow: a last resort)",
 	TechniqueEFS:    "the toolkit mounts AWS EFS (AWS only)",
 }
 
@@ -339,7 +339,8 @@ var table = []Step{
 	{ID: StepTechnique, Title: "Technique",
 		Explain: func(a *Answers) string {
 			s := "How the web servers share uploads. A plugin is preferred: the application writes to the buckets itself, " +
-				"in every mode. s3fs mounts a bucket as a folder: a last resort, slow with many small files. " +
+				"in every mode. s3fs: the toolkit mounts each bucket as a folder (with rclone, s3fs, goofys or geesefs), " +
+				"a last resort, slow with many small files. " +
 				"EFS is a network file system, AWS only."
 			if a.Mode != ModeTemporal {
 				s += " s3fs and EFS are for temporal builds only (mode is " + a.Mode + ")."

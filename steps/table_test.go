@@ -99,3 +99,16 @@ func TestMountToolChoosingTheDefaultLeavesItOpen(t *testing.T) {
 		}
 	}
 }
+
+// A toolkit chosen in the wizard is no default: the plan does not say "no toolkit answer".
+func TestChoosingTheToolkitIsNoDefault(t *testing.T) {
+	a := Answers{}
+	a.Complete()
+	if a.ToolkitFrom == "" {
+		t.Fatal("no reason given for the default toolkit")
+	}
+	_ = a.Answer("toolkit", ToolkitCurrent, nil)
+	if a.ToolkitFrom != "" {
+		t.Errorf("after choosing current: %q", a.ToolkitFrom)
+	}
+}

@@ -21,7 +21,16 @@ const (
 	Done     Status = "done"
 	Failed   Status = "failed"
 	Skipped  Status = "not started"
+	// NotOffered: the provider does not offer what the action makes; nothing was changed and
+	// the actions after it go on. Not a change, not a failure.
+	NotOffered Status = "skipped"
 )
+
+// NotOfferedError is what an action returns when the provider answered that it does not
+// offer the feature at all (S3 NotImplemented): apply shows it as skipped with Reason.
+type NotOfferedError struct{ Reason string }
+
+func (e *NotOfferedError) Error() string { return e.Reason }
 
 // Event reports progress: an action started, is retried, finished or failed.
 type Event struct {
@@ -39,11 +48,13 @@ type Result struct {
 	Errs    []error
 	// Interrupted: apply was told to stop before everything was done.
 	Interrupted bool
+	// GraphErr: the plan's graph is broken (Plan.Check); nothing was started.
+	GraphErr error
 }
 
 // Err joins the failures; nil when no action failed.
 func (r Result) Err() error {
-	return errors.Join(r.Errs...)
+	return errors.Join(append([]error{r.GraphErr}, r.Errs...)...)
 }
 
 // Count counts the changes (not the noops) by status.
@@ -70,6 +81,55 @@ type ApplyOptions struct {
 	Grace time.Duration
 }
 
+// Check validates the plan's graph before anything starts: every After names an action of
+// the plan, and no action waits on itself through a cycle.
+func (p Plan) Check() error {
+	index := make(map[string]int, len(p.Actions))
+	for i, a := range p.Actions {
+		if _, dup := index[a.Key()]; dup {
+			return fmt.Errorf("internal error: the plan holds %s twice", a.Key())
+		}
+		index[a.Key()] = i
+	}
+	for _, a := range p.Actions {
+		for _, dep := range a.After {
+			if _, ok := index[dep]; !ok {
+				return fmt.Errorf("internal error: %s waits for %s, which is not in the plan", a.Key(), dep)
+			}
+		}
+	}
+	// Depth-first search with three colours: grey is on the current path, so reaching a grey
+	// action again is a cycle.
+	const white, grey, black = 0, 1, 2
+	colour := make([]int, len(p.Actions))
+	var visit func(i int, path []string) error
+	visit = func(i int, path []string) error {
+		colour[i] = grey
+		path = append(path, p.Actions[i].Key())
+		for _, dep := range p.Actions[i].After {
+			j := index[dep]
+			switch colour[j] {
+			case grey:
+				return fmt.Errorf("internal error: the plan has a cycle: %s → %s", strings.Join(path, " → "), dep)
+			case white:
+				if err := visit(j, path); err != nil {
+					return err
+				}
+			}
+		}
+		colour[i] = black
+		return nil
+	}
+	for i := range p.Actions {
+		if colour[i] == white {
+			if err := visit(i, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Apply carries out the plan: each action once those it comes After are done, independent
 // actions in parallel, transient faults retried. An action whose prerequisite failed is not
 // started. When ctx is cancelled no new action starts; running ones may finish within the
@@ -84,6 +144,13 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 	opt.Retry = opt.Retry.withDefaults()
 	n := len(p.Actions)
 	res := Result{Actions: p.Actions, Status: make([]Status, n), Errs: make([]error, n)}
+	if err := p.Check(); err != nil {
+		for i := range res.Status {
+			res.Status[i], res.Errs[i] = Skipped, nil
+		}
+		res.GraphErr = err
+		return res
+	}
 	index := make(map[string]int, n)
 	for i, a := range p.Actions {
 		index[a.Key()] = i
@@ -139,7 +206,7 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 					act := p.Actions[i]
 					emit(Event{Action: act, Status: Running})
 					go func(i int) {
-						err := withRetries(runCtx, opt.Retry, act.Do, func(attempt int, wait time.Duration, err error) {
+						err := withRetries(runCtx, opt.Retry, Recovered(act.Do), func(attempt int, wait time.Duration, err error) {
 							emit(Event{Action: act, Status: Retrying, Attempt: attempt, Wait: wait, Err: err})
 						})
 						done <- finished{i, err}
@@ -153,6 +220,12 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 		f := <-done
 		running--
 		act := p.Actions[f.i]
+		var notOffered *NotOfferedError
+		if errors.As(f.err, &notOffered) {
+			res.Status[f.i], res.Errs[f.i] = NotOffered, nil
+			emit(Event{Action: act, Status: NotOffered, Err: notOffered})
+			continue
+		}
 		if f.err != nil {
 			res.Status[f.i], res.Errs[f.i] = Failed, named(act, f.err)
 			emit(Event{Action: act, Status: Failed, Err: res.Errs[f.i]})
@@ -169,20 +242,36 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 // failed or was not started (blocked).
 func depsState(a Action, index map[string]int, status []Status) (ready, blocked bool) {
 	for _, dep := range a.After {
-		j, ok := index[dep]
-		if !ok {
-			continue // a prerequisite outside this plan is already in place
-		}
+		j := index[dep] // Plan.Check made sure it is there
 		switch status[j] {
 		case Failed, Skipped:
 			return false, true
-		case Done:
+		case Done, NotOffered:
 		default:
 			return false, false
 		}
 	}
 	return true, false
 }
+
+// Recovered turns a panic in do into its error (ErrBug), so one bug fails one action and the
+// run ends with exit 1 and a message rather than a stack trace from a goroutine.
+func Recovered(do func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("%w: %v", ErrBug, r)
+			}
+		}()
+		return do(ctx)
+	}
+}
+
+// ErrBug marks an error that comes from a bug in assetwiz, not from the provider or the input.
+var ErrBug = errors.New("internal error (a bug in assetwiz; please report it at " + ReportURL + ")")
+
+// ReportURL is where bugs are reported.
+const ReportURL = "https://github.com/assetwiz/assetwiz/issues"
 
 // named prefixes an action's error with the resource it concerns, unless the backend did.
 func named(act Action, err error) error {

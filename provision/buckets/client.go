@@ -4,23 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/assetwiz/assetwiz/presets"
+	"github.com/assetwiz/assetwiz/provision/awsclient"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -31,14 +28,13 @@ const EnvEndpointS3 = "AWS_ENDPOINT_URL_S3"
 const (
 	// DefaultAnswerTimeout bounds the wait for an answer's headers: a server that accepts a
 	// request and never answers fails that try instead of hanging the run.
-	DefaultAnswerTimeout = 30 * time.Second
-	// CredentialsTimeout bounds the AWS credential chain, whose last link asks the EC2
-	// metadata endpoint: off EC2 that address may swallow packets instead of refusing them.
-	CredentialsTimeout = 5 * time.Second
-	// MaxAnswerBytes bounds every answer but an object's content: the largest S3 document
-	// assetwiz reads (a listing of 1000 versions, a policy of 20 KB) is far below it.
-	MaxAnswerBytes = 16 << 20
+	DefaultAnswerTimeout = awsclient.DefaultAnswerTimeout
+	// MaxAnswerBytes bounds every answer but an object's content.
+	MaxAnswerBytes = awsclient.MaxAnswerBytes
 )
+
+// ErrAnswerTooLarge is the error of an answer longer than MaxAnswerBytes.
+var ErrAnswerTooLarge = awsclient.ErrAnswerTooLarge
 
 // NewClient builds the S3 client for the answers. AWS gets virtual-host addressing, the region
 // of the answers and, when no keys are given, the standard credential chain (AWS_PROFILE, ...).
@@ -67,7 +63,7 @@ func newClient(ctx context.Context, a *steps.Answers, getenv func(string) string
 	opts := s3.Options{
 		Region:                     region,
 		Retryer:                    aws.NopRetryer{},
-		HTTPClient:                 HTTPClient(prov.Title, answerTimeout),
+		HTTPClient:                 awsclient.HTTPClient(prov.Title, answerTimeout),
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
 	}
@@ -82,7 +78,7 @@ func newClient(ctx context.Context, a *steps.Answers, getenv func(string) string
 	override := strings.TrimSpace(getenv(EnvEndpointS3))
 	if prov.Name == "aws" {
 		if opts.Credentials == nil {
-			creds, err := awsCredentialChain(ctx, region)
+			creds, err := awsclient.CredentialChain(ctx, region, "S3_ACCESS_KEY and S3_SECRET_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
 			if err != nil {
 				return nil, err
 			}
@@ -110,121 +106,6 @@ func newClient(ctx context.Context, a *steps.Answers, getenv func(string) string
 	opts.BaseEndpoint, opts.UsePathStyle = aws.String(endpoint), true
 	return s3.New(opts), nil
 }
-
-// awsCredentialChain resolves the standard AWS credential chain (environment, shared files,
-// AWS_PROFILE, SSO, the EC2 instance role) once, within CredentialsTimeout, so that a missing
-// key is a clear error before any request rather than a wait on the metadata endpoint.
-func awsCredentialChain(ctx context.Context, region string) (aws.CredentialsProvider, error) {
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(region))
-	if err != nil {
-		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
-	}
-	if cfg.Credentials == nil {
-		return nil, errNoAWSKeys
-	}
-	bounded, cancel := context.WithTimeout(ctx, CredentialsTimeout)
-	defer cancel()
-	if _, err := cfg.Credentials.Retrieve(bounded); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, errNoAWSKeys
-	}
-	return cfg.Credentials, nil
-}
-
-var errNoAWSKeys = errors.New("no AWS keys found: set S3_ACCESS_KEY and S3_SECRET_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), " +
-	"or AWS_PROFILE for a profile of ~/.aws; on EC2 the instance role is used when the metadata endpoint answers within " + CredentialsTimeout.String())
-
-// HTTPClient is the HTTP client of the S3 (and EFS) clients: a bounded wait for an answer
-// (naming the provider when it runs out), no credentials sent to another origin on a redirect,
-// and bounded answers.
-func HTTPClient(provider string, answerTimeout time.Duration) *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.ResponseHeaderTimeout = answerTimeout
-	tr.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
-	tr.MaxIdleConnsPerHost = 64 // buckets go in parallel; keep their connections for the next request
-	return &http.Client{
-		Transport:     boundedTransport{next: tr, provider: provider, timeout: answerTimeout},
-		CheckRedirect: sameOriginOnly,
-	}
-}
-
-// sameOriginOnly follows a redirect only within the origin (scheme, host and port) of the
-// first request: a SigV4 Authorization header must never reach another server. Elsewhere the
-// redirect answer itself is returned, and the SDK reports it as an error.
-func sameOriginOnly(req *http.Request, via []*http.Request) error {
-	first := via[0].URL
-	if req.URL.Scheme != first.Scheme || req.URL.Host != first.Host {
-		return http.ErrUseLastResponse
-	}
-	if len(via) >= 10 {
-		return errors.New("stopped after 10 redirects")
-	}
-	return nil
-}
-
-// boundedTransport limits the answers' size and names the provider when an answer is late.
-type boundedTransport struct {
-	next     http.RoundTripper
-	provider string
-	timeout  time.Duration
-}
-
-func (t boundedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.next.RoundTrip(req)
-	if err != nil {
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			return nil, &lateAnswer{provider: t.provider, host: req.URL.Host, timeout: t.timeout, err: err}
-		}
-		return nil, err
-	}
-	// An object's content is read by its caller, with its own bound; every other answer is a
-	// small document the SDK reads whole, so it is cut off at MaxAnswerBytes.
-	if op := awsmiddleware.GetOperationName(req.Context()); op != "GetObject" || resp.StatusCode >= 300 {
-		resp.Body = &limitedBody{rc: resp.Body, left: MaxAnswerBytes, op: op, provider: t.provider}
-	}
-	return resp, nil
-}
-
-// lateAnswer is a request the provider did not answer in time; it stays a timeout (retried).
-type lateAnswer struct {
-	provider, host string
-	timeout        time.Duration
-	err            error
-}
-
-func (e *lateAnswer) Error() string {
-	return fmt.Sprintf("no answer from %s (%s) within %s", e.provider, e.host, e.timeout)
-}
-func (e *lateAnswer) Unwrap() error   { return e.err }
-func (e *lateAnswer) Timeout() bool   { return true }
-func (e *lateAnswer) Temporary() bool { return true }
-
-// limitedBody fails the read past its limit instead of buffering a body without end.
-type limitedBody struct {
-	rc           io.ReadCloser
-	left         int64
-	op, provider string
-}
-
-// ErrAnswerTooLarge is the error of an answer longer than MaxAnswerBytes.
-var ErrAnswerTooLarge = fmt.Errorf("the answer is larger than %d MiB, more than any S3 document assetwiz reads; refused", MaxAnswerBytes>>20)
-
-func (b *limitedBody) Read(p []byte) (int, error) {
-	if b.left <= 0 {
-		return 0, fmt.Errorf("%s from %s: %w", b.op, b.provider, ErrAnswerTooLarge)
-	}
-	if int64(len(p)) > b.left {
-		p = p[:b.left]
-	}
-	n, err := b.rc.Read(p)
-	b.left -= int64(n)
-	return n, err
-}
-
-func (b *limitedBody) Close() error { return b.rc.Close() }
 
 // CheckAccess tests the keys of the answers against the provider: HeadBucket of the first
 // asset bucket (a missing bucket is fine once ListBuckets accepted the keys), or ListBuckets

@@ -70,7 +70,7 @@ func (r Result) Count() map[Status]int {
 
 // ApplyOptions tune apply.
 type ApplyOptions struct {
-	// Parallel bounds how many actions run at once (default 16).
+	// Parallel bounds how many actions run at once (default DefaultParallel).
 	Parallel int
 	// OnEvent receives progress, one call at a time.
 	OnEvent func(Event)
@@ -130,13 +130,20 @@ func (p Plan) Check() error {
 	return nil
 }
 
+// DefaultParallel is how many actions run at once by default: enough that every bucket of a
+// large site (200 directories) has its chain under way at once, so apply takes about one
+// bucket's chain of round trips. A provider that finds it too many answers with a throttle
+// (503 SlowDown, 429), which is retried with a growing, jittered wait: its rate limit slows the
+// run down rather than failing it.
+const DefaultParallel = 256
+
 // Apply carries out the plan: each action once those it comes After are done, independent
 // actions in parallel, transient faults retried. An action whose prerequisite failed is not
 // started. When ctx is cancelled no new action starts; running ones may finish within the
 // grace time.
 func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 	if opt.Parallel <= 0 {
-		opt.Parallel = 16
+		opt.Parallel = DefaultParallel
 	}
 	if opt.Grace <= 0 {
 		opt.Grace = 30 * time.Second

@@ -64,7 +64,7 @@ func HTTPClient(provider string, answerTimeout time.Duration) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.ResponseHeaderTimeout = answerTimeout
 	tr.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
-	tr.MaxIdleConnsPerHost = 64 // buckets go in parallel; keep their connections for the next request
+	tr.MaxIdleConnsPerHost = 256 // buckets go in parallel (provision.DefaultParallel); keep their connections for the next request of each chain
 	return &http.Client{
 		Transport:     boundedTransport{next: tr, provider: provider, timeout: answerTimeout},
 		CheckRedirect: sameOriginOnly,

@@ -165,4 +165,24 @@ func TestAWSWithoutKeysIsAClearError(t *testing.T) {
 	if err != nil || len(list.Buckets) != 0 {
 		t.Errorf("a run without keys made buckets: %v %v", list, err)
 	}
+
+	// EFS, through AWS_ENDPOINT_URL_EFS to the EFS double, the same.
+	efsDir := t.TempDir()
+	writeFile(t, filepath.Join(efsDir, "assetwiz.yaml"), efsAnswers)
+	s := efsServer(t)
+	cmd := exec.Command(bin, "plan")
+	cmd.Dir = efsDir
+	cmd.Env = []string{
+		"HOME=" + efsDir, "PATH=" + os.Getenv("PATH"),
+		"AWS_CONFIG_FILE=" + filepath.Join(efsDir, "no-config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(efsDir, "no-credentials"),
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT=http://" + imds,
+		"AWS_ENDPOINT_URL_EFS=" + s.URL(),
+	}
+	out, _ := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != exitFailure || !strings.Contains(string(out), "AWS keys for EFS: no AWS keys found") {
+		t.Errorf("EFS plan without keys: exit %d, want 1 saying what to set\n%s", code, out)
+	}
+	if len(s.FileSystems()) != 0 {
+		t.Errorf("EFS plan without keys made file systems")
+	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 )
 
 // Each normal form an S3 server may give back for assetwiz's policy statement is the same
@@ -115,5 +116,24 @@ func TestCORSRuleComparedByMeaning(t *testing.T) {
 		if corsRuleMatches(r, origin) {
 			t.Errorf("%s: taken for assetwiz's rule as it is", name)
 		}
+	}
+}
+
+// Each way an S3 server says it does not offer a feature is taken as "not offered", and the
+// answers that mean something else are not.
+func TestWaysOfNotOfferingAFeature(t *testing.T) {
+	for _, code := range []string{"NotImplemented", "NotSupported", "UnsupportedOperation"} {
+		if !isUnsupported(&smithy.GenericAPIError{Code: code}) {
+			t.Errorf("%s not taken for a feature the provider lacks", code)
+		}
+	}
+	for _, code := range []string{"NoSuchCORSConfiguration", "AccessDenied", "MethodNotAllowed", "InternalError"} {
+		if isUnsupported(&smithy.GenericAPIError{Code: code}) {
+			t.Errorf("%s taken for a feature the provider lacks", code)
+		}
+	}
+	tags := []types.Tag{{Key: aws.String("team"), Value: aws.String("web")}, {Key: aws.String(TagNotOffered), Value: aws.String("cors lifecycle")}}
+	if got := notOffered(tags); len(got) != 2 || got[0] != "cors" || got[1] != "lifecycle" {
+		t.Errorf("features noted as not offered: %q", got)
 	}
 }

@@ -1,10 +1,10 @@
 package provision
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -186,40 +186,100 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 		}
 	})()
 
+	// The graph as counts: each action's prerequisites not yet done, and who waits on whom.
+	// A completion then costs its dependents, not a scan of every action and every After
+	// (every file waits for every remote action: files × remote per scan on a large site).
+	waiting := make([]int, n)
+	dependents := make([][]int, n)
+	seen := make([]int, n) // seen[j] == i+1: j already counted for i
+	for i, a := range p.Actions {
+		for _, dep := range a.After {
+			j := index[dep] // Plan.Check made sure it is there
+			if seen[j] == i+1 {
+				continue
+			}
+			seen[j] = i + 1
+			waiting[i]++
+			dependents[j] = append(dependents[j], i)
+		}
+	}
+	ready := &readyQueue{height: chainHeights(dependents)}
+	var instant []int // ready actions that need no call (noops)
+	makeReady := func(i int) {
+		if p.Actions[i].Op == Noop || p.Actions[i].Do == nil {
+			instant = append(instant, i)
+		} else {
+			heap.Push(ready, i)
+		}
+	}
+	// block marks an action not started, and everything that waits on it, directly or not.
+	block := func(i int) {
+		stack := []int{i}
+		for len(stack) > 0 {
+			j := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if res.Status[j] != Pending {
+				continue
+			}
+			res.Status[j] = Skipped
+			stack = append(stack, dependents[j]...)
+		}
+	}
+	settled := func(j int, s Status) {
+		res.Status[j] = s
+		if s != Done && s != NotOffered {
+			for _, i := range dependents[j] {
+				block(i)
+			}
+			return
+		}
+		for _, i := range dependents[j] {
+			if waiting[i]--; waiting[i] == 0 && res.Status[i] == Pending {
+				makeReady(i)
+			}
+		}
+	}
+	for i := range waiting {
+		if waiting[i] == 0 {
+			makeReady(i)
+		}
+	}
+
 	type finished struct {
 		i   int
 		err error
 	}
 	done := make(chan finished)
 	running := 0
-	order := byLongestChain(p.Actions, index)
+	start := func(i int) {
+		res.Status[i] = Running
+		running++
+		act := p.Actions[i]
+		emit(Event{Action: act, Status: Running})
+		go func() {
+			err := withRetries(runCtx, opt.Retry, Recovered(act.Do), func(attempt int, wait time.Duration, err error) {
+				emit(Event{Action: act, Status: Retrying, Attempt: attempt, Wait: wait, Err: err})
+			})
+			done <- finished{i, err}
+		}()
+	}
 	for {
-		for progress := true; progress; { // settle every action that can be settled now
-			progress = false
-			for _, i := range order {
-				if res.Status[i] != Pending {
-					continue
-				}
-				ready, blocked := depsState(p.Actions[i], index, res.Status)
-				switch {
-				case blocked || ctx.Err() != nil:
-					res.Status[i], progress = Skipped, true
-				case !ready:
-				case p.Actions[i].Op == Noop || p.Actions[i].Do == nil:
-					res.Status[i], progress = Done, true
-				case running < opt.Parallel:
-					res.Status[i] = Running
-					running++
-					act := p.Actions[i]
-					emit(Event{Action: act, Status: Running})
-					go func(i int) {
-						err := withRetries(runCtx, opt.Retry, Recovered(act.Do), func(attempt int, wait time.Duration, err error) {
-							emit(Event{Action: act, Status: Retrying, Attempt: attempt, Wait: wait, Err: err})
-						})
-						done <- finished{i, err}
-					}(i)
-				}
+		if ctx.Err() != nil { // interrupted: nothing new starts, noops included
+			for _, i := range instant {
+				block(i)
 			}
+			instant = nil
+			for ready.Len() > 0 {
+				block(heap.Pop(ready).(int))
+			}
+		}
+		for len(instant) > 0 {
+			i := instant[0]
+			instant = instant[1:]
+			settled(i, Done)
+		}
+		for running < opt.Parallel && ready.Len() > 0 {
+			start(heap.Pop(ready).(int))
 		}
 		if running == 0 {
 			break
@@ -228,37 +288,73 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 		running--
 		act := p.Actions[f.i]
 		var notOffered *NotOfferedError
-		if errors.As(f.err, &notOffered) {
-			res.Status[f.i], res.Errs[f.i] = NotOffered, nil
+		switch {
+		case errors.As(f.err, &notOffered):
+			res.Errs[f.i] = nil
+			settled(f.i, NotOffered)
 			emit(Event{Action: act, Status: NotOffered, Err: notOffered})
-			continue
-		}
-		if f.err != nil {
-			res.Status[f.i], res.Errs[f.i] = Failed, named(act, f.err)
+		case f.err != nil:
+			res.Errs[f.i] = named(act, f.err)
+			settled(f.i, Failed)
 			emit(Event{Action: act, Status: Failed, Err: res.Errs[f.i]})
-		} else {
-			res.Status[f.i] = Done
+		default:
+			settled(f.i, Done)
 			emit(Event{Action: act, Status: Done})
+		}
+	}
+	for i, s := range res.Status {
+		if s == Pending { // waits on something interrupted before it could start
+			res.Status[i] = Skipped
 		}
 	}
 	res.Interrupted = ctx.Err() != nil
 	return res
 }
 
-// depsState says whether an action's prerequisites are all done (ready), or one of them
-// failed or was not started (blocked).
-func depsState(a Action, index map[string]int, status []Status) (ready, blocked bool) {
-	for _, dep := range a.After {
-		j := index[dep] // Plan.Check made sure it is there
-		switch status[j] {
-		case Failed, Skipped:
-			return false, true
-		case Done, NotOffered:
-		default:
-			return false, false
-		}
+// readyQueue holds the actions ready to start: those with the longest chain of actions
+// waiting on them first, then in the plan's order. With a bound on parallelism this starts
+// every bucket before finishing the first one's settings, so the run takes about as long as
+// the longest chain, not the chains one after another.
+type readyQueue struct {
+	items  []int
+	height []int
+}
+
+func (q *readyQueue) Len() int { return len(q.items) }
+func (q *readyQueue) Less(a, b int) bool {
+	x, y := q.items[a], q.items[b]
+	if q.height[x] != q.height[y] {
+		return q.height[x] > q.height[y]
 	}
-	return true, false
+	return x < y
+}
+func (q *readyQueue) Swap(a, b int) { q.items[a], q.items[b] = q.items[b], q.items[a] }
+func (q *readyQueue) Push(x any)    { q.items = append(q.items, x.(int)) }
+func (q *readyQueue) Pop() any {
+	last := q.items[len(q.items)-1]
+	q.items = q.items[:len(q.items)-1]
+	return last
+}
+
+// chainHeights is, for each action, the longest chain of actions waiting on it (the graph
+// has no cycle: Plan.Check).
+func chainHeights(dependents [][]int) []int {
+	height := make([]int, len(dependents))
+	known := make([]bool, len(dependents))
+	var of func(j int) int
+	of = func(j int) int {
+		if !known[j] {
+			for _, i := range dependents[j] {
+				height[j] = max(height[j], of(i)+1)
+			}
+			known[j] = true
+		}
+		return height[j]
+	}
+	for j := range dependents {
+		of(j)
+	}
+	return height
 }
 
 // Recovered turns a panic in do into its error (ErrBug), so one bug fails one action and the
@@ -287,29 +383,4 @@ func named(act Action, err error) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", prefix, err)
-}
-
-// byLongestChain orders the actions for starting: those with the longest chain of actions
-// waiting on them first, then in the plan's order. With a bound on parallelism this starts
-// every bucket before finishing the first one's settings, so the run takes about as long as
-// the longest chain, not the chains one after another.
-func byLongestChain(actions []Action, index map[string]int) []int {
-	height := make([]int, len(actions)) // the longest chain of dependents below each action
-	// Iterate to a fixpoint (plans are shallow); the bound stops a cycle from looping forever.
-	for pass, changed := 0, true; changed && pass <= len(actions); pass++ {
-		changed = false
-		for i, a := range actions {
-			for _, dep := range a.After {
-				if j, ok := index[dep]; ok && height[j] < height[i]+1 {
-					height[j], changed = height[i]+1, true
-				}
-			}
-		}
-	}
-	order := make([]int, len(actions))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(x, y int) bool { return height[order[x]] > height[order[y]] })
-	return order
 }

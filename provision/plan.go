@@ -121,7 +121,8 @@ type Backend interface {
 func Make(ctx context.Context, a *steps.Answers, backends ...Backend) (Plan, error) {
 	var p Plan
 	for _, b := range backends {
-		part, err := b.Plan(ctx, a)
+		// Planning only reads, so a backend busy in a loop can be left behind on Ctrl-C.
+		part, err := Interruptible(ctx, func() (Plan, error) { return b.Plan(ctx, a) })
 		if err != nil {
 			return Plan{}, err
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -16,12 +15,12 @@ import (
 // LoadFile reads an answers file. A missing file is reported with fs.ErrNotExist wrapped;
 // everything wrong inside it comes back as Problems, all at once, keyed by answers-file key.
 func LoadFile(path string) (Answers, error) {
-	data, err := os.ReadFile(path)
+	data, err := readAnswersFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return Answers{}, fmt.Errorf("answers file %s does not exist: %w", path, err)
 		}
-		return Answers{}, fmt.Errorf("answers file %s: %w", path, err)
+		return Answers{}, err // it names the file and what is wrong with it
 	}
 	a, problems := ParseAnswers(data)
 	if len(problems) > 0 {
@@ -39,6 +38,9 @@ func ParseAnswers(data []byte) (Answers, Problems) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		problems.add("answers file", "is not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 		return a, problems
+	}
+	if line := extraDocument(data); line > 0 {
+		problems.add("answers file", "holds a second YAML document (from line %d); assetwiz reads one: remove the second, or put it in a file of its own", line)
 	}
 	if len(doc.Content) == 0 { // an empty file answers nothing
 		return a, nil

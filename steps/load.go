@@ -3,10 +3,10 @@ package steps
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/assetwiz/assetwiz/presets"
+	"github.com/assetwiz/assetwiz/provision/files"
 )
 
 // Sources are the places answers come from, lowest priority first (DESIGN.md): defaults,
@@ -67,18 +67,19 @@ func Load(src Sources) (Loaded, error) {
 	// The override file's path itself is an answer; the higher sources say where it is.
 	overridePath := firstNonEmpty(src.Flags.Output.OverrideFile, env.Output.OverrideFile, file.Output.OverrideFile, DefaultOverrideFile)
 	var fromOverride Answers
-	if data, err := os.ReadFile(overridePath); err == nil {
+	if st, err := files.Load(overridePath); err != nil {
+		problems.add("output.override_file", "cannot be read: %v", err)
+	} else if st.Exists {
 		out.OverrideFound = true
 		var notes []string
-		fromOverride, notes = FromOverride(string(data))
+		fromOverride, notes = FromOverride(st.Content)
 		out.Notes = append(out.Notes, notes...)
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		problems.add("output.override_file", "cannot be read: %v", err)
 	}
 
 	a := Merge(fromOverride, file, env, src.Flags)
 	a.Complete()
-	problems = append(problems, a.Validate()...)
+	problems = append(problems, secretsFrom(a.Validate(), env, fromOverride, overridePath)...)
+	problems = append(problems, checkOutputs(&a, out.AnswersFile)...)
 	out.Answers = a
 	if len(problems) > 0 {
 		return out, problems

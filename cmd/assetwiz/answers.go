@@ -3,10 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -64,6 +66,10 @@ func flagAnswers(f *pflag.FlagSet) (steps.Answers, steps.Problems) {
 		var err error
 		if af.list {
 			values, _ := f.GetStringArray(af.flag)
+			if p, bad := commaInListFlag(af.flag, af.key, values); bad {
+				problems = append(problems, p)
+				continue
+			}
 			err = a.Set(af.key, joinList(values))
 		} else {
 			v, _ := f.GetString(af.flag)
@@ -92,7 +98,13 @@ func joinList(values []string) string {
 func (a *app) loadAnswers(cmd *cobra.Command) (steps.Loaded, error) {
 	flags, flagProblems := flagAnswers(cmd.Flags())
 	path, _ := cmd.Flags().GetString("answers")
-	loaded, err := steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: flags})
+	// Loading only reads; on Ctrl-C or SIGTERM the run stops without waiting for it.
+	loaded, err := provision.Interruptible(a.ctx, func() (steps.Loaded, error) {
+		return steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: flags})
+	})
+	if a.ctx.Err() != nil {
+		return loaded, a.ctx.Err()
+	}
 	a.redact(loaded.Answers.Secrets)
 	var problems steps.Problems
 	problems = append(problems, flagProblems...)
@@ -115,4 +127,16 @@ func (a *app) loadAnswers(cmd *cobra.Command) (steps.Loaded, error) {
 // note prints a message for the user on stderr.
 func (a *app) note(format string, args ...any) {
 	fmt.Fprintf(a.stderr, "assetwiz: "+format+"\n", args...)
+}
+
+// commaInListFlag refuses a comma in a repeatable flag's value: `--directory x,y` would
+// silently become two answers, and no directory, subnet or security group name holds one.
+func commaInListFlag(flag, key string, values []string) (steps.Problem, bool) {
+	for _, v := range values {
+		if strings.Contains(v, ",") {
+			return steps.Problem{Key: key, Message: fmt.Sprintf("%q (from --%s) holds a comma, which no such name can hold; give one value per flag, repeating it (--%s a --%s b), or list them in the answers file",
+				v, flag, flag, flag)}, true
+		}
+	}
+	return steps.Problem{}, false
 }

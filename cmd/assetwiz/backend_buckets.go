@@ -8,8 +8,13 @@ import (
 
 // bucketsBackend plans the asset buckets: against the provider, or offline.
 func (a *app) bucketsBackend(ans *steps.Answers, offline bool) (provision.Backend, error) {
-	if offline || len(ans.Buckets()) == 0 {
+	if offline || (len(ans.Buckets()) == 0 && !buckets.GuardApplies(ans)) {
 		return buckets.Offline{}, nil
+	}
+	if len(ans.Buckets()) == 0 {
+		// No bucket to make, but a baseline or virgin build may delete the site's old ones:
+		// the guard looks at them, and says so when it cannot (keys are not needed here).
+		return buckets.Live{Getenv: a.env.Getenv}, nil
 	}
 	if ans.Storage.Provider != "aws" && (ans.Secrets.S3AccessKey == "" || ans.Secrets.S3SecretKey == "") {
 		// A missing key is a missing answer: say so before any call, and change nothing.

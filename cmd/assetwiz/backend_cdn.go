@@ -12,7 +12,14 @@ func (a *app) cdnBackend(ans *steps.Answers, offline bool) (provision.Backend, e
 	if offline || len(cloudflare.Rules(ans)) == 0 {
 		return cloudflare.Offline{}, nil
 	}
-	if ans.Secrets.CloudflareToken == "" {
+	// A token pasted with a trailing newline or space is used without it; one with white
+	// space or control characters inside cannot be sent: bad input, before any request.
+	token, err := cloudflare.CleanToken(ans.Secrets.CloudflareToken)
+	if err != nil {
+		return nil, badInput("%v", err)
+	}
+	ans.Secrets.CloudflareToken = token
+	if token == "" {
 		// A missing token is a missing answer: say so before any call, and change nothing.
 		return nil, badInput("CLOUDFLARE_API_TOKEN: not set; export a Cloudflare API token with Zone > Zone > Read and Zone > %s > Edit, or plan without it using --offline",
 			map[string]string{steps.MethodCacheRules: "Cache Rules", steps.MethodPageRules: "Page Rules"}[ans.CDN.Method])

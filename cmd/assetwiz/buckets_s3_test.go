@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -187,5 +188,33 @@ func TestBucketsDataLossGuardInBaseline(t *testing.T) {
 	}
 	if _, err := srv.Client(t).GetBucketCors(context.Background(), &s3.GetBucketCorsInput{Bucket: aws.String(name)}); err != nil {
 		t.Errorf("CORS after apply: %v", err)
+	}
+}
+
+// Finding 6 end to end: a temporal s3fs site whose bucket holds uploads, switched to
+// baseline with technique local (the default for baseline): plan warns, apply refuses.
+func TestBucketsDataLossGuardForALocalBaseline(t *testing.T) {
+	srv := s3test.Start(t)
+	r := &s3Run{t: t, dir: t.TempDir()}
+	writeFile(t, filepath.Join(r.dir, "assetwiz.yaml"), s3Answers(srv, "temporal", "wordpress", "s3fs"))
+	env := keysEnv(srv.AccessKey, srv.SecretKey)
+	defer r.noSecrets(srv.AccessKey, srv.SecretKey)
+	if res := r.run(env, "apply", "--yes"); res.code != 0 {
+		t.Fatalf("temporal apply: exit %d\n%s", res.code, res.stderr)
+	}
+	name := "www-example-com-assets-wp-content-uploads"
+	srv.PutObject(t, name, "2026/01/photo.jpg", "jpeg")
+
+	writeFile(t, filepath.Join(r.dir, "assetwiz.yaml"), s3Answers(srv, "baseline", "wordpress", "local"))
+	res := r.run(env, "plan")
+	if res.code != 0 || !strings.Contains(res.stdout, "DATA LOSS: bucket "+name) {
+		t.Errorf("plan: exit %d, no data-loss warning:\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	before, _ := os.ReadFile(filepath.Join(r.dir, "override.tmpl"))
+	if res := r.run(env, "apply", "--yes"); res.code != 64 || !strings.Contains(res.stderr, "--i-understand-buckets-will-be-deleted") {
+		t.Errorf("apply --yes: exit %d, want 64 naming the flag:\n%s", res.code, res.stderr)
+	}
+	if after, _ := os.ReadFile(filepath.Join(r.dir, "override.tmpl")); string(after) != string(before) {
+		t.Error("apply refused, yet the override file changed")
 	}
 }

@@ -21,16 +21,28 @@ func tenDirectoriesCDN(method string) string {
 }
 
 // cdnEndState is what apply leaves in the zone: the cache rules in order, or the page
-// rules by target, without the ids and timestamps each server assigns.
+// rules by target, without the ids and timestamps each server assigns. assetwiz's own cache
+// rules are added in parallel, so they are compared in ref order within the places they
+// hold (they all carry the same settings, so their order among themselves does not matter);
+// every other rule keeps its exact place.
 func cdnEndState(t *testing.T, s *cloudflaretest.Server, zid string) string {
 	t.Helper()
-	var lines []string
+	var lines, ours []string
+	var slots []int
 	for _, r := range s.Rules(zid) {
 		for _, k := range []string{"id", "version", "last_updated"} {
 			delete(r, k)
 		}
 		b, _ := json.Marshal(r)
+		if ref, _ := r["ref"].(string); strings.HasPrefix(ref, "assetwiz-") {
+			slots = append(slots, len(lines))
+			ours = append(ours, "cache_rule "+string(b))
+		}
 		lines = append(lines, "cache_rule "+string(b))
+	}
+	slices.Sort(ours)
+	for i, at := range slots {
+		lines[at] = ours[i]
 	}
 	var pages []string
 	for _, p := range s.PageRules(zid) {

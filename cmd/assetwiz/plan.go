@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+
 	"github.com/spf13/cobra"
 
 	"github.com/assetwiz/assetwiz/provision"
@@ -64,6 +66,9 @@ func (a *app) makePlan(cmd *cobra.Command, ans *steps.Answers, offline bool) (pr
 		return provision.Plan{}, err
 	}
 	p, err := provision.Make(a.ctx, ans, backends...)
+	if ps := (steps.Problems{}); errors.As(err, &ps) {
+		return p, badInput("%v", ps) // found in a file assetwiz reads (the override file)
+	}
 	if err != nil {
 		return p, failure(err)
 	}

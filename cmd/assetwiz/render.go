@@ -1,12 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
+	"github.com/assetwiz/assetwiz/provision/files"
 	"github.com/assetwiz/assetwiz/provision/override"
+	"github.com/assetwiz/assetwiz/steps"
 )
 
 func (a *app) renderCommand() *cobra.Command {
@@ -38,17 +41,25 @@ the previous content kept as FILE.bak, mode 0600).`,
 				_, err := io.WriteString(a.env.Stdout, override.Render(exports))
 				return err
 			}
-			current, _, err := override.Read(out)
-			if err != nil {
-				return failure(fmt.Errorf("override file %s: %w", out, err))
+			if steps.IsAnswersFile(out, loaded.AnswersFile) {
+				return badInput("-o: %s is the answers file assetwiz reads; writing the exports into it would break every later run: give the toolkit's override file, such as %s", out, steps.DefaultOverrideFile)
+			}
+			st, err := override.Load(out)
+			if errors.Is(err, files.ErrSymlink) || errors.Is(err, files.ErrNotRegular) || errors.Is(err, files.ErrTooLarge) {
+				return badInput("-o: override file %v", err) // nothing written
+			} else if err != nil {
+				return failure(fmt.Errorf("override file %w", err))
 			}
 			var keep []string
 			if noSecrets {
 				keep = override.SecretNames
 			}
-			wrote, err := override.WriteFile(out, override.Merge(current, exports, keep...))
+			if ps := override.Unmergeable(st.Content, exports, keep...); len(ps) > 0 {
+				return badInput("%v", ps)
+			}
+			wrote, err := override.WriteFile(out, override.Merge(st.Content, exports, keep...), &st)
 			if err != nil {
-				return failure(fmt.Errorf("override file %s: %w", out, err))
+				return failure(fmt.Errorf("override file %w", err))
 			}
 			if wrote {
 				a.note("wrote %d exports to %s", len(exports), out)

@@ -62,9 +62,16 @@ func verifyOverride(ans *steps.Answers) []string {
 		return []string{"override file " + path + ": missing"}
 	}
 	got := steps.ReadExports(desired)
-	current, _, _ := override.Read(path)
-	have := steps.ReadExports(current)
+	st, err := override.Load(path)
+	if err != nil {
+		return []string{"override file " + err.Error()}
+	}
+	have := steps.ReadExports(st.Content)
 	var out []string
+	if st.Mode != override.FileMode {
+		// It holds the keys: readable by others, it is a leak even with the right exports.
+		out = append(out, fmt.Sprintf("override file %s: mode %04o, want %04o (it holds the keys); run assetwiz apply, or chmod 600 %s", path, st.Mode, override.FileMode, path))
+	}
 	for _, e := range exports {
 		if have[e.Name] != got[e.Name] {
 			what := fmt.Sprintf("is %q, want %q", have[e.Name], got[e.Name])

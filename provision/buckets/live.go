@@ -45,7 +45,6 @@ type Live struct {
 // bucketState is what a bucket is like now.
 type bucketState struct {
 	exists     bool
-	holds      bool   // holds at least one object
 	versioning string // Enabled, Suspended or "" (never enabled)
 	lifecycle  []types.LifecycleRule
 	cors       []types.CORSRule
@@ -55,9 +54,9 @@ type bucketState struct {
 	unsupported map[provision.Resource]string
 }
 
-// Plan reads every bucket's state, in parallel, and turns the desired actions into create,
-// update or noop, each with the call that carries it out.
-func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error) {
+// planBuckets reads every bucket's state, in parallel, and turns the desired actions into
+// create, update or noop, each with the call that carries it out (Plan adds the data-loss guard).
+func (l Live) planBuckets(ctx context.Context, a *steps.Answers) (provision.Plan, error) {
 	desired := Desired(a)
 	bs := a.Buckets()
 	if len(bs) == 0 {
@@ -67,7 +66,6 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 	if err != nil {
 		return provision.Plan{}, err
 	}
-	wantDataLossCheck := a.Mode == steps.ModeBaseline || a.Mode == steps.ModeVirgin
 	states := make(map[string]*bucketState, len(bs))
 	errs := make([]error, len(bs))
 	var keysErr error
@@ -78,7 +76,7 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 		wg.Go(func() {
 			var st *bucketState
 			err := provision.Recovered(func(ctx context.Context) (err error) {
-				st, err = l.readState(ctx, client, b.Name, desired, wantDataLossCheck)
+				st, err = l.readState(ctx, client, b.Name, desired)
 				return err
 			})(ctx)
 			mu.Lock()
@@ -111,12 +109,6 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 		st := states[b.Name]
 		if !a.Versioned() && st.versioning == string(types.BucketVersioningStatusEnabled) {
 			out.Warn("bucket %s already has versioning on though storage.versioning is false; assetwiz leaves it on", b.Name)
-		}
-		if wantDataLossCheck && st.exists && st.holds {
-			out.Warn("DATA LOSS: bucket %s already exists and holds objects. A %s build of the toolkit for %s deletes the existing asset buckets, "+
-				"with every upload in them. Copy what you want to keep elsewhere first, or use mode temporal. "+
-				"apply will not run without --%s.", b.Name, a.Mode, a.WebsiteURL, ConfirmDataLossFlag)
-			out.DataLoss = append(out.DataLoss, b.Name)
 		}
 	}
 	return out, nil
@@ -173,7 +165,7 @@ func featureName(r provision.Resource) string {
 // compares at once, so a bucket costs two dependent round trips (three when a document is
 // missing and TagNotOffered may say why). A feature the provider does not offer is noted, not
 // an error.
-func (l Live) readState(ctx context.Context, c *s3.Client, bucket string, desired provision.Plan, dataLoss bool) (*bucketState, error) {
+func (l Live) readState(ctx context.Context, c *s3.Client, bucket string, desired provision.Plan) (*bucketState, error) {
 	st := &bucketState{unsupported: map[provision.Resource]string{}}
 	var exists bool
 	err := l.read(ctx, func(ctx context.Context) (err error) {
@@ -209,16 +201,6 @@ func (l Live) readState(ctx context.Context, c *s3.Client, bucket string, desire
 		return false, explain(bucket, err)
 	}
 	var reads []func(context.Context) error
-	if dataLoss {
-		reads = append(reads, func(ctx context.Context) error {
-			out, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), MaxKeys: aws.Int32(1)})
-			if err != nil {
-				return explain(bucket, err)
-			}
-			st.holds = len(out.Contents) > 0
-			return nil
-		})
-	}
 	reads = append(reads, func(ctx context.Context) error {
 		v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
 		ok, err := check(provision.BucketVersioning, err, "")

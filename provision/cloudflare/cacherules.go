@@ -9,64 +9,158 @@ import (
 	"strconv"
 	"strings"
 
-	cf "github.com/cloudflare/cloudflare-go/v7"
 	"github.com/cloudflare/cloudflare-go/v7/option"
 	"github.com/cloudflare/cloudflare-go/v7/rulesets"
 )
 
-// ruleJSON is one rule of the entry point ruleset as the API gives it. Rules are kept as
-// decoded JSON (numbers as json.Number), not as the SDK's types, so that a rule assetwiz did
-// not make is written back with every field it had, including fields the SDK does not know.
+// ruleJSON is one rule of the entry point ruleset as the API gives it, kept as decoded
+// JSON (numbers as json.Number): assetwiz only compares its own rules with it.
 type ruleJSON = map[string]any
 
-// readOnlyRuleFields are assigned by Cloudflare and refused in a write.
-var readOnlyRuleFields = []string{"version", "last_updated", "categories"}
+// phaseCache is the phase of the cache rules' entry point.
+const phaseCache = string(rulesets.PhaseHTTPRequestCacheSettings)
 
-// cacheRules reads the rules of the zone's http_request_cache_settings entry point; none
-// (and no error) when the entry point does not exist yet.
-func (c *Client) cacheRules(ctx context.Context, zoneID string, opts ...option.RequestOption) ([]ruleJSON, error) {
-	var raw json.RawMessage
-	opts = append([]option.RequestOption{option.WithResponseBodyInto(&raw)}, opts...)
-	_, err := c.api.Rulesets.Phases.Get(ctx, rulesets.PhaseHTTPRequestCacheSettings,
-		rulesets.PhaseGetParams{ZoneID: cf.F(zoneID)}, opts...)
-	if isStatus(err, http.StatusNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, wrap("cloudflare: reading the cache rules", PermCacheRules, err)
-	}
+// codeEntryPointExists is Cloudflare's error code for a second zone ruleset of a phase
+// ("'zone' is not a valid value for kind because exceeded maximum number of zone rulesets
+// for phase ..."): another run created the entry point first.
+const codeEntryPointExists = 20217
+
+// entryPoint is the zone's http_request_cache_settings entry point ruleset; ID is empty
+// when it does not exist yet.
+type entryPoint struct {
+	ID    string
+	Rules []ruleJSON
+}
+
+// readRuleset decodes a ruleset answer; it must carry the ruleset's id.
+func readRuleset(raw []byte) (entryPoint, error) {
 	var env struct {
 		Result struct {
+			ID    string     `json:"id"`
 			Rules []ruleJSON `json:"rules"`
 		} `json:"result"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(&env); err != nil {
-		return nil, fmt.Errorf("cloudflare: reading the cache rules: %w", err)
+		return entryPoint{}, fmt.Errorf("%w: %v", ErrFaultyAnswer, err)
 	}
-	return env.Result.Rules, nil
+	if env.Result.ID == "" {
+		return entryPoint{}, fmt.Errorf("%w: the ruleset has no id", ErrFaultyAnswer)
+	}
+	return entryPoint{ID: env.Result.ID, Rules: env.Result.Rules}, nil
 }
 
-// putCacheRules replaces the rules of the entry point (creating it when missing).
-func (c *Client) putCacheRules(ctx context.Context, zoneID string, rules []ruleJSON) error {
-	body, err := json.Marshal(map[string]any{"rules": rules})
+// cacheRules reads the zone's http_request_cache_settings entry point; an empty one (and
+// no error) when it does not exist yet.
+func (c *Client) cacheRules(ctx context.Context, zoneID string, opts ...option.RequestOption) (entryPoint, error) {
+	var raw json.RawMessage
+	var params rulesets.PhaseGetParams
+	params.ZoneID.Value, params.ZoneID.Present = zoneID, true
+	opts = append([]option.RequestOption{option.WithResponseBodyInto(&raw)}, opts...)
+	_, err := c.phases.Get(ctx, rulesets.PhaseHTTPRequestCacheSettings, params, opts...)
+	if isStatus(err, http.StatusNotFound) {
+		return entryPoint{}, nil
+	}
+	if err != nil {
+		return entryPoint{}, wrap("cloudflare: reading the cache rules", PermCacheRules, err)
+	}
+	ep, err := readRuleset(raw)
+	if err != nil {
+		return entryPoint{}, fmt.Errorf("cloudflare: reading the cache rules: %w", err)
+	}
+	return ep, nil
+}
+
+// createEntryPoint creates the entry point holding rules, in one request that fails when
+// the entry point already exists (so it never replaces rules another run just made);
+// then the rules are added one by one instead.
+func (c *Client) createEntryPoint(ctx context.Context, zoneID string, rules []Rule) error {
+	body := map[string]any{"name": "default", "kind": "zone", "phase": phaseCache,
+		"description": "Cache rules", "rules": desiredRules(rules)}
+	b, err := json.Marshal(body)
 	if err != nil {
 		return err
 	}
-	var discard json.RawMessage
-	_, err = c.api.Rulesets.Phases.Update(ctx, rulesets.PhaseHTTPRequestCacheSettings,
-		rulesets.PhaseUpdateParams{ZoneID: cf.F(zoneID)},
-		option.WithRequestBody("application/json", body), option.WithResponseBodyInto(&discard))
+	var params rulesets.RulesetNewParams
+	params.ZoneID.Value, params.ZoneID.Present = zoneID, true
+	var raw json.RawMessage
+	_, err = c.rulesets.New(ctx, params, option.WithRequestBody("application/json", b), option.WithResponseBodyInto(&raw))
+	if hasCode(err, codeEntryPointExists) {
+		for _, r := range rules {
+			if err := c.syncCacheRule(ctx, zoneID, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if err != nil {
-		return wrap("cloudflare: writing the cache rules", PermCacheRules, err)
+		return wrap("cloudflare: creating the cache rules entry point", PermCacheRules, err)
+	}
+	if _, err := readRuleset(raw); err != nil {
+		return fmt.Errorf("cloudflare: creating the cache rules entry point: %w", err)
 	}
 	return nil
 }
 
-// desiredRule is the contract's cache rule for r, keeping id when it updates a rule.
-func desiredRule(r Rule, id string) ruleJSON {
-	out := ruleJSON{
+// addRule adds r at the end of the entry point: one request, no other rule sent.
+func (c *Client) addRule(ctx context.Context, zoneID, rulesetID string, r Rule) error {
+	return c.writeRule(ctx, zoneID, rulesetID, "", r)
+}
+
+// writeRule creates r (ruleID "") or replaces the rule ruleID with r.
+func (c *Client) writeRule(ctx context.Context, zoneID, rulesetID, ruleID string, r Rule) error {
+	b, err := json.Marshal(desiredRule(r))
+	if err != nil {
+		return err
+	}
+	opts := []option.RequestOption{option.WithRequestBody("application/json", b)}
+	var raw json.RawMessage
+	opts = append(opts, option.WithResponseBodyInto(&raw))
+	what := "cloudflare: adding cache rule " + r.Ref
+	if ruleID == "" {
+		var params rulesets.RuleNewParams
+		params.ZoneID.Value, params.ZoneID.Present = zoneID, true
+		_, err = c.rules.New(ctx, rulesetID, params, opts...)
+	} else {
+		what = "cloudflare: updating cache rule " + r.Ref
+		var params rulesets.RuleEditParams
+		params.ZoneID.Value, params.ZoneID.Present = zoneID, true
+		_, err = c.rules.Edit(ctx, rulesetID, ruleID, params, opts...)
+	}
+	if err != nil {
+		return wrap(what, PermCacheRules, err)
+	}
+	if _, err := readRuleset(raw); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// syncCacheRule re-reads the entry point and writes r only when it is missing or differs:
+// idempotent, so a retry after a write whose answer was lost writes nothing twice.
+func (c *Client) syncCacheRule(ctx context.Context, zoneID string, r Rule) error {
+	ep, err := c.cacheRules(ctx, zoneID)
+	if err != nil {
+		return err
+	}
+	if ep.ID == "" {
+		return c.createEntryPoint(ctx, zoneID, []Rule{r})
+	}
+	j := findRule(ep.Rules, r)
+	switch {
+	case j < 0:
+		return c.addRule(ctx, zoneID, ep.ID, r)
+	case len(ruleDiff(ep.Rules[j], r)) > 0:
+		id, _ := ep.Rules[j]["id"].(string)
+		return c.writeRule(ctx, zoneID, ep.ID, id, r)
+	}
+	return nil
+}
+
+// desiredRule is the contract's cache rule for r.
+func desiredRule(r Rule) ruleJSON {
+	return ruleJSON{
 		"ref":         r.Ref,
 		"description": r.Description,
 		"expression":  r.Expression,
@@ -77,18 +171,27 @@ func desiredRule(r Rule, id string) ruleJSON {
 		},
 		"enabled": true,
 	}
-	if id != "" {
-		out["id"] = id
+}
+
+func desiredRules(rules []Rule) []ruleJSON {
+	out := make([]ruleJSON, len(rules))
+	for i, r := range rules {
+		out[i] = desiredRule(r)
 	}
 	return out
 }
 
-// findRule is the index of the rule with ref, or -1.
-func findRule(rules []ruleJSON, ref string) int {
-	for i, r := range rules {
-		if s, _ := r["ref"].(string); s == ref {
-			return i
+// findRule is the index of assetwiz's rule for r (same ref, and not marked as another
+// site's), or -1.
+func findRule(rules []ruleJSON, r Rule) int {
+	for i, got := range rules {
+		if s, _ := got["ref"].(string); s != r.Ref {
+			continue
 		}
+		if site, ok := siteOf(got); ok && site != r.Host {
+			continue
+		}
+		return i
 	}
 	return -1
 }
@@ -146,68 +249,6 @@ func numText(v any) string {
 		return "unset"
 	}
 	return fmt.Sprint(v)
-}
-
-// mergeCacheRules puts assetwiz's rules into the current ones: a rule found by ref is
-// replaced in its place when it differs, a missing one appended in directory order; every
-// other rule is kept as it was, in its order. changed is false when nothing differs.
-func mergeCacheRules(current []ruleJSON, rules []Rule) (out []ruleJSON, changed bool) {
-	want := map[string]Rule{}
-	for _, r := range rules {
-		want[r.Ref] = r
-	}
-	seen := map[string]bool{}
-	for _, got := range current {
-		ref, _ := got["ref"].(string)
-		r, ours := want[ref]
-		switch {
-		case ours && !seen[ref]:
-			// Written as assetwiz writes it, not as read: the read form has fields the
-			// API fills in, and re-sending them would make a new rule version.
-			id, _ := got["id"].(string)
-			out = append(out, desiredRule(r, id))
-			changed = changed || len(ruleDiff(got, r)) > 0
-		default:
-			out = append(out, writable(got))
-		}
-		if ours {
-			seen[ref] = true
-		}
-	}
-	for _, r := range rules {
-		if !seen[r.Ref] {
-			out = append(out, desiredRule(r, ""))
-			changed = true
-		}
-	}
-	return out, changed
-}
-
-// writable is a rule as read, less the fields Cloudflare assigns.
-func writable(r ruleJSON) ruleJSON {
-	out := make(ruleJSON, len(r))
-	for k, v := range r {
-		out[k] = v
-	}
-	for _, k := range readOnlyRuleFields {
-		delete(out, k)
-	}
-	return out
-}
-
-// syncCacheRules re-reads the entry point and writes it back with assetwiz's rules when
-// anything differs: idempotent, so a retry after a write whose answer was lost writes
-// nothing twice.
-func (c *Client) syncCacheRules(ctx context.Context, zoneID string, rules []Rule) error {
-	current, err := c.cacheRules(ctx, zoneID)
-	if err != nil {
-		return err
-	}
-	merged, changed := mergeCacheRules(current, rules)
-	if !changed {
-		return nil
-	}
-	return c.putCacheRules(ctx, zoneID, merged)
 }
 
 // cacheRuleDetail describes a rule in the plan.

@@ -9,8 +9,12 @@ import (
 	"strings"
 	"time"
 
-	cf "github.com/cloudflare/cloudflare-go/v7"
+	// Only the service packages are imported: the root package links every Cloudflare
+	// service (about 15 MB of the binary, issue 15).
+	"github.com/cloudflare/cloudflare-go/v7/dns"
 	"github.com/cloudflare/cloudflare-go/v7/option"
+	"github.com/cloudflare/cloudflare-go/v7/page_rules"
+	"github.com/cloudflare/cloudflare-go/v7/rulesets"
 	"github.com/cloudflare/cloudflare-go/v7/user"
 	"github.com/cloudflare/cloudflare-go/v7/zones"
 
@@ -39,9 +43,32 @@ const (
 // executor, which re-reads first, so the SDK does not retry them.
 const readRetries = 3
 
+// apiError is the SDK's error for an answer with an HTTP error status.
+type apiError = zones.Error
+
 // Client talks to the Cloudflare API for one token.
 type Client struct {
-	api *cf.Client
+	tokens    *user.TokenService
+	zones     *zones.ZoneService
+	phases    *rulesets.PhaseService
+	rulesets  *rulesets.RulesetService
+	rules     *rulesets.RuleService
+	pageRules *page_rules.PageRuleService
+	dns       *dns.RecordService
+}
+
+// CleanToken is the token as it must be sent: surrounding white space (a trailing newline
+// from `cat token.txt` or a here-doc) is dropped; a token with anything else outside
+// printable ASCII cannot be sent in a header and is bad input naming CLOUDFLARE_API_TOKEN.
+func CleanToken(token string) (string, error) {
+	token = strings.TrimSpace(token)
+	for _, r := range token {
+		if r <= ' ' || r >= 0x7f {
+			return "", fmt.Errorf("%s: holds a space, a control character or a non-ASCII character inside it; "+
+				"set it to the token exactly as Cloudflare showed it", EnvToken)
+		}
+	}
+	return token, nil
 }
 
 // NewClient makes a client for the token, against baseURL ("" for the public API). The
@@ -51,23 +78,39 @@ func NewClient(token, baseURL string) *Client {
 	if baseURL == "" {
 		baseURL = DefaultBaseURL
 	}
-	return &Client{api: cf.NewClient(
+	token = strings.TrimSpace(token)
+	opts := []option.RequestOption{
 		option.WithBaseURL(baseURL),
+		option.WithHTTPClient(&http.Client{CheckRedirect: sameOriginOnly}),
 		option.WithAPIToken(token),
 		option.WithHeaderDel("X-Auth-Key"),
 		option.WithHeaderDel("X-Auth-Email"),
 		option.WithHeaderDel("X-Auth-User-Service-Key"),
 		option.WithMaxRetries(0),
-		option.WithRequestTimeout(30*time.Second),
-	)}
+		option.WithRequestTimeout(30 * time.Second),
+		option.WithMiddleware(checkAnswer),
+	}
+	return &Client{
+		tokens:    user.NewTokenService(opts...),
+		zones:     zones.NewZoneService(opts...),
+		phases:    rulesets.NewPhaseService(opts...),
+		rulesets:  rulesets.NewRulesetService(opts...),
+		rules:     rulesets.NewRuleService(opts...),
+		pageRules: page_rules.NewPageRuleService(opts...),
+		dns:       dns.NewRecordService(opts...),
+	}
 }
 
 // NewClientFromEnv makes a client from CLOUDFLARE_API_TOKEN and CLOUDFLARE_BASE_URL;
 // a missing token is an error that says where to put one.
 func NewClientFromEnv(getenv func(string) string, a *steps.Answers) (*Client, error) {
 	token := a.Secrets.CloudflareToken
-	if token == "" {
-		token = strings.TrimSpace(getenv(EnvToken))
+	if strings.TrimSpace(token) == "" {
+		token = getenv(EnvToken)
+	}
+	token, err := CleanToken(token)
+	if err != nil {
+		return nil, err
 	}
 	if token == "" {
 		return nil, fmt.Errorf("cloudflare: no API token: set %s to a token with %q and %q (or %q with cdn.method page-rules)",
@@ -84,9 +127,9 @@ var ErrToken = errors.New("the Cloudflare API token is not valid")
 // VerifyToken checks the token before anything else: an invalid, expired or disabled
 // token is a clear error.
 func (c *Client) VerifyToken(ctx context.Context) error {
-	res, err := c.api.User.Tokens.Verify(ctx, reads())
+	res, err := c.tokens.Verify(ctx, reads())
 	if err != nil {
-		var apiErr *cf.Error
+		var apiErr *apiError
 		if errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden ||
 			apiErr.StatusCode == http.StatusBadRequest) {
 			return fmt.Errorf("cloudflare: %w: Cloudflare refused it (%s); check %s: create a token at https://dash.cloudflare.com/profile/api-tokens",
@@ -113,103 +156,11 @@ func since(t time.Time) string {
 	return " on " + t.UTC().Format(time.DateOnly)
 }
 
-// Zone is the Cloudflare zone of the site.
-type Zone struct {
-	ID, Name string
-	// PageRuleQuota is how many page rules the zone's plan allows.
-	PageRuleQuota int
-	Plan          string
-}
-
-// pageRuleQuota per plan, when the zone does not say (developers.cloudflare.com/rules/page-rules).
-var pageRuleQuota = map[string]int{"free": 3, "pro": 20, "business": 50, "enterprise": 125}
-
-// FindZone finds the zone of host: the zone named want when given, else the longest zone
-// name in the account that host ends with (shop.eu.example.co.uk → example.co.uk).
-func (c *Client) FindZone(ctx context.Context, host, want string) (Zone, error) {
-	params := zones.ZoneListParams{PerPage: cf.F(50.0)}
-	if want != "" {
-		params.Name = cf.F(want)
-	}
-	var best *zones.Zone
-	iter := c.api.Zones.ListAutoPaging(ctx, params, reads())
-	for iter.Next() {
-		z := iter.Current()
-		name := strings.ToLower(strings.TrimSuffix(z.Name, "."))
-		switch {
-		case want != "":
-			if name != want {
-				continue
-			}
-		case host != name && !strings.HasSuffix(host, "."+name):
-			continue
-		}
-		if best == nil || len(name) > len(best.Name) {
-			best = &z
-		}
-	}
-	if err := iter.Err(); err != nil {
-		return Zone{}, wrap("cloudflare: zone lookup", PermZoneRead, err)
-	}
-	if best == nil {
-		if want != "" {
-			return Zone{}, fmt.Errorf("cloudflare: zone %s (cdn.zone) is not in the account of the API token, or the token lacks %q on it",
-				want, PermZoneRead)
-		}
-		return Zone{}, fmt.Errorf("cloudflare: no zone in the account of the API token holds %s: add the site's domain to Cloudflare, "+
-			"give the token %q on it, or set cdn.zone", host, PermZoneRead)
-	}
-	z := Zone{ID: best.ID, Name: strings.ToLower(best.Name), Plan: strings.ToLower(best.Plan.LegacyID), PageRuleQuota: int(best.Meta.PageRuleQuota)}
-	if z.Plan == "" {
-		z.Plan = strings.ToLower(best.Plan.ID)
-	}
-	if z.PageRuleQuota == 0 {
-		z.PageRuleQuota = pageRuleQuota[z.Plan]
-	}
-	return z, nil
-}
-
-// Proxied reports whether the DNS records of host are proxied (orange-cloud). known is
-// false when it could not tell: the token cannot read DNS, or there is no record.
-func (c *Client) Proxied(ctx context.Context, zoneID, host string) (proxied, known bool, err error) {
-	var env struct {
-		Result []struct {
-			Name    string `json:"name"`
-			Type    string `json:"type"`
-			Proxied bool   `json:"proxied"`
-		} `json:"result"`
-	}
-	path := fmt.Sprintf("zones/%s/dns_records?name=%s&per_page=100", zoneID, host)
-	if err := c.api.Get(ctx, path, nil, &env, reads()); err != nil {
-		var apiErr *cf.Error
-		if errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusForbidden || apiErr.StatusCode == http.StatusUnauthorized) {
-			return false, false, nil
-		}
-		return false, false, wrap("cloudflare: DNS records of "+host, "", err)
-	}
-	found := false
-	for _, r := range env.Result {
-		if !strings.EqualFold(strings.TrimSuffix(r.Name, "."), host) {
-			continue
-		}
-		switch r.Type {
-		case "A", "AAAA", "CNAME":
-		default:
-			continue
-		}
-		if !r.Proxied {
-			return false, true, nil
-		}
-		found = true
-	}
-	return found, found, nil
-}
-
 // wrap explains an SDK error: what was being done, Cloudflare's own message and code, the
 // permission to add on a 403, and the HTTP status and Retry-After for the executor's
 // retries. The message holds no token (the SDK never puts it in a URL or body).
 func wrap(what, perm string, err error) error {
-	var apiErr *cf.Error
+	var apiErr *apiError
 	if !errors.As(err, &apiErr) {
 		return fmt.Errorf("%s: %w", what, err)
 	}
@@ -226,7 +177,7 @@ func wrap(what, perm string, err error) error {
 }
 
 // errorText is Cloudflare's error list as "message (code N)".
-func errorText(e *cf.Error) string {
+func errorText(e *apiError) string {
 	var parts []string
 	for _, d := range e.Errors {
 		parts = append(parts, fmt.Sprintf("%s (code %d)", d.Message, d.Code))
@@ -235,6 +186,20 @@ func errorText(e *cf.Error) string {
 		return "no error message"
 	}
 	return strings.Join(parts, "; ")
+}
+
+// hasCode reports whether err is a Cloudflare answer carrying the error code.
+func hasCode(err error, code int64) bool {
+	var apiErr *apiError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	for _, d := range apiErr.Errors {
+		if d.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
 func retryAfter(res *http.Response) time.Duration {
@@ -262,6 +227,6 @@ func (e *explained) Unwrap() error { return e.err }
 
 // isStatus reports whether err is an API answer with that status.
 func isStatus(err error, status int) bool {
-	var apiErr *cf.Error
+	var apiErr *apiError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status
 }

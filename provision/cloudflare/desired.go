@@ -5,6 +5,8 @@ package cloudflare
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
@@ -12,6 +14,8 @@ import (
 
 // Rule is the CDN rule of one asset directory.
 type Rule struct {
+	// Host is the site the rule belongs to; its description and expression name it.
+	Host      string
 	Directory string
 	// Ref identifies a cache rule as assetwiz's in the zone's entry point ruleset.
 	Ref         string
@@ -21,6 +25,9 @@ type Rule struct {
 	Target  string
 	EdgeTTL int
 }
+
+// RefPrefix starts the ref of every cache rule assetwiz makes.
+const RefPrefix = "assetwiz-"
 
 // DescriptionPrefix starts the description of every rule assetwiz makes.
 const DescriptionPrefix = "assetwiz: "
@@ -34,8 +41,9 @@ func Rules(a *steps.Answers) []Rule {
 	for _, d := range a.Directories {
 		host := a.WebsiteURL
 		out = append(out, Rule{
+			Host:        host,
 			Directory:   d,
-			Ref:         "assetwiz-" + steps.BucketName(host, d),
+			Ref:         refOf(host, d),
 			Description: fmt.Sprintf("%scache everything under %s/%s/", DescriptionPrefix, host, d),
 			Expression:  fmt.Sprintf(`(http.host eq "%s" and starts_with(http.request.uri.path, "/%s/"))`, host, d),
 			Target:      host + "/" + d + "/*",
@@ -43,6 +51,42 @@ func Rules(a *steps.Answers) []Rule {
 		})
 	}
 	return out
+}
+
+// dashRuns are runs of dashes, folded into one in a ref.
+var dashRuns = regexp.MustCompile(`-{2,}`)
+
+// refOf is the ref of the rule of directory d of host: assetwiz- and the host and
+// directory with '.', '/' and '_' as '-'. It is frozen here (it was the bucket name of the
+// first release) so that a change of bucket naming or toolkit generation never renames a
+// rule; the exact host is in the description (see siteOf).
+func refOf(host, d string) string {
+	name := strings.ToLower(host + "-assets-" + d)
+	name = strings.NewReplacer(".", "-", "/", "-", "_", "-").Replace(name)
+	return RefPrefix + dashRuns.ReplaceAllString(name, "-")
+}
+
+// siteOf tells the site of one of assetwiz's cache rules from what marks it: the
+// description ("assetwiz: cache everything under HOST/DIR/", the same in every release),
+// else the expression's http.host. ok is false for a rule assetwiz did not make (its ref
+// does not start with assetwiz-) or whose site cannot be told.
+func siteOf(rule map[string]any) (host string, ok bool) {
+	if ref, _ := rule["ref"].(string); !strings.HasPrefix(ref, RefPrefix) {
+		return "", false
+	}
+	desc, _ := rule["description"].(string)
+	if rest, found := strings.CutPrefix(desc, DescriptionPrefix+"cache everything under "); found {
+		if h, _, found := strings.Cut(rest, "/"); found && h != "" {
+			return h, true
+		}
+	}
+	expr, _ := rule["expression"].(string)
+	if _, rest, found := strings.Cut(expr, `http.host eq "`); found {
+		if h, _, found := strings.Cut(rest, `"`); found && h != "" {
+			return h, true
+		}
+	}
+	return "", false
 }
 
 // Offline plans the CDN rules without asking Cloudflare: every rule is to be created.

@@ -4,13 +4,14 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
-// Live plans the CDN rules against Cloudflare: the token is checked first, the zone found,
-// the rules read; each rule is then a create, update or noop.
+// Live plans the CDN rules against Cloudflare: the token is checked while the zone is
+// looked up, then the rules are read; each rule is then a create, update or noop.
 type Live struct {
 	// Getenv reads CLOUDFLARE_API_TOKEN (when the answers carry none) and CLOUDFLARE_BASE_URL.
 	Getenv func(string) string
@@ -22,14 +23,26 @@ func (l Live) connect(ctx context.Context, a *steps.Answers) (*Client, Zone, err
 	if err != nil {
 		return nil, Zone{}, err
 	}
-	if err := c.VerifyToken(ctx); err != nil {
-		return nil, Zone{}, err
+	// The token check and the zone lookup go together (one round trip, not two); the
+	// token's error, clearer, wins when both fail.
+	var tokenErr, zoneErr error
+	var z Zone
+	both(func() { tokenErr = c.VerifyToken(ctx) }, func() { z, zoneErr = c.FindZone(ctx, a.WebsiteURL, a.CDN.Zone) })
+	if tokenErr != nil {
+		return nil, Zone{}, tokenErr
 	}
-	z, err := c.FindZone(ctx, a.WebsiteURL, a.CDN.Zone)
-	if err != nil {
-		return nil, Zone{}, err
+	if zoneErr != nil {
+		return nil, Zone{}, zoneErr
 	}
 	return c, z, nil
+}
+
+// both runs f and g at the same time and returns when both are done.
+func both(f, g func()) {
+	var wg sync.WaitGroup
+	wg.Go(g)
+	f()
+	wg.Wait()
 }
 
 // Check is the wizard's check: the token is valid and the site's zone is found; it
@@ -53,18 +66,22 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 		return provision.Plan{}, err
 	}
 	p := Desired(a)
-	if a.CDN.Method == steps.MethodPageRules {
-		err = c.planPageRules(ctx, z, rules, &p)
-	} else {
-		err = c.planCacheRules(ctx, z, rules, &p)
-	}
+	// The rules and the DNS record are read at the same time.
+	var proxied, known bool
+	var dnsErr error
+	both(func() {
+		if a.CDN.Method == steps.MethodPageRules {
+			err = c.planPageRules(ctx, z, rules, &p)
+		} else {
+			err = c.planCacheRules(ctx, z, a.WebsiteURL, rules, &p)
+		}
+	}, func() { proxied, known, dnsErr = c.Proxied(ctx, z.ID, a.WebsiteURL) })
 	if err != nil {
 		return provision.Plan{}, err
 	}
-	proxied, known, err := c.Proxied(ctx, z.ID, a.WebsiteURL)
 	switch {
-	case err != nil:
-		p.Warn("could not check whether the DNS record of %s is proxied: %v", a.WebsiteURL, err)
+	case dnsErr != nil:
+		p.Warn("could not check whether the DNS record of %s is proxied: %v", a.WebsiteURL, dnsErr)
 	case known && !proxied:
 		p.Warn("the DNS record of %s in zone %s is not proxied (grey cloud): the rules have no effect until it is proxied (orange cloud)",
 			a.WebsiteURL, z.Name)
@@ -76,11 +93,27 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 // Cache Rules availability; Enterprise as the older pages give it).
 var cacheRuleQuota = map[string]int{"free": 10, "pro": 25, "business": 50, "enterprise": 125}
 
-// planCacheRules fills the cache_rule actions. All rules live in one ruleset written in one
-// PUT: the first changed rule's action does that write for all, the other changed ones
-// come after it (and so fail with it).
-func (c *Client) planCacheRules(ctx context.Context, z Zone, rules []Rule, p *provision.Plan) error {
-	current, err := c.cacheRules(ctx, z.ID, reads())
+// firstThen is an action's Do: the first try writes from the plan's read (one request per
+// change); a retry calls again, which re-reads first, since the first try may have been
+// carried out with its answer lost.
+func firstThen(first, again func(context.Context) error) func(context.Context) error {
+	tried := false
+	return func(ctx context.Context) error {
+		if tried {
+			return again(ctx)
+		}
+		tried = true
+		return first(ctx)
+	}
+}
+
+// planCacheRules fills the cache_rule actions. Each changed rule is its own request to the
+// entry point's rule endpoints (POST a new rule, PATCH one of assetwiz's), in parallel, and
+// no other rule is sent, so rules others add at any time are kept. When the entry point does
+// not exist yet, the first create makes it with all the new rules in one request, which
+// fails rather than replaces when another run made it first.
+func (c *Client) planCacheRules(ctx context.Context, z Zone, host string, rules []Rule, p *provision.Plan) error {
+	ep, err := c.cacheRules(ctx, z.ID, reads())
 	if err != nil {
 		return err
 	}
@@ -88,7 +121,7 @@ func (c *Client) planCacheRules(ctx context.Context, z Zone, rules []Rule, p *pr
 	for _, r := range rules {
 		byRef[r.Ref] = r
 	}
-	writer := ""
+	writer, creates := -1, []Rule(nil)
 	for i := range p.Actions {
 		act := &p.Actions[i]
 		r, ok := byRef[act.ID]
@@ -96,48 +129,64 @@ func (c *Client) planCacheRules(ctx context.Context, z Zone, rules []Rule, p *pr
 			continue
 		}
 		var diff []string
-		if j := findRule(current, r.Ref); j < 0 {
+		j := findRule(ep.Rules, r)
+		if j < 0 {
 			act.Op = provision.Create
-		} else if diff = ruleDiff(current[j], r); len(diff) > 0 {
+			creates = append(creates, r)
+		} else if diff = ruleDiff(ep.Rules[j], r); len(diff) > 0 {
 			act.Op = provision.Update
 		} else {
 			act.Op = provision.Noop
 		}
 		act.Detail = cacheRuleDetail(r, diff)
-		if act.Op == provision.Noop {
-			continue
-		}
-		if writer == "" {
-			writer = act.Key()
-			act.Detail += fmt.Sprintf(" [writes the %s entry point of %s]", "http_request_cache_settings", z.Name)
-			act.Do = func(ctx context.Context) error { return c.syncCacheRules(ctx, z.ID, rules) }
-		} else {
-			act.After = append(act.After, writer)
-		}
-	}
-	creates := 0
-	for _, act := range p.Actions {
-		if act.Resource == provision.CacheRule && act.Op == provision.Create {
-			creates++
+		again := func(ctx context.Context) error { return c.syncCacheRule(ctx, z.ID, r) }
+		switch {
+		case act.Op == provision.Noop:
+		case ep.ID == "" && writer < 0:
+			writer = i
+			act.Detail += fmt.Sprintf(" [creates the %s entry point of %s]", phaseCache, z.Name)
+		case ep.ID == "":
+			act.After = append(act.After, p.Actions[writer].Key())
+		case act.Op == provision.Create:
+			act.Do = firstThen(func(ctx context.Context) error { return c.addRule(ctx, z.ID, ep.ID, r) }, again)
+		default:
+			id, _ := ep.Rules[j]["id"].(string)
+			act.Do = firstThen(func(ctx context.Context) error { return c.writeRule(ctx, z.ID, ep.ID, id, r) }, again)
 		}
 	}
-	if quota := cacheRuleQuota[z.Plan]; quota > 0 && len(current)+creates > quota {
+	if writer >= 0 {
+		p.Actions[writer].Do = firstThen(func(ctx context.Context) error { return c.createEntryPoint(ctx, z.ID, creates) },
+			func(ctx context.Context) error {
+				for _, r := range creates {
+					if err := c.syncCacheRule(ctx, z.ID, r); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+	}
+	if quota := cacheRuleQuota[z.Plan]; quota > 0 && len(ep.Rules)+len(creates) > quota {
 		p.Warn("zone %s (%s plan) allows %d cache rules; it has %d and this plan adds %d: Cloudflare will refuse the write; remove rules or directories, or upgrade the plan",
-			z.Name, planName(z.Plan), quota, len(current), creates)
+			z.Name, planName(z.Plan), quota, len(ep.Rules), len(creates))
 	}
-	for _, got := range current {
+	for _, got := range ep.Rules {
 		ref, _ := got["ref"].(string)
-		if _, wanted := byRef[ref]; !wanted && strings.HasPrefix(ref, "assetwiz-") {
-			p.Warn("cache rule %s in zone %s was made by assetwiz but is no longer asked for: it is kept; delete it in the dashboard if unwanted", ref, z.Name)
+		// Only this site's rules: another site of the zone has rules of its own.
+		if site, ok := siteOf(got); ok && site == host {
+			if _, wanted := byRef[ref]; !wanted {
+				p.Warn("cache rule %s in zone %s was made by assetwiz for %s but is no longer asked for: it is kept; delete it in the dashboard if unwanted",
+					ref, z.Name, host)
+			}
 		}
 	}
 	return nil
 }
 
 // planPageRules fills the page_rule actions, each done on its own, and warns when the
-// zone's plan has too few page rules left for the creates.
+// zone's plan has too few page rules left for the creates, or a rule assetwiz did not make
+// holds a target it wants.
 func (c *Client) planPageRules(ctx context.Context, z Zone, rules []Rule, p *provision.Plan) error {
-	list, err := c.pageRules(ctx, z.ID, reads())
+	list, err := c.listPageRules(ctx, z.ID, reads())
 	if err != nil {
 		return err
 	}
@@ -153,18 +202,35 @@ func (c *Client) planPageRules(ctx context.Context, z Zone, rules []Rule, p *pro
 			continue
 		}
 		var diff []string
-		if found := findPageRule(list, r); found == nil {
+		own, foreign := findPageRule(list, r)
+		if len(foreign) > 0 {
+			p.Warn("%s", conflictText(z.Name, r, foreign))
+		}
+		switch {
+		case own == nil && len(foreign) > 0:
+			act.Op = provision.Noop
+			act.Detail = pageRuleDetail(r, nil) + " (conflict: the target has a page rule assetwiz did not make; nothing is changed)"
+			continue
+		case own == nil:
 			act.Op = provision.Create
 			creates++
-		} else if diff = pageRuleDiff(*found, r); len(diff) > 0 {
-			act.Op = provision.Update
-		} else {
-			act.Op = provision.Noop
+		default:
+			if diff = pageRuleDiff(*own, r); len(diff) > 0 {
+				act.Op = provision.Update
+			} else {
+				act.Op = provision.Noop
+			}
 		}
 		act.Detail = pageRuleDetail(r, diff)
-		if act.Op != provision.Noop {
-			act.Do = func(ctx context.Context) error { return c.syncPageRule(ctx, z.ID, r) }
+		if act.Op == provision.Noop {
+			continue
 		}
+		id, priority := "", int64(1)
+		if own != nil {
+			id, priority = own.ID, own.Priority
+		}
+		act.Do = firstThen(func(ctx context.Context) error { return c.writePageRule(ctx, z.ID, id, priority, r) },
+			func(ctx context.Context) error { return c.syncPageRule(ctx, z, r) })
 	}
 	if quota := z.PageRuleQuota; quota > 0 && len(list)+creates > quota {
 		p.Warn("zone %s (%s plan) allows %d page rules; it has %d and this plan adds %d: %d of the creates will fail. "+
@@ -193,32 +259,34 @@ func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
 	}
 	var out []string
 	if a.CDN.Method == steps.MethodPageRules {
-		list, err := c.pageRules(ctx, z.ID, reads())
+		list, err := c.listPageRules(ctx, z.ID, reads())
 		if err != nil {
 			return []string{err.Error()}
 		}
 		for _, r := range rules {
-			found := findPageRule(list, r)
+			own, foreign := findPageRule(list, r)
 			switch {
-			case found == nil:
+			case own == nil && len(foreign) > 0:
+				out = append(out, fmt.Sprintf("page_rule %s: conflict: %s", r.Target, conflictText(z.Name, r, foreign)))
+			case own == nil:
 				out = append(out, fmt.Sprintf("page_rule %s: missing in zone %s", r.Target, z.Name))
-			case len(pageRuleDiff(*found, r)) > 0:
-				out = append(out, fmt.Sprintf("page_rule %s: not as planned: %s", r.Target, strings.Join(pageRuleDiff(*found, r), ", ")))
+			case len(pageRuleDiff(*own, r)) > 0:
+				out = append(out, fmt.Sprintf("page_rule %s: not as planned: %s", r.Target, strings.Join(pageRuleDiff(*own, r), ", ")))
 			}
 		}
 		return out
 	}
-	current, err := c.cacheRules(ctx, z.ID, reads())
+	ep, err := c.cacheRules(ctx, z.ID, reads())
 	if err != nil {
 		return []string{err.Error()}
 	}
 	for _, r := range rules {
-		j := findRule(current, r.Ref)
+		j := findRule(ep.Rules, r)
 		switch {
 		case j < 0:
 			out = append(out, fmt.Sprintf("cache_rule %s: missing in zone %s", r.Ref, z.Name))
-		case len(ruleDiff(current[j], r)) > 0:
-			out = append(out, fmt.Sprintf("cache_rule %s: not as planned: %s", r.Ref, strings.Join(ruleDiff(current[j], r), ", ")))
+		case len(ruleDiff(ep.Rules[j], r)) > 0:
+			out = append(out, fmt.Sprintf("cache_rule %s: not as planned: %s", r.Ref, strings.Join(ruleDiff(ep.Rules[j], r), ", ")))
 		}
 	}
 	return out

@@ -65,33 +65,28 @@ func TestFindZonePages(t *testing.T) {
 	}
 }
 
-func TestMergeKeepsForeignRulesInOrder(t *testing.T) {
-	rules := Rules(answers("www.example.com", "a", "b"))
-	current := []ruleJSON{
-		{"id": "1", "ref": "x", "version": "3", "action": "set_cache_settings"},
-		{"id": "2", "ref": rules[1].Ref, "version": "1", "expression": "old"},
-		{"id": "3", "ref": "y", "last_updated": "now"},
+// A rule tells its site by its description, else by its expression; only rules with
+// assetwiz's ref are assetwiz's. Rules of the first release (same ref and description) are read the same.
+func TestSiteOf(t *testing.T) {
+	r := Rules(answers("slow.example.com", "images"))[0]
+	cases := []struct {
+		rule ruleJSON
+		site string
+		ok   bool
+	}{
+		{desiredRule(r), "slow.example.com", true},
+		{ruleJSON{"ref": "assetwiz-www-example-com-assets-images", "description": "assetwiz: cache everything under www.example.com/images/"}, "www.example.com", true},
+		{ruleJSON{"ref": "assetwiz-x", "description": "edited by hand", "expression": `(http.host eq "wide.example.com" and true)`}, "wide.example.com", true},
+		{ruleJSON{"ref": "assetwiz-x", "description": "edited", "expression": "true"}, "", false},
+		{ruleJSON{"ref": "team-rule", "description": "assetwiz: cache everything under www.example.com/images/"}, "", false},
 	}
-	out, changed := mergeCacheRules(current, rules)
-	if !changed || len(out) != 4 {
-		t.Fatalf("changed %v, %v", changed, out)
+	for _, tc := range cases {
+		if site, ok := siteOf(tc.rule); site != tc.site || ok != tc.ok {
+			t.Errorf("siteOf(%v) = %q, %v; want %q, %v", tc.rule, site, ok, tc.site, tc.ok)
+		}
 	}
-	order := []string{out[0]["ref"].(string), out[1]["ref"].(string), out[2]["ref"].(string), out[3]["ref"].(string)}
-	if strings.Join(order, ",") != "x,"+rules[1].Ref+",y,"+rules[0].Ref {
-		t.Errorf("order %v", order)
-	}
-	if out[1]["id"] != "2" || out[1]["expression"] != rules[1].Expression {
-		t.Errorf("our rule not updated in place: %v", out[1])
-	}
-	if _, ok := out[0]["version"]; ok || out[0]["action"] != "set_cache_settings" {
-		t.Errorf("foreign rule: %v", out[0])
-	}
-	if _, ok := out[2]["last_updated"]; ok {
-		t.Errorf("read-only field sent: %v", out[2])
-	}
-	again, changed := mergeCacheRules(out, rules)
-	if changed || len(again) != 4 {
-		t.Errorf("second merge changed: %v", again)
+	if r.Ref != "assetwiz-slow-example-com-assets-images" {
+		t.Errorf("the ref changed from the first release's form: %s", r.Ref)
 	}
 }
 

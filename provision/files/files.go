@@ -1,42 +1,159 @@
 // Package files reads and writes the files assetwiz makes (the override file, the snippets):
-// atomically, with their mode set before any byte is written.
+// atomically, with their mode set before any byte is written, and never through a link, into
+// a FIFO or a device, or over a change made since they were read.
 package files
 
 import (
+	"crypto/sha256"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
-// Read returns a file's content and mode; exists is false when there is no such file.
-func Read(path string) (content string, mode fs.FileMode, exists bool, err error) {
-	st, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", 0, false, nil
-	}
-	if err != nil {
-		return "", 0, false, err
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", 0, false, err
-	}
-	return string(data), st.Mode().Perm(), true, nil
+// MaxSize is the largest file assetwiz reads (answers, override, snippets): the toolkit's
+// override files are a few tens of kilobytes, so anything larger is not one of them.
+const MaxSize = 1 << 20
+
+// MaxSizeText names MaxSize in messages.
+const MaxSizeText = "1 MiB"
+
+// Errors a caller may want to tell apart (they are wrapped with the path and the fix).
+var (
+	ErrSymlink    = errors.New("is a symbolic link")
+	ErrNotRegular = errors.New("is not a regular file")
+	ErrTooLarge   = errors.New("is larger than " + MaxSizeText)
+	ErrReadOnly   = errors.New("is read-only")
+	ErrChanged    = errors.New("changed since it was read")
+)
+
+// State is a file as it was read: its content and what identifies that version of it.
+type State struct {
+	Exists  bool
+	Content string
+	Mode    fs.FileMode // permission bits
+	Size    int64
+	ModTime time.Time
+	Sum     [sha256.Size]byte
+	// UID and GID own the file; -1 where the system has no such notion.
+	UID, GID int
 }
 
-// Write replaces path's content atomically (a reader sees the old file or the new one, never
-// half of one, even if the process is killed), making its folder. The mode is set on the
-// temporary file before any byte is written, so a key is never readable by others, not even
-// for a moment. Nothing is written when content and mode are already as asked; wrote says
-// whether anything was.
-func Write(path, content string, mode fs.FileMode) (wrote bool, err error) {
-	if target, err := filepath.EvalSymlinks(path); err == nil {
-		path = target // write through a symlink, not over it
+// Same reports whether two reads saw the same version of a file.
+func (s State) Same(o State) bool {
+	return s.Exists == o.Exists && s.Size == o.Size && s.ModTime.Equal(o.ModTime) && s.Sum == o.Sum
+}
+
+// Load reads a file safely: a symbolic link, a FIFO, a device, a folder or a file over
+// MaxSize is refused before a byte is read, so nothing can hang or fill the memory. A missing
+// file is State{Exists: false} and no error.
+func Load(path string) (State, error) {
+	before, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return State{UID: -1, GID: -1}, nil
 	}
-	if old, oldMode, exists, err := Read(path); err != nil {
+	if err != nil {
+		return State{}, err
+	}
+	if err := check(path, before); err != nil {
+		return State{}, err
+	}
+	f, err := openNoFollow(path)
+	if err != nil {
+		return State{}, fmt.Errorf("%s: %w", path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat() // the open file itself: no swap between the check and the read
+	if err != nil {
+		return State{}, err
+	}
+	if !os.SameFile(before, st) {
+		return State{}, fmt.Errorf("%s %w (it was replaced while being read); run again", path, ErrChanged)
+	}
+	if err := check(path, st); err != nil {
+		return State{}, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1)) // it may grow after the stat
+	if err != nil {
+		return State{}, err
+	}
+	if len(data) > MaxSize {
+		return State{}, fmt.Errorf("%s %w; assetwiz reads only files up to that size", path, ErrTooLarge)
+	}
+	uid, gid := owner(st)
+	return State{
+		Exists: true, Content: string(data), Mode: st.Mode().Perm(), Size: st.Size(),
+		ModTime: st.ModTime(), Sum: sha256.Sum256(data), UID: uid, GID: gid,
+	}, nil
+}
+
+// check refuses what is not a regular file of a sane size, naming what it is.
+func check(path string, st fs.FileInfo) error {
+	m := st.Mode()
+	switch {
+	case m&fs.ModeSymlink != 0:
+		target, _ := os.Readlink(path)
+		return fmt.Errorf("%s %w (to %s); assetwiz does not write through links: give the real path %s instead, or replace the link with the file", path, ErrSymlink, target, target)
+	case !m.IsRegular():
+		return fmt.Errorf("%s %w but %s; give the path of a regular file", path, ErrNotRegular, kind(m))
+	case st.Size() > MaxSize:
+		return fmt.Errorf("%s %w (%d bytes); assetwiz reads only files up to that size", path, ErrTooLarge, st.Size())
+	}
+	return nil
+}
+
+func kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO (named pipe)"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
+}
+
+// Read returns a file's content and mode; exists is false when there is no such file.
+// It refuses what Load refuses.
+func Read(path string) (content string, mode fs.FileMode, exists bool, err error) {
+	st, err := Load(path)
+	return st.Content, st.Mode, st.Exists, err
+}
+
+// Write replaces path's content atomically (see WriteIfUnchanged), whatever it holds now.
+func Write(path, content string, mode fs.FileMode) (wrote bool, err error) {
+	return WriteIfUnchanged(path, content, mode, nil)
+}
+
+// WriteIfUnchanged replaces path's content atomically (a reader sees the old file or the new
+// one, never half of one, even if the process is killed), making its folder. The mode is set
+// on the temporary file before any byte is written, so a key is never readable by others, not
+// even for a moment; an existing file keeps its owner and group. Nothing is written when
+// content and mode are already as asked; wrote says whether anything was.
+//
+// It refuses, writing nothing: a link, a special file, a read-only file (made so on purpose),
+// and, when was is given, a file that is no longer the version read then (edited since the
+// plan). The file is checked again right before the rename.
+func WriteIfUnchanged(path, content string, mode fs.FileMode, was *State) (wrote bool, err error) {
+	cur, err := Load(path)
+	if err != nil {
 		return false, err
-	} else if exists && old == content && oldMode == mode {
+	}
+	if was != nil && !cur.Same(*was) {
+		return false, Changed(path)
+	}
+	if err := cur.Writable(path, mode); err != nil {
+		return false, err
+	}
+	if cur.Exists && cur.Content == content && cur.Mode == mode {
 		return false, nil
 	}
 	dir := filepath.Dir(path)
@@ -56,6 +173,11 @@ func Write(path, content string, mode fs.FileMode) (wrote bool, err error) {
 	if err = tmp.Chmod(mode); err != nil {
 		return false, err
 	}
+	if cur.Exists {
+		if err = keepOwner(tmp, cur.UID, cur.GID); err != nil {
+			return false, fmt.Errorf("%s is owned by uid %d gid %d, and the new file could not be given that owner (%v): run assetwiz as that user or as root", path, cur.UID, cur.GID, err)
+		}
+	}
 	if _, err = tmp.WriteString(content); err != nil {
 		return false, err
 	}
@@ -63,6 +185,12 @@ func Write(path, content string, mode fs.FileMode) (wrote bool, err error) {
 		return false, err
 	}
 	if err = tmp.Close(); err != nil {
+		return false, err
+	}
+	if now, lerr := Load(path); lerr != nil {
+		return false, lerr
+	} else if !now.Same(cur) {
+		err = Changed(path)
 		return false, err
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
@@ -74,4 +202,26 @@ func Write(path, content string, mode fs.FileMode) (wrote bool, err error) {
 		d.Close()
 	}
 	return true, nil
+}
+
+// Writable refuses a file its owner made read-only (no owner write bit): root could replace
+// it, but the user said not to. mode is the mode it would get, for the fix in the message.
+func (s State) Writable(path string, mode fs.FileMode) error {
+	if s.Exists && s.Mode&0o200 == 0 {
+		return fmt.Errorf("%s %w (mode %04o); assetwiz does not replace a file made read-only: make it writable (chmod %o %s) or choose another file", path, ErrReadOnly, s.Mode, mode, path)
+	}
+	return nil
+}
+
+// GiveOwner gives path (not a link it may have become) the owner and group of st, when
+// they are known and differ; it is best effort, as only root may give a file away.
+func GiveOwner(path string, st State) {
+	if st.UID >= 0 && st.GID >= 0 {
+		os.Lchown(path, st.UID, st.GID)
+	}
+}
+
+// Changed is the refusal to write over a file edited since assetwiz read it.
+func Changed(path string) error {
+	return fmt.Errorf("%s %w (edited while assetwiz ran); nothing was written to it: run again to plan with the new content", path, ErrChanged)
 }

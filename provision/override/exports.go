@@ -92,7 +92,8 @@ func Render(exports []Export) string {
 
 // Merge writes the exports into an existing override file's content: each export's first
 // line is replaced in place and its later duplicates dropped; exports the file lacks are
-// appended. Every other byte stays as it was. The exports named in keep (the secrets under
+// appended. An owned line keeps its indentation and trailing comment; a line holding more
+// than the export is left as it is (see Unmergeable). Every other byte stays as it was. The exports named in keep (the secrets under
 // --no-secrets) are neither written nor removed.
 func Merge(content string, exports []Export, keep ...string) string {
 	value := map[string]string{}
@@ -113,12 +114,17 @@ func Merge(content string, exports []Export, keep ...string) string {
 			b.WriteString(line)
 			continue
 		}
+		body := strings.TrimRight(line, "\r\n")
+		parts := splitExportLine(body)
+		if parts.other {
+			b.WriteString(line) // never lose code: Unmergeable names such a line as bad input
+			continue
+		}
 		if done[name] {
 			continue // a later duplicate would override ours when the toolkit sources the file
 		}
 		done[name] = true
-		body := strings.TrimRight(line, "\r\n")
-		b.WriteString(Export{Name: name, Value: v}.Line() + line[len(body):])
+		b.WriteString(parts.indent + Export{Name: name, Value: v}.Line() + parts.rest + line[len(body):])
 	}
 	out := b.String()
 	var missing []Export

@@ -2,9 +2,13 @@ package cloudflaretest_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -441,5 +445,157 @@ func TestSchemaBites(t *testing.T) {
 	}
 	if s.Rules(zid) != nil || len(s.PageRules(zid)) != 0 {
 		t.Error("a refused request changed state")
+	}
+}
+
+// call sends a raw request under the zone and returns the status and the decoded envelope.
+func call(t *testing.T, s *cloudflaretest.Server, method, path, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, s.URL()+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var env map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, env
+}
+
+func refs(rules []cloudflaretest.Rule) []string {
+	var out []string
+	for _, r := range rules {
+		out = append(out, r["ref"].(string))
+	}
+	return out
+}
+
+const cacheRuleJSON = `{"ref":%q,"expression":"true","action":"set_cache_settings","action_parameters":{"cache":true,"edge_ttl":{"mode":"override_origin","default":%d}}}`
+
+// The entry point is created once (a second create is refused, code 20217, as the live API
+// does); single rules are then added, changed, moved and deleted without touching the others.
+func TestRuleEndpoints(t *testing.T) {
+	s, _, zid := newServer(t)
+	create := fmt.Sprintf(`{"name":"default","kind":"zone","phase":"http_request_cache_settings","rules":[`+cacheRuleJSON+`]}`, "a", 60)
+	st, env := call(t, s, "POST", "/zones/"+zid+"/rulesets", create)
+	if st != 200 {
+		t.Fatalf("create: %d %v", st, env)
+	}
+	rsID := env["result"].(map[string]any)["id"].(string)
+	if st, env := call(t, s, "POST", "/zones/"+zid+"/rulesets", create); st != 400 ||
+		env["errors"].([]any)[0].(map[string]any)["code"] != 20217.0 || len(s.Rules(zid)) != 1 {
+		t.Fatalf("second create: %d %v", st, env)
+	}
+	base := "/zones/" + zid + "/rulesets/" + rsID + "/rules"
+	for _, ref := range []string{"b", "c"} {
+		if st, env := call(t, s, "POST", base, fmt.Sprintf(cacheRuleJSON, ref, 60)); st != 200 {
+			t.Fatalf("add %s: %d %v", ref, st, env)
+		}
+	}
+	before := s.Rules(zid)
+	if got := refs(before); !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Fatalf("after adds: %v", got)
+	}
+	// PATCH replaces one rule in place: its id stays, its version moves; the others do not change.
+	if st, env := call(t, s, "PATCH", base+"/"+before[1]["id"].(string), fmt.Sprintf(cacheRuleJSON, "b", 120)); st != 200 {
+		t.Fatalf("patch: %d %v", st, env)
+	}
+	after := s.Rules(zid)
+	if after[1]["id"] != before[1]["id"] || after[1]["version"] != "2" ||
+		after[1]["action_parameters"].(map[string]any)["edge_ttl"].(map[string]any)["default"] != 120.0 {
+		t.Errorf("patched rule: %v", after[1])
+	}
+	if !reflect.DeepEqual(after[0], before[0]) || !reflect.DeepEqual(after[2], before[2]) {
+		t.Errorf("a PATCH changed other rules")
+	}
+	// position moves a rule.
+	moved := strings.TrimSuffix(fmt.Sprintf(cacheRuleJSON, "c", 60), "}") + `,"position":{"before":""}}`
+	if st, env := call(t, s, "PATCH", base+"/"+before[2]["id"].(string), moved); st != 200 {
+		t.Fatalf("move: %d %v", st, env)
+	}
+	if got := refs(s.Rules(zid)); !slices.Equal(got, []string{"c", "a", "b"}) {
+		t.Errorf("after move: %v", got)
+	}
+	if st, _ := call(t, s, "DELETE", base+"/"+before[0]["id"].(string), ""); st != 200 {
+		t.Fatalf("delete: %d", st)
+	}
+	if got := refs(s.Rules(zid)); !slices.Equal(got, []string{"c", "b"}) {
+		t.Errorf("after delete: %v", got)
+	}
+	if st, _ := call(t, s, "PATCH", base+"/"+before[0]["id"].(string), fmt.Sprintf(cacheRuleJSON, "a", 60)); st != 404 {
+		t.Errorf("PATCH of a deleted rule: %d, want 404", st)
+	}
+	if st, _ := call(t, s, "POST", "/zones/"+zid+"/rulesets/"+strings.Repeat("0", 32)+"/rules", fmt.Sprintf(cacheRuleJSON, "x", 60)); st != 404 {
+		t.Errorf("POST to an unknown ruleset: %d, want 404", st)
+	}
+}
+
+// A token without Cache Rules edit cannot create the entry point nor add a rule to it.
+func TestRuleEndpointsNeedCacheRulesEdit(t *testing.T) {
+	s, _, zid := newServer(t)
+	s.PutRules(zid, cloudflaretest.Rule{"ref": "a", "expression": "true", "action": "set_cache_settings", "action_parameters": map[string]any{"cache": true}})
+	s.AddToken("read-only", cloudflaretest.PermZoneRead, cloudflaretest.PermCacheRulesRead)
+	st, env := call(t, s, "GET", "/zones/"+zid+"/rulesets/phases/http_request_cache_settings/entrypoint", "")
+	if st != 200 {
+		t.Fatal(st)
+	}
+	rsID := env["result"].(map[string]any)["id"].(string)
+	for _, c := range []struct{ path, body string }{
+		{"/zones/" + zid + "/rulesets/" + rsID + "/rules", fmt.Sprintf(cacheRuleJSON, "b", 60)},
+	} {
+		req, _ := http.NewRequest("POST", s.URL()+c.path, strings.NewReader(c.body))
+		req.Header.Set("Authorization", "Bearer read-only")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 403 {
+			t.Errorf("POST %s with a read-only token: %d, want 403", c.path, resp.StatusCode)
+		}
+	}
+	if len(s.Rules(zid)) != 1 {
+		t.Error("a refused write changed the rules")
+	}
+}
+
+// The new endpoints are held to the schema too: a rule without an expression, or a create
+// without a phase, is refused and reported.
+func TestRuleEndpointsSchema(t *testing.T) {
+	var mu sync.Mutex
+	var reports []string
+	s, _, zid := newServer(t, cloudflaretest.WithReporter(func(msg string) {
+		mu.Lock()
+		defer mu.Unlock()
+		reports = append(reports, msg)
+	}))
+	s.PutRules(zid)
+	_, env := call(t, s, "GET", "/zones/"+zid+"/rulesets/phases/http_request_cache_settings/entrypoint", "")
+	rsID := env["result"].(map[string]any)["id"].(string)
+	cases := []struct{ name, path, body, want string }{
+		{"rule without expression", "/rulesets/" + rsID + "/rules",
+			`{"ref":"x","action":"set_cache_settings","action_parameters":{"cache":true}}`, "expression"},
+		{"ruleset without kind", "/rulesets", `{"name":"default","phase":"http_request_cache_settings","rules":[]}`, "kind"},
+	}
+	for _, tc := range cases {
+		mu.Lock()
+		reports = nil
+		mu.Unlock()
+		st, _ := call(t, s, "POST", "/zones/"+zid+tc.path, tc.body)
+		mu.Lock()
+		if st != 400 || len(reports) > 1 || len(reports) == 1 && !strings.Contains(reports[0], tc.want) {
+			t.Errorf("%s: status %d, reports %q", tc.name, st, reports)
+		}
+		mu.Unlock()
+	}
+	if got := s.Rules(zid); len(got) != 0 {
+		t.Errorf("a refused request changed state: %v", got)
 	}
 }

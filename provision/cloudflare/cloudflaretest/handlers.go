@@ -1,9 +1,11 @@
 package cloudflaretest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"slices"
@@ -40,6 +42,11 @@ func (s *Server) routes() {
 	s.handle("GET /zones/{zone_id}/dns_records", PermDNSRead, s.listDNSRecords)
 	s.handle("GET "+ep, "phase:read", s.getEntrypoint)
 	s.handle("PUT "+ep, "phase:edit", s.putEntrypoint)
+	const rs = "/zones/{zone_id}/rulesets"
+	s.handle("POST "+rs, "ruleset:edit", s.createRuleset)
+	s.handle("POST "+rs+"/{ruleset_id}/rules", "ruleset:edit", s.createRule)
+	s.handle("PATCH "+rs+"/{ruleset_id}/rules/{rule_id}", "ruleset:edit", s.updateRule)
+	s.handle("DELETE "+rs+"/{ruleset_id}/rules/{rule_id}", "ruleset:edit", s.deleteRule)
 	s.handle("GET "+pr, PermPageRulesRead, s.listPageRules)
 	s.handle("POST "+pr, PermPageRulesEdit, s.createPageRule)
 	s.handle("GET "+pr+"/{id}", PermPageRulesRead, s.getPageRule)
@@ -51,13 +58,35 @@ func (s *Server) routes() {
 	})
 }
 
-// permFor resolves "phase:LEVEL": Cache Rules for the cache phase, Zone Rulesets otherwise.
+// permFor resolves "phase:LEVEL" and "ruleset:LEVEL": Cache Rules for the cache phase,
+// Zone Rulesets otherwise. A ruleset's phase is that of the ruleset named in the path, or,
+// when one is created, the phase in the body (read and put back).
 func (s *Server) permFor(need string, r *http.Request) string {
+	phase := r.PathValue("phase")
 	level, ok := strings.CutPrefix(need, "phase:")
 	if !ok {
-		return need
+		if level, ok = strings.CutPrefix(need, "ruleset:"); !ok {
+			return need
+		}
+		if id := r.PathValue("ruleset_id"); id != "" {
+			if z := s.zones[r.PathValue("zone_id")]; z != nil {
+				rs := z.rulesetByID(id)
+				if rs == nil {
+					return PermZoneRead // the handler answers 404
+				}
+				phase = rs.phase
+			}
+		} else {
+			b, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			var body struct {
+				Phase string `json:"phase"`
+			}
+			json.Unmarshal(b, &body)
+			phase = body.Phase
+		}
 	}
-	if r.PathValue("phase") == phaseCache {
+	if phase == phaseCache {
 		return "cache_rules:" + level
 	}
 	return "zone_rulesets:" + level
@@ -177,7 +206,15 @@ func (s *Server) listZones(w http.ResponseWriter, r *http.Request) {
 			out = append(out, zoneJSON(z))
 		}
 	}
-	writePage(w, out, num(q.Get("page"), 1), num(q.Get("per_page"), 20))
+	page, perPage := num(q.Get("page"), 1), num(q.Get("per_page"), 20)
+	if s.endless {
+		// A faulty listing: every page holds one more zone and says one more page follows.
+		z := &zone{id: fmt.Sprintf("%032x", page), name: fmt.Sprintf("endless-%d.example", page), plan: "free", created: now()}
+		writeJSON(w, http.StatusOK, envelope{Success: true, Result: []any{zoneJSON(z)}, ResultInfo: &resultInfo{
+			Page: page, PerPage: perPage, Count: 1, TotalCount: page * perPage * 2, TotalPages: page + 1}})
+		return
+	}
+	writePage(w, out, page, perPage)
 }
 
 func nameMatches(name, filter string) bool {
@@ -320,33 +357,11 @@ func (s *Server) putRuleset(z *zone, phase, name, description string, rules []Ru
 	ts := now()
 	out := make([]Rule, 0, len(rules))
 	for i, r := range rules {
-		if e := checkRule(i, phase, r); e != nil {
+		if e := checkRule(fmt.Sprintf("/rules/%d", i), phase, r); e != nil {
 			return e
 		}
-		for _, k := range []string{"version", "last_updated", "categories"} {
-			delete(r, k) // read-only: Cloudflare assigns them
-		}
 		id, _ := r["id"].(string)
-		if id == "" {
-			id = newID()
-			r["id"] = id
-		}
-		if _, ok := r["enabled"]; !ok {
-			r["enabled"] = true
-		}
-		if _, ok := r["ref"]; !ok {
-			r["ref"] = id
-		}
-		r["version"], r["last_updated"] = "1", ts.Format(time.RFC3339Nano)
-		if prev, ok := old[id]; ok {
-			v, _ := strconv.Atoi(prev["version"].(string))
-			if sameRule(prev, r) {
-				r["version"], r["last_updated"] = prev["version"], prev["last_updated"]
-			} else {
-				r["version"] = strconv.Itoa(v + 1)
-			}
-		}
-		out = append(out, clone(r))
+		out = append(out, storeRule(r, old[id], ts))
 	}
 	if description != "" {
 		rs.description = description
@@ -354,6 +369,240 @@ func (s *Server) putRuleset(z *zone, phase, name, description string, rules []Ru
 	rs.rules, rs.version, rs.lastUpdated = out, rs.version+1, ts
 	z.rulesets[phase] = rs
 	return nil
+}
+
+// storeRule is a rule as sent, with what Cloudflare assigns: read-only fields dropped, an
+// id (kept when sent), enabled and ref defaults, and a version bumped only when the rule
+// differs from prev (nil for a new rule).
+func storeRule(r, prev Rule, ts time.Time) Rule {
+	r = clone(r)
+	for _, k := range []string{"version", "last_updated", "categories", "position"} {
+		delete(r, k) // read-only, or where to put the rule rather than part of it
+	}
+	id, _ := r["id"].(string)
+	if id == "" {
+		id = newID()
+		r["id"] = id
+	}
+	if _, ok := r["enabled"]; !ok {
+		r["enabled"] = true
+	}
+	if _, ok := r["ref"]; !ok {
+		r["ref"] = id
+		if prev != nil {
+			r["ref"] = prev["ref"]
+		}
+	}
+	r["version"], r["last_updated"] = "1", ts.Format(time.RFC3339Nano)
+	if prev != nil {
+		v, _ := strconv.Atoi(prev["version"].(string))
+		if sameRule(prev, r) {
+			r["version"], r["last_updated"] = prev["version"], prev["last_updated"]
+		} else {
+			r["version"] = strconv.Itoa(v + 1)
+		}
+	}
+	return r
+}
+
+func (z *zone) rulesetByID(id string) *ruleset {
+	for _, rs := range z.rulesets {
+		if rs.id == id {
+			return rs
+		}
+	}
+	return nil
+}
+
+// createRuleset serves POST /zones/{zone_id}/rulesets for kind "zone", the phase entry
+// point: like the live API, a second one of a phase is refused (code 20217, as in
+// cloudflare/terraform-provider-cloudflare#2004 and #6273), so concurrent creators cannot
+// replace each other's rules.
+func (s *Server) createRuleset(w http.ResponseWriter, r *http.Request) {
+	z := s.zoneFor(w, r)
+	if z == nil {
+		return
+	}
+	var body struct {
+		Name        string `json:"name"`
+		Description string `json:"description"`
+		Kind        string `json:"kind"`
+		Phase       string `json:"phase"`
+		Rules       []Rule `json:"rules"`
+	}
+	if !decode(w, r, &body) {
+		return
+	}
+	if body.Kind != "zone" {
+		writeError(w, http.StatusBadRequest, apiError{Code: 20217, Source: &source{"/kind"},
+			Message: fmt.Sprintf("'%s' is not a valid value for kind: cloudflaretest only creates zone entry points", body.Kind)})
+		return
+	}
+	if z.rulesets[body.Phase] != nil {
+		writeError(w, http.StatusBadRequest, apiError{Code: 20217, Source: &source{"/kind"},
+			Message: "'zone' is not a valid value for kind because exceeded maximum number of zone rulesets for phase " + body.Phase})
+		return
+	}
+	if body.Rules == nil {
+		body.Rules = []Rule{}
+	}
+	if e := s.putRuleset(z, body.Phase, body.Name, body.Description, body.Rules); e != nil {
+		writeError(w, http.StatusBadRequest, *e)
+		return
+	}
+	writeResult(w, z.rulesets[body.Phase].render(z))
+}
+
+// rulesetFor answers 404 for a ruleset id the zone does not have.
+func (s *Server) rulesetFor(w http.ResponseWriter, r *http.Request) (*zone, *ruleset) {
+	z := s.zoneFor(w, r)
+	if z == nil {
+		return nil, nil
+	}
+	rs := z.rulesetByID(r.PathValue("ruleset_id"))
+	if rs == nil {
+		writeError(w, http.StatusNotFound, apiError{Code: 10003, Message: "could not find ruleset " + r.PathValue("ruleset_id")})
+	}
+	return z, rs
+}
+
+// ruleBody is a single rule write: the rule and where to put it.
+type ruleBody struct {
+	rule     Rule
+	position map[string]any
+}
+
+func decodeRule(w http.ResponseWriter, r *http.Request) (ruleBody, bool) {
+	var rule Rule
+	if !decode(w, r, &rule) {
+		return ruleBody{}, false
+	}
+	pos, _ := rule["position"].(map[string]any)
+	delete(rule, "position")
+	return ruleBody{rule, pos}, true
+}
+
+// place puts rule into rules at position (before/after a rule id, "" for the top or the
+// bottom; or index, 1 first); at the end when position is nil.
+func place(rules []Rule, rule Rule, position map[string]any) ([]Rule, *apiError) {
+	at := len(rules)
+	indexOf := func(id string) (int, *apiError) {
+		i := slices.IndexFunc(rules, func(r Rule) bool { return r["id"] == id })
+		if i < 0 {
+			return 0, &apiError{Code: 20021, Source: &source{"/position"}, Message: "could not find rule " + id + " to position against"}
+		}
+		return i, nil
+	}
+	switch {
+	case position == nil:
+	case position["before"] != nil:
+		if id, _ := position["before"].(string); id == "" {
+			at = 0
+		} else {
+			i, e := indexOf(id)
+			if e != nil {
+				return nil, e
+			}
+			at = i
+		}
+	case position["after"] != nil:
+		if id, _ := position["after"].(string); id != "" {
+			i, e := indexOf(id)
+			if e != nil {
+				return nil, e
+			}
+			at = i + 1
+		}
+	case position["index"] != nil:
+		n, _ := position["index"].(float64)
+		at = min(max(int(n)-1, 0), len(rules))
+	}
+	return slices.Insert(rules, at, rule), nil
+}
+
+// createRule serves POST …/rulesets/{ruleset_id}/rules: one rule added, the others untouched.
+func (s *Server) createRule(w http.ResponseWriter, r *http.Request) {
+	z, rs := s.rulesetFor(w, r)
+	if rs == nil {
+		return
+	}
+	body, ok := decodeRule(w, r)
+	if !ok {
+		return
+	}
+	if e := checkRule("", rs.phase, body.rule); e != nil {
+		writeError(w, http.StatusBadRequest, *e)
+		return
+	}
+	delete(body.rule, "id") // Cloudflare assigns a new rule's id
+	ts := now()
+	rules, e := place(slices.Clone(rs.rules), storeRule(body.rule, nil, ts), body.position)
+	if e != nil {
+		writeError(w, http.StatusBadRequest, *e)
+		return
+	}
+	rs.rules, rs.version, rs.lastUpdated = rules, rs.version+1, ts
+	writeResult(w, rs.render(z))
+}
+
+// ruleFor answers 404 for a rule id the ruleset does not have.
+func ruleFor(w http.ResponseWriter, r *http.Request, rs *ruleset) int {
+	i := slices.IndexFunc(rs.rules, func(x Rule) bool { return x["id"] == r.PathValue("rule_id") })
+	if i < 0 {
+		writeError(w, http.StatusNotFound, apiError{Code: 10003, Message: "could not find rule " + r.PathValue("rule_id")})
+	}
+	return i
+}
+
+// updateRule serves PATCH …/rules/{rule_id}: the rule becomes the one sent (its id and,
+// when none is sent, its ref kept), moved only when a position is given.
+func (s *Server) updateRule(w http.ResponseWriter, r *http.Request) {
+	z, rs := s.rulesetFor(w, r)
+	if rs == nil {
+		return
+	}
+	i := ruleFor(w, r, rs)
+	if i < 0 {
+		return
+	}
+	body, ok := decodeRule(w, r)
+	if !ok {
+		return
+	}
+	if e := checkRule("", rs.phase, body.rule); e != nil {
+		writeError(w, http.StatusBadRequest, *e)
+		return
+	}
+	prev := rs.rules[i]
+	body.rule["id"] = prev["id"]
+	ts := now()
+	rule := storeRule(body.rule, prev, ts)
+	rules := slices.Clone(rs.rules)
+	if body.position == nil {
+		rules[i] = rule
+	} else {
+		var e *apiError
+		if rules, e = place(slices.Delete(rules, i, i+1), rule, body.position); e != nil {
+			writeError(w, http.StatusBadRequest, *e)
+			return
+		}
+	}
+	rs.rules, rs.version, rs.lastUpdated = rules, rs.version+1, ts
+	writeResult(w, rs.render(z))
+}
+
+// deleteRule serves DELETE …/rules/{rule_id}.
+func (s *Server) deleteRule(w http.ResponseWriter, r *http.Request) {
+	z, rs := s.rulesetFor(w, r)
+	if rs == nil {
+		return
+	}
+	i := ruleFor(w, r, rs)
+	if i < 0 {
+		return
+	}
+	rs.rules, rs.version, rs.lastUpdated = slices.Delete(slices.Clone(rs.rules), i, i+1), rs.version+1, now()
+	writeResult(w, rs.render(z))
 }
 
 // sameRule compares two rules ignoring the fields Cloudflare assigns on write.
@@ -370,10 +619,15 @@ func sameRule(a, b Rule) bool {
 
 // checkRule applies the live API's semantic checks the schema cannot express
 // (error codes approximate Cloudflare's ruleset errors; source.pointer is real).
-func checkRule(i int, phase string, r Rule) *apiError {
+func checkRule(at, phase string, r Rule) *apiError {
 	action, _ := r["action"].(string)
+	// The schema lets a request rule go without an expression; the live API does not
+	// (every rule matches on one; "true" matches all).
+	if expr, _ := r["expression"].(string); expr == "" {
+		return &apiError{Code: 20021, Source: &source{at + "/expression"}, Message: "expression is required"}
+	}
 	if allowed, ok := phaseActions[phase]; ok && !slices.Contains(allowed, action) {
-		return &apiError{Code: 20021, Source: &source{fmt.Sprintf("/rules/%d/action", i)},
+		return &apiError{Code: 20021, Source: &source{at + "/action"},
 			Message: fmt.Sprintf("'%s' is not a valid value for action because it is not allowed in phase %s", action, phase)}
 	}
 	params, _ := r["action_parameters"].(map[string]any)
@@ -383,7 +637,7 @@ func checkRule(i int, phase string, r Rule) *apiError {
 			continue
 		}
 		_, hasDefault := ttl["default"]
-		ptr := &source{fmt.Sprintf("/rules/%d/action_parameters/%s/default", i, key)}
+		ptr := &source{fmt.Sprintf("%s/action_parameters/%s/default", at, key)}
 		// The live API wants default exactly with override_origin (terraform-provider-cloudflare#2080).
 		if ttl["mode"] == "override_origin" && !hasDefault {
 			return &apiError{Code: 20021, Source: ptr, Message: "default must be set when mode is override_origin"}

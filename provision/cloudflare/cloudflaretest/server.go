@@ -33,6 +33,7 @@ type Server struct {
 	requests []Request
 	faults   []fault
 	hook     func(*http.Request) (int, bool)
+	endless  bool
 }
 
 // Option configures New.

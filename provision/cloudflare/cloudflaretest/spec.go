@@ -52,6 +52,10 @@ func loadRouter(forRequests bool) (routers.Router, error) {
 	s["rulesets_Ruleset"].Value.Properties["id"].Value.ReadOnly = true
 	// Quirk 4: DELETE page rule declares a required body that no client sends.
 	doc.Paths.Find("/zones/{zone_id}/pagerules/{pagerule_id}").Delete.RequestBody.Value.Required = false
+	// Quirk 5 (not in the reference's list): a rule's position is oneOf before/after/index,
+	// but no branch requires its property, so every position matches all three; anyOf.
+	pos := doc.Components.RequestBodies["rulesets_Rule"].Value.Content["application/json"].Schema.Value.AllOf[1].Value.Properties["position"].Value
+	pos.AnyOf, pos.OneOf = pos.OneOf, nil
 	fixFailureSchemas(doc)
 	fixRequired(s, forRequests)
 	// Quirk 1: an upstream example matches two oneOf branches.

@@ -163,6 +163,56 @@ func (s *Server) PutRules(zoneID string, rules ...Rule) {
 	}
 }
 
+// EndlessZones makes the zone listing never end, as a faulty API might: each page
+// has a zone and announces another page.
+func (s *Server) EndlessZones() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.endless = true
+}
+
+// AddPageRule stores a page rule as a POST would (the quota aside) and returns its id;
+// status defaults to active and priority to 1.
+func (s *Server) AddPageRule(zoneID string, p PageRule) string {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	z := s.mustZone(zoneID)
+	ts := now()
+	p.ID, p.CreatedOn, p.ModifiedOn = newID(), ts, ts
+	if p.Status == "" {
+		p.Status = "active"
+	}
+	if p.Priority == 0 {
+		p.Priority = 1
+	}
+	p.Targets, p.Actions = cloneList(p.Targets), cloneList(p.Actions)
+	z.pageRules = append(z.pageRules, &p)
+	return p.ID
+}
+
+// AddRule appends one rule to the http_request_cache_settings entry point like a POST
+// to its rules endpoint would (creating the entry point when missing), as another client
+// of the API adding a rule at any moment.
+func (s *Server) AddRule(zoneID string, rule Rule) {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	z := s.mustZone(zoneID)
+	if z.rulesets[phaseCache] == nil {
+		if e := s.putRuleset(z, phaseCache, "", "", nil); e != nil {
+			s.t.Fatalf("cloudflaretest: AddRule: %s", e.Message)
+		}
+	}
+	rs := z.rulesets[phaseCache]
+	if e := checkRule("", phaseCache, rule); e != nil {
+		s.t.Fatalf("cloudflaretest: AddRule: %s", e.Message)
+	}
+	ts := now()
+	rs.rules = append(slices.Clone(rs.rules), storeRule(rule, nil, ts))
+	rs.version, rs.lastUpdated = rs.version+1, ts
+}
+
 // Rules returns the stored cache rules of a zone, nil before the entry point exists.
 func (s *Server) Rules(zoneID string) []Rule {
 	s.t.Helper()

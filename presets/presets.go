@@ -59,16 +59,58 @@ type NameLimits struct {
 	Max int `yaml:"max" json:"max"`
 }
 
-// Toolkit is a generation of the Agile Deployment Toolkit, which names its exports differently.
+// Toolkit is a generation of the Agile Deployment Toolkit: it reads different exports and
+// names the asset buckets differently (toolkits.yaml says where each fact comes from).
 type Toolkit struct {
 	Name  string `yaml:"name" json:"name"`
 	Title string `yaml:"title" json:"title"`
+	// Repositories are the toolkit's build machine and web server repositories.
+	Repositories []string `yaml:"repositories" json:"repositories"`
 	// PersistExport is the name of the asset persistence flag export.
 	PersistExport string `yaml:"persist_export" json:"persist_export"`
 	// DirectorySeparator replaces '/' inside a directory in DIRECTORIES_TO_MOUNT.
 	DirectorySeparator string `yaml:"directory_separator" json:"directory_separator"`
-	DatastoreChoice    bool   `yaml:"datastore_choice" json:"datastore_choice"`
-	EFS                bool   `yaml:"efs" json:"efs"`
+	// BuildChoice: the generation takes the temporal period from BUILD_CHOICE (0–6).
+	BuildChoice bool `yaml:"build_choice" json:"build_choice"`
+	// DatastoreChoice maps a storage provider to its DATASTORE_CHOICE value; empty when the
+	// generation has no such export.
+	DatastoreChoice map[string]string `yaml:"datastore_choice" json:"datastore_choice,omitempty"`
+	// BucketName names which of the toolkit's expressions names the asset buckets.
+	BucketName string `yaml:"bucket_name" json:"bucket_name"`
+	EFS        bool   `yaml:"efs" json:"efs"`
+	// AWS: the generation provisions and mounts on AWS itself.
+	AWS bool `yaml:"aws" json:"aws"`
+	// S3LocationEU: S3_LOCATION is "EU" for an AWS region in Europe.
+	S3LocationEU bool `yaml:"s3_location_eu" json:"s3_location_eu"`
+	// DefaultDirectoriesOnly: the generation replaces DIRECTORIES_TO_MOUNT with the
+	// application's default directories.
+	DefaultDirectoriesOnly bool `yaml:"default_directories_only" json:"default_directories_only"`
+	// MountTools are the tools the generation can mount buckets with, its default first.
+	MountTools []string `yaml:"mount_tools" json:"mount_tools"`
+	// Validator is the generation's template validator, "" when it has none.
+	Validator string `yaml:"validator" json:"validator,omitempty"`
+	// Overrides says where the generation reads the override exports.
+	Overrides string `yaml:"overrides" json:"overrides"`
+	// S3HostBases are the S3_HOST_BASE values the validator knows; any other makes it warn.
+	S3HostBases []string `yaml:"s3_host_bases" json:"s3_host_bases,omitempty"`
+}
+
+// KnowsHostBase reports whether the generation's validator accepts an S3_HOST_BASE.
+func (t Toolkit) KnowsHostBase(host string) bool {
+	for _, h := range t.S3HostBases {
+		if strings.EqualFold(h, host) {
+			return true
+		}
+	}
+	return false
+}
+
+// DefaultMountTool is the tool the generation mounts buckets with unless told otherwise.
+func (t Toolkit) DefaultMountTool() string {
+	if len(t.MountTools) == 0 {
+		return ""
+	}
+	return t.MountTools[0]
 }
 
 // DefaultRegion is the region used when the answers give none: the first one listed.

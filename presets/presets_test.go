@@ -3,6 +3,7 @@ package presets
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -61,19 +62,55 @@ func TestProvidersAreComplete(t *testing.T) {
 	}
 }
 
+// The toolkit facts, transcribed by hand from the toolkit's own files (toolkits.yaml and
+// adt-toolkit.md §0.1 give file:line), held against the embedded data.
 func TestToolkits(t *testing.T) {
-	c, ok1 := FindToolkit("classic")
-	cur, ok2 := FindToolkit("current")
-	if !ok1 || !ok2 {
-		t.Fatal("classic and current toolkits must exist")
+	if got := Names(Toolkits()); !slices.Equal(got, []string{"current", "classic", "original"}) {
+		t.Fatalf("toolkits = %v, want current (the default, first), classic, original", got)
 	}
-	if c.PersistExport != "PERSIST_ASSETS_TO_CLOUD" || cur.PersistExport != "PERSIST_ASSETS_TO_DATASTORE" {
-		t.Errorf("persist exports: %s / %s", c.PersistExport, cur.PersistExport)
+	type facts struct {
+		persist, sep, bucketName, mountTool    string
+		buildChoice, efs, aws, eu, defaultDirs bool
+		datastore                              map[string]string
+		knowsLondon                            bool // gb-lon-1.linodeobjects.com: G3 lists it, G2 does not
 	}
-	if c.DirectorySeparator != "." || cur.DirectorySeparator != "/" {
-		t.Errorf("separators: %q / %q", c.DirectorySeparator, cur.DirectorySeparator)
+	want := map[string]facts{
+		// adt-build-machine-scripts: quick_specification.dat:27, buildstyles.dat:218
+		"current": {persist: "PERSIST_ASSETS_TO_DATASTORE", sep: "/", bucketName: "current", mountTool: "rclone", knowsLondon: true},
+		// adt-build-machine-scripts.orig: quick_specification.dat:25,26,62; buildstylesscp.dat:85
+		"classic": {persist: "PERSIST_ASSETS_TO_CLOUD", sep: ".", bucketName: "classic", mountTool: "s3fs", buildChoice: true,
+			datastore: map[string]string{"digitalocean": "digitalocean", "exoscale": "exoscale", "linode": "linode", "vultr": "vultr"}},
+		// agile-infrastructure-build-client-scripts: templates/aws/aws3.tmpl:5,7,13,79,109-110
+		"original": {persist: "PERSIST_ASSETS_TO_CLOUD", sep: ".", bucketName: "original", mountTool: "s3fs", buildChoice: true, efs: true, aws: true, eu: true, defaultDirs: true,
+			datastore: map[string]string{"aws": "amazonS3", "digitalocean": "digitalocean", "exoscale": "exoscale", "linode": "linode", "vultr": "vultr"}},
 	}
-	if !c.EFS || cur.EFS || !c.DatastoreChoice || cur.DatastoreChoice {
-		t.Errorf("classic must have EFS and DATASTORE_CHOICE, current neither")
+	for name, w := range want {
+		tk, ok := FindToolkit(name)
+		if !ok {
+			t.Fatalf("toolkit %s missing", name)
+		}
+		if tk.PersistExport != w.persist || tk.DirectorySeparator != w.sep || tk.BucketName != w.bucketName || tk.DefaultMountTool() != w.mountTool {
+			t.Errorf("%s: persist %s sep %q names %s mount %s; want %+v", name, tk.PersistExport, tk.DirectorySeparator, tk.BucketName, tk.DefaultMountTool(), w)
+		}
+		if tk.BuildChoice != w.buildChoice || tk.EFS != w.efs || tk.AWS != w.aws || tk.S3LocationEU != w.eu || tk.DefaultDirectoriesOnly != w.defaultDirs {
+			t.Errorf("%s: build_choice %v efs %v aws %v eu %v default dirs %v; want %+v", name, tk.BuildChoice, tk.EFS, tk.AWS, tk.S3LocationEU, tk.DefaultDirectoriesOnly, w)
+		}
+		if len(tk.DatastoreChoice) != len(w.datastore) {
+			t.Errorf("%s: datastore_choice %v, want %v", name, tk.DatastoreChoice, w.datastore)
+		}
+		for p, v := range w.datastore {
+			if tk.DatastoreChoice[p] != v {
+				t.Errorf("%s: DATASTORE_CHOICE for %s = %q, want %q", name, p, tk.DatastoreChoice[p], v)
+			}
+		}
+		if got := tk.KnowsHostBase("gb-lon-1.linodeobjects.com"); got != w.knowsLondon {
+			t.Errorf("%s knows gb-lon-1: %v, want %v", name, got, w.knowsLondon)
+		}
+		if tk.KnowsHostBase("s3.eu-west-1.amazonaws.com") || tk.KnowsHostBase("sos-bg-sof-1.exo.io") {
+			t.Errorf("%s: no validator lists AWS hosts or sos-bg-sof-1.exo.io (the list has it without .exo.io)", name)
+		}
+		if tk.Overrides == "" || !strings.Contains(tk.Overrides, "/root/Environment.env") {
+			t.Errorf("%s: overrides = %q, want where the build machine reads them", name, tk.Overrides)
+		}
 	}
 }

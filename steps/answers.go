@@ -3,6 +3,12 @@
 // and the validation of everything, including the rules between answers.
 package steps
 
+import (
+	"strconv"
+
+	"github.com/assetwiz/assetwiz/presets"
+)
+
 // Modes, techniques and the other choices of the answers file.
 const (
 	ModeVirgin   = "virgin"
@@ -20,8 +26,15 @@ const (
 	MethodCacheRules = "cache-rules"
 	MethodPageRules  = "page-rules"
 
-	ToolkitClassic = "classic"
-	ToolkitCurrent = "current"
+	ToolkitCurrent  = "current"
+	ToolkitClassic  = "classic"
+	ToolkitOriginal = "original"
+
+	// Mount tools of the toolkit (DATASTOREMOUNTTOOL in its buildstyles.dat).
+	MountToolRclone  = "rclone"
+	MountToolS3fs    = "s3fs"
+	MountToolGoofys  = "goofys"
+	MountToolGeesefs = "geesefs"
 )
 
 // Choices of the answers file, in the order they are offered.
@@ -53,16 +66,25 @@ type Answers struct {
 	WebsiteURL  string   `yaml:"website_url,omitempty" json:"website_url,omitempty"`
 	Directories []string `yaml:"directories,omitempty" json:"directories,omitempty"`
 	Technique   string   `yaml:"technique,omitempty" json:"technique,omitempty"`
+	// MountTool is the tool the toolkit's build mounts the buckets with (technique s3fs):
+	// DATASTOREMOUNTTOOL in its buildstyles.dat; default the generation's own.
+	MountTool string `yaml:"mount_tool,omitempty" json:"mount_tool,omitempty"`
 	// Webroot is where the application lives on the web servers; mount points are under it.
 	Webroot string  `yaml:"webroot,omitempty" json:"webroot,omitempty"`
 	Storage Storage `yaml:"storage,omitempty" json:"storage,omitempty"`
 	EFS     EFS     `yaml:"efs,omitempty" json:"efs,omitempty"`
 	CDN     CDN     `yaml:"cdn,omitempty" json:"cdn,omitempty"`
 	Output  Output  `yaml:"output,omitempty" json:"output,omitempty"`
+	// Backup is the target of `assetwiz backup` (steps/backup.go).
+	Backup Backup `yaml:"backup,omitempty" json:"backup,omitempty"`
 
 	// Secrets never go into the answers file: they come from the environment, the override
 	// file or the wizard.
 	Secrets Secrets `yaml:"-" json:"-"`
+
+	// ToolkitFrom says why Toolkit is what it is when no answer gave it (the override
+	// file's exports, or the default), for the plan to tell; "" when it was answered.
+	ToolkitFrom string `yaml:"-" json:"-"`
 }
 
 // Storage is the object storage the buckets are made in.
@@ -100,12 +122,15 @@ type Secrets struct {
 	S3AccessKey     string
 	S3SecretKey     string
 	CloudflareToken string
+	// The backup target's keys (BACKUP_S3_ACCESS_KEY, BACKUP_S3_SECRET_KEY).
+	BackupS3AccessKey string
+	BackupS3SecretKey string
 }
 
 // Values lists the secret values that are set, for redacting output.
 func (s Secrets) Values() []string {
 	var out []string
-	for _, v := range []string{s.S3AccessKey, s.S3SecretKey, s.CloudflareToken} {
+	for _, v := range []string{s.S3AccessKey, s.S3SecretKey, s.CloudflareToken, s.BackupS3AccessKey, s.BackupS3SecretKey} {
 		if v != "" {
 			out = append(out, v)
 		}
@@ -131,7 +156,7 @@ func (a *Answers) Buckets() []Bucket {
 	}
 	out := make([]Bucket, 0, len(a.Directories))
 	for _, d := range a.Directories {
-		out = append(out, Bucket{Directory: d, Name: BucketName(a.WebsiteURL, d)})
+		out = append(out, Bucket{Directory: d, Name: a.BucketName(d)})
 	}
 	return out
 }
@@ -151,7 +176,36 @@ func (a *Answers) Offloaded() bool {
 	if a.Technique == TechniqueS3fs {
 		return true
 	}
-	return a.Technique == TechniqueEFS && a.Toolkit == ToolkitClassic
+	return a.Technique == TechniqueEFS && a.Toolkit == ToolkitOriginal
+}
+
+// MountToolUsed is the tool the toolkit's build mounts the buckets with: the answer, else
+// the generation's default (left out of the answers, so that changing the generation or the
+// technique never leaves a stale tool behind).
+func (a *Answers) MountToolUsed() string {
+	if a.MountTool != "" {
+		return a.MountTool
+	}
+	tk, _ := presets.FindToolkit(a.Toolkit)
+	return tk.DefaultMountTool()
+}
+
+// BuildChoice is the classic and original toolkits' BUILD_CHOICE: 0 virgin, 1 baseline,
+// 2 hourly, 3 daily, 4 weekly, 5 monthly, 6 bimonthly ("" for an unknown mode or period).
+func (a *Answers) BuildChoice() string {
+	switch a.Mode {
+	case ModeVirgin:
+		return "0"
+	case ModeBaseline:
+		return "1"
+	case ModeTemporal:
+		for i, p := range Periods {
+			if p == a.Period {
+				return strconv.Itoa(i + 2)
+			}
+		}
+	}
+	return ""
 }
 
 // BuildArchiveChoice is the toolkit's BUILD_ARCHIVE_CHOICE: the mode, or the temporal period.

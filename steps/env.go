@@ -44,6 +44,8 @@ func FromEnv(getenv func(string) string) (Answers, Problems) {
 	a.Secrets.S3AccessKey = firstSet(getenv, ExportS3AccessKey, EnvS3AccessKeyFallback)
 	a.Secrets.S3SecretKey = firstSet(getenv, ExportS3SecretKey, EnvS3SecretKeyFallback)
 	a.Secrets.CloudflareToken = getenv(ExportCloudflareToken)
+	a.Secrets.BackupS3AccessKey = getenv(EnvBackupAccessKey)
+	a.Secrets.BackupS3SecretKey = getenv(EnvBackupSecretKey)
 	return a, problems
 }
 

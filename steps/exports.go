@@ -11,6 +11,7 @@ const (
 	ExportPersistCurrent   = "PERSIST_ASSETS_TO_DATASTORE"
 	ExportDirectories      = "DIRECTORIES_TO_MOUNT"
 	ExportBuildArchive     = "BUILD_ARCHIVE_CHOICE"
+	ExportBuildChoice      = "BUILD_CHOICE"
 	ExportApplication      = "APPLICATION"
 	ExportWebsiteURL       = "WEBSITE_URL"
 	ExportDatastoreChoice  = "DATASTORE_CHOICE"
@@ -21,6 +22,9 @@ const (
 	ExportEnableEFS        = "ENABLE_EFS"
 	ExportSubnetID         = "SUBNET_ID"
 	ExportDNSChoice        = "DNS_CHOICE"
+	ExportAuthDNSChoice    = "AUTH_DNS_CHOICE"
+	ExportDNSUsername      = "DNS_USERNAME"
+	ExportDNSSecurityKey   = "DNS_SECURITY_KEY"
 	ExportCloudflareToken  = "CLOUDFLARE_API_TOKEN" // the environment only, never exported
 	EnvS3AccessKeyFallback = "AWS_ACCESS_KEY_ID"
 	EnvS3SecretKeyFallback = "AWS_SECRET_ACCESS_KEY"
@@ -69,11 +73,12 @@ func FromOverride(content string) (a Answers, notes []string) {
 	get := func(name string) string { return strings.TrimSpace(ex[name]) }
 
 	persist := ""
-	switch { // the persistence flag's name tells the generation
-	case hasKey(ex, ExportPersistCurrent):
-		a.Toolkit, persist = ToolkitCurrent, get(ExportPersistCurrent)
-	case hasKey(ex, ExportPersistClassic):
-		a.Toolkit, persist = ToolkitClassic, get(ExportPersistClassic)
+	a.Toolkit, a.ToolkitFrom = GenerationOf(ex)
+	switch a.Toolkit {
+	case ToolkitCurrent:
+		persist = get(ExportPersistCurrent)
+	case ToolkitClassic, ToolkitOriginal:
+		persist = get(ExportPersistClassic)
 	}
 	switch choice := get(ExportBuildArchive); {
 	case choice == ModeVirgin || choice == ModeBaseline:
@@ -110,7 +115,7 @@ func FromOverride(content string) (a Answers, notes []string) {
 		a.Technique = TechniqueS3fs
 	}
 	if choice := get(ExportDatastoreChoice); choice != "" {
-		if p := providerByDatastoreChoice(choice); p != "" {
+		if p := providerByDatastoreChoice(a.Toolkit, choice); p != "" {
 			a.Storage.Provider = p
 		}
 	}
@@ -132,6 +137,24 @@ func FromOverride(content string) (a Answers, notes []string) {
 	a.Secrets.S3AccessKey = get(ExportS3AccessKey)
 	a.Secrets.S3SecretKey = get(ExportS3SecretKey)
 	return a, notes
+}
+
+// GenerationOf tells the toolkit generation from an override file's exports, as the
+// contract says, with the reason; "" when the exports say nothing of it.
+func GenerationOf(ex map[string]string) (toolkit, why string) {
+	switch {
+	case hasKey(ex, ExportPersistCurrent):
+		return ToolkitCurrent, "it has " + ExportPersistCurrent
+	case !hasKey(ex, ExportPersistClassic):
+		return "", ""
+	case strings.TrimSpace(ex[ExportDatastoreChoice]) == "amazonS3":
+		return ToolkitOriginal, "it has " + ExportPersistClassic + " with " + ExportDatastoreChoice + `="amazonS3"`
+	case hasKey(ex, ExportEnableEFS):
+		return ToolkitOriginal, "it has " + ExportPersistClassic + " with " + ExportEnableEFS
+	case hasKey(ex, ExportSubnetID):
+		return ToolkitOriginal, "it has " + ExportPersistClassic + " with " + ExportSubnetID
+	}
+	return ToolkitClassic, "it has " + ExportPersistClassic + " without the original toolkit's AWS exports"
 }
 
 func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }

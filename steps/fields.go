@@ -27,12 +27,15 @@ func CheckWebsiteURL(raw string) error {
 func CheckDirectory(d string) error { return problemErr(directoryProblem(d)) }
 
 // BucketNameProblem says what is wrong with the bucket name directory d of the site gets at
-// the provider (empty: not chosen yet), or "".
+// the provider (empty: not chosen yet) from the current toolkit, or "".
+//
+// Deprecated: use Answers.BucketNameProblem, which follows the answers' generation.
 func BucketNameProblem(provider, websiteURL, d string) string {
 	if websiteURLProblem(websiteURL) != "" || directoryProblem(d) != "" {
 		return ""
 	}
-	return bucketNameProblem(provider, websiteURL, d)
+	a := Answers{Toolkit: ToolkitCurrent, WebsiteURL: websiteURL, Storage: Storage{Provider: provider}, Technique: TechniqueS3fs}
+	return a.BucketNameProblem(d)
 }
 
 // CheckEndpoint checks a storage endpoint (a host or URL).
@@ -115,12 +118,12 @@ func CheckSecret(v string) error {
 }
 
 // TechniquesFor lists the techniques valid for the answers so far, in the order offered:
-// s3fs and efs only for temporal, efs only with the classic toolkit.
+// s3fs and efs only for temporal, efs only with the original toolkit.
 func TechniquesFor(a *Answers) []string {
 	out := []string{TechniqueLocal, TechniquePlugin}
 	if a.Mode == ModeTemporal {
 		out = append(out, TechniqueS3fs)
-		if a.Toolkit != ToolkitCurrent {
+		if a.Toolkit == ToolkitOriginal {
 			out = append(out, TechniqueEFS)
 		}
 	}

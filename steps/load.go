@@ -73,6 +73,9 @@ func Load(src Sources) (Loaded, error) {
 		out.OverrideFound = true
 		var notes []string
 		fromOverride, notes = FromOverride(st.Content)
+		if fromOverride.ToolkitFrom != "" {
+			fromOverride.ToolkitFrom = "taken from " + overridePath + ": " + fromOverride.ToolkitFrom
+		}
 		out.Notes = append(out.Notes, notes...)
 	}
 
@@ -116,7 +119,9 @@ func Merge(layers ...Answers) Answers {
 				a.Storage.Endpoint = ""
 			}
 		}
-		set(&a.Toolkit, up.Toolkit)
+		if up.Toolkit != "" {
+			a.Toolkit, a.ToolkitFrom = up.Toolkit, up.ToolkitFrom
+		}
 		set(&a.Mode, up.Mode)
 		set(&a.Period, up.Period)
 		set(&a.Application, up.Application)
@@ -125,6 +130,7 @@ func Merge(layers ...Answers) Answers {
 			a.Directories = up.Directories
 		}
 		set(&a.Technique, up.Technique)
+		set(&a.MountTool, up.MountTool)
 		set(&a.Webroot, up.Webroot)
 		set(&a.Storage.Provider, up.Storage.Provider)
 		set(&a.Storage.Region, up.Storage.Region)
@@ -153,6 +159,7 @@ func Merge(layers ...Answers) Answers {
 		set(&a.Secrets.S3AccessKey, up.Secrets.S3AccessKey)
 		set(&a.Secrets.S3SecretKey, up.Secrets.S3SecretKey)
 		set(&a.Secrets.CloudflareToken, up.Secrets.CloudflareToken)
+		mergeBackup(&a, up)
 	}
 	return a
 }
@@ -177,8 +184,9 @@ func (a *Answers) Complete() {
 	a.WebsiteURL = NormalizeWebsiteURL(a.WebsiteURL)
 	a.CDN.Zone = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(a.CDN.Zone)), ".")
 
+	a.MountTool = strings.ToLower(strings.TrimSpace(a.MountTool))
 	if a.Toolkit == "" {
-		a.Toolkit = ToolkitClassic
+		a.Toolkit, a.ToolkitFrom = ToolkitCurrent, "the default: no toolkit answer and no override file to take it from"
 	}
 	if a.Mode == ModeTemporal && a.Period == "" {
 		a.Period = Periods[0]
@@ -235,13 +243,15 @@ func (a *Answers) Complete() {
 	if a.Output.SnippetsDir == "" {
 		a.Output.SnippetsDir = DefaultSnippetsDir
 	}
+	a.completeBackup()
 }
 
-// providerByDatastoreChoice maps the classic toolkit's DATASTORE_CHOICE back to a provider.
-func providerByDatastoreChoice(choice string) string {
-	for _, p := range presets.Providers() {
-		if p.DatastoreChoice != "" && p.DatastoreChoice == choice {
-			return p.Name
+// providerByDatastoreChoice maps a toolkit's DATASTORE_CHOICE back to a provider.
+func providerByDatastoreChoice(toolkit, choice string) string {
+	tk, _ := presets.FindToolkit(toolkit)
+	for provider, c := range tk.DatastoreChoice {
+		if c == choice {
+			return provider
 		}
 	}
 	return ""

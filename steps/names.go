@@ -7,15 +7,39 @@ import (
 	"strings"
 )
 
-var dashRuns = regexp.MustCompile(`-+`)
+// ToolkitBucketName is the asset bucket the toolkit of a generation mounts for a directory
+// of a site, computed as the toolkit's own expressions compute it (transcribed, with their
+// file:line, in names_test.go). It is the one place a bucket name (or an EFS creation token,
+// the same string in the original toolkit) is made: never a name the toolkit would not mount.
+// Whether the result can be a bucket at all is Validate's business.
+func ToolkitBucketName(toolkit, websiteURL, directory string) string {
+	switch toolkit {
+	case ToolkitClassic:
+		// "${WEBSITE_URL}"-assets with . → -, then "-" and the directory with / → -;
+		// underscores and case kept.
+		return strings.ReplaceAll(websiteURL+"-assets", ".", "-") + "-" + strings.ReplaceAll(directory, "/", "-")
+	case ToolkitOriginal:
+		// The first three characters of each label, joined, every '-' dropped (tr '\n' '-' |
+		// sed 's/-//g' removes the ones inside labels too); then "-" and the directory.
+		var prefix strings.Builder
+		for _, label := range strings.Split(websiteURL, ".") {
+			prefix.WriteString(label[:min(3, len(label))])
+		}
+		return strings.ReplaceAll(prefix.String(), "-", "") + "-" + strings.ReplaceAll(directory, "/", "-")
+	default:
+		// sed -e 's/\./-/g' -e 's;/;-;g' -e 's/--/-/g' -e 's/_/-/g', in that order: "--" is
+		// folded once, left to right (so "---" stays "--"), before "_" becomes "-"; case kept.
+		name := websiteURL + "-assets-" + directory
+		name = strings.ReplaceAll(name, ".", "-")
+		name = strings.ReplaceAll(name, "/", "-")
+		name = strings.ReplaceAll(name, "--", "-")
+		return strings.ReplaceAll(name, "_", "-")
+	}
+}
 
-// BucketName is the toolkit's asset bucket name for a directory of a site:
-// "<website_url>-assets-<directory>" with '.', '/' and '_' turned into '-', runs of '-'
-// folded, lower case. Validate checks the result is a usable bucket name.
-func BucketName(websiteURL, directory string) string {
-	name := strings.ToLower(websiteURL + "-assets-" + directory)
-	name = strings.NewReplacer(".", "-", "/", "-", "_", "-").Replace(name)
-	return dashRuns.ReplaceAllString(name, "-")
+// BucketName is the asset bucket of a directory for the answers' toolkit generation.
+func (a *Answers) BucketName(directory string) string {
+	return ToolkitBucketName(a.Toolkit, a.WebsiteURL, directory)
 }
 
 // NormalizeWebsiteURL folds case and strips a scheme and trailing slashes, as the contract says.

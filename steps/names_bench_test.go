@@ -10,7 +10,7 @@ import (
 func BenchmarkBucketName(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = BucketName("www.nuocial.org.uk", "wp-content/uploads")
+		_ = ToolkitBucketName(ToolkitCurrent, "www.nuocial.org.uk", "wp-content/uploads")
 	}
 }
 

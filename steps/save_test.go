@@ -21,7 +21,7 @@ func TestSaveLoadsBackTheSameAnswers(t *testing.T) {
 			Storage: Storage{Provider: "aws", Region: "us-east-2", Versioning: boolPtr(false)},
 			CDN:     CDN{Provider: "cloudflare", Method: "page-rules", Zone: "example.org", EdgeTTL: 3600},
 			Output:  Output{OverrideFile: "my.tmpl", SnippetsDir: "out"}},
-		"efs": {Mode: "temporal", Application: "moodle", WebsiteURL: "lms.example.com", Technique: "efs",
+		"efs": {Toolkit: "original", Mode: "temporal", Application: "moodle", WebsiteURL: "lms.example.com", Technique: "efs",
 			Storage: Storage{Provider: "aws", Region: "eu-west-2"},
 			EFS:     EFS{Region: "eu-west-1", SubnetIDs: []string{"subnet-0123"}, SecurityGroupIDs: []string{"sg-0a"}}},
 		"custom endpoint, old versions kept 90 days": {Mode: "baseline", Application: "joomla", WebsiteURL: "www.example.com",
@@ -49,6 +49,7 @@ func TestSaveLoadsBackTheSameAnswers(t *testing.T) {
 			}
 			want := a
 			want.Secrets = Secrets{}
+			want.ToolkitFrom = "" // the saved file answers toolkit
 			if !reflect.DeepEqual(loaded.Answers, want) {
 				t.Fatalf("loaded back\n%+v\nwant\n%+v\nfile:\n%s", loaded.Answers, want, data)
 			}
@@ -68,7 +69,7 @@ func TestSaveLeavesDefaultsOut(t *testing.T) {
 			t.Errorf("%s is a default and should be left out:\n%s", key, data)
 		}
 	}
-	for _, key := range []string{"toolkit: classic", "mode: temporal", "period: hourly", "technique: s3fs", "region: ams3"} {
+	for _, key := range []string{"toolkit: current", "mode: temporal", "period: hourly", "technique: s3fs", "region: ams3"} {
 		if !strings.Contains(string(data), key) {
 			t.Errorf("missing %q:\n%s", key, data)
 		}
@@ -90,6 +91,7 @@ func TestSaveWinsOverAnOverrideFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.ToolkitFrom = "" // the saved file answers toolkit
 	if !reflect.DeepEqual(loaded.Answers, a) {
 		t.Fatalf("loaded back\n%+v\nwant\n%+v", loaded.Answers, a)
 	}

@@ -13,6 +13,7 @@ import (
 
 var (
 	directoryPart = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	webrootPath   = regexp.MustCompile(`^(/[A-Za-z0-9._-]+)+$`)
 	bucketChars   = regexp.MustCompile(`^[a-z0-9-]+$`)
 	subnetID      = regexp.MustCompile(`^subnet-[0-9a-f]+$`)
 	securityGroup = regexp.MustCompile(`^sg-[0-9a-f]+$`)
@@ -36,12 +37,17 @@ func (a *Answers) Validate() Problems {
 	a.validateEFS(&ps)
 	a.validateCDN(&ps)
 	a.validateSecrets(&ps)
+	a.validateBackup(&ps)
 	return ps
 }
 
 func (a *Answers) validateBasics(ps *Problems) {
 	if _, ok := presets.FindToolkit(a.Toolkit); !ok {
-		ps.add("toolkit", "%s is not a toolkit generation; use one of %s", quote(a.Toolkit), oneOf(presets.Names(presets.Toolkits())))
+		var gens []string
+		for _, t := range presets.Toolkits() {
+			gens = append(gens, t.Name+" ("+t.Title+")")
+		}
+		ps.add("toolkit", "%s is not a toolkit generation; use one of %s", quote(a.Toolkit), strings.Join(gens, ", "))
 	}
 	switch {
 	case a.Mode == "":
@@ -67,8 +73,25 @@ func (a *Answers) validateBasics(ps *Problems) {
 	if msg := websiteURLProblem(a.WebsiteURL); msg != "" {
 		ps.add("website_url", "%s", msg)
 	}
-	if !path.IsAbs(a.Webroot) || strings.ContainsAny(a.Webroot, unsafeChars+" ") || path.Clean(a.Webroot) != a.Webroot {
-		ps.add("webroot", "%s must be an absolute, clean path without spaces or quotes, such as %s", quote(a.Webroot), DefaultWebroot)
+	// The webroot goes into shell scripts, fstab lines and configs run as root: only an
+	// absolute path of parts of [A-Za-z0-9._-] is data in all of them.
+	if !webrootPath.MatchString(a.Webroot) || path.Clean(a.Webroot) != a.Webroot {
+		ps.add("webroot", "%s must be an absolute, clean path of letters, digits, '.', '_' and '-' between the '/', such as %s", quote(a.Webroot), DefaultWebroot)
+	}
+	a.validateMountTool(ps)
+}
+
+func (a *Answers) validateMountTool(ps *Problems) {
+	if a.MountTool == "" {
+		return
+	}
+	tk, ok := presets.FindToolkit(a.Toolkit)
+	switch {
+	case !ok:
+	case a.Technique != TechniqueS3fs && a.Technique != "":
+		ps.add("mount_tool", "applies to technique s3fs only (the toolkit mounts the buckets); remove it, or set technique: s3fs")
+	case !contains(tk.MountTools, a.MountTool):
+		ps.add("mount_tool", "%s is not a mount tool of the %s toolkit; use one of %s (DATASTOREMOUNTTOOL in its buildstyles)", quote(a.MountTool), tk.Name, oneOf(tk.MountTools))
 	}
 }
 
@@ -105,6 +128,14 @@ func (a *Answers) validateDirectories(ps *Problems) {
 	if len(a.Directories) == 0 && a.Application != "" {
 		ps.add("directories", "is empty; list at least one asset directory, such as wp-content/uploads")
 	}
+	if !a.MakesBuckets() && a.Technique != TechniqueEFS {
+		for i, d := range a.Directories {
+			if msg := directoryProblem(d); msg != "" {
+				ps.add(fmt.Sprintf("directories[%d]", i), "%s", msg)
+			}
+		}
+		return // no bucket and no file system is named after them
+	}
 	byBucket := map[string]string{}
 	for i, d := range a.Directories {
 		key := fmt.Sprintf("directories[%d]", i)
@@ -115,34 +146,57 @@ func (a *Answers) validateDirectories(ps *Problems) {
 		if websiteURLProblem(a.WebsiteURL) != "" {
 			continue // the bucket name cannot be judged without a good website_url
 		}
-		name := BucketName(a.WebsiteURL, d)
-		if msg := bucketNameProblem(a.Storage.Provider, a.WebsiteURL, d); msg != "" {
+		name := a.BucketName(d)
+		if msg := a.BucketNameProblem(d); msg != "" {
 			ps.add(key, "%s", msg)
 		}
 		if other, dup := byBucket[name]; dup {
-			ps.add(key, "%s and %s would share the bucket %s; keep one of them", quote(other), quote(d), name)
+			ps.add(key, "%s and %s would share the name %s in the %s toolkit; keep one of them", quote(other), quote(d), name, a.Toolkit)
 		}
 		byBucket[name] = d
 	}
 }
 
-// bucketNameProblem says what is wrong with the bucket name a directory of a site gets at a
-// provider ("" for none yet), or "".
-func bucketNameProblem(providerName, websiteURL, d string) string {
+// BucketNameProblem says why the name the answers' toolkit generation gives directory d
+// (its bucket, or with efs its file system's creation token) cannot be used, or "".
+func (a *Answers) BucketNameProblem(d string) string {
+	if websiteURLProblem(a.WebsiteURL) != "" || directoryProblem(d) != "" {
+		return "" // said on their own keys
+	}
+	name := a.BucketName(d)
+	toolkit := "the " + a.Toolkit + " toolkit"
+	if a.Technique == TechniqueEFS {
+		// An EFS creation token takes any character, 1 to 64 of them.
+		if len(name) > 64 {
+			return fmt.Sprintf("%s: %s names its file system %s, %d characters, over the 64 EFS allows; shorten the directory", quote(d), toolkit, name, len(name))
+		}
+		return ""
+	}
+	return toolkitBucketProblem(a.Storage.Provider, toolkit, d, name)
+}
+
+// toolkitBucketProblem says why name, the bucket toolkit mounts for directory d, cannot be
+// a bucket at the provider ("" for none yet), or "". assetwiz never makes another name: the
+// toolkit would not mount it.
+func toolkitBucketProblem(providerName, toolkit, d, name string) string {
 	provider, _ := presets.FindProvider(providerName)
 	limits := presets.NameLimits{Min: 3, Max: 63}
 	if provider.BucketName.Max > 0 {
 		limits = provider.BucketName
 	}
-	name := BucketName(websiteURL, d)
+	mounts := fmt.Sprintf("%s: %s mounts the bucket %s", quote(d), toolkit, name)
 	switch {
 	case len(name) > limits.Max || len(name) < limits.Min:
-		return fmt.Sprintf("%s gives the bucket name %s of %d characters, outside the %d–%d allowed%s; shorten the directory or the website_url",
-			quote(d), name, len(name), limits.Min, limits.Max, forProvider(provider))
-	case !bucketChars.MatchString(name) || strings.HasSuffix(name, "-"):
-		return fmt.Sprintf("%s gives the bucket name %s, which must end in a letter or digit; drop the trailing '-' or '_'", quote(d), name)
+		return fmt.Sprintf("%s, %d characters, outside the %d–%d allowed%s; shorten the directory or the website_url",
+			mounts, len(name), limits.Min, limits.Max, forProvider(provider))
+	case strings.ToLower(name) != name:
+		return mounts + ", which cannot be a bucket (upper case; the toolkit keeps the directory's case); rename the directory in lower case"
+	case strings.Contains(name, "_"):
+		return mounts + ", which cannot be a bucket (the toolkit keeps the '_'); rename the directory with '-' in place of '_'"
+	case !bucketChars.MatchString(name) || strings.HasSuffix(name, "-") || strings.HasPrefix(name, "-"):
+		return mounts + ", which cannot be a bucket (it must start and end with a letter or digit); drop the leading or trailing '-' or '_'"
 	case provider.Name == "backblaze" && strings.HasPrefix(name, "b2"):
-		return fmt.Sprintf("%s gives the bucket name %s; Backblaze refuses names starting with b2", quote(d), name)
+		return mounts + "; Backblaze refuses names starting with b2"
 	}
 	return ""
 }
@@ -195,8 +249,8 @@ func (a *Answers) validateTechnique(ps *Problems) {
 		if !temporal && a.Mode != "" {
 			ps.add("technique", "efs is for mode temporal only: the toolkit mounts nothing for %s builds; use plugin or local", a.Mode)
 		}
-		if a.Toolkit == ToolkitCurrent {
-			ps.add("technique", "efs needs toolkit: classic (the current toolkit has no EFS support); use s3fs or plugin, or toolkit: classic")
+		if a.Toolkit != ToolkitOriginal {
+			ps.add("technique", "efs needs toolkit: original (the 2020–22 toolkit is the only one that mounts EFS; the %s toolkit has none); use s3fs or plugin, or toolkit: original", a.Toolkit)
 		}
 		if a.Storage.Provider != "aws" {
 			ps.add("storage.provider", "technique efs needs provider aws (EFS is an AWS service), not %s", orNone(a.Storage.Provider))

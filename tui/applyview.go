@@ -7,8 +7,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/provision/override"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -206,31 +206,16 @@ func (m *model) summary() string {
 	}
 	if counts[provision.Failed] == 0 && !m.interrupted {
 		b.WriteString("\n" + sectionStyle.Render("Next steps") + "\n")
-		for i, s := range nextSteps(&m.w.ans) {
+		next := nextSteps(&m.w.ans)
+		if m.syncOffer != "" {
+			next = append(next[:1:1], append([]string{m.syncOffer}, next[1:]...)...)
+		}
+		for i, s := range next {
 			fmt.Fprintf(&b, "%d. %s\n", i+1, s)
 		}
 	}
 	return b.String()
 }
 
-// nextSteps are what the user does after apply, for the technique chosen.
-func nextSteps(a *steps.Answers) []string {
-	out := []string{"Put " + a.Output.OverrideFile + " where the toolkit reads its overrides; the next build uses it."}
-	switch a.Technique {
-	case steps.TechniqueS3fs:
-		out = append(out, "Build the servers (temporal): each mounts the buckets with s3fs; mount lines for a server built already are in "+a.Output.SnippetsDir+"/.")
-	case steps.TechniqueEFS:
-		out = append(out, "Build the servers (temporal): each mounts the EFS file systems (ENABLE_EFS=1).")
-	case steps.TechniquePlugin:
-		if app, ok := presets.FindApplication(a.Application); ok {
-			out = append(out, "Install "+app.Plugin.Name+" ("+app.Plugin.URL+") and point it at the buckets; its settings are in "+a.Output.SnippetsDir+"/.")
-		}
-	case steps.TechniqueLocal:
-		out = append(out, "Uploads stay on each server's disk: nothing is offloaded.")
-	}
-	if a.CDN.Provider == steps.CDNCloudflare {
-		out = append(out, "Keep "+a.WebsiteURL+" proxied through Cloudflare (orange cloud), so the cache rules apply.")
-	}
-	out = append(out, "Run `assetwiz verify` to check the result.")
-	return out
-}
+// nextSteps are what the user does after apply (the same as `assetwiz apply` prints).
+func nextSteps(a *steps.Answers) []string { return override.NextSteps(a) }

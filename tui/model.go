@@ -48,6 +48,9 @@ type model struct {
 	width, height int
 	spinner       spinner.Model
 
+	// syncOffer is the sync command offered for uploads already in the webroot (transfer.SyncOffer).
+	syncOffer string
+
 	menu       menu
 	checkLabel string // what the check does ("Testing the keys ...")
 	checkErr   error

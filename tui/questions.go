@@ -262,10 +262,12 @@ func (w *wizard) directories() []string {
 
 func explainToolkit(w *wizard) string {
 	s := "The Agile Deployment Toolkit reads assetwiz's settings as exports in its override file. " +
-		"Its generations name them differently: classic writes PERSIST_ASSETS_TO_CLOUD and can mount EFS; " +
-		"current writes PERSIST_ASSETS_TO_DATASTORE and has no EFS."
+		"Its generations read different exports and name the buckets differently:"
+	for _, t := range presets.Toolkits() {
+		s += "\n  " + t.Name + ": " + t.Title + " (" + t.PersistExport + ")"
+	}
 	if w.toolkitFromOverride {
-		s += "\n\nDetected from your existing " + w.ans.Output.OverrideFile + ": " + w.ans.Toolkit + "."
+		s += "\n\nDetected from your existing " + w.ans.Output.OverrideFile + ": " + w.ans.Toolkit + " (" + w.ans.ToolkitFrom + ")."
 	} else if w.opt.Loaded.OverrideFound {
 		s += "\n\n" + w.ans.Output.OverrideFile + " exists; its exports prefill these answers."
 	}
@@ -281,7 +283,7 @@ func explainMode(*wizard) string {
 
 func explainApplication(*wizard) string {
 	return "The application says where uploads live. The site's host names the buckets " +
-		"(<host>-assets-<directory>) and the CDN rules; it needs a subdomain, such as www.example.com."
+		"(as the toolkit generation names them) and the CDN rules; it needs a subdomain, such as www.example.com."
 }
 
 func explainDirectories(w *wizard) string {
@@ -295,8 +297,8 @@ func explainTechnique(w *wizard) string {
 		"EFS is a network file system, AWS only."
 	if w.ans.Mode != steps.ModeTemporal {
 		s += " s3fs and EFS are for temporal builds only (mode is " + w.ans.Mode + ")."
-	} else if w.ans.Toolkit == steps.ToolkitCurrent {
-		s += " The current toolkit has no EFS."
+	} else if w.ans.Toolkit != steps.ToolkitOriginal {
+		s += " Only the original (2020–22) toolkit mounts EFS."
 	}
 	return s
 }
@@ -316,7 +318,7 @@ func explainStorage(w *wizard) string {
 
 func explainEFS(*wizard) string {
 	return "EFS makes one file system per asset directory, with a mount target in each subnet your web servers use. " +
-		"The classic toolkit mounts it (ENABLE_EFS, SUBNET_ID)."
+		"The original toolkit mounts it (ENABLE_EFS, SUBNET_ID)."
 }
 
 func explainBackups(w *wizard) string {
@@ -402,9 +404,9 @@ func (w *wizard) bucketLabel(d string) string {
 	if !w.ans.MakesBuckets() && w.ans.Technique != "" && w.ans.Technique != steps.TechniqueLocal {
 		return d
 	}
-	label := d + "  → " + steps.BucketName(w.ans.WebsiteURL, d)
-	if msg := steps.BucketNameProblem(w.ans.Storage.Provider, w.ans.WebsiteURL, d); msg != "" {
-		if n := len(steps.BucketName(w.ans.WebsiteURL, d)); n > 63 {
+	label := d + "  → " + w.ans.BucketName(d)
+	if msg := w.ans.BucketNameProblem(d); msg != "" {
+		if n := len(w.ans.BucketName(d)); n > 63 {
 			label += fmt.Sprintf("  ! %d characters, too long", n)
 		} else {
 			label += "  ! bad bucket name"
@@ -475,7 +477,7 @@ func directoryQuestions(w *wizard) []question {
 						return fmt.Errorf("choose or type at least one directory")
 					}
 					for _, d := range append(slices.Clone(w.v.dirs), steps.SplitList(s)...) {
-						if msg := steps.BucketNameProblem(w.ans.Storage.Provider, w.ans.WebsiteURL, d); msg != "" && w.ans.Technique != steps.TechniqueLocal {
+						if msg := w.ans.BucketNameProblem(d); msg != "" && w.ans.Technique != steps.TechniqueLocal {
 							return fmt.Errorf("%s", msg)
 						}
 					}

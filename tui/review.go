@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/provision/transfer"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -85,7 +86,11 @@ func reviewText(w *wizard, msg planMsg) string {
 func (m *model) showReview(msg planMsg) {
 	m.phase = phaseReview
 	m.plan, m.planErr, m.planNote, m.problems = msg.plan, msg.err, msg.note, msg.problems
+	m.syncOffer = transfer.SyncOffer(&m.w.ans)
 	m.reviewContent = strings.TrimRight(reviewText(m.w, msg), "\n")
+	if m.syncOffer != "" && msg.err == nil && len(msg.problems) == 0 {
+		m.reviewContent += "\n\n" + wrap("Uploads found: "+m.syncOffer, 78)
+	}
 	m.review.GotoTop()
 	var items []item
 	ok := msg.err == nil && len(msg.problems) == 0

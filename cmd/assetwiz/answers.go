@@ -17,13 +17,14 @@ var answerFlags = []struct {
 	flag, key, usage string
 	list             bool
 }{
-	{"toolkit", "toolkit", "toolkit generation: classic or current", false},
+	{"toolkit", "toolkit", "toolkit generation: current (default, the toolkit cloned in 2026), classic (2024–25) or original (2020–22, AWS and EFS)", false},
 	{"mode", "mode", "deployment mode: virgin, baseline or temporal", false},
 	{"period", "period", "temporal period: hourly, daily, weekly, monthly or bimonthly", false},
 	{"application", "application", "application: joomla, wordpress, drupal or moodle", false},
 	{"website-url", "website_url", "the site's host, with a subdomain (www.example.com)", false},
 	{"directory", "directories", "an asset directory relative to the webroot (repeat for more)", true},
 	{"technique", "technique", "how uploads are shared: local, plugin, s3fs or efs", false},
+	{"mount-tool", "mount_tool", "what the toolkit's build mounts buckets with (DATASTOREMOUNTTOOL): rclone (current's default), s3fs, goofys or geesefs", false},
 	{"webroot", "webroot", "the webroot on the web servers (default /var/www/html)", false},
 	{"provider", "storage.provider", "storage provider (see assetwiz presets)", false},
 	{"region", "storage.region", "storage region (default: the provider's first)", false},

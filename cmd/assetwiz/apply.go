@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/provision/override"
 )
 
 func (a *app) applyCommand() *cobra.Command {
@@ -64,7 +65,15 @@ apply refuses to run (exit 64) unless --i-understand-buckets-will-be-deleted is 
 			if err := a.writeApplyJSON(cmd, res); err != nil {
 				return err
 			}
-			return a.applyOutcome(res)
+			if err := a.applyOutcome(res); err != nil {
+				return err
+			}
+			// Where this generation reads the override, and what its build then does.
+			fmt.Fprintln(a.stderr, "Next steps:")
+			for _, step := range override.NextSteps(&loaded.Answers) {
+				fmt.Fprintln(a.stderr, "  - "+step)
+			}
+			return nil
 		},
 	}
 	addAnswerFlags(cmd)

@@ -10,7 +10,7 @@ import (
 )
 
 const efsAnswers = `mode: temporal
-toolkit: classic
+toolkit: original
 application: wordpress
 website_url: www.example.com
 technique: efs

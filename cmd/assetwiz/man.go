@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/assetwiz/assetwiz/presets"
 )
 
 func (a *app) manCommand() *cobra.Command {
@@ -71,6 +73,8 @@ func writeManPage(w io.Writer, root *cobra.Command) error {
 	b.WriteString(".SH EXAMPLES\n")
 	b.WriteString(roffExample(root.Example))
 
+	b.WriteString(manToolkits())
+
 	b.WriteString(`.SH ENVIRONMENT
 Secrets are read from the environment (or typed into the wizard), never from the answers file, and never printed.
 .TP
@@ -101,6 +105,7 @@ The answers file read by default from the current folder (\fB\-f\fR \fIFILE\fR f
 .TP
 .B override.tmpl
 The toolkit override file written by apply and render \fB\-o\fR; the previous content is kept as \fIFILE\fB.bak\fR.
+Its exports go into \fB/root/Environment.env\fR on the toolkit's build machine, where every generation reads its overrides.
 .SH EXIT STATUS
 .TP
 .B 0
@@ -178,6 +183,7 @@ func writeManFlags(b *strings.Builder, title string, flags *pflag.FlagSet, keep 
 // flags copy and paste as ASCII '-').
 func roffText(s string) string {
 	s = strings.ReplaceAll(s, `\`, `\e`)
+	s = strings.ReplaceAll(s, "–", `\(en`) // groff reads only ASCII: the en dash of "2024–25"
 	return strings.ReplaceAll(s, "-", `\-`)
 }
 
@@ -219,5 +225,24 @@ func roffExample(s string) string {
 		b.WriteString(roffLine(strings.TrimPrefix(l, "  ")) + "\n")
 	}
 	b.WriteString(".fi\n.RE\n")
+	return b.String()
+}
+
+// manToolkits is the TOOLKIT GENERATIONS section, from the presets.
+func manToolkits() string {
+	var b strings.Builder
+	b.WriteString(".SH TOOLKIT GENERATIONS\n")
+	b.WriteString("The answer \\fBtoolkit\\fR says which generation of the Agile Deployment Toolkit builds the site; they read different exports and name the asset buckets differently. " +
+		"Without it, the generation is taken from the existing override file's exports, else \\fBcurrent\\fR, and the plan says which and why.\n")
+	for _, t := range presets.Toolkits() {
+		fmt.Fprintf(&b, ".TP\n.B %s\n%s. Persistence flag %s; mounts buckets with %s", t.Name, roffLine(t.Title), roffText(t.PersistExport), strings.Join(t.MountTools, ", "))
+		if t.BuildChoice {
+			b.WriteString("; writes BUILD_CHOICE and DATASTORE_CHOICE")
+		}
+		if t.EFS {
+			b.WriteString("; AWS and EFS (ENABLE_EFS, SUBNET_ID)")
+		}
+		b.WriteString(".\n")
+	}
 	return b.String()
 }

@@ -80,7 +80,7 @@ func (a *app) makePlan(cmd *cobra.Command, ans *steps.Answers, offline bool) (pr
 // (backend_*.go) that builds its live planner.
 func (a *app) backends(_ *cobra.Command, ans *steps.Answers, offline bool) ([]provision.Backend, error) {
 	var out []provision.Backend
-	for _, backend := range []func(*steps.Answers, bool) (provision.Backend, error){a.bucketsBackend, a.efsBackend, a.cdnBackend} {
+	for _, backend := range []func(*steps.Answers, bool) (provision.Backend, error){a.bucketsBackend, a.backupBackend, a.efsBackend, a.cdnBackend} {
 		b, err := backend(ans, offline)
 		if err != nil {
 			return nil, err

@@ -53,9 +53,9 @@ func TestPlanOfflineJSONFollowsTheContract(t *testing.T) {
 			t.Errorf("%s actions = %v, want [%s]", res, byResource[res], bucket)
 		}
 	}
-	// The files: the s3fs snippets (provision/snippets), then the override file, last.
+	// The files: the rclone snippets of the current toolkit's mount (provision/snippets), then the override file, last.
 	files := byResource["file"]
-	if len(byResource["cache_rule"]) != 1 || len(files) < 2 || files[len(files)-1] != "override.tmpl" || !slices.Contains(files, "assetwiz-out/s3fs/fstab") {
+	if len(byResource["cache_rule"]) != 1 || len(files) < 2 || files[len(files)-1] != "override.tmpl" || !slices.Contains(files, "assetwiz-out/rclone/mount.sh") {
 		t.Errorf("cache_rule %v, file %v", byResource["cache_rule"], files)
 	}
 	if len(plan.Warnings) == 0 {
@@ -164,7 +164,7 @@ func TestPresetsAndVersion(t *testing.T) {
 		} `json:"providers"`
 		Toolkits []struct{ Name string } `json:"toolkits"`
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &p); err != nil || len(p.Applications) != 4 || len(p.Providers) < 10 || len(p.Toolkits) != 2 {
+	if err := json.Unmarshal([]byte(r.stdout), &p); err != nil || len(p.Applications) != 4 || len(p.Providers) < 10 || len(p.Toolkits) != 3 {
 		t.Fatalf("presets --json: %v %+v", err, p)
 	}
 	for _, args := range [][]string{{"version"}, {"--version"}} {

@@ -81,7 +81,7 @@ func Main(ctx context.Context, args []string, env Env) (code int) {
 func commandName(args []string) string {
 	for _, a := range args {
 		switch a {
-		case "init", "plan", "apply", "render", "verify", "presets", "version", "completion", "man", "help":
+		case "init", "plan", "apply", "render", "verify", "sync", "backup", "presets", "version", "completion", "man", "help":
 			return a + " "
 		}
 	}
@@ -119,7 +119,7 @@ and use plan, apply, render and verify.`,
 	root.CompletionOptions.HiddenDefaultCmd = false
 	addWizardFlags(root)
 	root.AddCommand(a.initCommand(), a.planCommand(), a.applyCommand(), a.renderCommand(),
-		a.verifyCommand(), a.presetsCommand(), a.versionCommand(), a.manCommand())
+		a.verifyCommand(), a.presetsCommand(), a.versionCommand(), a.manCommand(), a.syncCommand(), a.backupCommand())
 	a.addCompletionAndHelp(root)
 	return root
 }

@@ -42,6 +42,7 @@ func TestS3fsSnippetsMountABucket(t *testing.T) {
 application: wordpress
 website_url: %s
 technique: s3fs
+mount_tool: s3fs
 storage:
   provider: custom
   region: %s

@@ -43,7 +43,9 @@ storage:
 			if strings.Contains(out, srv.AccessKey) || strings.Contains(out, srv.SecretKey) {
 				t.Fatalf("a key was printed:\n%s", out)
 			}
-			if !strings.Contains(out, "assetwiz-out/"+c.technique+"/README.txt") {
+			// technique s3fs: the current toolkit (the default) mounts with rclone.
+			snippetDir := map[string]string{"s3fs": "rclone", "plugin": "plugin"}[c.technique]
+			if !strings.Contains(out, "assetwiz-out/"+snippetDir+"/README.txt") {
 				t.Errorf("the plan does not name the snippets:\n%s", out)
 			}
 			holders := 0
@@ -61,8 +63,8 @@ storage:
 				if st.Mode().Perm() != 0o600 {
 					t.Errorf("%s holds a key with mode %04o, want 0600", rel, st.Mode().Perm())
 				}
-				if rel != "override.tmpl" && !strings.HasPrefix(rel, "assetwiz-out/s3fs/passwd-s3fs-") {
-					t.Errorf("%s holds a key: only the override file and the s3fs credential files may", rel)
+				if rel != "override.tmpl" && rel != "assetwiz-out/rclone/rclone.conf" && !strings.HasPrefix(rel, "assetwiz-out/s3fs/passwd-s3fs-") {
+					t.Errorf("%s holds a key: only the override file and the mount's credential files may", rel)
 				}
 				return nil
 			})
@@ -80,7 +82,7 @@ storage:
 // with empty keys); a note says how to make them, and the plan warns.
 func TestS3fsSnippetsWithoutKeys(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), "mode: temporal\napplication: joomla\nwebsite_url: www.example.com\ntechnique: s3fs\nstorage:\n  provider: digitalocean\n")
+	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), "mode: temporal\napplication: joomla\nwebsite_url: www.example.com\ntechnique: s3fs\nmount_tool: s3fs\nstorage:\n  provider: digitalocean\n")
 	r := runCLI(t, dir, nil, "plan", "--offline")
 	if r.code != 0 {
 		t.Fatalf("plan: exit %d\n%s", r.code, r.stdout+r.stderr)

@@ -37,6 +37,11 @@ planned exports. Exit 0 when all hold, 1 otherwise, with one line per failure.`,
 				}
 			}
 			failures = append(failures, verifyOverride(ans)...)
+			backupFailures, err := a.verifyBackup(ans)
+			if err != nil {
+				return err
+			}
+			failures = append(failures, backupFailures...)
 			if len(failures) > 0 {
 				for _, f := range failures {
 					fmt.Fprintln(a.stdout, "FAIL "+f)

@@ -71,7 +71,7 @@ func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
 	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
 
 	s.waitFor("Step 1 of")
-	s.keys("Enter") // classic
+	s.keys("Enter") // current, the default
 	s.waitFor("How is the site built")
 	s.keys("Enter") // temporal
 	s.waitFor("temporal backup")
@@ -138,7 +138,7 @@ func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := steps.ReadExports(string(data))
-	if got["PERSIST_ASSETS_TO_CLOUD"] != "1" || got["DIRECTORIES_TO_MOUNT"] != "wp-content.uploads" || got["S3_SECRET_KEY"] != srv.SecretKey {
+	if got["PERSIST_ASSETS_TO_DATASTORE"] != "1" || got["DIRECTORIES_TO_MOUNT"] != "wp-content/uploads" || got["S3_SECRET_KEY"] != srv.SecretKey {
 		t.Errorf("override file after the wizard:\n%s", data)
 	}
 	if r := runCLI(t, dir, keysEnv(srv.AccessKey, srv.SecretKey), "plan", "--detailed-exitcode"); r.code != 0 {

@@ -80,7 +80,7 @@ func Desired(a *steps.Answers) provision.Plan {
 		p.Warn("AWS blocks public bucket policies by default (Block Public Access): before apply, allow public policies on the asset buckets, or the read-only policy %s needs is refused (AccessDenied)", app.Plugin.Name)
 	}
 	if a.Technique == steps.TechniqueS3fs {
-		p.Warn("s3fs is the seed's last resort: reads through the mount are slow and the web servers do not coordinate (a change shows on the others only after their cache expires); prefer technique plugin where the application has one")
+		p.Warn("a bucket mounted as a folder (technique s3fs, mounted with %s) is the seed's last resort: reads through the mount are slow and the web servers do not coordinate (a change shows on the others only after their cache expires); prefer technique plugin where the application has one", a.MountToolUsed())
 	}
 	return p
 }

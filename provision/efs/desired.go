@@ -1,5 +1,5 @@
 // Package efs is the AWS EFS backend: one encrypted file system per asset directory and a
-// mount target in each given subnet (technique efs, classic toolkit).
+// mount target in each given subnet (technique efs, original toolkit).
 package efs
 
 import (
@@ -26,7 +26,7 @@ func FileSystems(a *steps.Answers) []FileSystem {
 	}
 	out := make([]FileSystem, 0, len(a.Directories))
 	for _, d := range a.Directories {
-		out = append(out, FileSystem{Directory: d, CreationToken: steps.BucketName(a.WebsiteURL, d)})
+		out = append(out, FileSystem{Directory: d, CreationToken: a.BucketName(d)})
 	}
 	return out
 }

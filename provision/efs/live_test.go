@@ -28,7 +28,7 @@ const region = "eu-west-1"
 func answers(t *testing.T, subnets ...string) *steps.Answers {
 	t.Helper()
 	return &steps.Answers{
-		Toolkit: steps.ToolkitClassic, Mode: steps.ModeTemporal, Period: "hourly", Application: "wordpress",
+		Toolkit: steps.ToolkitOriginal, Mode: steps.ModeTemporal, Period: "hourly", Application: "wordpress",
 		WebsiteURL: "www.example.com", Directories: []string{"wp-content/uploads"},
 		Technique: steps.TechniqueEFS, Webroot: steps.DefaultWebroot,
 		Storage: steps.Storage{Provider: "aws", Region: region},
@@ -93,7 +93,9 @@ func equal(t *testing.T, what string, got, want []string) {
 	}
 }
 
-const token = "www-example-com-assets-wp-content-uploads"
+// token is the original toolkit's name for www.example.com + wp-content/uploads: the first three
+// characters of each label, then the directory (ProvisionElasticFS.sh:70-72).
+const token = "wwwexacom-wp-content-uploads"
 
 func TestCreationTokenIsDeterministicAndNeverEmpty(t *testing.T) {
 	a := answers(t, "subnet-0a1")
@@ -160,7 +162,7 @@ func TestApplyCreatesFileSystemAndMountTargets(t *testing.T) {
 			t.Errorf("%s: mode %o, want 644", path, info.Mode().Perm())
 		}
 		data, _ := os.ReadFile(path)
-		if !strings.Contains(string(data), efs.DNSName(fs.ID, region)+":/ /var/www/html/wp-content/uploads") {
+		if !strings.Contains(string(data), efs.DNSName(fs.ID, region)+":/") || !strings.Contains(string(data), "/var/www/html/wp-content/uploads") {
 			t.Errorf("%s does not mount %s:\n%s", path, fs.ID, data)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/assetwiz/assetwiz/provision"
@@ -53,7 +54,7 @@ func SnippetPaths(a *steps.Answers) []string {
 // Fstab is the /etc/fstab lines for the mounts, with the efs-utils alternative commented.
 func Fstab(a *steps.Answers, mounts []Mount) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# assetwiz: EFS file systems of %s (%s), one per asset directory.\n", a.WebsiteURL, a.EFS.Region)
+	fmt.Fprintf(&b, "# assetwiz: EFS file systems of %s (%s), one per asset directory.\n", oneLine(a.WebsiteURL), oneLine(a.EFS.Region))
 	b.WriteString("# Append to /etc/fstab on every web server, create the mount points, then: mount -a -t nfs4\n")
 	b.WriteString("# Needs the NFS client (nfs-common on Debian/Ubuntu, nfs-utils on RHEL/Amazon Linux) and\n")
 	b.WriteString("# TCP 2049 open from the web servers to the mount targets' security groups.\n")
@@ -61,10 +62,10 @@ func Fstab(a *steps.Answers, mounts []Mount) string {
 	b.WriteString("# the mount target in the web server's zone in place of the name.\n")
 	for _, m := range mounts {
 		mp := MountPoint(a, m.Directory)
-		fmt.Fprintf(&b, "\n# /%s\n", m.Directory)
-		fmt.Fprintf(&b, "%s:/ %s nfs4 %s,_netdev 0 0\n", DNSName(m.FileSystemID, a.EFS.Region), mp, NFSOptions)
+		fmt.Fprintf(&b, "\n# /%s\n", oneLine(m.Directory))
+		fmt.Fprintf(&b, "%s:/ %s nfs4 %s,_netdev 0 0\n", fstabEscape(DNSName(m.FileSystemID, a.EFS.Region)), fstabEscape(mp), NFSOptions)
 		b.WriteString("# or, with amazon-efs-utils (encryption in transit), instead of the line above:\n")
-		fmt.Fprintf(&b, "# %s:/ %s efs _netdev,noresvport,tls 0 0\n", m.FileSystemID, mp)
+		b.WriteString(oneLine(fmt.Sprintf("# %s:/ %s efs _netdev,noresvport,tls 0 0", fstabEscape(m.FileSystemID), fstabEscape(mp))) + "\n")
 	}
 	return b.String()
 }
@@ -73,16 +74,16 @@ func Fstab(a *steps.Answers, mounts []Mount) string {
 func MountScript(a *steps.Answers, mounts []Mount) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n")
-	fmt.Fprintf(&b, "# assetwiz: mounts the EFS file systems of %s (%s) on this web server.\n", a.WebsiteURL, a.EFS.Region)
+	fmt.Fprintf(&b, "# assetwiz: mounts the EFS file systems of %s (%s) on this web server.\n", oneLine(a.WebsiteURL), oneLine(a.EFS.Region))
 	b.WriteString("# Run as root: sh mount.sh. For mounts that survive a reboot, use the fstab lines beside it.\n")
 	b.WriteString("set -eu\n")
 	for _, m := range mounts {
-		mp := MountPoint(a, m.Directory)
-		fmt.Fprintf(&b, "\n# /%s\n", m.Directory)
+		mp := shellQuote(MountPoint(a, m.Directory))
+		fmt.Fprintf(&b, "\n# /%s\n", oneLine(m.Directory))
 		fmt.Fprintf(&b, "mkdir -p %s\n", mp)
-		fmt.Fprintf(&b, "mountpoint -q %s || mount -t nfs4 -o %s %s:/ %s\n", mp, NFSOptions, DNSName(m.FileSystemID, a.EFS.Region), mp)
+		fmt.Fprintf(&b, "mountpoint -q %s || mount -t nfs4 -o %s %s %s\n", mp, NFSOptions, shellQuote(DNSName(m.FileSystemID, a.EFS.Region)+":/"), mp)
 		b.WriteString("# or, with amazon-efs-utils (encryption in transit), instead of the line above:\n")
-		fmt.Fprintf(&b, "# mountpoint -q %s || mount -t efs -o tls %s:/ %s\n", mp, m.FileSystemID, mp)
+		b.WriteString(oneLine(fmt.Sprintf("# mountpoint -q %s || mount -t efs -o tls %s %s", mp, shellQuote(m.FileSystemID+":/"), mp)) + "\n")
 	}
 	return b.String()
 }
@@ -175,4 +176,24 @@ func readFile(path, content string) (current string, exists, upToDate bool, err 
 func writeSnippet(path, content string) error {
 	_, err := files.Write(path, content, SnippetMode)
 	return err
+}
+
+// shellQuote is s as one word of POSIX shell (values are validated first; this is the
+// second wall).
+func shellQuote(s string) string {
+	if shellPlain.MatchString(s) {
+		return s // nothing the shell would read as code: left bare, for a readable script
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// shellPlain is a word the shell reads as itself, with no quoting.
+var shellPlain = regexp.MustCompile(`^[A-Za-z0-9_./:=,+@%-]+$`)
+
+// oneLine is s for a comment line: a line break would end the comment and start code.
+func oneLine(s string) string { return strings.NewReplacer("\r", "", "\n", "").Replace(s) }
+
+// fstabEscape is s as one field of /etc/fstab (getmntent(3) octal escapes).
+func fstabEscape(s string) string {
+	return strings.NewReplacer(`\`, `\134`, " ", `\040`, "\t", `\011`, "\n", `\012`).Replace(s)
 }

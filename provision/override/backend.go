@@ -53,7 +53,8 @@ func (b Backend) Plan(_ context.Context, a *steps.Answers) (provision.Plan, erro
 		return p, ps // bad input: nothing is changed anywhere
 	}
 	p.Warnings = append(p.Warnings, warnings...)
-	if a.Technique != steps.TechniqueEFS && steps.ReadExports(desired)[steps.ExportEnableEFS] == "1" {
+	p.Warnings = append(p.Warnings, LeftBehind(a, path, st.Content, exports)...)
+	if a.Technique != steps.TechniqueEFS && a.Toolkit == steps.ToolkitOriginal && steps.ReadExports(desired)[steps.ExportEnableEFS] == "1" {
 		// assetwiz writes ENABLE_EFS only for efs, so an earlier run's "1" stays unless removed.
 		p.Warn("%s still has ENABLE_EFS=\"1\" (from an EFS setup): the toolkit would mount EFS instead of the buckets; remove that line or set it to \"0\"", path)
 	}

@@ -3,6 +3,8 @@
 package override
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/assetwiz/assetwiz/presets"
@@ -19,9 +21,10 @@ type Export struct {
 // Line is the export as the toolkit reads it.
 func (e Export) Line() string { return "export " + e.Name + `="` + e.Value + `"` }
 
-// Exports are the toolkit exports for completed, valid answers, in the contract's order.
-// With noSecrets the keys are left out; keys that are not known are left out too, with a
-// warning, so that merging never blanks keys already in the file.
+// Exports are the toolkit exports for completed, valid answers, in the contract's order, for
+// the answers' toolkit generation. With noSecrets the keys are left out; keys that are not
+// known are left out too, with a warning, so that merging never blanks keys already in the
+// file. The warnings also say, before anything is made, what the generation cannot do.
 func Exports(a *steps.Answers, noSecrets bool) (exports []Export, warnings []string) {
 	tk, _ := presets.FindToolkit(a.Toolkit)
 	add := func(name, value string) { exports = append(exports, Export{Name: name, Value: value}) }
@@ -38,20 +41,25 @@ func Exports(a *steps.Answers, noSecrets bool) (exports []Export, warnings []str
 	add(tk.PersistExport, flag)
 	add(steps.ExportDirectories, dirs)
 	add(steps.ExportBuildArchive, a.BuildArchiveChoice())
+	if tk.BuildChoice {
+		// The generation takes the period from BUILD_CHOICE, not BUILD_ARCHIVE_CHOICE.
+		add(steps.ExportBuildChoice, a.BuildChoice())
+	}
 	add(steps.ExportApplication, a.Application)
 	add(steps.ExportWebsiteURL, a.WebsiteURL)
 
 	if a.HasStorage() {
 		p, _ := presets.FindProvider(a.Storage.Provider)
-		if tk.DatastoreChoice {
-			if p.DatastoreChoice != "" {
-				add(steps.ExportDatastoreChoice, p.DatastoreChoice)
-			} else {
-				warnings = append(warnings, "the classic toolkit has no DATASTORE_CHOICE for "+p.Title+"; it is left out, so set the toolkit's datastore by hand if it needs one")
+		if len(tk.DatastoreChoice) > 0 {
+			if choice := tk.DatastoreChoice[p.Name]; choice != "" {
+				add(steps.ExportDatastoreChoice, choice)
+			} else if p.Name != "aws" || tk.AWS { // AWS without AWS support has its own warning
+				warnings = append(warnings, fmt.Sprintf("the %s toolkit has no DATASTORE_CHOICE for %s (it knows %s): it is left out, so the template's own value stays; set it by hand if the build needs another",
+					tk.Name, p.Title, strings.Join(sortedValues(tk.DatastoreChoice), ", ")))
 			}
 		}
 		add(steps.ExportS3HostBase, a.HostBase())
-		add(steps.ExportS3Location, "US") // the toolkit's templates and validator accept only US
+		add(steps.ExportS3Location, S3Location(a, tk))
 		if !noSecrets {
 			keys := []Export{
 				{Name: steps.ExportS3AccessKey, Value: a.Secrets.S3AccessKey, Secret: true},
@@ -72,10 +80,26 @@ func Exports(a *steps.Answers, noSecrets bool) (exports []Export, warnings []str
 			add(steps.ExportSubnetID, a.EFS.SubnetIDs[0])
 		}
 	}
-	if a.CDN.Provider == steps.CDNCloudflare {
-		add(steps.ExportDNSChoice, steps.CDNCloudflare)
+	return exports, append(warnings, GenerationWarnings(a, tk, exports)...)
+}
+
+// S3Location is S3_LOCATION: "US", which the toolkit's templates and validators accept for
+// every provider, or "EU" for an AWS region in Europe with the original toolkit (its
+// templates/aws/aws3.tmpl:13).
+func S3Location(a *steps.Answers, tk presets.Toolkit) string {
+	if tk.S3LocationEU && a.Storage.Provider == "aws" && strings.HasPrefix(a.Storage.Region, "eu-") {
+		return "EU"
 	}
-	return exports, warnings
+	return "US"
+}
+
+func sortedValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // SecretNames are the exports that hold secrets.

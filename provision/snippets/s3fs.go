@@ -86,12 +86,12 @@ func S3fsOptions(a *steps.Answers, bucket string) []string {
 
 // FstabLine is a bucket's /etc/fstab line.
 func FstabLine(a *steps.Answers, b steps.Bucket) string {
-	return fmt.Sprintf("%s %s fuse.s3fs _netdev,%s 0 0", b.Name, MountPoint(a, b.Directory), strings.Join(S3fsOptions(a, b.Name), ","))
+	return fmt.Sprintf("%s %s fuse.s3fs %s 0 0", fstabEscape(b.Name), fstabEscape(MountPoint(a, b.Directory)), fstabEscape("_netdev,"+strings.Join(S3fsOptions(a, b.Name), ",")))
 }
 
-// MountCommand is the s3fs command that mounts a bucket now.
+// MountCommand is the s3fs command that mounts a bucket now, each word quoted for the shell.
 func MountCommand(a *steps.Answers, b steps.Bucket) string {
-	return fmt.Sprintf("s3fs %s %s -o %s", b.Name, MountPoint(a, b.Directory), strings.Join(S3fsOptions(a, b.Name), ","))
+	return fmt.Sprintf("s3fs %s %s -o %s", shellQuote(b.Name), shellQuote(MountPoint(a, b.Directory)), shellQuote(strings.Join(S3fsOptions(a, b.Name), ",")))
 }
 
 func keysKnown(a *steps.Answers) bool {
@@ -114,7 +114,7 @@ func s3fsFiles(a *steps.Answers) Set {
 		for _, b := range buckets {
 			set.Files = append(set.Files, File{
 				Name: "s3fs/" + PasswdName(b.Name), Mode: SecretMode,
-				Content: a.Secrets.S3AccessKey + ":" + a.Secrets.S3SecretKey + "\n",
+				Content: oneLine(a.Secrets.S3AccessKey) + ":" + oneLine(a.Secrets.S3SecretKey) + "\n",
 				What:    "s3fs credentials for " + b.Name + " (holds the keys)",
 			})
 		}
@@ -128,11 +128,11 @@ func s3fsFiles(a *steps.Answers) Set {
 
 func s3fsFstab(a *steps.Answers, buckets []steps.Bucket) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# assetwiz: s3fs mounts of the asset buckets of %s (%s %s), one per asset directory.\n", a.WebsiteURL, a.Storage.Provider, a.Storage.Region)
+	fmt.Fprintf(&b, "# assetwiz: s3fs mounts of the asset buckets of %s (%s %s), one per asset directory.\n", oneLine(a.WebsiteURL), oneLine(a.Storage.Provider), oneLine(a.Storage.Region))
 	b.WriteString("# Append to /etc/fstab on every web server, once the credential files are in /etc\n")
 	b.WriteString("# (README.txt beside this file), then: mkdir -p each mount point; mount -a -t fuse.s3fs\n")
 	for _, bk := range buckets {
-		fmt.Fprintf(&b, "\n# /%s\n%s\n", bk.Directory, FstabLine(a, bk))
+		fmt.Fprintf(&b, "\n# /%s\n%s\n", oneLine(bk.Directory), FstabLine(a, bk))
 	}
 	return b.String()
 }
@@ -140,13 +140,13 @@ func s3fsFstab(a *steps.Answers, buckets []steps.Bucket) string {
 func s3fsMountScript(a *steps.Answers, buckets []steps.Bucket) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n")
-	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with s3fs on this web server, now.\n", a.WebsiteURL)
+	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with s3fs on this web server, now.\n", oneLine(a.WebsiteURL))
 	b.WriteString("# Run as root: sh mount.sh. For mounts that survive a reboot, use the fstab lines beside it.\n")
 	b.WriteString("set -eu\n")
-	fmt.Fprintf(&b, "mkdir -p %s\n", CacheDir)
+	fmt.Fprintf(&b, "mkdir -p %s\n", shellQuote(CacheDir))
 	for _, bk := range buckets {
-		mp := MountPoint(a, bk.Directory)
-		fmt.Fprintf(&b, "\n# /%s\n", bk.Directory)
+		mp := shellQuote(MountPoint(a, bk.Directory))
+		fmt.Fprintf(&b, "\n# /%s\n", oneLine(bk.Directory))
 		fmt.Fprintf(&b, "mkdir -p %s\n", mp)
 		fmt.Fprintf(&b, "mountpoint -q %s || %s\n", mp, MountCommand(a, bk))
 	}
@@ -161,7 +161,7 @@ func s3fsKeysNeeded(buckets []steps.Bucket) string {
 	b.WriteString("in those two variables:\n\n")
 	b.WriteString("  umask 077\n")
 	for _, bk := range buckets {
-		fmt.Fprintf(&b, "  printf '%%s:%%s\\n' \"$S3_ACCESS_KEY\" \"$S3_SECRET_KEY\" > %s\n", PasswdPath(bk.Name))
+		fmt.Fprintf(&b, "  printf '%%s:%%s\\n' \"$S3_ACCESS_KEY\" \"$S3_SECRET_KEY\" > %s\n", shellQuote(PasswdPath(bk.Name)))
 	}
 	b.WriteString("\nEach file holds one line, ACCESS_KEY:SECRET_KEY, and must be mode 0600, owned by root.\n")
 	return b.String()
@@ -176,11 +176,13 @@ func s3fsREADME(a *steps.Answers, buckets []steps.Bucket) string {
 		fmt.Fprintf(&b, "  %s  <-  bucket %s\n", MountPoint(a, bk.Directory), bk.Name)
 	}
 	fmt.Fprintf(&b, "\nStorage: %s, region %s, endpoint %s.\n", a.Storage.Provider, a.Storage.Region, S3fsURL(a))
-	b.WriteString(`
-The toolkit mounts these itself in temporal builds (PERSIST_ASSETS_TO_CLOUD=1 with
+	tk, _ := presets.FindToolkit(a.Toolkit)
+	fmt.Fprintf(&b, `
+The toolkit mounts these itself in temporal builds (%s=1 with
 DIRECTORIES_TO_MOUNT in the override file). These files are for web servers you set up by
 hand, and to check what the toolkit does. On EVERY web server, as root:
-
+`, tk.PersistExport)
+	b.WriteString(`
 1. Install s3fs:  apt-get install s3fs  (Debian/Ubuntu; RHEL: dnf install s3fs-fuse).
 
 2. Put each credential file in /etc, readable by root only:

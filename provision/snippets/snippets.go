@@ -1,6 +1,7 @@
 // Package snippets writes what the web servers need for the s3fs and plugin techniques into
-// output.snippets_dir: for s3fs the credential files, the /etc/fstab lines and a mount
-// script; for plugin the offload plugin's settings for the application. Every file is
+// output.snippets_dir: for s3fs the mount the toolkit's build really makes (rclone, s3fs,
+// goofys or geesefs: its config or credential files and a mount script, fstab lines for
+// s3fs); for plugin the offload plugin's settings for the application. Every file is
 // planned as create, update or noop against what is on disk, and written atomically.
 package snippets
 
@@ -42,6 +43,13 @@ type Set struct {
 func Files(a *steps.Answers) Set {
 	switch a.Technique {
 	case steps.TechniqueS3fs:
+		// The snippets follow the tool the toolkit's build really mounts with.
+		switch a.MountToolUsed() {
+		case steps.MountToolRclone:
+			return rcloneFiles(a)
+		case steps.MountToolGoofys, steps.MountToolGeesefs:
+			return fuseToolFiles(a)
+		}
 		return s3fsFiles(a)
 	case steps.TechniquePlugin:
 		return pluginFiles(a)

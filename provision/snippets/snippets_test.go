@@ -21,8 +21,13 @@ const (
 )
 
 func answers(technique, app, provider, region, endpoint string, keys bool, cdn string) *steps.Answers {
+	return answersWith("", technique, app, provider, region, endpoint, keys, cdn)
+}
+
+// answersWith is answers whose build mounts with a given tool ("" for the toolkit's default).
+func answersWith(tool, technique, app, provider, region, endpoint string, keys bool, cdn string) *steps.Answers {
 	a := &steps.Answers{
-		Mode: steps.ModeTemporal, Application: app, WebsiteURL: "www.example.com", Technique: technique,
+		Mode: steps.ModeTemporal, Application: app, WebsiteURL: "www.example.com", Technique: technique, MountTool: tool,
 		Storage: steps.Storage{Provider: provider, Region: region, Endpoint: endpoint},
 		CDN:     steps.CDN{Provider: cdn},
 	}
@@ -37,9 +42,13 @@ var cases = []struct {
 	name string
 	a    *steps.Answers
 }{
-	{"s3fs-wordpress-digitalocean", answers("s3fs", "wordpress", "digitalocean", "ams3", "", true, "cloudflare")},
-	{"s3fs-drupal-aws-nokeys", answers("s3fs", "drupal", "aws", "eu-west-2", "", false, "")},
-	{"s3fs-moodle-custom-http", answers("s3fs", "moodle", "custom", "", "http://s3.internal.example.net:7070", true, "")},
+	{"s3fs-wordpress-digitalocean", answersWith("s3fs", "s3fs", "wordpress", "digitalocean", "ams3", "", true, "cloudflare")},
+	{"s3fs-drupal-aws-nokeys", answersWith("s3fs", "s3fs", "drupal", "aws", "eu-west-2", "", false, "")},
+	{"s3fs-moodle-custom-http", answersWith("s3fs", "s3fs", "moodle", "custom", "", "http://s3.internal.example.net:7070", true, "")},
+	{"rclone-wordpress-digitalocean", answers("s3fs", "wordpress", "digitalocean", "ams3", "", true, "cloudflare")},
+	{"rclone-drupal-linode-nokeys", answers("s3fs", "drupal", "linode", "gb-lon-1", "", false, "")},
+	{"goofys-joomla-vultr", answersWith("goofys", "s3fs", "joomla", "vultr", "ams1", "", true, "")},
+	{"geesefs-moodle-exoscale", answersWith("geesefs", "s3fs", "moodle", "exoscale", "ch-gva-2", "", true, "")},
 	{"plugin-wordpress-digitalocean", answers("plugin", "wordpress", "digitalocean", "fra1", "", true, "cloudflare")},
 	{"plugin-wordpress-exoscale", answers("plugin", "wordpress", "exoscale", "ch-gva-2", "", true, "")},
 	{"plugin-wordpress-aws", answers("plugin", "wordpress", "aws", "eu-west-1", "", true, "")},
@@ -78,12 +87,18 @@ func TestSecretsOnlyInCredentialFiles(t *testing.T) {
 			credentialFiles := 0
 			for _, f := range set.Files {
 				holds := strings.Contains(f.Content, fakeAccessKey) || strings.Contains(f.Content, fakeSecretKey)
-				isCredential := strings.HasPrefix(f.Name, "s3fs/passwd-s3fs-")
 				switch {
-				case isCredential:
+				case strings.HasPrefix(f.Name, "s3fs/passwd-s3fs-"):
 					credentialFiles++
 					if f.Mode != SecretMode || f.Content != fakeAccessKey+":"+fakeSecretKey+"\n" {
 						t.Errorf("%s: mode %04o, content %d bytes; want mode 0600 and ACCESS:SECRET", f.Name, f.Mode, len(f.Content))
+					}
+				case f.Name == RcloneConfig || strings.HasSuffix(f.Name, "/aws-credentials"):
+					if holds {
+						credentialFiles++
+					}
+					if holds != (f.Mode == SecretMode) || holds != (c.a.Secrets.S3AccessKey != "") {
+						t.Errorf("%s: mode %04o, holds the keys: %v; want the keys (when known) only at mode 0600", f.Name, f.Mode, holds)
 					}
 				case holds:
 					t.Errorf("%s (mode %04o) holds a key", f.Name, f.Mode)
@@ -93,8 +108,11 @@ func TestSecretsOnlyInCredentialFiles(t *testing.T) {
 			}
 			if want := 0; c.a.Technique == steps.TechniqueS3fs && c.a.Secrets.S3AccessKey != "" {
 				want = len(c.a.Buckets())
+				if c.a.MountToolUsed() != steps.MountToolS3fs {
+					want = 1 // one remote or credentials file for every bucket
+				}
 				if credentialFiles != want {
-					t.Errorf("%d credential files, want one per bucket (%d)", credentialFiles, want)
+					t.Errorf("%d credential files, want %d", credentialFiles, want)
 				}
 			}
 			var out strings.Builder
@@ -115,7 +133,7 @@ func TestSecretsOnlyInCredentialFiles(t *testing.T) {
 // TestPlanAndWrite: create, then noop; a changed file is an update, and so is a credential
 // file whose mode was widened; Do writes with the planned mode.
 func TestPlanAndWrite(t *testing.T) {
-	a := answers("s3fs", "wordpress", "digitalocean", "ams3", "", true, "")
+	a := answersWith("s3fs", "s3fs", "wordpress", "digitalocean", "ams3", "", true, "")
 	a.Output.SnippetsDir = filepath.Join(t.TempDir(), "out")
 	ctx := context.Background()
 	apply := func(p provision.Plan) {

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/dustin/go-humanize"
+	"github.com/spf13/cobra"
+
+	"github.com/assetwiz/assetwiz/provision/buckets"
+	"github.com/assetwiz/assetwiz/provision/transfer"
+	"github.com/assetwiz/assetwiz/steps"
+)
+
+func (a *app) backupCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "backup",
+		Short: "Copy every asset bucket to its backup bucket (or back, with --restore)",
+		Long: `Once the uploads are offloaded, the asset buckets hold the only copy of them: versioning
+protects against an overwrite, not against losing the account, the bucket or the provider.
+backup copies every asset bucket into its backup bucket at the target the answers name
+(backup.provider, backup.region, backup.endpoint, backup.bucket_suffix; keys from
+BACKUP_S3_ACCESS_KEY and BACKUP_S3_SECRET_KEY). apply makes the backup buckets (versioned,
+never public) and writes a cron line and a systemd timer that run backup daily.
+
+Each run copies only what changed since the last (size and MD5 compared); an object changed
+in the asset bucket replaces the backup's, whose older copy stays as a version. --versions
+copies every version, not only the current objects. Nothing is ever deleted. At the end a
+marker in each backup bucket (.assetwiz/last-backup.json) records the run; verify reports it.
+
+--restore copies the other way, from the backup buckets into the asset buckets: objects
+missing there are copied back, objects that differ are reported as conflicts and left alone
+unless --overwrite.`,
+		Example: `  assetwiz backup
+  assetwiz backup --versions --json
+  assetwiz backup --restore --dry-run`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			restore, _ := cmd.Flags().GetBool("restore")
+			versions, _ := cmd.Flags().GetBool("versions")
+			loaded, err := a.loadAnswers(cmd)
+			if err != nil {
+				return err
+			}
+			ans := &loaded.Answers
+			if !ans.HasBackup() {
+				return badInput("backup.provider: not answered; add a backup target to the answers file (backup.provider, backup.region, backup.endpoint), then run assetwiz apply to make its buckets")
+			}
+			if err := a.needStorageKeys(ans, "S3_ACCESS_KEY and S3_SECRET_KEY", ans.Storage.Provider, ans.Secrets.S3AccessKey, ans.Secrets.S3SecretKey); err != nil {
+				return err
+			}
+			backupClient, err := a.backupClient(ans)
+			if err != nil {
+				return err
+			}
+			assetClient, err := buckets.NewClient(a.ctx, ans, a.env.Getenv)
+			if err != nil {
+				return failure(err)
+			}
+			opt := a.transferOptions(cmd)
+			if !restore {
+				// The backup buckets are ours and versioned: a changed upload replaces the backup's copy, which stays as a version.
+				opt.Overwrite = true
+			}
+			verb := "backup"
+			if restore {
+				verb = "restore"
+			}
+			var jobs []transferJob
+			for _, bb := range ans.BackupBuckets() {
+				pair := transfer.Buckets{Name: bb.Asset.Directory, From: assetClient, FromBucket: bb.Asset.Name, To: backupClient, ToBucket: bb.Name}
+				if restore {
+					pair = transfer.Buckets{Name: bb.Asset.Directory, From: backupClient, FromBucket: bb.Name, To: assetClient, ToBucket: bb.Asset.Name}
+				}
+				jobs = append(jobs, transferJob{name: bb.Asset.Directory, run: func(ctx context.Context, o transfer.Options) (*transfer.Summary, error) {
+					s, err := transfer.Copy(ctx, pair, o, versions)
+					if err == nil && !restore && !o.DryRun && s.Problems() == 0 {
+						m := transfer.Marker{Finished: time.Now().UTC(), From: pair.FromBucket, Objects: s.Files, Bytes: s.Bytes, Versions: versions}
+						if werr := transfer.WriteMarker(ctx, backupClient, pair.ToBucket, m); werr != nil {
+							s.Error = "bucket " + pair.ToBucket + ": the last-backup marker could not be written: " + werr.Error()
+						}
+					}
+					return s, err
+				}})
+			}
+			return a.runTransfers(cmd, verb, jobs, opt)
+		},
+	}
+	addAnswerFlags(cmd)
+	cmd.Flags().Bool("restore", false, "copy from the backup buckets back into the asset buckets (never deleting; conflicts reported)")
+	cmd.Flags().Bool("versions", false, "copy every version of every object, not only the current ones")
+	addTransferFlags(cmd)
+	cmd.Flags().Lookup("overwrite").Usage = "with --restore: replace objects of the asset buckets that differ from the backup (default: report them as conflicts)"
+	return cmd
+}
+
+// verifyBackup reports, for each backup bucket, when the last backup finished. A backup
+// bucket that cannot be read is a failure; one with no backup yet is said, and is not.
+func (a *app) verifyBackup(ans *steps.Answers) ([]string, error) {
+	if !ans.HasBackup() || len(ans.Buckets()) == 0 {
+		return nil, nil
+	}
+	c, err := a.backupClient(ans)
+	if err != nil {
+		return nil, err
+	}
+	var failures []string
+	for _, bb := range ans.BackupBuckets() {
+		m, found, err := transfer.ReadMarker(a.ctx, c, bb.Name)
+		switch {
+		case err != nil:
+			failures = append(failures, err.Error())
+		case !found:
+			fmt.Fprintf(a.stdout, "backup %s: no backup has finished yet; run assetwiz backup\n", bb.Name)
+		default:
+			fmt.Fprintf(a.stdout, "backup %s: last backup finished %s (%s ago), %s objects, %s\n", bb.Name,
+				m.Finished.UTC().Format(time.RFC3339), time.Since(m.Finished).Round(time.Minute), humanize.Comma(m.Objects), humanize.Bytes(uint64(m.Bytes)))
+		}
+	}
+	return failures, nil
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
+)
+
+// webrootWith makes a webroot holding files under wp-content/uploads.
+func webrootWith(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for name, content := range files {
+		path := filepath.Join(root, "wp-content", "uploads", filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, path, content)
+	}
+	return root
+}
+
+func TestSyncCommandAgainstVersitygw(t *testing.T) {
+	srv := s3test.Start(t)
+	r := &s3Run{t: t, dir: t.TempDir()}
+	writeFile(t, filepath.Join(r.dir, "assetwiz.yaml"), s3Answers(srv, "temporal", "wordpress", "s3fs"))
+	env := keysEnv(srv.AccessKey, srv.SecretKey)
+	defer r.noSecrets(srv.AccessKey, srv.SecretKey)
+	if res := r.run(env, "apply", "--yes"); res.code != 0 {
+		t.Fatalf("apply: exit %d\n%s", res.code, res.stderr)
+	}
+	webroot := webrootWith(t, map[string]string{"2024/01/a.jpg": "jpeg bytes", "b.txt": "text"})
+	bucket := "www-example-com-assets-wp-content-uploads"
+
+	res := r.run(env, "sync", "--from", webroot, "--dry-run")
+	if res.code != 0 || !strings.Contains(res.stdout, "+ 2 files to copy") || !strings.Contains(res.stdout, "→ "+bucket) {
+		t.Fatalf("dry run: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if n := countObjects(t, srv, bucket); n != 0 {
+		t.Fatalf("the dry run copied %d objects", n)
+	}
+
+	res = r.run(env, "sync", "--from", webroot, "--json")
+	var out struct {
+		Totals struct{ Copied, Same int } `json:"totals"`
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &out); res.code != 0 || err != nil || out.Totals.Copied != 2 {
+		t.Fatalf("sync --json: exit %d, %v\n%s%s", res.code, err, res.stdout, res.stderr)
+	}
+	res = r.run(env, "sync", "--from", webroot)
+	if res.code != 0 || !strings.Contains(res.stdout, "Sync: 0 files copied (0 B), 2 already there") {
+		t.Fatalf("second sync: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+
+	// A FIFO cannot be copied (and as root, chmod 000 would not stop a read): listed, exit 1.
+	if err := syscall.Mkfifo(filepath.Join(webroot, "wp-content", "uploads", "pipe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(webroot, "wp-content", "uploads", "c.txt"), "new")
+	res = r.run(env, "sync", "--from", webroot)
+	if res.code != 1 || !strings.Contains(res.stderr, filepath.Join(webroot, "wp-content", "uploads", "pipe")+": not a regular file") {
+		t.Fatalf("sync with a FIFO: exit %d, want 1 naming it\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if n := countObjects(t, srv, bucket); n != 3 {
+		t.Fatalf("%d objects after the FIFO run, want 3 (c.txt copied all the same)", n)
+	}
+}
+
+func TestSyncBadInputChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\nstorage:\n  provider: custom\n  region: us-east-1\n  endpoint: http://127.0.0.1:9\n")
+	env := map[string]string{"S3_ACCESS_KEY": "AKEXAMPLE0000", "S3_SECRET_KEY": "secretexample0000"}
+	webroot := webrootWith(t, map[string]string{"a.txt": "a"})
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sync"}, "--from"},
+		{[]string{"sync", "--from", filepath.Join(dir, "nope")}, "--from"},
+		{[]string{"sync", "--from", dir}, "holds none of the directories"},
+		{[]string{"sync", "--from", webroot, "--technique", "local"}, "technique"},
+		{[]string{"sync", "--from", webroot, "--progress", "loud"}, "--progress"},
+	} {
+		res := runCLI(t, dir, env, tc.args...)
+		if res.code != 64 || !strings.Contains(res.stderr, tc.want) {
+			t.Errorf("%v: exit %d, want 64 naming %s\n%s", tc.args, res.code, tc.want, res.stderr)
+		}
+	}
+	res := runCLI(t, dir, map[string]string{}, "sync", "--from", webroot)
+	if res.code != 64 || !strings.Contains(res.stderr, "S3_ACCESS_KEY") {
+		t.Errorf("without keys: exit %d\n%s", res.code, res.stderr)
+	}
+}
+
+func countObjects(t *testing.T, srv *s3test.Server, bucket string) int {
+	t.Helper()
+	n := 0
+	_ = filepath.WalkDir(filepath.Join(srv.Dir, bucket), func(path string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			n++
+		}
+		return nil
+	})
+	return n
+}

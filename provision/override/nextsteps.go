@@ -1,0 +1,41 @@
+package override
+
+import (
+	"github.com/assetwiz/assetwiz/presets"
+	"github.com/assetwiz/assetwiz/steps"
+)
+
+// NextSteps are what the user does after apply, for the answers' toolkit generation and
+// technique: where that generation reads the override, and what its build then does.
+func NextSteps(a *steps.Answers) []string {
+	tk, _ := presets.FindToolkit(a.Toolkit)
+	out := []string{"Put the exports of " + a.Output.OverrideFile + " into " + tk.Overrides + "; the next build of the " + tk.Name + " toolkit uses them."}
+	switch a.Technique {
+	case steps.TechniqueS3fs:
+		tool := a.MountToolUsed()
+		out = append(out, "Build the servers (temporal): each mounts the buckets with "+tool+"; the mount for a server built already is in "+a.Output.SnippetsDir+"/"+tool+"/.")
+		if a.Toolkit == steps.ToolkitCurrent && tool != steps.MountToolRclone {
+			out = append(out, "Set DATASTOREMOUNTTOOL:"+toolkitTool(tool)+":... in the toolkit's builddescriptors/buildstyles.dat (its default is rclone:binary), so the build mounts with "+tool+".")
+		}
+	case steps.TechniqueEFS:
+		out = append(out, "Build the servers (temporal) on AWS: when the build machine asks \"Do you want to use Elastic File System\", answer Y (its answer replaces ENABLE_EFS); each web server then mounts the EFS file system named after the site and directory.")
+	case steps.TechniquePlugin:
+		if app, ok := presets.FindApplication(a.Application); ok {
+			out = append(out, "Install "+app.Plugin.Name+" ("+app.Plugin.URL+") and point it at the buckets; its settings are in "+a.Output.SnippetsDir+"/plugin/.")
+		}
+	case steps.TechniqueLocal:
+		out = append(out, "Uploads stay on each server's disk: nothing is offloaded.")
+	}
+	if a.CDN.Provider == steps.CDNCloudflare {
+		out = append(out, "Keep "+a.WebsiteURL+" proxied through Cloudflare (orange cloud), so the cache rules apply.")
+	}
+	return append(out, "Run `assetwiz verify` to check the result.")
+}
+
+// toolkitTool is a mount tool's name in the toolkit's buildstyles.dat (goofys is "goof").
+func toolkitTool(tool string) string {
+	if tool == steps.MountToolGoofys {
+		return "goof"
+	}
+	return tool
+}

@@ -1,0 +1,44 @@
+package steps
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestBackupBucketsAndTarget(t *testing.T) {
+	a, ps := ParseAnswers([]byte("mode: temporal\napplication: drupal\nwebsite_url: www.example.com\nstorage:\n  provider: digitalocean\n" +
+		"backup:\n  provider: linode\n"))
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	env, _ := FromEnv(func(k string) string {
+		return map[string]string{EnvBackupAccessKey: "AKBACKUPEXAMPLE", EnvBackupSecretKey: "backupsecretexample"}[k]
+	})
+	a = Merge(a, env)
+	a.Complete()
+	if ps := a.Validate(); len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	bbs := a.BackupBuckets()
+	if len(bbs) != 3 || bbs[0].Name != a.Buckets()[0].Name+"-backup" {
+		t.Fatalf("backup buckets %+v", bbs)
+	}
+	target := a.BackupTarget()
+	if target.Storage.Region != "gb-lon-1" || target.EndpointURL() != "https://gb-lon-1.linodeobjects.com" || target.Secrets.S3AccessKey != "AKBACKUPEXAMPLE" {
+		t.Fatalf("target %+v", target.Storage)
+	}
+	for _, v := range []string{"AKBACKUPEXAMPLE", "backupsecretexample"} {
+		if !strings.Contains(strings.Join(a.Secrets.Values(), " "), v) {
+			t.Errorf("%s is not among the values redacted", v)
+		}
+	}
+}
+
+func TestBackupNeedsBuckets(t *testing.T) {
+	a, _ := ParseAnswers([]byte("mode: baseline\napplication: joomla\nwebsite_url: www.example.com\nbackup:\n  provider: linode\n"))
+	a.Complete()
+	ps := a.Validate()
+	if len(ps) != 1 || ps[0].Key != "backup.provider" || !strings.Contains(ps[0].Message, "technique local") {
+		t.Fatalf("problems %v, want backup.provider naming technique local", ps)
+	}
+}

@@ -41,14 +41,17 @@ var ErrAnswerTooLarge = awsclient.ErrAnswerTooLarge
 // Every other provider gets path-style addressing at the endpoint of the answers, checksums
 // only when an operation requires them (cloud-apis.md §3.4), and the keys of the answers.
 // getenv reads the environment (nil: os.Getenv); AWS_ENDPOINT_URL_S3 there overrides the endpoint.
-// The client never retries (the caller does, under one policy), waits answerTimeout at most
-// for an answer (0: DefaultAnswerTimeout), follows no redirect to another origin, and reads
-// at most MaxAnswerBytes of any answer but GetObject's.
+// The client waits DefaultAnswerTimeout at most for an answer, follows no redirect to another
+// origin, and reads at most MaxAnswerBytes of any answer but GetObject's. It retries as the
+// SDK does (5 tries in all), for callers with no retry of their own (sync, backup, the
+// wizard's key check); the plan and apply of the buckets use a client that does not (Live).
 func NewClient(ctx context.Context, a *steps.Answers, getenv func(string) string) (*s3.Client, error) {
-	return newClient(ctx, a, getenv, 0)
+	return newClient(ctx, a, getenv, 0, 5)
 }
 
-func newClient(ctx context.Context, a *steps.Answers, getenv func(string) string, answerTimeout time.Duration) (*s3.Client, error) {
+// newClient is NewClient with the wait for an answer (0: DefaultAnswerTimeout) and the SDK's
+// tries (1: none beyond the first, for calls the executor or Live.read retries).
+func newClient(ctx context.Context, a *steps.Answers, getenv func(string) string, answerTimeout time.Duration, sdkTries int) (*s3.Client, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
@@ -74,6 +77,9 @@ func newClient(ctx context.Context, a *steps.Answers, getenv func(string) string
 			token = getenv("AWS_SESSION_TOKEN") // temporary keys need their session token
 		}
 		opts.Credentials = credentials.NewStaticCredentialsProvider(ak, sk, token)
+	}
+	if sdkTries > 1 {
+		opts.Retryer, opts.RetryMaxAttempts = nil, sdkTries // the SDK's standard retryer
 	}
 	override := strings.TrimSpace(getenv(EnvEndpointS3))
 	if prov.Name == "aws" {

@@ -62,7 +62,7 @@ func (l Live) planBuckets(ctx context.Context, a *steps.Answers) (provision.Plan
 	if len(bs) == 0 {
 		return desired, nil
 	}
-	client, err := newClient(ctx, a, l.Getenv, l.AnswerTimeout)
+	client, err := newClient(ctx, a, l.Getenv, l.AnswerTimeout, 1)
 	if err != nil {
 		return provision.Plan{}, err
 	}

@@ -32,7 +32,7 @@ func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
 	if err != nil {
 		return []string{"buckets: " + err.Error()}
 	}
-	client, err := newClient(ctx, a, l.Getenv, l.AnswerTimeout)
+	client, err := newClient(ctx, a, l.Getenv, l.AnswerTimeout, 1)
 	if err != nil {
 		return []string{"buckets: " + err.Error()}
 	}

@@ -65,6 +65,9 @@ func HTTPClient(provider string, answerTimeout time.Duration) *http.Client {
 	tr.ResponseHeaderTimeout = answerTimeout
 	tr.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	tr.MaxIdleConnsPerHost = 256 // buckets go in parallel (provision.DefaultParallel); keep their connections for the next request of each chain
+	// No total cap below the per-host one: the default (100) closes the 101st idle connection, and
+	// net/http may then fail the HEAD whose answer came on it ("putIdleConn: too many idle connections").
+	tr.MaxIdleConns = 0
 	return &http.Client{
 		Transport:     boundedTransport{next: tr, provider: provider, timeout: answerTimeout},
 		CheckRedirect: sameOriginOnly,

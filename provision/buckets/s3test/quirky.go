@@ -33,7 +33,15 @@ type Quirks struct {
 	// Hold keeps each configuration write this long before it goes on, as a slow server
 	// would, so that writes sent at once do overlap.
 	Hold time.Duration
+	// Together holds each request for this sub-resource until TogetherN of them are held at
+	// once, then lets them all go: it tells requests sent at once from requests sent one after
+	// another without timing them. One still held after TogetherWait goes on, counted by Apart.
+	Together  string
+	TogetherN int
 }
+
+// TogetherWait is how long Quirks.Together holds a request that the others never join.
+const TogetherWait = 5 * time.Second
 
 // Request is one request the proxy received.
 type Request struct {
@@ -53,6 +61,9 @@ type Quirky struct {
 	inFlight map[string]int // configuration writes under way, by bucket
 	lost     []Request
 	log      []Request
+	held     int           // requests Quirks.Together has held so far
+	gate     chan struct{} // closed when Quirks.TogetherN were held at once
+	apart    int           // requests that went on after TogetherWait
 }
 
 // subresources are the query keys that name what a request is about.
@@ -80,7 +91,7 @@ func StartQuirky(t testing.TB, srv *Server, q Quirks) *Quirky {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Quirky{inFlight: map[string]int{}}
+	p := &Quirky{inFlight: map[string]int{}, gate: make(chan struct{})}
 	forward := httputil.NewSingleHostReverseProxy(target)
 	forward.ModifyResponse = func(resp *http.Response) error {
 		if !q.PolicyNormalForm || resp.StatusCode != http.StatusOK || parse(resp.Request).Sub != "policy" || resp.Request.Method != http.MethodGet {
@@ -102,6 +113,9 @@ func StartQuirky(t testing.TB, srv *Server, q Quirks) *Quirky {
 		p.mu.Lock()
 		p.log = append(p.log, req)
 		p.mu.Unlock()
+		if q.Together != "" && req.Sub == q.Together {
+			p.together(q.TogetherN)
+		}
 		if q.NoCORS && req.Sub == "cors" {
 			w.Header().Set("Content-Type", "application/xml")
 			code, status := "NoSuchCORSConfiguration", http.StatusNotFound
@@ -141,6 +155,31 @@ func StartQuirky(t testing.TB, srv *Server, q Quirks) *Quirky {
 	t.Cleanup(s.Close)
 	p.URL = s.URL
 	return p
+}
+
+// together holds a request until n are held (see Quirks.Together).
+func (p *Quirky) together(n int) {
+	p.mu.Lock()
+	p.held++
+	if p.held == n {
+		close(p.gate)
+	}
+	p.mu.Unlock()
+	select {
+	case <-p.gate:
+	case <-time.After(TogetherWait):
+		p.mu.Lock()
+		p.apart++
+		p.mu.Unlock()
+	}
+}
+
+// Apart counts the requests Quirks.Together let go alone, after TogetherWait: 0 when they were
+// all sent at once.
+func (p *Quirky) Apart() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.apart
 }
 
 // Lost lists the writes that were acknowledged and not carried out.

@@ -141,8 +141,10 @@ func checkKeys(ctx context.Context, c *s3.Client) error {
 		return nil
 	case keyProblemCodes[code] != "":
 		return explain("", err)
+	case code == "" && httpStatus(err) == 0:
+		return explain("", err) // no answer at all (refused, unresolved, timed out): nothing was checked
 	}
-	return nil // anything else says nothing about the keys; the buckets' own calls will tell
+	return nil // any other answer says nothing about the keys; the buckets' own calls will tell
 }
 
 // bucketExists asks HeadBucket. A 404 is a missing bucket (checkKeys tells an unknown key

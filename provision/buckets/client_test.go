@@ -166,3 +166,27 @@ func TestAnEndlessAnswerIsCutOff(t *testing.T) {
 		t.Errorf("the client read %d MiB of an endless answer", n>>20)
 	}
 }
+
+// A key check that reached no server must not say the keys work, also when the answers make no
+// bucket to look at (local, efs): the wizard's "✓ The keys work." once showed for a closed port.
+func TestTheKeyCheckFailsWhenNothingAnswers(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	l.Close()
+	a := customAnswers(t, closed)
+	a.Technique = steps.TechniqueLocal // no bucket: the check is the ListBuckets alone
+	a.Complete()
+	if len(a.Buckets()) != 0 {
+		t.Fatalf("technique local makes buckets %v", a.Buckets())
+	}
+	err = buckets.CheckAccess(context.Background(), a)
+	if err == nil {
+		t.Fatal("the key check passed though nothing listens at " + closed)
+	}
+	if !strings.Contains(err.Error(), l.Addr().String()) && !strings.Contains(err.Error(), "127.0.0.1") {
+		t.Errorf("the error does not say where it looked: %v", err)
+	}
+}

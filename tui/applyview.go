@@ -134,6 +134,8 @@ func (m *model) rowLines(room int) []string {
 			return m.spinner.View() + " " + label + helpStyle.Render("  "+string(r.action.Op))
 		case provision.Done:
 			return okStyle.Render("✓") + " " + label
+		case provision.NotOffered:
+			return helpStyle.Render("⚠ " + label + "  (not offered by the provider; skipped)")
 		case provision.Failed:
 			return failStyle.Render("✗ "+label) + "\n    " + failStyle.Render(errText(r))
 		case provision.Skipped:
@@ -196,7 +198,11 @@ func (m *model) summary() string {
 		fmt.Fprintf(&b, "%s %d done, %d failed, %d not started. Fix the cause and run `assetwiz apply`: it carries on where this stopped.\n",
 			failStyle.Render("Apply failed:"), counts[provision.Done], counts[provision.Failed], counts[provision.Skipped])
 	default:
-		fmt.Fprintf(&b, "%s %s made. Answers saved to %s.\n", okStyle.Render("Done:"), plural(counts[provision.Done], "change"), m.w.opt.AnswersPath)
+		skipped := ""
+		if n := counts[provision.NotOffered]; n > 0 {
+			skipped = fmt.Sprintf(", %d skipped (not offered by the provider)", n)
+		}
+		fmt.Fprintf(&b, "%s %s made%s. Answers saved to %s.\n", okStyle.Render("Done:"), plural(counts[provision.Done], "change"), skipped, m.w.opt.AnswersPath)
 	}
 	if len(files) > 3 { // a long list would push the next steps off the screen
 		files = append(files[:2:2], fmt.Sprintf("and %d more", len(files)-2))

@@ -18,6 +18,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -36,6 +37,7 @@ func main() {
 	delay := flag.Duration("delay", 50*time.Millisecond, "delay added to each request before it is passed on")
 	logPath := flag.String("log", "", "append one line per request to this file (default: none)")
 	addrFile := flag.String("addr-file", "", "write the address listened on to this file once listening")
+	lifecycle := flag.Bool("lifecycle", false, "answer bucket lifecycle requests itself, keeping the documents in memory (versitygw offers no lifecycle rules), so the benchmark is of a provider that has them")
 	flag.Parse()
 
 	tu, err := url.Parse(*target)
@@ -74,7 +76,11 @@ func main() {
 		start := time.Since(began)
 		time.Sleep(*delay)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		rp.ServeHTTP(sw, r)
+		if *lifecycle && r.URL.Query().Has("lifecycle") {
+			lifecycles.serve(sw, r)
+		} else {
+			rp.ServeHTTP(sw, r)
+		}
 		if logw != nil {
 			logw.write(start, time.Since(began), r, sw.status)
 		}
@@ -91,6 +97,46 @@ func main() {
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	log.Fatal(srv.Serve(ln))
+}
+
+// lifecycleStore holds each bucket's lifecycle configuration as it was sent: the S3
+// lifecycle API of a provider that has one, after the same delay as every other request.
+type lifecycleStore struct {
+	mu   sync.Mutex
+	docs map[string][]byte
+}
+
+var lifecycles = &lifecycleStore{docs: map[string][]byte{}}
+
+func (l *lifecycleStore) serve(w http.ResponseWriter, r *http.Request) {
+	bucket := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 2)[0]
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch r.Method {
+	case http.MethodPut:
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		l.docs[bucket] = body
+		w.WriteHeader(http.StatusOK)
+	case http.MethodGet:
+		doc, ok := l.docs[bucket]
+		if !ok {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchLifecycleConfiguration</Code><Message>The lifecycle configuration does not exist</Message><BucketName>%s</BucketName></Error>`, bucket)
+			return
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		_, _ = w.Write(doc)
+	case http.MethodDelete:
+		delete(l.docs, bucket)
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		w.WriteHeader(http.StatusMethodNotAllowed)
+	}
 }
 
 func loopback(host string) bool {

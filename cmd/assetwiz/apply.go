@@ -110,6 +110,8 @@ func (a *app) progressLog(style string) func(provision.Event) {
 			fmt.Fprintf(a.stderr, "%sretry  %s in %s (try %d failed: %v)\n", stamp(), what, e.Wait.Round(time.Millisecond), e.Attempt, e.Err)
 		case provision.Done:
 			fmt.Fprintf(a.stderr, "%s✓ %s\n", stamp(), what)
+		case provision.NotOffered:
+			fmt.Fprintf(a.stderr, "%s⚠ %s: %v\n", stamp(), what, e.Err)
 		case provision.Failed:
 			fmt.Fprintf(a.stderr, "%s✗ %s\n", stamp(), e.Err)
 		}
@@ -142,7 +144,7 @@ func (a *app) writeApplyJSON(cmd *cobra.Command, res provision.Result) error {
 		Interrupted   bool           `json:"interrupted"`
 		Actions       []actionJSON   `json:"actions"`
 		Summary       map[string]int `json:"summary"`
-	}{FormatVersion: "1", Interrupted: res.Interrupted, Actions: []actionJSON{}, Summary: map[string]int{"done": 0, "failed": 0, "not_started": 0}}
+	}{FormatVersion: "1", Interrupted: res.Interrupted, Actions: []actionJSON{}, Summary: map[string]int{"done": 0, "failed": 0, "not_started": 0, "skipped": 0}}
 	for i, act := range res.Actions {
 		j := actionJSON{Resource: act.Resource, ID: act.ID, Op: act.Op, Status: res.Status[i]}
 		if res.Errs != nil && res.Errs[i] != nil {
@@ -157,6 +159,8 @@ func (a *app) writeApplyJSON(cmd *cobra.Command, res provision.Result) error {
 			out.Summary["done"]++
 		case provision.Failed:
 			out.Summary["failed"]++
+		case provision.NotOffered:
+			out.Summary["skipped"]++
 		default:
 			out.Summary["not_started"]++
 		}
@@ -182,12 +186,19 @@ func (a *app) applyOutcome(res provision.Result) error {
 		fmt.Fprintln(a.stderr, "Every file is either as it was or complete. Run apply again to finish.")
 		return silentExit(exitInterrupted)
 	}
+	if res.GraphErr != nil {
+		return failure(res.GraphErr)
+	}
 	if err := res.Err(); err != nil {
 		fmt.Fprintf(a.stderr, "Apply failed: %d done, %d failed, %d not started. Fix the cause and run apply again: it carries on where this run stopped.\n",
 			counts[provision.Done], counts[provision.Failed], counts[provision.Skipped])
 		return failure(err)
 	}
-	fmt.Fprintf(a.stderr, "Apply complete: %s made.\n", plural(counts[provision.Done], "change"))
+	skipped := ""
+	if n := counts[provision.NotOffered]; n > 0 {
+		skipped = fmt.Sprintf(", %d skipped (not offered by the provider)", n)
+	}
+	fmt.Fprintf(a.stderr, "Apply complete: %s made%s.\n", plural(counts[provision.Done], "change"), skipped)
 	return nil
 }
 

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/buckets"
 	"github.com/assetwiz/assetwiz/steps"
@@ -22,9 +20,6 @@ func (a *app) bucketsBackend(ans *steps.Answers, offline bool) (provision.Backen
 		// A missing key is a missing answer: say so before any call, and change nothing.
 		return nil, badInput("S3_ACCESS_KEY and S3_SECRET_KEY: not set; export the storage keys of %s (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or plan without them using --offline", ans.Storage.Provider)
 	}
-	return buckets.Live{
-		Getenv: a.env.Getenv,
-		// What apply skips because the provider lacks it is said as it happens.
-		Warn: func(msg string) { fmt.Fprintln(a.stderr, "  ! "+msg) },
-	}, nil
+	// What apply skips because the provider lacks it comes back as a skipped action.
+	return buckets.Live{Getenv: a.env.Getenv}, nil
 }

@@ -3,6 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/assetwiz/assetwiz/provision"
 )
 
 // Exit codes of the contract.
@@ -14,8 +18,9 @@ const (
 	exitInterrupted = 130
 )
 
-// exitError carries the exit code an error ends the run with. Errors that are not one are
-// cobra's own (unknown flag or command, wrong arguments): bad input.
+// exitError carries the exit code an error ends the run with. An error that is not one is a
+// failure (exit 1): only what is marked bad input (badInput, and cobra's own complaints about
+// flags, commands and arguments, wrapped in markUsageErrors) exits 64, "nothing was changed".
 type exitError struct {
 	code int
 	err  error
@@ -43,5 +48,28 @@ func exitCode(err error) int {
 	if errors.As(err, &e) {
 		return e.code
 	}
-	return exitBadInput
+	return exitFailure
+}
+
+// markUsageErrors makes cobra's complaints about arguments (an unknown command, arguments
+// where none are taken) bad input, for every command of the tree. Flag errors are marked by
+// the root's flag error function.
+func markUsageErrors(cmd *cobra.Command) {
+	if check := cmd.Args; check != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if err := check(c, args); err != nil {
+				return badInput("%v", err)
+			}
+			return nil
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		markUsageErrors(sub)
+	}
+}
+
+// bugMessage is the one line a panic ends in: it is a bug, and where to report it.
+func bugMessage(r any) string {
+	return fmt.Sprintf("assetwiz: internal error: %v\nThis is a bug in assetwiz, not in your answers or your provider: please report it at %s with the command you ran.",
+		r, provision.ReportURL)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
@@ -36,15 +37,27 @@ var build struct {
 	err  error
 }
 
-// Ctrl-C at many points of an apply: every time the exit is 130, the override file is its
-// old content or its new, never anything else, and running apply again finishes the job.
+// exitOf is the exit code of a finished process; being killed by SIGINT or SIGTERM counts as
+// 130, as a shell reports it.
+func exitOf(ps *os.ProcessState) int {
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() && (ws.Signal() == syscall.SIGINT || ws.Signal() == syscall.SIGTERM) {
+		return exitInterrupted
+	}
+	return ps.ExitCode()
+}
+
+// Ctrl-C (or SIGTERM, alternately) at many points of an apply: every time the exit is 130,
+// the override file is its old content or its new, never anything else, and running apply
+// again finishes the job. Each signal is sent after the k-th action has started (a progress
+// line), never on a timer, so every run is interrupted during apply proper.
 func TestInterruptedApplyIsCleanAndResumable(t *testing.T) {
 	if testing.Short() {
 		t.Skip("interrupting 22 applies takes a while")
 	}
 	bin := buildAssetwiz(t)
 	srv := s3test.Start(t)
-	// The delay makes an apply last long enough to be interrupted at many points.
+	// The delay makes each remote action last long enough that later ones are still to come
+	// when the signal arrives.
 	proxy := faultproxy.New(t, srv.Endpoint, faultproxy.Options{Latency: 40 * time.Millisecond})
 	env := append(os.Environ(), "S3_ACCESS_KEY="+srv.AccessKey, "S3_SECRET_KEY="+srv.SecretKey)
 	const old = "# my override\nexport APPLICATION=\"joomla\"\nexport OTHER=\"kept\"\n"
@@ -56,62 +69,74 @@ func TestInterruptedApplyIsCleanAndResumable(t *testing.T) {
 		writeFile(t, filepath.Join(dir, "override.tmpl"), old)
 		return dir
 	}
-	run := func(dir string, interruptAfter time.Duration) (int, string) {
+	// run applies in dir; with sig, it sends sig once the k-th remote action has started.
+	run := func(dir string, k int, sig syscall.Signal) (int, string) {
 		cmd := exec.Command(bin, "apply", "--yes", "--progress=plain")
 		cmd.Dir, cmd.Env = dir, env
+		stderr, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		var out strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &out
+		cmd.Stdout = &out
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		if interruptAfter > 0 {
-			time.Sleep(interruptAfter)
-			cmd.Process.Signal(syscall.SIGINT)
+		started := 0
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			out.WriteString(line + "\n")
+			if strings.Contains(line, " start  bucket") {
+				started++
+				if sig != 0 && started == k {
+					_ = cmd.Process.Signal(sig)
+				}
+			}
 		}
-		cmd.Wait()
-		return cmd.ProcessState.ExitCode(), out.String()
+		_ = cmd.Wait()
+		return exitOf(cmd.ProcessState), out.String()
 	}
 
-	start := time.Now()
-	if code, out := run(site(99), 0); code != 0 {
+	code, out := run(site(99), 0, 0)
+	if code != 0 {
 		t.Fatalf("uninterrupted apply: exit %d\n%s", code, out)
 	}
-	full := time.Since(start)
-	t.Logf("an uninterrupted apply takes %v", full)
+	remote := strings.Count(out, " start  bucket")
+	t.Logf("an uninterrupted apply starts %d remote actions", remote)
 
 	const points = 22
-	midApply := 0 // runs stopped between two actions rather than while planning
 	for i := 0; i < points; i++ {
-		after := time.Duration(float64(full) * (0.05 + 0.85*float64(i)/points))
-		dir := site(i)
-		code, out := run(dir, after)
-		if code != exitInterrupted {
-			t.Errorf("Ctrl-C after %v: exit %d, want 130\n%s", after, code, out)
+		k := 1 + i*(remote-1)/points // from the first remote action to near the last
+		sig := syscall.SIGINT
+		if i%2 == 1 {
+			sig = syscall.SIGTERM
 		}
-		if strings.Contains(out, "Interrupted:") {
-			midApply++
+		dir := site(i)
+		code, out := run(dir, k, sig)
+		if code != exitInterrupted {
+			t.Errorf("%v after %d actions started: exit %d, want 130\n%s", sig, k, code, out)
+		}
+		if !strings.Contains(out, "Interrupted:") {
+			t.Errorf("%v after %d actions started: no account of what was done\n%s", sig, k, out)
 		}
 		interrupted, _ := os.ReadFile(filepath.Join(dir, "override.tmpl"))
-		if code, out := run(dir, 0); code != 0 {
-			t.Fatalf("re-run after Ctrl-C at %v: exit %d\n%s", after, code, out)
+		if code, out := run(dir, 0, 0); code != 0 {
+			t.Fatalf("re-run after %v at %d: exit %d\n%s", sig, k, code, out)
 		}
 		final, _ := os.ReadFile(filepath.Join(dir, "override.tmpl"))
 		if string(interrupted) != old && string(interrupted) != string(final) {
-			t.Errorf("Ctrl-C after %v left an override file that is neither the old nor the new:\n%s", after, interrupted)
+			t.Errorf("%v after %d actions started left an override file that is neither the old nor the new:\n%s", sig, k, interrupted)
 		}
 		if !strings.Contains(string(final), `export OTHER="kept"`) {
 			t.Errorf("the re-run lost a line that is not ours")
 		}
 		r := runCLI(t, dir, map[string]string{"S3_ACCESS_KEY": srv.AccessKey, "S3_SECRET_KEY": srv.SecretKey}, "plan", "--detailed-exitcode")
 		if r.code != 0 {
-			t.Errorf("Ctrl-C after %v: after the re-run the plan still has changes (exit %d)\n%s", after, r.code, r.stdout)
+			t.Errorf("%v after %d actions started: after the re-run the plan still has changes (exit %d)\n%s", sig, k, r.code, r.stdout)
 		}
 		if entries, _ := filepath.Glob(filepath.Join(dir, ".override.tmpl.tmp-*")); len(entries) > 0 {
 			t.Errorf("temporary files left behind: %v", entries)
 		}
-	}
-	t.Logf("%d of %d runs were stopped during apply proper, the rest while planning", midApply, points)
-	if midApply < points/3 {
-		t.Errorf("only %d runs were stopped during apply proper: the points do not cover the run", midApply)
 	}
 }

@@ -33,8 +33,18 @@ type app struct {
 	stderr *redactor // messages and the UI
 }
 
-// Main runs assetwiz with args and returns the exit code.
-func Main(ctx context.Context, args []string, env Env) int {
+// Main runs assetwiz with args and returns the exit code. A panic ends in exit 1 and one
+// line saying it is a bug and where to report it, never in a stack trace and exit 2 (which
+// plan --detailed-exitcode reserves for "changes").
+func Main(ctx context.Context, args []string, env Env) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			if env.Stderr != nil {
+				fmt.Fprintln(env.Stderr, bugMessage(r))
+			}
+			code = exitFailure
+		}
+	}()
 	if env.Getenv == nil {
 		env.Getenv = func(string) string { return "" }
 	}
@@ -50,6 +60,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	a.redact(envAnswers.Secrets)
 
 	root := a.rootCommand()
+	markUsageErrors(root)
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)
 	root.SetOut(a.stdout)
@@ -58,7 +69,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if err == nil {
 		return exitOK
 	}
-	code := exitCode(err)
+	code = exitCode(err)
 	if ctx.Err() != nil && code != exitInterrupted {
 		// Whatever failed after Ctrl-C failed because of it: say so, and exit as interrupted.
 		fmt.Fprintln(a.stderr, "assetwiz: interrupted; run the command again to finish")

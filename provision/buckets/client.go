@@ -7,30 +7,56 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/assetwiz/assetwiz/presets"
+	"github.com/assetwiz/assetwiz/provision/awsclient"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
 // EnvEndpointS3 is the AWS SDK's standard endpoint override for S3, honoured for every provider.
 const EnvEndpointS3 = "AWS_ENDPOINT_URL_S3"
 
+// Bounds of one S3 request. The executor retries (provision.RetryPolicy); the SDK does not.
+const (
+	// DefaultAnswerTimeout bounds the wait for an answer's headers: a server that accepts a
+	// request and never answers fails that try instead of hanging the run.
+	DefaultAnswerTimeout = awsclient.DefaultAnswerTimeout
+	// MaxAnswerBytes bounds every answer but an object's content.
+	MaxAnswerBytes = awsclient.MaxAnswerBytes
+)
+
+// ErrAnswerTooLarge is the error of an answer longer than MaxAnswerBytes.
+var ErrAnswerTooLarge = awsclient.ErrAnswerTooLarge
+
 // NewClient builds the S3 client for the answers. AWS gets virtual-host addressing, the region
 // of the answers and, when no keys are given, the standard credential chain (AWS_PROFILE, ...).
 // Every other provider gets path-style addressing at the endpoint of the answers, checksums
 // only when an operation requires them (cloud-apis.md §3.4), and the keys of the answers.
 // getenv reads the environment (nil: os.Getenv); AWS_ENDPOINT_URL_S3 there overrides the endpoint.
+// The client waits DefaultAnswerTimeout at most for an answer, follows no redirect to another
+// origin, and reads at most MaxAnswerBytes of any answer but GetObject's. It retries as the
+// SDK does (5 tries in all), for callers with no retry of their own (sync, backup, the
+// wizard's key check); the plan and apply of the buckets use a client that does not (Live).
 func NewClient(ctx context.Context, a *steps.Answers, getenv func(string) string) (*s3.Client, error) {
+	return newClient(ctx, a, getenv, 0, 5)
+}
+
+// newClient is NewClient with the wait for an answer (0: DefaultAnswerTimeout) and the SDK's
+// tries (1: none beyond the first, for calls the executor or Live.read retries).
+func newClient(ctx context.Context, a *steps.Answers, getenv func(string) string, answerTimeout time.Duration, sdkTries int) (*s3.Client, error) {
 	if getenv == nil {
 		getenv = os.Getenv
+	}
+	if answerTimeout <= 0 {
+		answerTimeout = DefaultAnswerTimeout
 	}
 	prov, _ := presets.FindProvider(a.Storage.Provider)
 	region := a.Storage.Region
@@ -38,32 +64,35 @@ func NewClient(ctx context.Context, a *steps.Answers, getenv func(string) string
 		region = "us-east-1"
 	}
 	opts := s3.Options{
-		Region: region,
-		// Beyond the SDK's 3: planning reads have no other retry, and a busy provider throttles.
-		RetryMaxAttempts:           5,
+		Region:                     region,
+		Retryer:                    aws.NopRetryer{},
+		HTTPClient:                 awsclient.HTTPClient(prov.Title, answerTimeout),
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
 	}
 	ak, sk := a.Secrets.S3AccessKey, a.Secrets.S3SecretKey
 	if ak != "" && sk != "" {
-		opts.Credentials = credentials.NewStaticCredentialsProvider(ak, sk, "")
+		token := ""
+		if ak == getenv("AWS_ACCESS_KEY_ID") {
+			token = getenv("AWS_SESSION_TOKEN") // temporary keys need their session token
+		}
+		opts.Credentials = credentials.NewStaticCredentialsProvider(ak, sk, token)
+	}
+	if sdkTries > 1 {
+		opts.Retryer, opts.RetryMaxAttempts = nil, sdkTries // the SDK's standard retryer
 	}
 	override := strings.TrimSpace(getenv(EnvEndpointS3))
 	if prov.Name == "aws" {
-		cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(region))
-		if err != nil {
-			return nil, fmt.Errorf("loading the AWS configuration: %w", err)
-		}
 		if opts.Credentials == nil {
-			opts.Credentials = cfg.Credentials
-		}
-		opts.HTTPClient = cfg.HTTPClient
-		if cfg.Retryer != nil { // LoadDefaultConfig leaves it nil unless configured
-			opts.Retryer = cfg.Retryer()
+			creds, err := awsclient.CredentialChain(ctx, region, "S3_ACCESS_KEY and S3_SECRET_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
+			if err != nil {
+				return nil, err
+			}
+			opts.Credentials = creds
 		}
 		// AWS checks checksums itself; the SDK's defaults suit it.
-		opts.RequestChecksumCalculation = cfg.RequestChecksumCalculation
-		opts.ResponseChecksumValidation = cfg.ResponseChecksumValidation
+		opts.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenSupported
+		opts.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenSupported
 		if override != "" {
 			// An override points at a gateway or a test server: path-style reaches both.
 			opts.BaseEndpoint, opts.UsePathStyle = aws.String(override), true
@@ -85,33 +114,43 @@ func NewClient(ctx context.Context, a *steps.Answers, getenv func(string) string
 }
 
 // CheckAccess tests the keys of the answers against the provider: HeadBucket of the first
-// asset bucket (a missing bucket is fine: the keys were accepted), or ListBuckets when the
-// answers make no bucket. The error says what to do; it never holds a key.
+// asset bucket (a missing bucket is fine once ListBuckets accepted the keys), or ListBuckets
+// when the answers make no bucket. The error says what to do; it never holds a key.
 func CheckAccess(ctx context.Context, a *steps.Answers) error {
 	client, err := NewClient(ctx, a, nil)
 	if err != nil {
 		return err
 	}
 	if bs := a.Buckets(); len(bs) > 0 {
-		_, err := bucketExists(ctx, client, bs[0].Name)
-		return err
+		exists, err := bucketExists(ctx, client, bs[0].Name)
+		if err != nil || exists {
+			return err
+		}
 	}
-	_, err = client.ListBuckets(ctx, &s3.ListBucketsInput{})
-	return explain("", err)
+	return checkKeys(ctx, client)
 }
 
-// bucketExists asks HeadBucket, and confirms a 404 with a call whose answer has a body: some
-// servers (versitygw) answer an unknown access key with 404, which HeadBucket cannot tell
-// from a missing bucket. The error is explained.
+// checkKeys asks ListBuckets whether the provider knows the keys: some servers (versitygw)
+// answer HeadBucket with a bodiless 404 for an unknown access key, which cannot be told from
+// a missing bucket. One request per run, beside the buckets' HEADs rather than after each.
+// A key that may not list buckets (AccessDenied) is known: only key problems are errors.
+func checkKeys(ctx context.Context, c *s3.Client) error {
+	_, err := c.ListBuckets(ctx, &s3.ListBucketsInput{})
+	switch code := errorCode(err); {
+	case err == nil, code == "AccessDenied", code == "Forbidden":
+		return nil
+	case keyProblemCodes[code] != "":
+		return explain("", err)
+	case code == "" && httpStatus(err) == 0:
+		return explain("", err) // no answer at all (refused, unresolved, timed out): nothing was checked
+	}
+	return nil // any other answer says nothing about the keys; the buckets' own calls will tell
+}
+
+// bucketExists asks HeadBucket. A 404 is a missing bucket (checkKeys tells an unknown key
+// from it); any other error is explained.
 func bucketExists(ctx context.Context, c *s3.Client, bucket string) (bool, error) {
 	_, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
-	if err == nil {
-		return true, nil
-	}
-	if !isNotFound(err) {
-		return false, explain(bucket, err)
-	}
-	_, err = c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), MaxKeys: aws.Int32(1)})
 	switch {
 	case err == nil:
 		return true, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -13,14 +14,24 @@ import (
 	"github.com/assetwiz/assetwiz/steps"
 )
 
-// Plan plans the buckets (planBuckets), then runs the data-loss guard.
+// Plan plans the buckets (planBuckets) and runs the data-loss guard beside it.
 func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error) {
+	// The guard's reads go beside the plan's: neither waits for the other.
+	var guard provision.Plan
+	var guardErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		guardErr = provision.Recovered(func(ctx context.Context) (err error) {
+			guard, err = l.dataLossGuard(ctx, a)
+			return err
+		})(ctx)
+	})
 	p, err := l.planBuckets(ctx, a)
+	wg.Wait()
 	if err != nil {
 		return p, err
 	}
-	guard, err := l.dataLossGuard(ctx, a)
-	if err != nil {
+	if err := guardErr; err != nil {
 		return provision.Plan{}, err
 	}
 	p.Warnings = append(p.Warnings, guard.Warnings...)
@@ -77,11 +88,24 @@ func (l Live) dataLossGuard(ctx context.Context, a *steps.Answers) (provision.Pl
 		p.Warn("a %s build of the toolkit deletes the site's asset buckets (%s) with every upload in them; assetwiz could not look whether they hold any (%v): check them before building", a.Mode, joinNames(names), err)
 		return p, nil
 	}
-	for _, name := range names {
-		holds, err := holdsData(ctx, client, name)
-		if ctx.Err() != nil {
-			return p, ctx.Err()
-		}
+	// Every bucket is looked at at once; the warnings keep the order of names.
+	holding := make([]bool, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			errs[i] = provision.Recovered(func(ctx context.Context) (err error) {
+				holding[i], err = holdsData(ctx, client, name)
+				return err
+			})(ctx)
+		})
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return p, ctx.Err()
+	}
+	for i, name := range names {
+		holds, err := holding[i], errs[i]
 		if err != nil {
 			p.Warn("a %s build of the toolkit deletes the asset bucket %s with every upload in it; assetwiz could not look whether it holds any (%v): check it before building", a.Mode, name, explain(name, err))
 			continue

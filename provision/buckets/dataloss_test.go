@@ -87,3 +87,40 @@ func TestDataLossGuardWithoutKeysWarns(t *testing.T) {
 		t.Errorf("warnings %q, data loss %v", p.Warnings, p.DataLoss)
 	}
 }
+
+// The guard looks at every bucket at once, not one after another (a 200-directory site behind
+// a 50 ms link took 20 s): the proxy lets the version listings through only when all of them
+// are under way together, so a guard that waits for one before sending the next is caught.
+func TestDataLossGuardLooksAtEveryBucketAtOnce(t *testing.T) {
+	srv := s3test.Start(t)
+	ctx := context.Background()
+	a := answers(t, srv, steps.ModeBaseline, steps.TechniqueLocal, "wordpress")
+	a.Directories = []string{"wp-content/uploads", "wp-content/a", "wp-content/b", "wp-content/c"}
+	probe := *a
+	probe.Technique = steps.TechniqueS3fs // the technique that makes the buckets the guard looks at
+	var names []string
+	for _, b := range probe.Buckets() {
+		names = append(names, b.Name)
+	}
+	if len(names) != len(a.Directories) {
+		t.Fatalf("site buckets %v for %d directories", names, len(a.Directories))
+	}
+	c := srv.Client(t)
+	for _, n := range names {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(n)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	proxy := s3test.StartQuirky(t, srv, s3test.Quirks{Together: "versions", TogetherN: len(names)})
+	a.Storage.Endpoint = proxy.URL
+	p, err := buckets.Live{Getenv: func(string) string { return "" }}.Plan(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.DataLoss) != 0 {
+		t.Errorf("empty buckets reported as holding data: %v", p.DataLoss)
+	}
+	if n := proxy.Apart(); n != 0 {
+		t.Errorf("%d of %d version listings went alone: the guard reads the buckets one after another", n, len(names))
+	}
+}

@@ -32,7 +32,6 @@ func Desired(a *steps.Answers) provision.Plan {
 	where := fmt.Sprintf("%s %s, %s", prov.Name, a.Storage.Region, a.HostBase())
 	app, _ := presets.FindApplication(a.Application)
 	for _, b := range buckets {
-		key := func(r provision.Resource) string { return string(r) + "/" + b.Name }
 		p.Actions = append(p.Actions, provision.Action{
 			Resource: provision.Bucket, ID: b.Name, Op: provision.Create,
 			Detail: fmt.Sprintf("for /%s (%s)", b.Directory, where),
@@ -40,13 +39,12 @@ func Desired(a *steps.Answers) provision.Plan {
 		if a.Versioned() && caps.Versioning {
 			p.Actions = append(p.Actions, provision.Action{
 				Resource: provision.BucketVersioning, ID: b.Name, Op: provision.Create,
-				Detail: "enabled: an overwritten or deleted upload can be restored", After: []string{key(provision.Bucket)},
+				Detail: "enabled: an overwritten or deleted upload can be restored",
 			})
 			if caps.Lifecycle {
 				p.Actions = append(p.Actions, provision.Action{
 					Resource: provision.BucketLifecycle, ID: b.Name, Op: provision.Create,
 					Detail: fmt.Sprintf("expire old versions after %d days", *a.Storage.NoncurrentVersionDays),
-					After:  []string{key(provision.BucketVersioning)},
 				})
 			}
 		}
@@ -54,17 +52,18 @@ func Desired(a *steps.Answers) provision.Plan {
 			if caps.CORS {
 				p.Actions = append(p.Actions, provision.Action{
 					Resource: provision.BucketCORS, ID: b.Name, Op: provision.Create,
-					Detail: "GET and HEAD from https://" + a.WebsiteURL, After: []string{key(provision.Bucket)},
+					Detail: "GET and HEAD from https://" + a.WebsiteURL,
 				})
 			}
 			if app.Plugin.ServesFromBucket && caps.Policy {
 				p.Actions = append(p.Actions, provision.Action{
 					Resource: provision.BucketPolicy, ID: b.Name, Op: provision.Create,
-					Detail: "public read-only: s3:GetObject on this bucket's objects, nothing else", After: []string{key(provision.Bucket)},
+					Detail: "public read-only: s3:GetObject on this bucket's objects, nothing else",
 				})
 			}
 		}
 	}
+	chain(p.Actions) // one bucket's documents one after another (see chain)
 	if a.Versioned() && !caps.Versioning {
 		p.Warn("%s does not offer bucket versioning: the buckets will hold the only copy of the uploads with no way to restore one; keep backups of them", prov.Title)
 	}

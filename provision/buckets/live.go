@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -24,13 +26,20 @@ const (
 	PolicySid       = "AssetwizPublicRead"
 )
 
+// TagNotOffered is the bucket tag where apply notes the features the provider answered
+// NotImplemented to, so the next plan skips them instead of planning them forever: some
+// servers answer a read with "none set" (NoSuchCORSConfiguration) and only the write with
+// NotImplemented, so a read alone cannot tell. Removing the tag makes assetwiz try again.
+const TagNotOffered = "assetwiz-not-offered"
+
 // Live plans the buckets against the provider and carries the plan out.
 type Live struct {
 	// Getenv reads the environment for AWS_ENDPOINT_URL_S3 (nil: os.Getenv).
 	Getenv func(string) string
-	// Warn receives what apply skipped because the provider does not offer it (nil: dropped).
-	// Apply's actions run in parallel: it is called from several goroutines at once.
-	Warn func(string)
+	// AnswerTimeout bounds the wait for each answer (0: DefaultAnswerTimeout).
+	AnswerTimeout time.Duration
+	// Retry bounds the retries of plan's and verify's reads (apply's are the executor's).
+	Retry provision.RetryPolicy
 }
 
 // bucketState is what a bucket is like now.
@@ -40,8 +49,9 @@ type bucketState struct {
 	lifecycle  []types.LifecycleRule
 	cors       []types.CORSRule
 	policy     string
-	// unsupported names the features the provider answered NotImplemented for.
-	unsupported map[provision.Resource]bool
+	tags       []types.Tag
+	// unsupported names the features the provider does not offer, and how that is known.
+	unsupported map[provision.Resource]string
 }
 
 // planBuckets reads every bucket's state, in parallel, and turns the desired actions into
@@ -52,39 +62,49 @@ func (l Live) planBuckets(ctx context.Context, a *steps.Answers) (provision.Plan
 	if len(bs) == 0 {
 		return desired, nil
 	}
-	client, err := NewClient(ctx, a, l.Getenv)
+	client, err := newClient(ctx, a, l.Getenv, l.AnswerTimeout, 1)
 	if err != nil {
 		return provision.Plan{}, err
 	}
 	states := make(map[string]*bucketState, len(bs))
 	errs := make([]error, len(bs))
+	var keysErr error
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	wg.Go(func() { keysErr = l.read(ctx, func(ctx context.Context) error { return checkKeys(ctx, client) }) })
 	for i, b := range bs {
 		wg.Go(func() {
-			st, err := readState(ctx, client, b.Name, desired)
+			var st *bucketState
+			err := provision.Recovered(func(ctx context.Context) (err error) {
+				st, err = l.readState(ctx, client, b.Name, desired)
+				return err
+			})(ctx)
 			mu.Lock()
 			states[b.Name], errs[i] = st, err
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
-	for _, err := range errs {
+	for i, err := range errs {
 		if err != nil {
 			return provision.Plan{}, err
+		}
+		if !states[bs[i].Name].exists && keysErr != nil {
+			return provision.Plan{}, keysErr // the 404 may have been the provider not knowing the key
 		}
 	}
 
 	out := provision.Plan{Warnings: desired.Warnings}
 	for _, act := range desired.Actions {
 		st := states[act.ID]
-		if st.unsupported[act.Resource] {
-			out.Warn("bucket %s: the provider does not offer %s (NotImplemented); skipped", act.ID, featureName(act.Resource))
+		if how := st.unsupported[act.Resource]; how != "" {
+			out.Warn("bucket %s: the provider does not offer %s (%s); skipped", act.ID, featureName(act.Resource), how)
 			continue
 		}
 		l.decide(client, a, &act, st)
 		out.Actions = append(out.Actions, act)
 	}
+	chain(out.Actions)
 	for _, b := range bs {
 		st := states[b.Name]
 		if !a.Versioned() && st.versioning == string(types.BucketVersioningStatusEnabled) {
@@ -94,8 +114,38 @@ func (l Live) planBuckets(ctx context.Context, a *steps.Answers) (provision.Plan
 	return out, nil
 }
 
+// chain makes each bucket's actions wait one for the other, in the plan's order: some S3
+// servers keep a bucket's configuration as one record and lose one of two writes made to it at
+// once, so a bucket's documents are written one after another, each acknowledged before the
+// next. Different buckets still go in parallel.
+func chain(actions []provision.Action) {
+	last := map[string]string{}
+	for i := range actions {
+		act := &actions[i]
+		if prev, ok := last[act.ID]; ok {
+			act.After = []string{prev}
+		} else {
+			act.After = nil
+		}
+		last[act.ID] = act.Key()
+	}
+}
+
+// read runs one of plan's or verify's reads under the retry policy.
+func (l Live) read(ctx context.Context, do func(context.Context) error) error {
+	return provision.Retry(ctx, l.Retry, provision.Recovered(do))
+}
+
 // ConfirmDataLossFlag is the apply flag that confirms the data-loss warning of the plan.
 const ConfirmDataLossFlag = "i-understand-buckets-will-be-deleted"
+
+// featureNames are the features of TagNotOffered's value, one word each.
+var featureNames = map[provision.Resource]string{
+	provision.BucketVersioning: "versioning",
+	provision.BucketLifecycle:  "lifecycle",
+	provision.BucketCORS:       "cors",
+	provision.BucketPolicy:     "policy",
+}
 
 func featureName(r provision.Resource) string {
 	switch r {
@@ -111,11 +161,17 @@ func featureName(r provision.Resource) string {
 	return string(r)
 }
 
-// readState reads what the plan needs of one bucket. A feature the provider does not offer
-// is noted, not an error.
-func readState(ctx context.Context, c *s3.Client, bucket string, desired provision.Plan) (*bucketState, error) {
-	st := &bucketState{unsupported: map[provision.Resource]bool{}}
-	exists, err := bucketExists(ctx, c, bucket)
+// readState reads what the plan needs of one bucket: HeadBucket, then every document the plan
+// compares at once, so a bucket costs two dependent round trips (three when a document is
+// missing and TagNotOffered may say why). A feature the provider does not offer is noted, not
+// an error.
+func (l Live) readState(ctx context.Context, c *s3.Client, bucket string, desired provision.Plan) (*bucketState, error) {
+	st := &bucketState{unsupported: map[provision.Resource]string{}}
+	var exists bool
+	err := l.read(ctx, func(ctx context.Context) (err error) {
+		exists, err = bucketExists(ctx, c, bucket)
+		return err
+	})
 	if err != nil || !exists {
 		return st, err
 	}
@@ -126,53 +182,161 @@ func readState(ctx context.Context, c *s3.Client, bucket string, desired provisi
 			wants[act.Resource] = true
 		}
 	}
+	var mu sync.Mutex
+	missing := map[provision.Resource]bool{} // read answered "none set"
 	// check sorts an answer: nil, a feature the provider lacks, a "none set" code, or a failure.
-	check := func(r provision.Resource, err error, noneCodes ...string) (bool, error) {
+	check := func(r provision.Resource, err error, noneCode string) (bool, error) {
+		mu.Lock()
+		defer mu.Unlock()
 		switch {
 		case err == nil:
 			return true, nil
 		case isUnsupported(err):
-			st.unsupported[r] = true
+			st.unsupported[r] = errorCodeOr(err, "NotImplemented")
 			return false, nil
-		case slices.Contains(noneCodes, errorCode(err)):
+		case noneCode != "" && errorCode(err) == noneCode:
+			missing[r] = true
 			return false, nil
 		}
 		return false, explain(bucket, err)
 	}
-	v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
-	if ok, err := check(provision.BucketVersioning, err); err != nil {
-		return nil, err
-	} else if ok {
-		st.versioning = string(v.Status)
-	}
-	if wants[provision.BucketLifecycle] {
-		lc, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
-		if ok, err := check(provision.BucketLifecycle, err, "NoSuchLifecycleConfiguration"); err != nil {
-			return nil, err
-		} else if ok {
-			st.lifecycle = lc.Rules
+	var reads []func(context.Context) error
+	reads = append(reads, func(ctx context.Context) error {
+		v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
+		ok, err := check(provision.BucketVersioning, err, "")
+		if ok {
+			st.versioning = string(v.Status)
 		}
+		return err
+	})
+	if wants[provision.BucketLifecycle] {
+		reads = append(reads, func(ctx context.Context) error {
+			lc, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
+			ok, err := check(provision.BucketLifecycle, err, "NoSuchLifecycleConfiguration")
+			if ok {
+				st.lifecycle = lc.Rules
+			}
+			return err
+		})
 	}
 	if wants[provision.BucketCORS] {
-		cors, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String(bucket)})
-		if ok, err := check(provision.BucketCORS, err, "NoSuchCORSConfiguration"); err != nil {
-			return nil, err
-		} else if ok {
-			st.cors = cors.CORSRules
-		}
+		reads = append(reads, func(ctx context.Context) error {
+			cors, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String(bucket)})
+			ok, err := check(provision.BucketCORS, err, "NoSuchCORSConfiguration")
+			if ok {
+				st.cors = cors.CORSRules
+			}
+			return err
+		})
 	}
 	if wants[provision.BucketPolicy] {
-		pol, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
-		if ok, err := check(provision.BucketPolicy, err, "NoSuchBucketPolicy"); err != nil {
-			return nil, err
-		} else if ok {
-			st.policy = aws.ToString(pol.Policy)
+		reads = append(reads, func(ctx context.Context) error {
+			pol, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+			ok, err := check(provision.BucketPolicy, err, "NoSuchBucketPolicy")
+			if ok {
+				st.policy = aws.ToString(pol.Policy)
+			}
+			return err
+		})
+	}
+	if err := l.all(ctx, reads); err != nil {
+		return nil, err
+	}
+	if len(missing) == 0 {
+		return st, nil
+	}
+	// A document that is not set may be one the provider refused at an earlier apply.
+	var tags []types.Tag
+	err = l.read(ctx, func(ctx context.Context) error {
+		var err error
+		tags, err = readTags(ctx, c, bucket)
+		return err
+	})
+	if err != nil {
+		return st, nil // no tags, no memory: the feature is planned, and apply finds out again
+	}
+	st.tags = tags
+	for r := range missing {
+		if slices.Contains(notOffered(tags), featureNames[r]) {
+			st.unsupported[r] = "NotImplemented at an earlier apply; remove the bucket tag " + TagNotOffered + " to try again"
 		}
 	}
 	return st, nil
 }
 
+// all runs the reads in parallel, each under the retry policy; the first error wins.
+func (l Live) all(ctx context.Context, reads []func(context.Context) error) error {
+	errs := make([]error, len(reads))
+	var wg sync.WaitGroup
+	last := len(reads) - 1
+	for i, r := range reads[:max(last, 0)] {
+		wg.Go(func() { errs[i] = l.read(ctx, r) })
+	}
+	// The last read runs here, on a stack the HEAD has grown already: at 200 buckets this
+	// saves 200 goroutines whose stacks grow through the SDK's middleware (peak memory).
+	if last >= 0 {
+		errs[last] = l.read(ctx, reads[last])
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func errorCodeOr(err error, fallback string) string {
+	if c := errorCode(err); c != "" {
+		return c
+	}
+	return fallback
+}
+
+// readTags reads a bucket's tags; none set is no tags.
+func readTags(ctx context.Context, c *s3.Client, bucket string) ([]types.Tag, error) {
+	out, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(bucket)})
+	switch {
+	case err == nil:
+		return out.TagSet, nil
+	case errorCode(err) == "NoSuchTagSet" || errorCode(err) == "NoSuchTagSetError":
+		return nil, nil
+	}
+	return nil, explain(bucket, err)
+}
+
+// notOffered is the list of TagNotOffered among tags.
+func notOffered(tags []types.Tag) []string {
+	for _, t := range tags {
+		if aws.ToString(t.Key) == TagNotOffered {
+			return strings.Fields(aws.ToString(t.Value))
+		}
+	}
+	return nil
+}
+
+// rememberNotOffered adds the feature to the bucket's TagNotOffered, keeping its other tags.
+// It runs in the bucket's chain, so no other write to the bucket is under way. A provider that
+// offers no tags either is left alone: the next plan plans the feature again and apply warns
+// again, which is honest if repetitive.
+func rememberNotOffered(ctx context.Context, c *s3.Client, bucket string, r provision.Resource) {
+	tags, err := readTags(ctx, c, bucket)
+	if err != nil {
+		return
+	}
+	have := notOffered(tags)
+	if slices.Contains(have, featureNames[r]) {
+		return
+	}
+	value := strings.Join(append(have, featureNames[r]), " ")
+	tags = slices.DeleteFunc(tags, func(t types.Tag) bool { return aws.ToString(t.Key) == TagNotOffered })
+	tags = append(tags, types.Tag{Key: aws.String(TagNotOffered), Value: aws.String(value)})
+	_, _ = c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bucket), Tagging: &types.Tagging{TagSet: tags}})
+}
+
 // decide sets the op of one desired action from the bucket's state and attaches its call.
+// A bucket created by this run is written without reading its documents first (there is
+// nothing to keep); one that existed gets a read-modify-write, so its other rules stay.
 func (l Live) decide(c *s3.Client, a *steps.Answers, act *provision.Action, st *bucketState) {
 	bucket := act.ID
 	switch act.Resource {
@@ -195,12 +359,12 @@ func (l Live) decide(c *s3.Client, a *steps.Answers, act *provision.Action, st *
 				Bucket:                  aws.String(bucket),
 				VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled},
 			})
-			return l.unsupportedIsWarning(bucket, provision.BucketVersioning, err)
+			return notOfferedOr(ctx, c, bucket, provision.BucketVersioning, err)
 		}
 	case provision.BucketLifecycle:
 		days := int32(*a.Storage.NoncurrentVersionDays)
 		if st.exists {
-			if r := findLifecycleRule(st.lifecycle); r != nil {
+			if r := findLifecycleRule(st.lifecycle, days); r != nil {
 				if lifecycleRuleMatches(*r, days) {
 					act.Op = provision.Noop
 					return
@@ -208,11 +372,12 @@ func (l Live) decide(c *s3.Client, a *steps.Answers, act *provision.Action, st *
 				act.Op = provision.Update
 			}
 		}
-		act.Do = func(ctx context.Context) error { return l.putLifecycle(ctx, c, bucket, days) }
+		existed := st.exists
+		act.Do = func(ctx context.Context) error { return putLifecycle(ctx, c, bucket, days, existed) }
 	case provision.BucketCORS:
 		origin := "https://" + a.WebsiteURL
 		if st.exists {
-			if r := findCORSRule(st.cors); r != nil {
+			if r := findCORSRule(st.cors, origin); r != nil {
 				if corsRuleMatches(*r, origin) {
 					act.Op = provision.Noop
 					return
@@ -220,7 +385,8 @@ func (l Live) decide(c *s3.Client, a *steps.Answers, act *provision.Action, st *
 				act.Op = provision.Update
 			}
 		}
-		act.Do = func(ctx context.Context) error { return l.putCORS(ctx, c, bucket, origin) }
+		existed := st.exists
+		act.Do = func(ctx context.Context) error { return putCORS(ctx, c, bucket, origin, existed) }
 	case provision.BucketPolicy:
 		if st.exists && st.policy != "" {
 			has, same := policyHasStatement(st.policy, bucket)
@@ -232,18 +398,19 @@ func (l Live) decide(c *s3.Client, a *steps.Answers, act *provision.Action, st *
 				act.Op = provision.Update
 			}
 		}
-		act.Do = func(ctx context.Context) error { return l.putPolicy(ctx, c, bucket) }
+		existed := st.exists
+		act.Do = func(ctx context.Context) error { return putPolicy(ctx, c, bucket, existed) }
 	}
 }
 
-// unsupportedIsWarning turns the provider's NotImplemented into a warning, and other errors
-// into messages a user can act on.
-func (l Live) unsupportedIsWarning(bucket string, r provision.Resource, err error) error {
+// notOfferedOr turns the provider's NotImplemented into provision.NotOfferedError (apply shows
+// the action as skipped) and notes it on the bucket for the next plan; other errors become
+// messages a user can act on.
+func notOfferedOr(ctx context.Context, c *s3.Client, bucket string, r provision.Resource, err error) error {
 	if err != nil && isUnsupported(err) {
-		if l.Warn != nil {
-			l.Warn(fmt.Sprintf("bucket %s: the provider does not offer %s (NotImplemented); skipped", bucket, featureName(r)))
-		}
-		return nil
+		rememberNotOffered(ctx, c, bucket, r)
+		return &provision.NotOfferedError{Reason: fmt.Sprintf("bucket %s: not offered by the provider: %s (%s); skipped",
+			bucket, featureName(r), errorCodeOr(err, "NotImplemented"))}
 	}
 	return explain(bucket, err)
 }
@@ -262,21 +429,6 @@ func createBucket(ctx context.Context, c *s3.Client, a *steps.Answers, bucket st
 	return explain(bucket, err)
 }
 
-// findLifecycleRule is assetwiz's rule among a bucket's lifecycle rules.
-func findLifecycleRule(rules []types.LifecycleRule) *types.LifecycleRule {
-	for i := range rules {
-		if aws.ToString(rules[i].ID) == LifecycleRuleID {
-			return &rules[i]
-		}
-	}
-	return nil
-}
-
-func lifecycleRuleMatches(r types.LifecycleRule, days int32) bool {
-	return r.Status == types.ExpirationStatusEnabled && r.NoncurrentVersionExpiration != nil &&
-		aws.ToInt32(r.NoncurrentVersionExpiration.NoncurrentDays) == days
-}
-
 func lifecycleRule(days int32) types.LifecycleRule {
 	return types.LifecycleRule{
 		ID:                          aws.String(LifecycleRuleID),
@@ -286,41 +438,28 @@ func lifecycleRule(days int32) types.LifecycleRule {
 	}
 }
 
-// putLifecycle writes assetwiz's rule, read-modify-write at apply time so that the bucket's
-// other rules stay as they are.
-func (l Live) putLifecycle(ctx context.Context, c *s3.Client, bucket string, days int32) error {
+// putLifecycle writes assetwiz's rule; for a bucket that existed, read-modify-write so that
+// its other rules stay as they are.
+func putLifecycle(ctx context.Context, c *s3.Client, bucket string, days int32, existed bool) error {
 	var rules []types.LifecycleRule
-	cur, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
-	switch {
-	case err == nil:
-		rules = cur.Rules
-	case isUnsupported(err):
-		return l.unsupportedIsWarning(bucket, provision.BucketLifecycle, err)
-	case errorCode(err) != "NoSuchLifecycleConfiguration":
-		return explain(bucket, err)
+	if existed {
+		cur, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
+		switch {
+		case err == nil:
+			rules = cur.Rules
+		case isUnsupported(err):
+			return notOfferedOr(ctx, c, bucket, provision.BucketLifecycle, err)
+		case errorCode(err) != "NoSuchLifecycleConfiguration":
+			return explain(bucket, err)
+		}
+		rules = slices.DeleteFunc(rules, func(r types.LifecycleRule) bool { return isOurLifecycleRule(r, days) })
 	}
-	rules = slices.DeleteFunc(rules, func(r types.LifecycleRule) bool { return aws.ToString(r.ID) == LifecycleRuleID })
 	rules = append(rules, lifecycleRule(days))
-	_, err = c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{
+	_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{
 		Bucket:                 aws.String(bucket),
 		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: rules},
 	})
-	return l.unsupportedIsWarning(bucket, provision.BucketLifecycle, err)
-}
-
-func findCORSRule(rules []types.CORSRule) *types.CORSRule {
-	for i := range rules {
-		if aws.ToString(rules[i].ID) == CORSRuleID {
-			return &rules[i]
-		}
-	}
-	return nil
-}
-
-func corsRuleMatches(r types.CORSRule, origin string) bool {
-	methods := slices.Clone(r.AllowedMethods)
-	slices.Sort(methods)
-	return slices.Equal(r.AllowedOrigins, []string{origin}) && slices.Equal(methods, []string{"GET", "HEAD"})
+	return notOfferedOr(ctx, c, bucket, provision.BucketLifecycle, err)
 }
 
 func corsRule(origin string) types.CORSRule {
@@ -333,35 +472,27 @@ func corsRule(origin string) types.CORSRule {
 	}
 }
 
-func (l Live) putCORS(ctx context.Context, c *s3.Client, bucket, origin string) error {
+// putCORS writes assetwiz's CORS rule; for a bucket that existed, read-modify-write.
+func putCORS(ctx context.Context, c *s3.Client, bucket, origin string, existed bool) error {
 	var rules []types.CORSRule
-	cur, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String(bucket)})
-	switch {
-	case err == nil:
-		rules = cur.CORSRules
-	case isUnsupported(err):
-		return l.unsupportedIsWarning(bucket, provision.BucketCORS, err)
-	case errorCode(err) != "NoSuchCORSConfiguration":
-		return explain(bucket, err)
+	if existed {
+		cur, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String(bucket)})
+		switch {
+		case err == nil:
+			rules = cur.CORSRules
+		case isUnsupported(err):
+			return notOfferedOr(ctx, c, bucket, provision.BucketCORS, err)
+		case errorCode(err) != "NoSuchCORSConfiguration":
+			return explain(bucket, err)
+		}
+		rules = slices.DeleteFunc(rules, func(r types.CORSRule) bool { return isOurCORSRule(r, origin) })
 	}
-	rules = slices.DeleteFunc(rules, func(r types.CORSRule) bool { return aws.ToString(r.ID) == CORSRuleID })
 	rules = append(rules, corsRule(origin))
-	_, err = c.PutBucketCors(ctx, &s3.PutBucketCorsInput{
+	_, err := c.PutBucketCors(ctx, &s3.PutBucketCorsInput{
 		Bucket:            aws.String(bucket),
 		CORSConfiguration: &types.CORSConfiguration{CORSRules: rules},
 	})
-	return l.unsupportedIsWarning(bucket, provision.BucketCORS, err)
-}
-
-// policyDoc is an IAM policy document; statements are kept as they were read.
-type policyDoc struct {
-	Version   string            `json:"Version,omitempty"`
-	ID        string            `json:"Id,omitempty"`
-	Statement []json.RawMessage `json:"Statement"`
-}
-
-type statementHead struct {
-	Sid string `json:"Sid"`
+	return notOfferedOr(ctx, c, bucket, provision.BucketCORS, err)
 }
 
 // readOnlyStatement is the only public grant assetwiz ever makes: s3:GetObject on the
@@ -376,48 +507,27 @@ func readOnlyStatement(bucket string) map[string]any {
 	}
 }
 
-// policyHasStatement reports whether the policy holds assetwiz's statement, and whether it
-// is the same as the one assetwiz would write.
-func policyHasStatement(policy, bucket string) (has, same bool) {
-	var doc policyDoc
-	if json.Unmarshal([]byte(policy), &doc) != nil {
-		return false, false
-	}
-	want, _ := json.Marshal(readOnlyStatement(bucket))
-	for _, s := range doc.Statement {
-		var h statementHead
-		if json.Unmarshal(s, &h) == nil && h.Sid == PolicySid {
-			var got, exp map[string]any
-			_ = json.Unmarshal(s, &got)
-			_ = json.Unmarshal(want, &exp)
-			g, _ := json.Marshal(got)
-			e, _ := json.Marshal(exp)
-			return true, string(g) == string(e)
-		}
-	}
-	return false, false
-}
-
-func (l Live) putPolicy(ctx context.Context, c *s3.Client, bucket string) error {
+// putPolicy adds assetwiz's statement to the bucket's policy; for a bucket that existed,
+// read-modify-write so that its other statements stay.
+func putPolicy(ctx context.Context, c *s3.Client, bucket string, existed bool) error {
 	doc := policyDoc{Version: "2012-10-17"}
-	cur, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
-	switch {
-	case err == nil:
-		if uerr := json.Unmarshal([]byte(aws.ToString(cur.Policy)), &doc); uerr != nil {
-			return fmt.Errorf("bucket %s: its policy is not JSON assetwiz can extend; add the read-only statement %s by hand", bucket, PolicySid)
+	if existed {
+		cur, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+		switch {
+		case err == nil:
+			if uerr := json.Unmarshal([]byte(aws.ToString(cur.Policy)), &doc); uerr != nil {
+				return fmt.Errorf("bucket %s: its policy is not JSON assetwiz can extend; add the read-only statement %s by hand", bucket, PolicySid)
+			}
+		case isUnsupported(err):
+			return notOfferedOr(ctx, c, bucket, provision.BucketPolicy, err)
+		case errorCode(err) != "NoSuchBucketPolicy":
+			return explain(bucket, err)
 		}
-	case isUnsupported(err):
-		return l.unsupportedIsWarning(bucket, provision.BucketPolicy, err)
-	case errorCode(err) != "NoSuchBucketPolicy":
-		return explain(bucket, err)
+		doc.Statement = slices.DeleteFunc(doc.Statement, func(s json.RawMessage) bool { return isOurStatement(s, bucket) })
 	}
-	doc.Statement = slices.DeleteFunc(doc.Statement, func(s json.RawMessage) bool {
-		var h statementHead
-		return json.Unmarshal(s, &h) == nil && h.Sid == PolicySid
-	})
 	stmt, _ := json.Marshal(readOnlyStatement(bucket))
 	doc.Statement = append(doc.Statement, stmt)
 	body, _ := json.Marshal(doc)
-	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(body))})
-	return l.unsupportedIsWarning(bucket, provision.BucketPolicy, err)
+	_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(body))})
+	return notOfferedOr(ctx, c, bucket, provision.BucketPolicy, err)
 }

@@ -7,62 +7,65 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/assetwiz/assetwiz/presets"
+	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
 // VerifyKeyPrefix starts the key of the small object verify writes and removes again.
 const VerifyKeyPrefix = ".assetwiz-verify-"
 
-// Verify checks each bucket: it exists, a small object round-trips (put, get, compare,
-// delete, every version of it so a versioned bucket is left as it was), and versioning is
-// as asked. One line per thing that does not hold.
+// Verify reads the buckets the way Plan does, and fails whenever Plan would change
+// something: one line per action apply would carry out (a missing bucket is one line). Each
+// bucket that exists then round-trips a small object (put, get, compare, delete, every
+// version of it so a versioned bucket is left as it was).
 func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
 	bs := a.Buckets()
 	if len(bs) == 0 {
 		return nil
 	}
-	client, err := NewClient(ctx, a, l.Getenv)
+	p, err := l.Plan(ctx, a)
 	if err != nil {
 		return []string{"buckets: " + err.Error()}
 	}
-	prov, _ := presets.FindProvider(a.Storage.Provider)
-	var out []string
-	for _, b := range bs {
-		out = append(out, verifyBucket(ctx, client, a, prov, b.Name)...)
+	client, err := newClient(ctx, a, l.Getenv, l.AnswerTimeout, 1)
+	if err != nil {
+		return []string{"buckets: " + err.Error()}
 	}
-	return out
-}
-
-func verifyBucket(ctx context.Context, c *s3.Client, a *steps.Answers, prov presets.Provider, bucket string) []string {
-	exists, err := bucketExists(ctx, c, bucket)
-	switch {
-	case err != nil:
-		return []string{err.Error()}
-	case !exists:
-		return []string{"bucket " + bucket + ": missing; run assetwiz apply to create it"}
-	}
-	var out []string
-	if msg := roundTrip(ctx, c, bucket); msg != "" {
-		out = append(out, "bucket "+bucket+": "+msg)
-	}
-	if a.Versioned() && prov.Capabilities.Versioning {
-		v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
+	missing := map[string]bool{}
+	lines := map[string][]string{}
+	for _, act := range p.Actions {
 		switch {
-		case err != nil && isUnsupported(err):
-		case err != nil:
-			out = append(out, explain(bucket, err).Error())
-		case v.Status != types.BucketVersioningStatusEnabled:
-			status := string(v.Status)
-			if status == "" {
-				status = "never enabled"
+		case act.Op == provision.Noop || missing[act.ID]:
+		case act.Resource == provision.Bucket:
+			missing[act.ID] = true
+			lines[act.ID] = append(lines[act.ID], "bucket "+act.ID+": missing; run assetwiz apply to create it")
+		default:
+			lines[act.ID] = append(lines[act.ID], fmt.Sprintf("%s %s: apply would %s it (%s); run assetwiz apply", act.Resource, act.ID, act.Op, act.Detail))
+		}
+	}
+	trips := make([]string, len(bs))
+	var wg sync.WaitGroup
+	for i, b := range bs {
+		if missing[b.Name] {
+			continue
+		}
+		wg.Go(func() {
+			if msg := roundTrip(ctx, client, b.Name); msg != "" {
+				trips[i] = "bucket " + b.Name + ": " + msg
 			}
-			out = append(out, fmt.Sprintf("bucket %s: versioning is %s, want Enabled; run assetwiz apply", bucket, status))
+		})
+	}
+	wg.Wait()
+	var out []string
+	for i, b := range bs {
+		out = append(out, lines[b.Name]...)
+		if trips[i] != "" {
+			out = append(out, trips[i])
 		}
 	}
 	return out
@@ -82,7 +85,7 @@ func roundTrip(ctx context.Context, c *s3.Client, bucket string) string {
 	if err != nil {
 		return "cannot read back the test object: " + explainShort(bucket, err)
 	}
-	data, err := io.ReadAll(got.Body)
+	data, err := io.ReadAll(io.LimitReader(got.Body, int64(len(body))+1)) // a longer answer differs; no need to read it all
 	got.Body.Close()
 	if err != nil {
 		return "cannot read back the test object: " + err.Error()

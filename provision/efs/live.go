@@ -9,12 +9,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsefs "github.com/aws/aws-sdk-go-v2/service/efs"
 	"github.com/aws/aws-sdk-go-v2/service/efs/types"
 
 	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/provision/awsclient"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -49,26 +49,34 @@ type Live struct {
 }
 
 // NewClient builds the EFS client for the answers' region: the keys of the answers when set,
-// else the standard AWS credential chain; AWS_ENDPOINT_URL_EFS (read with getenv) overrides
-// the endpoint.
+// else the standard AWS credential chain (resolved within awsclient.CredentialsTimeout, so a
+// missing key is a clear error, not a wait on the EC2 metadata endpoint);
+// AWS_ENDPOINT_URL_EFS (read with getenv) overrides the endpoint. Like the S3 client it does
+// not retry (apply's executor and Live.read do, under one policy), waits a bounded time for
+// each answer and sends no credentials to another origin.
 func NewClient(ctx context.Context, a *steps.Answers, getenv func(string) string) (*awsefs.Client, error) {
-	opts := []func(*config.LoadOptions) error{config.WithRegion(a.EFS.Region)}
+	opts := awsefs.Options{
+		Region:     a.EFS.Region,
+		Retryer:    aws.NopRetryer{},
+		HTTPClient: awsclient.HTTPClient("Amazon EFS", awsclient.DefaultAnswerTimeout),
+	}
 	if ak, sk := a.Secrets.S3AccessKey, a.Secrets.S3SecretKey; ak != "" && sk != "" {
 		token := ""
 		if ak == getenv("AWS_ACCESS_KEY_ID") {
 			token = getenv("AWS_SESSION_TOKEN") // temporary keys need their session token
 		}
-		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(ak, sk, token)))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("AWS configuration for EFS: %w", err)
-	}
-	return awsefs.NewFromConfig(cfg, func(o *awsefs.Options) {
-		if ep := strings.TrimSpace(getenv(EndpointEnv)); ep != "" {
-			o.BaseEndpoint = aws.String(ep)
+		opts.Credentials = credentials.NewStaticCredentialsProvider(ak, sk, token)
+	} else {
+		creds, err := awsclient.CredentialChain(ctx, a.EFS.Region, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+		if err != nil {
+			return nil, fmt.Errorf("AWS keys for EFS: %w", err)
 		}
-	}), nil
+		opts.Credentials = creds
+	}
+	if ep := strings.TrimSpace(getenv(EndpointEnv)); ep != "" {
+		opts.BaseEndpoint = aws.String(ep)
+	}
+	return awsefs.New(opts), nil
 }
 
 // NewLive is the live backend for the answers.
@@ -123,7 +131,8 @@ func (l *Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, erro
 	allFound := true
 	for _, fs := range fss {
 		key := fileSystemKey(fs.CreationToken)
-		desc, err := l.findFileSystem(ctx, fs.CreationToken)
+		var desc *types.FileSystemDescription
+		err := l.read(ctx, func(ctx context.Context) (err error) { desc, err = l.findFileSystem(ctx, fs.CreationToken); return err })
 		if err != nil {
 			return provision.Plan{}, fmt.Errorf("efs_file_system %s: %w", fs.CreationToken, err)
 		}
@@ -148,7 +157,7 @@ func (l *Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, erro
 			for _, t := range desc.Tags {
 				tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 			}
-			if mts, err = l.mountTargets(ctx, id); err != nil {
+			if err = l.read(ctx, func(ctx context.Context) (err error) { mts, err = l.mountTargets(ctx, id); return err }); err != nil {
 				return provision.Plan{}, fmt.Errorf("efs_file_system %s: %w", fs.CreationToken, err)
 			}
 		} else {
@@ -237,11 +246,23 @@ func (l *Live) findFileSystem(ctx context.Context, token string) (*types.FileSys
 	return nil, nil
 }
 
+// read runs one of plan's or verify's reads under the retry policy of apply's actions.
+func (l *Live) read(ctx context.Context, do func(context.Context) error) error {
+	return provision.Retry(ctx, provision.RetryPolicy{}, provision.Recovered(do))
+}
+
+// maxPages bounds a listing: a file system has a mount target per zone (at most a few
+// dozen), so a listing that goes on is a faulty server, not a long list.
+const maxPages = 100
+
 // mountTargets are all the mount targets of a file system.
 func (l *Live) mountTargets(ctx context.Context, fsID string) ([]types.MountTargetDescription, error) {
 	var out []types.MountTargetDescription
 	pages := awsefs.NewDescribeMountTargetsPaginator(l.Client, &awsefs.DescribeMountTargetsInput{FileSystemId: aws.String(fsID)})
-	for pages.HasMorePages() {
+	for n := 0; pages.HasMorePages(); n++ {
+		if n == maxPages {
+			return nil, fmt.Errorf("DescribeMountTargets of %s: still more after %d pages; stopped", fsID, maxPages)
+		}
 		page, err := pages.NextPage(ctx)
 		if err != nil {
 			return nil, err
@@ -408,7 +429,8 @@ func (l *Live) Verify(ctx context.Context, a *steps.Answers) []string {
 	var out []string
 	for _, fs := range FileSystems(a) {
 		name := "efs_file_system " + fs.CreationToken
-		desc, err := l.findFileSystem(ctx, fs.CreationToken)
+		var desc *types.FileSystemDescription
+		err := l.read(ctx, func(ctx context.Context) (err error) { desc, err = l.findFileSystem(ctx, fs.CreationToken); return err })
 		switch {
 		case err != nil:
 			out = append(out, fmt.Sprintf("%s: %v", name, err))
@@ -420,7 +442,8 @@ func (l *Live) Verify(ctx context.Context, a *steps.Answers) []string {
 			out = append(out, fmt.Sprintf("%s: %s is %s, not available", name, aws.ToString(desc.FileSystemId), desc.LifeCycleState))
 		}
 		id := aws.ToString(desc.FileSystemId)
-		mts, err := l.mountTargets(ctx, id)
+		var mts []types.MountTargetDescription
+		err = l.read(ctx, func(ctx context.Context) (err error) { mts, err = l.mountTargets(ctx, id); return err })
 		if err != nil {
 			out = append(out, fmt.Sprintf("%s: mount targets: %v", name, err))
 			continue

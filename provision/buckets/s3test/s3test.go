@@ -48,6 +48,8 @@ type Server struct {
 	Dir string
 	// VersionsDir holds the old versions of objects in versioned buckets.
 	VersionsDir string
+	// Region is the region the server answers for.
+	Region string
 }
 
 // Binary finds versitygw: on PATH, then in $(go env GOPATH)/bin.
@@ -77,6 +79,13 @@ func Binary() (string, error) {
 // server, so tests can check that no key is ever printed.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	return StartRegion(t, Region)
+}
+
+// StartRegion is Start for a server that answers for region (versitygw refuses requests
+// signed for another region), so a provider's own region can be tested.
+func StartRegion(t testing.TB, region string) *Server {
+	t.Helper()
 	bin, err := Binary()
 	if err != nil {
 		t.Fatal(err)
@@ -86,6 +95,7 @@ func Start(t testing.TB) *Server {
 		SecretKey:   "sk" + randomHex(t, 16),
 		Dir:         t.TempDir(),
 		VersionsDir: t.TempDir(),
+		Region:      region,
 	}
 	// A port taken between closing this listener and versitygw binding it makes versitygw
 	// exit; the start is then tried again on another port.
@@ -101,7 +111,7 @@ func Start(t testing.TB) *Server {
 }
 
 func (s *Server) run(t testing.TB, bin, addr string) error {
-	cmd := exec.Command(bin, "--port", addr, "--quiet", "posix", "--versioning-dir", s.VersionsDir, s.Dir)
+	cmd := exec.Command(bin, "--port", addr, "--region", s.Region, "--quiet", "posix", "--versioning-dir", s.VersionsDir, s.Dir)
 	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+s.AccessKey, "ROOT_SECRET_KEY="+s.SecretKey)
 	var out syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -144,7 +154,7 @@ func (s *Server) run(t testing.TB, bin, addr string) error {
 func (s *Server) Client(t testing.TB) *s3.Client {
 	t.Helper()
 	return s3.New(s3.Options{
-		Region:                     Region,
+		Region:                     s.Region,
 		BaseEndpoint:               aws.String(s.Endpoint),
 		UsePathStyle:               true,
 		Credentials:                credentials.NewStaticCredentialsProvider(s.AccessKey, s.SecretKey, ""),

@@ -1,0 +1,243 @@
+package s3test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Quirks are ways of other S3 servers, reproduced by a proxy in front of versitygw. Each was
+// seen on a widely used S3 implementation (real-paths issue).
+type Quirks struct {
+	// PolicyNormalForm: a bucket policy comes back in the server's own normal form: Principal
+	// "*" as {"AWS":["*"]}, Action and Resource as arrays, keys in another order.
+	PolicyNormalForm bool
+	// NoCORS: the server offers no bucket CORS: GET ?cors answers NoSuchCORSConfiguration (as
+	// if none were set) and PUT ?cors answers NotImplemented.
+	NoCORS bool
+	// LoseConcurrentWrites: the server keeps a bucket's configuration as one record, last
+	// writer wins: of configuration writes to one bucket that overlap in time, only the first
+	// is carried out; the others are acknowledged (200) and lost.
+	LoseConcurrentWrites bool
+	// Hold keeps each configuration write this long before it goes on, as a slow server
+	// would, so that writes sent at once do overlap.
+	Hold time.Duration
+	// Together holds each request for this sub-resource until TogetherN of them are held at
+	// once, then lets them all go: it tells requests sent at once from requests sent one after
+	// another without timing them. One still held after TogetherWait goes on, counted by Apart.
+	Together  string
+	TogetherN int
+}
+
+// TogetherWait is how long Quirks.Together holds a request that the others never join.
+const TogetherWait = 5 * time.Second
+
+// Request is one request the proxy received.
+type Request struct {
+	Method string
+	Bucket string
+	// Sub is the sub-resource: versioning, lifecycle, cors, policy, tagging, list-type,
+	// versions, location, "" for the bucket or an object itself.
+	Sub string
+	Key string
+}
+
+// Quirky is a running proxy with quirks.
+type Quirky struct {
+	URL string
+
+	mu       sync.Mutex
+	inFlight map[string]int // configuration writes under way, by bucket
+	lost     []Request
+	log      []Request
+	held     int           // requests Quirks.Together has held so far
+	gate     chan struct{} // closed when Quirks.TogetherN were held at once
+	apart    int           // requests that went on after TogetherWait
+}
+
+// subresources are the query keys that name what a request is about.
+var subresources = []string{"versioning", "lifecycle", "cors", "policy", "tagging", "list-type", "versions", "location", "uploads", "delete"}
+
+func parse(r *http.Request) Request {
+	path := strings.TrimPrefix(r.URL.Path, "/")
+	bucket, key, _ := strings.Cut(path, "/")
+	req := Request{Method: r.Method, Bucket: bucket, Key: key}
+	q := r.URL.Query()
+	for _, s := range subresources {
+		if q.Has(s) {
+			req.Sub = s
+			break
+		}
+	}
+	return req
+}
+
+// StartQuirky starts the proxy in front of srv, closed when the test ends. Give its URL to
+// the client in place of srv.Endpoint (path-style): the Host header is kept, so SigV4 holds.
+func StartQuirky(t testing.TB, srv *Server, q Quirks) *Quirky {
+	t.Helper()
+	target, err := url.Parse(srv.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Quirky{inFlight: map[string]int{}, gate: make(chan struct{})}
+	forward := httputil.NewSingleHostReverseProxy(target)
+	forward.ModifyResponse = func(resp *http.Response) error {
+		if !q.PolicyNormalForm || resp.StatusCode != http.StatusOK || parse(resp.Request).Sub != "policy" || resp.Request.Method != http.MethodGet {
+			return nil
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		body = normalForm(body)
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		resp.ContentLength = int64(len(body))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+		return nil
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req := parse(r)
+		p.mu.Lock()
+		p.log = append(p.log, req)
+		p.mu.Unlock()
+		if q.Together != "" && req.Sub == q.Together {
+			p.together(q.TogetherN)
+		}
+		if q.NoCORS && req.Sub == "cors" {
+			w.Header().Set("Content-Type", "application/xml")
+			code, status := "NoSuchCORSConfiguration", http.StatusNotFound
+			if r.Method != http.MethodGet {
+				code, status = "NotImplemented", http.StatusNotImplemented
+			}
+			w.WriteHeader(status)
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>%s</Code><Message>%s</Message><BucketName>%s</BucketName></Error>`, code, code, req.Bucket)
+			return
+		}
+		isWrite := (r.Method == http.MethodPut || r.Method == http.MethodDelete) && slices.Contains([]string{"versioning", "lifecycle", "cors", "policy", "tagging"}, req.Sub)
+		if isWrite && q.LoseConcurrentWrites {
+			p.mu.Lock()
+			p.inFlight[req.Bucket]++
+			overlapping := p.inFlight[req.Bucket] > 1
+			if overlapping {
+				p.lost = append(p.lost, req)
+			}
+			p.mu.Unlock()
+			defer func() {
+				p.mu.Lock()
+				p.inFlight[req.Bucket]--
+				p.mu.Unlock()
+			}()
+			if q.Hold > 0 {
+				time.Sleep(q.Hold)
+			}
+			if overlapping { // acknowledged, and lost
+				_, _ = io.Copy(io.Discard, r.Body)
+				w.WriteHeader(http.StatusOK)
+				return
+			}
+		}
+		forward.ServeHTTP(w, r)
+	})
+	s := httptest.NewServer(h)
+	t.Cleanup(s.Close)
+	p.URL = s.URL
+	return p
+}
+
+// together holds a request until n are held (see Quirks.Together).
+func (p *Quirky) together(n int) {
+	p.mu.Lock()
+	p.held++
+	if p.held == n {
+		close(p.gate)
+	}
+	p.mu.Unlock()
+	select {
+	case <-p.gate:
+	case <-time.After(TogetherWait):
+		p.mu.Lock()
+		p.apart++
+		p.mu.Unlock()
+	}
+}
+
+// Apart counts the requests Quirks.Together let go alone, after TogetherWait: 0 when they were
+// all sent at once.
+func (p *Quirky) Apart() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.apart
+}
+
+// Lost lists the writes that were acknowledged and not carried out.
+func (p *Quirky) Lost() []Request {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.lost)
+}
+
+// Requests lists the requests received, in order of arrival.
+func (p *Quirky) Requests() []Request {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.log)
+}
+
+// Reset forgets the requests received so far.
+func (p *Quirky) Reset() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.log, p.lost = nil, nil
+}
+
+// normalForm rewrites a policy the way such a server stores it: principals as {"AWS":[...]},
+// Action and Resource as arrays, keys in reverse order.
+func normalForm(policy []byte) []byte {
+	var doc map[string]any
+	if json.Unmarshal(policy, &doc) != nil {
+		return policy
+	}
+	stmts, _ := doc["Statement"].([]any)
+	var out []string
+	for _, s := range stmts {
+		m, ok := s.(map[string]any)
+		if !ok {
+			continue
+		}
+		if p, ok := m["Principal"].(string); ok {
+			m["Principal"] = map[string]any{"AWS": []string{p}}
+		}
+		for _, k := range []string{"Action", "Resource"} {
+			if v, ok := m[k].(string); ok {
+				m[k] = []string{v}
+			}
+		}
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		slices.Reverse(keys)
+		var fields []string
+		for _, k := range keys {
+			kb, _ := json.Marshal(k)
+			vb, _ := json.Marshal(m[k])
+			fields = append(fields, string(kb)+":"+string(vb))
+		}
+		out = append(out, "{"+strings.Join(fields, ",")+"}")
+	}
+	return []byte(`{"Statement":[` + strings.Join(out, ",") + `],"Version":"2012-10-17"}`)
+}

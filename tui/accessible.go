@@ -185,7 +185,9 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 		return nil
 	}
 
-	for p, ok := w.nextQuestion(place{}); ok; {
+	start := place{} // where the questions start: the first, or the step gone back to from the review
+questions:
+	for p, ok := w.nextQuestion(start); ok; {
 		st, stepAt := w.steps[p.s], p.s
 		n, total := p.s+1, len(w.steps)
 		fmt.Fprintf(out, "\nStep %d of %d: %s\n%s\n\n", n, total, st.Title, w.explain(st))
@@ -251,7 +253,7 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 	if ok {
 		choices = append(choices, huh.NewOption("Save the answers to "+opt.AnswersPath+" and quit", "save"))
 	}
-	choices = append(choices, huh.NewOption("Quit without saving", "quit"))
+	choices = append(choices, huh.NewOption("Go back to a step", "back"), huh.NewOption("Quit without saving", "quit"))
 	if opt.DryRun {
 		fmt.Fprintln(out, "\n--dry-run: nothing is applied; only the answers can be saved.")
 	}
@@ -263,6 +265,21 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 		return err
 	}
 	switch choice {
+	case "back":
+		var opts []huh.Option[string]
+		for _, i := range w.applicable() {
+			if w.steps[i].ID != steps.StepReview {
+				opts = append(opts, huh.NewOption(w.steps[i].Title, strconv.Itoa(i)))
+			}
+		}
+		to := opts[0].Value
+		fmt.Fprintln(out, "\nGo back to which step? The answers given so far are kept.")
+		if err := ask(huh.NewSelect[string]().Key("step").Title("Step").Options(opts...).Value(&to), "1", "1: "+opts[0].Key); err != nil {
+			return err
+		}
+		i, _ := strconv.Atoi(to)
+		start = place{i, 0}
+		goto questions
 	case "quit":
 		fmt.Fprintln(out, "Quit: nothing was changed.")
 		return ErrInterrupted

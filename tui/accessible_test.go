@@ -133,3 +133,39 @@ func TestAccessibleEnterKeepsTheKeysOfTheEnvironment(t *testing.T) {
 		t.Error("a key was printed")
 	}
 }
+
+// At the review, accessible mode goes back to a step: the answers are kept, the steps
+// from there are asked again, and the review comes back.
+func TestAccessibleGoesBackToAStepFromTheReview(t *testing.T) {
+	t.Chdir(t.TempDir())
+	script := strings.Join([]string{
+		"", "3", "", "2", "www.example.com", "", "3", "", // current, temporal, hourly, wordpress, url, dirs, s3fs, rclone
+		"2", "", "", "", // digitalocean, ams3, the keys of the environment
+		"", "14", "", "", "", // versioning, 14 days, no cdn, override file, snippets folder
+		"2",                  // review: go back to a step
+		"7",                  // Backups (the 7th listed: EFS does not apply)
+		"", "21", "", "", "", // versioning, 21 days, no cdn, override file, snippets folder
+		"", // review: save
+	}, "\n") + "\n"
+	var out bytes.Buffer
+	env := map[string]string{"S3_ACCESS_KEY": "AKIAXYZZY", "S3_SECRET_KEY": "plughplugh"}
+	opt := testOptions()
+	opt.DryRun, opt.Accessible = true, true
+	opt.Input, opt.Output = strings.NewReader(script), &out
+	opt.Getenv = func(k string) string { return env[k] }
+	opt.Loaded.Answers.Secrets = steps.Secrets{S3AccessKey: "AKIAXYZZY", S3SecretKey: "plughplugh"}
+	if err := Run(context.Background(), opt); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	loaded, err := steps.Load(steps.Sources{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := loaded.Answers
+	if a.Storage.NoncurrentVersionDays == nil || *a.Storage.NoncurrentVersionDays != 21 || a.Storage.Provider != "digitalocean" || a.Technique != "s3fs" {
+		t.Errorf("saved answers %+v", a)
+	}
+	if n := strings.Count(out.String(), "Step 11 of 11: Review"); n != 2 || !strings.Contains(out.String(), "7. Backups") {
+		t.Errorf("the review was shown %d times, or the steps were not listed:\n%s", n, out.String())
+	}
+}

@@ -16,9 +16,9 @@ tmux new-session -d -s "$session" -x 80 -y 24 \
 	"cd '$work/site' && AWS_ENDPOINT_URL_S3=http://127.0.0.1:9 S3_ACCESS_KEY=AKIAXYZZY S3_SECRET_KEY=plughplugh '$work/assetwiz' init --dry-run; echo EXIT=\$? > '$work/exit'; sleep 30"
 
 screen() { tmux capture-pane -p -t "$session"; }
-# waitfor TEXT: wait until the screen shows TEXT (5 s), then show it when SHOW=1.
+# waitfor TEXT [TENTHS]: wait until the screen shows TEXT (5 s unless told), then show it when SHOW=1.
 waitfor() {
-	for _ in $(seq 50); do
+	for _ in $(seq "${2:-50}"); do
 		if screen | grep -qF -- "$1"; then
 			[ -n "${SHOW:-}" ] && { echo "----- $1"; screen; }
 			return 0
@@ -50,7 +50,7 @@ fi
 waitfor "Keep old versions";     keys Enter Enter            # versioning, 30 days
 waitfor "Serve uploads";         keys Enter                  # no CDN
 waitfor "Override file";         keys Enter Enter
-waitfor "The plan (as"
+waitfor "The plan (as" 600    # planning retries the unreachable endpoint before the offline plan
 screen | grep -q "dry-run: nothing is applied" || { echo "FAIL: no dry-run note" >&2; exit 1; }
 screen | grep -q "Apply this plan" && { echo "FAIL: apply offered with --dry-run" >&2; exit 1; }
 keys Enter                                                    # save the answers and quit

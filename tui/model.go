@@ -388,7 +388,7 @@ func (m *model) header() string {
 // step's answers stay in sight.
 func (m *model) answeredInStep() string {
 	var b strings.Builder
-	for i, q := range m.step().Questions[:m.cur.q] {
+	for _, q := range m.step().Questions[:m.cur.q] {
 		if !q.Asked(&m.w.ans) {
 			continue
 		}
@@ -399,7 +399,9 @@ func (m *model) answeredInStep() string {
 				v = "(not set)"
 			}
 		}
-		_ = i
+		if q.Kind == steps.KindBool { // as the question offered it, not as the answers file spells it
+			v = map[string]string{"true": "Yes", "false": "No"}[v]
+		}
 		b.WriteString(okStyle.Render("✓ ") + q.Title + ": " + v + "\n")
 	}
 	if b.Len() > 0 {

@@ -248,3 +248,17 @@ func TestDirectoriesErrorGoesAfterReticking(t *testing.T) {
 		t.Errorf("the error stayed after re-ticking, or the \"more\" line is not shown:\n%s", s)
 	}
 }
+
+// An answered yes/no question stays in sight as the user chose it ("Yes"), not as the answers
+// file spells it ("true").
+func TestAnsweredYesNoReadsAsChosen(t *testing.T) {
+	t.Chdir(t.TempDir())
+	opt := testOptions()
+	opt.DryRun = true
+	d := start(t, opt)
+	d.toBackups()
+	d.send(enter)                                   // Yes (recommended)
+	d.waitFor("Keep old versions of uploads?: Yes") // above the next question, "Days to keep"
+	d.send(key(tea.KeyCtrlC))
+	d.final()
+}

@@ -152,6 +152,11 @@ func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
 // what applies, reaches the review, goes back to a step and returns to the review with the
 // answers kept; Ctrl-C leaves nothing behind and exits 130.
 func TestWizardInTmuxEveryModeAndTechnique(t *testing.T) {
+	if raceDetector {
+		// Nothing of it runs in this process: the walk types into a binary built without the
+		// race detector, which the plain run of the suite covers; here it would only double CI's time.
+		t.Skip("the plain go test run walks the built binary; nothing here runs under the race detector")
+	}
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Fatal("tmux is needed for the end-to-end wizard test; ./scripts/test installs it")
 	}
@@ -286,3 +291,6 @@ func waitExit(t *testing.T, dir, want string, s tmuxSession) {
 	}
 	t.Fatalf("the wizard did not end:\n%s", s.screen())
 }
+
+// raceDetector is set when the tests run under -race (race_test.go).
+var raceDetector bool

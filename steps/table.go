@@ -179,8 +179,8 @@ func mountToolsOf(a *Answers) presets.Toolkit {
 	return tk
 }
 
-// buildstyleTool is a mount tool's name in the toolkit's buildstyles (goofys is "goof").
-func buildstyleTool(tool string) string {
+// BuildstyleTool is a mount tool's name in the toolkit's buildstyles.dat (goofys is "goof").
+func BuildstyleTool(tool string) string {
 	if tool == MountToolGoofys {
 		return "goof"
 	}
@@ -371,7 +371,7 @@ var table = []Step{
 					tk := mountToolsOf(a)
 					out := make([]Choice, 0, len(tk.MountTools))
 					for _, t := range tk.MountTools {
-						help := "set DATASTOREMOUNTTOOL:" + buildstyleTool(t) + ":…"
+						help := "set DATASTOREMOUNTTOOL:" + BuildstyleTool(t) + ":…"
 						if t == tk.DefaultMountTool() {
 							help = "the toolkit's default"
 						}

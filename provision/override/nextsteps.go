@@ -15,7 +15,7 @@ func NextSteps(a *steps.Answers) []string {
 		tool := a.MountToolUsed()
 		out = append(out, "Build the servers (temporal): each mounts the buckets with "+tool+"; the mount for a server built already is in "+a.Output.SnippetsDir+"/"+tool+"/.")
 		if a.Toolkit == steps.ToolkitCurrent && tool != steps.MountToolRclone {
-			out = append(out, "Set DATASTOREMOUNTTOOL:"+toolkitTool(tool)+":... in the toolkit's builddescriptors/buildstyles.dat (its default is rclone:binary), so the build mounts with "+tool+".")
+			out = append(out, "Set DATASTOREMOUNTTOOL:"+steps.BuildstyleTool(tool)+":... in the toolkit's builddescriptors/buildstyles.dat (its default is rclone:binary), so the build mounts with "+tool+".")
 		}
 	case steps.TechniqueEFS:
 		out = append(out, "Build the servers (temporal) on AWS: when the build machine asks \"Do you want to use Elastic File System\", answer Y (its answer replaces ENABLE_EFS); each web server then mounts the EFS file system named after the site and directory.")
@@ -30,12 +30,4 @@ func NextSteps(a *steps.Answers) []string {
 		out = append(out, "Keep "+a.WebsiteURL+" proxied through Cloudflare (orange cloud), so the cache rules apply.")
 	}
 	return append(out, "Run `assetwiz verify` to check the result.")
-}
-
-// toolkitTool is a mount tool's name in the toolkit's buildstyles.dat (goofys is "goof").
-func toolkitTool(tool string) string {
-	if tool == steps.MountToolGoofys {
-		return "goof"
-	}
-	return tool
 }

@@ -79,7 +79,7 @@ func fuseToolREADME(a *steps.Answers, buckets []steps.Bucket) string {
 	var b strings.Builder
 	title := a.MountToolUsed() + " mounts for " + a.WebsiteURL + ", written by assetwiz"
 	b.WriteString(title + "\n" + strings.Repeat("=", len(title)) + "\n\n")
-	fmt.Fprintf(&b, "The build mounts each asset bucket with %s (mount_tool: %s; the toolkit's\nbuildstyles.dat line DATASTOREMOUNTTOOL:%s:...):\n\n", a.MountToolUsed(), a.MountToolUsed(), toolkitToolName(a.MountToolUsed()))
+	fmt.Fprintf(&b, "The build mounts each asset bucket with %s (mount_tool: %s; the toolkit's\nbuildstyles.dat line DATASTOREMOUNTTOOL:%s:...):\n\n", a.MountToolUsed(), a.MountToolUsed(), steps.BuildstyleTool(a.MountToolUsed()))
 	for _, bk := range buckets {
 		fmt.Fprintf(&b, "  %s  <-  bucket %s\n", MountPoint(a, bk.Directory), bk.Name)
 	}
@@ -93,12 +93,4 @@ func fuseToolREADME(a *steps.Answers, buckets []steps.Bucket) string {
 	b.WriteString("3. Copy uploads already in a directory into its bucket first: a mount hides them.\n")
 	b.WriteString("4. Mount now: sh mount.sh (it skips what is mounted already; run it again at boot).\n")
 	return b.String()
-}
-
-// toolkitToolName is the tool's name in the toolkit's buildstyles.dat (goofys is "goof").
-func toolkitToolName(tool string) string {
-	if tool == steps.MountToolGoofys {
-		return "goof"
-	}
-	return tool
 }

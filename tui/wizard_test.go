@@ -91,30 +91,8 @@ func (d *driver) toBackups() {
 
 // toReview answers a WordPress temporal s3fs site at DigitalOcean up to the review.
 func (d *driver) toReview() {
-	d.waitFor("Step 1 of")
-	d.send(enter) // current
-	d.waitFor("Deployment mode")
-	d.send(enter) // temporal (the default)
-	d.waitFor("temporal backup")
-	d.send(enter) // hourly
-	d.waitFor("Application and site")
-	d.send(down, enter, typed("www.example.com"))
-	d.waitFor("> www.example.com") // typed into the input, before Enter
-	d.send(enter)
-	d.waitFor("Asset directories")
-	d.send(enter, enter)
-	d.waitFor("Technique")
-	d.send(enter) // s3fs, the default for temporal
-	d.waitFor("DATASTOREMOUNTTOOL:rclone:binary")
-	d.send(enter) // rclone, the generation's own
-	d.waitFor("Storage provider")
-	d.send(down, enter) // digitalocean
-	d.waitFor("Region at")
-	d.send(enter) // ams3
-	d.waitFor("Access key")
-	d.send(typed("AKIAXYZZY"), enter, typed("plughplugh"), enter)
-	d.waitFor("Backups")
-	d.send(enter, enter)
+	d.toBackups()
+	d.send(enter, enter) // versioning on, 30 days
 	d.waitFor("Serve uploads")
 	d.send(enter) // none
 	d.waitFor("Override file")

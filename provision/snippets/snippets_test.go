@@ -116,8 +116,9 @@ func TestSecretsOnlyInCredentialFiles(t *testing.T) {
 				}
 			}
 			var out strings.Builder
-			c.a.Output.SnippetsDir = t.TempDir()
-			p, err := Backend{}.Plan(context.Background(), c.a)
+			a := *c.a // cases is shared with TestGolden: a folder of this run must not leak into it
+			a.Output.SnippetsDir = t.TempDir()
+			p, err := Backend{}.Plan(context.Background(), &a)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -26,15 +26,7 @@ import (
 // temporary ones (the webroot answer is a temporary folder). A file written through the
 // mount is read back as an S3 object.
 func TestRcloneSnippetsMountABucket(t *testing.T) {
-	if _, err := os.Stat("/dev/fuse"); os.IsNotExist(err) {
-		t.Skip("/dev/fuse is absent: this machine cannot mount FUSE file systems, so rclone mount cannot be tried")
-	}
-	if _, err := exec.LookPath("rclone"); err != nil {
-		t.Fatal("rclone is not installed: apt-get install rclone fuse3")
-	}
-	if os.Geteuid() != 0 {
-		t.Fatal("the rclone mount test mounts with --allow-other: run it as root")
-	}
+	needMountTool(t, "rclone", "rclone fuse3", "it mounts with --allow-other")
 	srv := s3test.Start(t)
 	dir := t.TempDir()
 	webroot := filepath.Join(t.TempDir(), "html")

@@ -26,15 +26,7 @@ import (
 // with only the URL swapped for the loopback server's and the mount point for a temporary
 // folder. A file written through the mount is read back as an S3 object.
 func TestS3fsSnippetsMountABucket(t *testing.T) {
-	if _, err := os.Stat("/dev/fuse"); os.IsNotExist(err) {
-		t.Skip("/dev/fuse is absent: this machine cannot mount FUSE file systems, so s3fs cannot be tried")
-	}
-	if _, err := exec.LookPath("s3fs"); err != nil {
-		t.Fatal("s3fs is not installed: apt-get install s3fs fuse (scripts/test installs them)")
-	}
-	if os.Geteuid() != 0 {
-		t.Fatal("the s3fs mount test mounts with allow_other and writes /etc/passwd-s3fs-<bucket>: run it as root")
-	}
+	needMountTool(t, "s3fs", "s3fs fuse", "it mounts with allow_other and writes /etc/passwd-s3fs-<bucket>")
 	srv := s3test.Start(t)
 	dir := t.TempDir()
 	site := fmt.Sprintf("www.mount%d.example.com", os.Getpid())
@@ -252,4 +244,19 @@ func unmountAtEnd(t *testing.T, mp string) {
 			}
 		}
 	})
+}
+
+// needMountTool skips a mount test on a machine without FUSE, and fails it when the tool is
+// missing (scripts/test installs it) or the test is not root (why: the tool's own reason).
+func needMountTool(t *testing.T, tool, packages, whyRoot string) {
+	t.Helper()
+	if _, err := os.Stat("/dev/fuse"); os.IsNotExist(err) {
+		t.Skipf("/dev/fuse is absent: this machine cannot mount FUSE file systems, so %s cannot be tried", tool)
+	}
+	if _, err := exec.LookPath(tool); err != nil {
+		t.Fatalf("%s is not installed: apt-get install %s (scripts/test installs them)", tool, packages)
+	}
+	if os.Geteuid() != 0 {
+		t.Fatalf("the %s mount test must run as root: %s", tool, whyRoot)
+	}
 }

@@ -170,7 +170,8 @@ func providerOf(a *Answers) presets.Provider {
 	return p
 }
 
-// mountToolsOf is the answers' generation, for its mount tools (current while none is known).
+// mountToolsOf is the answers' generation, for its mount tools and providers (current while
+// none is known).
 func mountToolsOf(a *Answers) presets.Toolkit {
 	tk, _ := presets.FindToolkit(a.Toolkit)
 	if len(tk.MountTools) == 0 {
@@ -396,10 +397,17 @@ var table = []Step{
 			{Key: "storage.provider", Flag: "provider", Kind: KindChoice, Title: "Storage provider",
 				Help: "storage provider (see assetwiz presets)", Default: "aws for efs; required otherwise",
 				When: func(a *Answers) bool { return a.Technique != TechniqueEFS },
-				Choices: func(*Answers) []Choice {
+				Choices: func(a *Answers) []Choice {
+					// Said at the choice, not only as a plan warning after it: AWS is in the list
+					// for toolkit original, and the other generations build nothing on it.
+					tk := mountToolsOf(a)
 					var out []Choice
 					for _, p := range presets.Providers() {
-						out = append(out, Choice{p.Name, p.Title})
+						help := p.Title
+						if p.Name == "aws" && !tk.AWS {
+							help += " — toolkit " + tk.Name + " has no AWS support (toolkit original has)"
+						}
+						out = append(out, Choice{p.Name, help})
 					}
 					return out
 				},

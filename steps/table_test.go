@@ -112,3 +112,28 @@ func TestChoosingTheToolkitIsNoDefault(t *testing.T) {
 		t.Errorf("after choosing current: %q", a.ToolkitFrom)
 	}
 }
+
+// The provider list says at AWS, before any plan, that only toolkit original builds on it.
+func TestProviderChoicesSayWhichGenerationHasAWS(t *testing.T) {
+	q, ok := FindQuestion("storage.provider")
+	if !ok {
+		t.Fatal("no storage.provider question")
+	}
+	awsHelp := func(toolkit string) string {
+		for _, c := range q.Choices(&Answers{Toolkit: toolkit}) {
+			if c.Value == "aws" {
+				return c.Help
+			}
+		}
+		t.Fatalf("toolkit %q: aws is not among the choices", toolkit)
+		return ""
+	}
+	for _, tk := range []string{"", ToolkitCurrent, ToolkitClassic} {
+		if h := awsHelp(tk); !strings.Contains(h, "no AWS support") {
+			t.Errorf("toolkit %q: aws reads %q; want it to say the generation has no AWS support", tk, h)
+		}
+	}
+	if h := awsHelp(ToolkitOriginal); strings.Contains(h, "no AWS support") {
+		t.Errorf("toolkit original: aws reads %q; original is the generation with AWS", h)
+	}
+}

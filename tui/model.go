@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/explain"
@@ -349,7 +350,11 @@ func (m *model) screen() string {
 	if m.phase == phaseForm && m.refused != nil && !shownAlready(body, m.refused.Error()) {
 		b.WriteString("\n" + failStyle.Render(wrap("✗ "+m.refused.Error(), m.contentWidth())) + "\n")
 	}
-	b.WriteString("\n" + helpStyle.Render(m.footer()))
+	footer := m.footer()
+	if strings.Contains(ansi.Strip(body), "shift+tab back") { // huh's own help line says it already
+		footer = strings.Replace(footer, "shift+tab back • ", "", 1)
+	}
+	b.WriteString("\n" + helpStyle.Render(footer))
 	return m.fit(b.String())
 }
 

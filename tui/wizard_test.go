@@ -240,3 +240,29 @@ func TestAnsweredYesNoReadsAsChosen(t *testing.T) {
 	d.send(key(tea.KeyCtrlC))
 	d.final()
 }
+
+// On a step's second field huh's own help line says "shift+tab back"; the footer does not
+// say it again.
+func TestShiftTabBackIsSaidOnce(t *testing.T) {
+	t.Chdir(t.TempDir())
+	d := start(t, testOptions())
+	d.waitFor("Step 1 of")
+	d.send(enter)
+	d.waitFor("Deployment mode")
+	d.send(enter, enter) // temporal, hourly
+	d.waitFor("Application and site")
+	d.send(down, enter, typed("www.example.com"))
+	d.waitFor("> www.example.com")
+	d.send(enter)
+	d.waitFor("Asset directories")
+	d.send(enter) // on to the "more" line
+	d.waitFor("┃ More directories")
+	d.send(ctrlC)
+	s := d.final().screen()
+	if !strings.Contains(s, "More directories") {
+		t.Fatalf("the \"more\" line is not shown:\n%s", s)
+	}
+	if n := strings.Count(s, "shift+tab back"); n != 1 {
+		t.Errorf("\"shift+tab back\" is shown %d times; want once:\n%s", n, s)
+	}
+}

@@ -405,7 +405,7 @@ var table = []Step{
 					for _, p := range presets.Providers() {
 						help := p.Title
 						if p.Name == "aws" && !tk.AWS {
-							help += " — toolkit " + tk.Name + " has no AWS support (toolkit original has)"
+							help += " (no AWS support in toolkit " + tk.Name + ")"
 						}
 						out = append(out, Choice{p.Name, help})
 					}

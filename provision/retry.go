@@ -125,8 +125,12 @@ func withRetries(ctx context.Context, p RetryPolicy, do func(context.Context) er
 			return fmt.Errorf("%w (gave up: an action may take at most %s, tries included)", err, p.Total)
 		}
 		again, wait := Transient(err)
-		if !again || attempt >= p.Attempts || ctx.Err() != nil {
-			if again && attempt >= p.Attempts {
+		tries := p.Attempts
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			tries = min(tries, refusedTries)
+		}
+		if !again || attempt >= tries || ctx.Err() != nil {
+			if again && attempt >= tries {
 				return fmt.Errorf("%w (gave up after %d tries in %s)", err, attempt, time.Since(start).Round(time.Millisecond))
 			}
 			return err
@@ -150,6 +154,11 @@ func withRetries(ctx context.Context, p RetryPolicy, do func(context.Context) er
 		}
 	}
 }
+
+// refusedTries bounds the tries of a request whose connection was refused: a server that is
+// restarting comes back within a second, but a wrong port or a stopped server will not, and
+// the user should hear so in a second, not after the whole backoff (≈ 4–8 s).
+const refusedTries = 3
 
 // errActionBound is the cause of an action's context ending at RetryPolicy.Total.
 var errActionBound = errors.New("the action's time bound was reached")

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/cloudflare/cloudflaretest"
@@ -299,5 +300,32 @@ func TestRequestsPerRuleChange(t *testing.T) {
 				t.Errorf("rules: %v", s.Rules(zid))
 			}
 		})
+	}
+}
+
+// Rule writes to the entry point go one at a time: Cloudflare limits concurrent updates of
+// one ruleset. Each write is held a while at the double: overlapping writes would show.
+func TestRuleWritesToTheEntryPointGoOneAtATime(t *testing.T) {
+	s := cloudflaretest.New(t)
+	allToken(s)
+	zid := s.AddZone("example.com")
+	s.PutRules(zid, foreignRule("team"))
+	var inFlight, most atomic.Int32
+	s.OnRequest(func(r *http.Request) (int, bool) {
+		if r.Method != http.MethodGet && strings.Contains(r.URL.Path, "/rulesets/") {
+			n := inFlight.Add(1)
+			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+			}
+			time.Sleep(20 * time.Millisecond)
+			inFlight.Add(-1)
+		}
+		return 0, false
+	})
+	apply(t, s, siteAnswers("www.example.com", "a", "b", "c", "d"))
+	if got := len(s.Rules(zid)); got != 5 {
+		t.Fatalf("%d rules after apply, want the foreign one and 4 of assetwiz's: %v", got, s.Rules(zid))
+	}
+	if m := most.Load(); m != 1 {
+		t.Errorf("%d rule writes to one ruleset were under way at once; want one at a time", m)
 	}
 }

@@ -108,8 +108,8 @@ func firstThen(first, again func(context.Context) error) func(context.Context) e
 }
 
 // planCacheRules fills the cache_rule actions. Each changed rule is its own request to the
-// entry point's rule endpoints (POST a new rule, PATCH one of assetwiz's), in parallel, and
-// no other rule is sent, so rules others add at any time are kept. When the entry point does
+// entry point's rule endpoints (POST a new rule, PATCH one of assetwiz's), one after another,
+// and no other rule is sent, so rules others add at any time are kept. When the entry point does
 // not exist yet, the first create makes it with all the new rules in one request, which
 // fails rather than replaces when another run made it first.
 func (c *Client) planCacheRules(ctx context.Context, z Zone, host string, rules []Rule, p *provision.Plan) error {
@@ -122,6 +122,10 @@ func (c *Client) planCacheRules(ctx context.Context, z Zone, host string, rules 
 		byRef[r.Ref] = r
 	}
 	writer, creates := -1, []Rule(nil)
+	// One rule write to the entry point at a time: Cloudflare limits concurrent updates of one
+	// ruleset ("avoid concurrent updates to the same ruleset", Rulesets API, Limits), and a
+	// site has a few directories, so a few round trips one after another cost little.
+	lastWrite := -1
 	for i := range p.Actions {
 		act := &p.Actions[i]
 		r, ok := byRef[act.ID]
@@ -152,6 +156,12 @@ func (c *Client) planCacheRules(ctx context.Context, z Zone, host string, rules 
 		default:
 			id, _ := ep.Rules[j]["id"].(string)
 			act.Do = firstThen(func(ctx context.Context) error { return c.writeRule(ctx, z.ID, ep.ID, id, r) }, again)
+		}
+		if act.Op != provision.Noop && ep.ID != "" {
+			if lastWrite >= 0 {
+				act.After = append(act.After, p.Actions[lastWrite].Key())
+			}
+			lastWrite = i
 		}
 	}
 	if writer >= 0 {

@@ -147,6 +147,7 @@ func (c *Client) syncCacheRule(ctx context.Context, zoneID string, r Rule) error
 	if ep.ID == "" {
 		return c.createEntryPoint(ctx, zoneID, []Rule{r})
 	}
+	r = placeRef(r, ep.Rules) // another site may have taken the ref since the plan
 	j := findRule(ep.Rules, r)
 	switch {
 	case j < 0:

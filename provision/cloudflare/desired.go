@@ -4,8 +4,11 @@ package cloudflare
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/assetwiz/assetwiz/provision"
@@ -64,6 +67,32 @@ func refOf(host, d string) string {
 	name := strings.ToLower(host + "-assets-" + d)
 	name = strings.NewReplacer(".", "-", "/", "-", "_", "-").Replace(name)
 	return RefPrefix + dashRuns.ReplaceAllString(name, "-")
+}
+
+// placeRef is r with the ref it has, or is to have, among the rules of the entry point:
+// refOf(host, directory), unless another site's rule already holds that one — hosts that
+// differ only in '.' against '-' (shop-eu.example.com, shop.eu.example.com) share it, and a
+// ref must be unique within a ruleset — then that ref and a short hash of the host. A rule
+// of this site already under either ref keeps it, so every run finds the same one.
+func placeRef(r Rule, rules []ruleJSON) Rule {
+	own, alt := r, r
+	own.Ref = refOf(r.Host, r.Directory)
+	alt.Ref = own.Ref + "-" + hostHash(r.Host)
+	switch {
+	case findRule(rules, own) >= 0:
+		return own
+	case findRule(rules, alt) >= 0:
+		return alt
+	case slices.ContainsFunc(rules, func(got ruleJSON) bool { return got["ref"] == own.Ref }):
+		return alt
+	}
+	return own
+}
+
+// hostHash is 8 hex digits of the host's SHA-256: a ref's mark of its site.
+func hostHash(host string) string {
+	sum := sha256.Sum256([]byte(host))
+	return hex.EncodeToString(sum[:4])
 }
 
 // siteOf tells the site of one of assetwiz's cache rules from what marks it: the

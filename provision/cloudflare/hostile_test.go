@@ -329,3 +329,44 @@ func TestRuleWritesToTheEntryPointGoOneAtATime(t *testing.T) {
 		t.Errorf("%d rule writes to one ruleset were under way at once; want one at a time", m)
 	}
 }
+
+// Two sites of one zone whose hosts differ only in '.' against '-' (shop-eu.example.com and
+// shop.eu.example.com) would have the same ref for a directory, and a ref is unique within
+// a ruleset. The second site's rule takes a ref of its own; neither site's rule changes the
+// other's, and both re-plan as nothing to do and verify clean.
+func TestSitesWhoseRefsCollideKeepRulesOfTheirOwn(t *testing.T) {
+	s := cloudflaretest.New(t)
+	allToken(s)
+	zid := s.AddZone("example.com")
+	first, second := siteAnswers("shop.eu.example.com", "images"), siteAnswers("shop-eu.example.com", "images")
+	apply(t, s, first)
+	before := s.Rules(zid)
+	apply(t, s, second)
+	after := s.Rules(zid)
+	if len(after) != 2 {
+		t.Fatalf("rules after both sites: %v, want one each", after)
+	}
+	if fmt.Sprint(after[0]) != fmt.Sprint(before[0]) {
+		t.Errorf("the second site changed the first's rule:\nbefore %v\nafter  %v", before[0], after[0])
+	}
+	if after[0]["ref"] == after[1]["ref"] {
+		t.Errorf("both rules have ref %v", after[0]["ref"])
+	}
+	for _, a := range []*steps.Answers{first, second} {
+		p, err := Live{Getenv: env(s)}.Plan(context.Background(), a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Changes() {
+			t.Errorf("%s: re-plan has changes: %+v", a.WebsiteURL, p.Actions)
+		}
+		for _, w := range p.Warnings {
+			if strings.Contains(w, "no longer asked for") {
+				t.Errorf("%s: %s", a.WebsiteURL, w)
+			}
+		}
+		if fails := (Live{Getenv: env(s)}).Verify(context.Background(), a); len(fails) > 0 {
+			t.Errorf("%s: verify: %v", a.WebsiteURL, fails)
+		}
+	}
+}

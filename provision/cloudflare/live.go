@@ -117,9 +117,12 @@ func (c *Client) planCacheRules(ctx context.Context, z Zone, host string, rules 
 	if err != nil {
 		return err
 	}
-	byRef := map[string]Rule{}
+	// The actions carry each rule's first-choice ref (Desired); a rule whose ref another site
+	// holds takes its own (placeRef), and its action is named by it.
+	byRef, wanted := map[string]Rule{}, map[string]bool{}
 	for _, r := range rules {
-		byRef[r.Ref] = r
+		placed := placeRef(r, ep.Rules)
+		byRef[r.Ref], wanted[placed.Ref] = placed, true
 	}
 	writer, creates := -1, []Rule(nil)
 	// One rule write to the entry point at a time: Cloudflare limits concurrent updates of one
@@ -128,10 +131,14 @@ func (c *Client) planCacheRules(ctx context.Context, z Zone, host string, rules 
 	lastWrite := -1
 	for i := range p.Actions {
 		act := &p.Actions[i]
-		r, ok := byRef[act.ID]
-		if act.Resource != provision.CacheRule || !ok {
+		if act.Resource != provision.CacheRule {
 			continue
 		}
+		r, ok := byRef[act.ID]
+		if !ok {
+			continue
+		}
+		act.ID = r.Ref
 		var diff []string
 		j := findRule(ep.Rules, r)
 		if j < 0 {
@@ -183,7 +190,7 @@ func (c *Client) planCacheRules(ctx context.Context, z Zone, host string, rules 
 		ref, _ := got["ref"].(string)
 		// Only this site's rules: another site of the zone has rules of its own.
 		if site, ok := siteOf(got); ok && site == host {
-			if _, wanted := byRef[ref]; !wanted {
+			if !wanted[ref] {
 				p.Warn("cache rule %s in zone %s was made by assetwiz for %s but is no longer asked for: it is kept; delete it in the dashboard if unwanted",
 					ref, z.Name, host)
 			}
@@ -291,6 +298,7 @@ func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
 		return []string{err.Error()}
 	}
 	for _, r := range rules {
+		r = placeRef(r, ep.Rules)
 		j := findRule(ep.Rules, r)
 		switch {
 		case j < 0:

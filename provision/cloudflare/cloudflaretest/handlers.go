@@ -363,6 +363,9 @@ func (s *Server) putRuleset(z *zone, phase, name, description string, rules []Ru
 		id, _ := r["id"].(string)
 		out = append(out, storeRule(r, old[id], ts))
 	}
+	if e := uniqueRefs(out); e != nil {
+		return e
+	}
 	if description != "" {
 		rs.description = description
 	}
@@ -403,6 +406,23 @@ func storeRule(r, prev Rule, ts time.Time) Rule {
 		}
 	}
 	return r
+}
+
+// uniqueRefs refuses a ruleset in which two rules share a ref: "The ref field is a
+// user-defined external identifier that must be unique for each rule in a ruleset"
+// (developers.cloudflare.com/terraform/troubleshooting/rule-id-changes). The error code
+// is the double's own; Cloudflare documents none for it.
+func uniqueRefs(rules []Rule) *apiError {
+	seen := map[string]bool{}
+	for i, r := range rules {
+		ref, _ := r["ref"].(string)
+		if seen[ref] {
+			return &apiError{Code: 20100, Source: &source{fmt.Sprintf("/rules/%d/ref", i)},
+				Message: fmt.Sprintf("the ref %q is already used by another rule of the ruleset", ref)}
+		}
+		seen[ref] = true
+	}
+	return nil
 }
 
 func (z *zone) rulesetByID(id string) *ruleset {
@@ -537,6 +557,9 @@ func (s *Server) createRule(w http.ResponseWriter, r *http.Request) {
 	delete(body.rule, "id") // Cloudflare assigns a new rule's id
 	ts := now()
 	rules, e := place(slices.Clone(rs.rules), storeRule(body.rule, nil, ts), body.position)
+	if e == nil {
+		e = uniqueRefs(rules)
+	}
 	if e != nil {
 		writeError(w, http.StatusBadRequest, *e)
 		return
@@ -586,6 +609,10 @@ func (s *Server) updateRule(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusBadRequest, *e)
 			return
 		}
+	}
+	if e := uniqueRefs(rules); e != nil {
+		writeError(w, http.StatusBadRequest, *e)
+		return
 	}
 	rs.rules, rs.version, rs.lastUpdated = rules, rs.version+1, ts
 	writeResult(w, rs.render(z))

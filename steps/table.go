@@ -170,9 +170,8 @@ func providerOf(a *Answers) presets.Provider {
 	return p
 }
 
-// mountToolsOf is the answers' generation, for its mount tools and providers (current while
-// none is known).
-func mountToolsOf(a *Answers) presets.Toolkit {
+// generationOf is the answers' toolkit generation (current while none is known).
+func generationOf(a *Answers) presets.Toolkit {
 	tk, _ := presets.FindToolkit(a.Toolkit)
 	if len(tk.MountTools) == 0 {
 		tk, _ = presets.FindToolkit(ToolkitCurrent)
@@ -191,7 +190,7 @@ func BuildstyleTool(tool string) string {
 // describeMountTool says, in a user's words, which line of the toolkit's build descriptors
 // picks the mount tool, so that the answer matches what the build really mounts with.
 func describeMountTool(a *Answers) string {
-	tk := mountToolsOf(a)
+	tk := generationOf(a)
 	file, line := "builddescriptors/buildstyles.dat", "DATASTOREMOUNTTOOL:rclone:binary"
 	if tk.Name == ToolkitClassic {
 		file, line = "builddescriptors/buildstylesscp.dat", "DATASTOREMOUNTTOOL:s3fs:source"
@@ -364,12 +363,12 @@ var table = []Step{
 				Help:    "what the toolkit's build mounts buckets with (DATASTOREMOUNTTOOL)",
 				Default: "the generation's own (rclone for current)",
 				// A generation with one tool (original: s3fs) has nothing to ask.
-				When:     func(a *Answers) bool { return a.Technique == TechniqueS3fs && len(mountToolsOf(a).MountTools) > 1 },
+				When:     func(a *Answers) bool { return a.Technique == TechniqueS3fs && len(generationOf(a).MountTools) > 1 },
 				Describe: describeMountTool,
 				// The generation's own tool is left open, so a change of generation leaves no stale tool.
-				Implicit: func(a *Answers) string { return mountToolsOf(a).DefaultMountTool() },
+				Implicit: func(a *Answers) string { return generationOf(a).DefaultMountTool() },
 				Choices: func(a *Answers) []Choice {
-					tk := mountToolsOf(a)
+					tk := generationOf(a)
 					out := make([]Choice, 0, len(tk.MountTools))
 					for _, t := range tk.MountTools {
 						help := "set DATASTOREMOUNTTOOL:" + BuildstyleTool(t) + ":…"
@@ -400,7 +399,7 @@ var table = []Step{
 				Choices: func(a *Answers) []Choice {
 					// Said at the choice, not only as a plan warning after it: AWS is in the list
 					// for toolkit original, and the other generations build nothing on it.
-					tk := mountToolsOf(a)
+					tk := generationOf(a)
 					var out []Choice
 					for _, p := range presets.Providers() {
 						help := p.Title

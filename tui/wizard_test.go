@@ -205,9 +205,8 @@ func TestBackFromStep5ToStep2ChangingTheMode(t *testing.T) {
 
 // Unticking every directory is refused at the "more" line, with the reason on the screen;
 // going back and ticking one again clears it: it does not stay as if still true.
-func TestDirectoriesErrorGoesAfterReticking(t *testing.T) {
-	t.Chdir(t.TempDir())
-	d := start(t, testOptions())
+// toDirectories walks a new wizard to the asset directories of a temporal WordPress site.
+func (d *driver) toDirectories() {
 	d.waitFor("Step 1 of")
 	d.send(enter)
 	d.waitFor("Deployment mode")
@@ -217,6 +216,12 @@ func TestDirectoriesErrorGoesAfterReticking(t *testing.T) {
 	d.waitFor("> www.example.com")
 	d.send(enter)
 	d.waitFor("Asset directories")
+}
+
+func TestDirectoriesErrorGoesAfterReticking(t *testing.T) {
+	t.Chdir(t.TempDir())
+	d := start(t, testOptions())
+	d.toDirectories()
 	d.send(typed("x"), enter, enter) // untick wp-content/uploads, nothing more typed
 	d.waitFor("✗ choose or type at least one directory")
 	d.send(shiftTab, typed("x"), enter) // back, tick it again, on to the "more" line
@@ -246,15 +251,7 @@ func TestAnsweredYesNoReadsAsChosen(t *testing.T) {
 func TestShiftTabBackIsSaidOnce(t *testing.T) {
 	t.Chdir(t.TempDir())
 	d := start(t, testOptions())
-	d.waitFor("Step 1 of")
-	d.send(enter)
-	d.waitFor("Deployment mode")
-	d.send(enter, enter) // temporal, hourly
-	d.waitFor("Application and site")
-	d.send(down, enter, typed("www.example.com"))
-	d.waitFor("> www.example.com")
-	d.send(enter)
-	d.waitFor("Asset directories")
+	d.toDirectories()
 	d.send(enter) // on to the "more" line
 	d.waitFor("┃ More directories")
 	d.send(ctrlC)

@@ -66,47 +66,27 @@ func main() {
 	for i := range names {
 		names[i] = fmt.Sprintf("%s%04d", *prefix, i)
 	}
-	waves := []struct {
-		name   string
-		method string
-		query  string
-		body   string
-		want   int
-	}{
+	waves := []wave{
 		{"head", http.MethodHead, "", "", http.StatusNotFound},
 		{"create", http.MethodPut, "", "", http.StatusOK},
 		{"versioning", http.MethodPut, "versioning=", versioningOn, http.StatusOK},
 	}
 	if *lifecycle {
-		waves = append(waves, struct {
-			name   string
-			method string
-			query  string
-			body   string
-			want   int
-		}{"lifecycle", http.MethodPut, "lifecycle=", lifecycleRule, http.StatusOK})
+		waves = append(waves, wave{"lifecycle", http.MethodPut, "lifecycle=", lifecycleRule, http.StatusOK})
 	}
 	began := time.Now()
 	if *chains {
 		// Every bucket on its own: each request follows the bucket's previous answer, no bucket
 		// waits for another. The least any client can take here.
-		errs := make(chan error, len(names))
-		var wg sync.WaitGroup
-		for _, name := range names {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for _, w := range waves {
-					if err := c.do(w.method, name, w.query, w.body, w.want); err != nil {
-						errs <- fmt.Errorf("%s: %w", w.name, err)
-						return
-					}
+		err := eachBucket(names, func(name string) error {
+			for _, w := range waves {
+				if err := c.send(w, name); err != nil {
+					return fmt.Errorf("%s: %w", w.name, err)
 				}
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
+			}
+			return nil
+		})
+		if err != nil {
 			log.Fatalf("serverfloor: %v", err)
 		}
 		fmt.Printf("chains\t%.1f\n", ms(time.Since(began)))
@@ -114,25 +94,39 @@ func main() {
 	}
 	for _, w := range waves {
 		t0 := time.Now()
-		errs := make(chan error, len(names))
-		var wg sync.WaitGroup
-		for _, name := range names {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs <- c.do(w.method, name, w.query, w.body, w.want)
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				log.Fatalf("serverfloor: %s: %v", w.name, err)
-			}
+		if err := eachBucket(names, func(name string) error { return c.send(w, name) }); err != nil {
+			log.Fatalf("serverfloor: %s: %v", w.name, err)
 		}
 		fmt.Printf("%s\t%.1f\n", w.name, ms(time.Since(t0)))
 	}
 	fmt.Printf("total\t%.1f\n", ms(time.Since(began)))
+}
+
+// wave is one request of the work, sent to every bucket.
+type wave struct {
+	name, method, query, body string
+	want                      int // the status that means it worked
+}
+
+// eachBucket runs do for every bucket at once and returns the first error.
+func eachBucket(names []string, do func(name string) error) error {
+	errs := make(chan error, len(names))
+	var wg sync.WaitGroup
+	for _, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- do(name)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -144,8 +138,9 @@ type client struct {
 	http         *http.Client
 }
 
-// do sends one signed request for a bucket and checks the answer's status.
-func (c client) do(method, bucket, query, body string, want int) error {
+// send sends one wave's signed request for a bucket and checks the answer's status.
+func (c client) send(w wave, bucket string) error {
+	method, query, body, want := w.method, w.query, w.body, w.want
 	target := c.base + "/" + bucket
 	if query != "" {
 		target += "?" + query

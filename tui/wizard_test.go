@@ -71,9 +71,11 @@ func (d *driver) toBackups() {
 	d.waitFor("temporal backup")
 	d.send(enter) // hourly
 	d.waitFor("Application and site")
-	d.send(down, enter, typed("www.example.com"))
-	d.waitFor("> www.example.com") // typed into the input, before Enter
-	d.send(enter)
+	d.send(down, enter) // wordpress
+	// Type only once the input has the focus (huh moves it with a command of its own); the
+	// placeholder already reads "www.example.com", so the screen cannot tell typed text apart.
+	d.waitFor("┃ Website URL")
+	d.send(typed("www.example.com"), enter)
 	d.waitFor("Asset directories")
 	d.send(enter, enter)
 	d.waitFor("Technique")
@@ -174,9 +176,11 @@ func TestBackFromStep5ToStep2ChangingTheMode(t *testing.T) {
 	d.waitFor("Deployment mode")
 	d.send(enter, enter) // temporal, hourly
 	d.waitFor("Application and site")
-	d.send(down, enter, typed("www.example.com"))
-	d.waitFor("> www.example.com") // typed into the input, before Enter
-	d.send(enter)
+	d.send(down, enter) // wordpress
+	// Type only once the input has the focus (huh moves it with a command of its own); the
+	// placeholder already reads "www.example.com", so the screen cannot tell typed text apart.
+	d.waitFor("┃ Website URL")
+	d.send(typed("www.example.com"), enter)
 	d.waitFor("Asset directories")
 	d.send(enter, enter)
 	d.waitFor("Step 5 of")
@@ -212,9 +216,11 @@ func (d *driver) toDirectories() {
 	d.waitFor("Deployment mode")
 	d.send(enter, enter) // temporal, hourly
 	d.waitFor("Application and site")
-	d.send(down, enter, typed("www.example.com"))
-	d.waitFor("> www.example.com")
-	d.send(enter)
+	d.send(down, enter) // wordpress
+	// Type only once the input has the focus (huh moves it with a command of its own); the
+	// placeholder already reads "www.example.com", so the screen cannot tell typed text apart.
+	d.waitFor("┃ Website URL")
+	d.send(typed("www.example.com"), enter)
 	d.waitFor("Asset directories")
 }
 

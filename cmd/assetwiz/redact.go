@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"os"
 	"strings"
 	"sync"
 )
@@ -39,4 +40,24 @@ func (r *redactor) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// terminalRedactor is a redactor over a terminal that still says it is one (Fd), so that
+// Bubble Tea reads the terminal's width and follows its resizes: without the width it can
+// neither cut a long line nor erase what the last frame left at the end of one.
+type terminalRedactor struct {
+	*redactor
+	f *os.File
+}
+
+func (t terminalRedactor) Read(p []byte) (int, error) { return t.f.Read(p) }
+func (t terminalRedactor) Close() error               { return nil } // the stream outlives the view
+func (t terminalRedactor) Fd() uintptr                { return t.f.Fd() }
+
+// uiOutput is stderr for a Bubble Tea view: redacted, and still a terminal when it is one.
+func (a *app) uiOutput() io.Writer {
+	if f, ok := a.env.Stderr.(*os.File); ok {
+		return terminalRedactor{redactor: a.stderr, f: f}
+	}
+	return a.stderr
 }

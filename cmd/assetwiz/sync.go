@@ -189,7 +189,7 @@ func (a *app) runTransfers(cmd *cobra.Command, verb string, jobs []transferJob, 
 	}
 	if style == "auto" && a.env.IsTerminal() && !opt.DryRun {
 		title := map[bool]string{true: "Checking (dry run)", false: "Copying"}[opt.DryRun]
-		p := tea.NewProgram(transferview.New(title, opt.Progress, cancel), tea.WithInput(a.env.Stdin), tea.WithOutput(a.stderr), tea.WithContext(a.ctx))
+		p := tea.NewProgram(transferview.New(title, opt.Progress, cancel), tea.WithInput(a.env.Stdin), tea.WithOutput(a.uiOutput()), tea.WithContext(a.ctx))
 		finished := make(chan struct{})
 		go func() { work(); close(finished); p.Send(transferview.DoneMsg{}) }()
 		_, viewErr := p.Run()

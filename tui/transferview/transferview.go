@@ -10,6 +10,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/progress"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/dustin/go-humanize"
 
 	"github.com/assetwiz/assetwiz/provision/transfer"
@@ -18,12 +19,15 @@ import (
 // refresh is how often the view redraws: display only, nothing waits on it.
 const refresh = 200 * time.Millisecond
 
+// defaultWidth is used until the terminal says its size (or when it never does).
+const defaultWidth = 80
+
 // Model is the progress view.
 type Model struct {
 	title   string
 	prog    *transfer.Progress
 	cancel  func()
-	bar     progress.Model
+	width   int
 	started map[string]time.Time
 	now     func() time.Time
 	done    bool
@@ -37,8 +41,7 @@ type tickMsg struct{}
 
 // New is a view of prog; cancel is called on Ctrl-C.
 func New(title string, prog *transfer.Progress, cancel func()) Model {
-	return Model{title: title, prog: prog, cancel: cancel, bar: progress.New(progress.WithDefaultGradient(), progress.WithWidth(30)),
-		started: map[string]time.Time{}, now: time.Now}
+	return Model{title: title, prog: prog, cancel: cancel, width: defaultWidth, started: map[string]time.Time{}, now: time.Now}
 }
 
 func tick() tea.Cmd { return tea.Tick(refresh, func(time.Time) tea.Msg { return tickMsg{} }) }
@@ -46,11 +49,15 @@ func tick() tea.Cmd { return tea.Tick(refresh, func(time.Time) tea.Msg { return 
 // Init starts the redraws.
 func (m Model) Init() tea.Cmd { return tick() }
 
-// Update handles the redraw tick, Ctrl-C and the end.
+// Update handles the redraw tick, the terminal's size, Ctrl-C and the end.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tickMsg:
 		return m, tick()
+	case tea.WindowSizeMsg:
+		if msg.Width > 0 {
+			m.width = msg.Width
+		}
 	case DoneMsg:
 		m.done = true
 		return m, tea.Quit
@@ -63,26 +70,77 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// View draws one row per directory.
+// View draws one row per directory, every line within the terminal's width: a line that
+// wrapped would make the next redraw start one line too low and leave the old bar behind.
 func (m Model) View() string {
-	var b strings.Builder
-	b.WriteString(m.title + "\n")
+	type row struct {
+		name, status string
+		pct          float64
+	}
+	var rows []row
+	nameWidth, statusWidth := 0, 0
 	for _, d := range m.prog.Dirs() {
 		if d.Started.Load() {
 			if _, ok := m.started[d.Name]; !ok {
 				m.started[d.Name] = m.now()
 			}
 		}
-		b.WriteString(Row(d, m.now().Sub(m.started[d.Name]), m.bar) + "\n")
+		pct, status := Status(d, m.now().Sub(m.started[d.Name]), m.stopped)
+		rows = append(rows, row{d.Name, status, pct})
+		nameWidth = max(nameWidth, ansi.StringWidth(d.Name))
+		statusWidth = max(statusWidth, ansi.StringWidth(status))
 	}
-	if m.stopped && !m.done {
-		b.WriteString("Stopping: finishing or aborting the uploads in flight...\n")
+	// One layout for every row, the widest that fits one column short of the edge (so the
+	// cursor never wraps): name, bar and status on one line; else the name above the bar and
+	// status; else name, bar and status on lines of their own.
+	const minBar, maxBar, pctWidth = 10, 40, 5
+	usable := m.width - 1
+	oneLine := usable - 2 - nameWidth - 2 - pctWidth - 2 - statusWidth
+	underName := usable - 4 - pctWidth - 2 - statusWidth
+	lines := []string{m.title}
+	for _, r := range rows {
+		switch {
+		case oneLine >= minBar:
+			bar := newBar(min(oneLine, maxBar))
+			lines = append(lines, fmt.Sprintf("  %-*s  %s  %s", nameWidth, r.name, bar.ViewAs(r.pct), r.status))
+		case underName >= minBar:
+			bar := newBar(min(underName, maxBar))
+			lines = append(lines, "  "+r.name, "    "+bar.ViewAs(r.pct)+"  "+r.status)
+		default:
+			bar := newBar(max(minBar, min(usable-4-pctWidth, maxBar)))
+			lines = append(lines, "  "+r.name, "    "+bar.ViewAs(r.pct), "    "+r.status)
+		}
 	}
-	return b.String()
+	switch {
+	case m.stopped && !m.done:
+		lines = append(lines, "Stopping: finishing or aborting the uploads in flight...")
+	case m.stopped:
+		lines = append(lines, "Stopped.")
+	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, usable, "…")
+	}
+	return strings.Join(lines, "\n") + "\n"
 }
+
+// newBar is a bar of width columns, its percentage included.
+func newBar(width int) progress.Model {
+	return progress.New(progress.WithDefaultGradient(), progress.WithWidth(width+pctColumns))
+}
+
+// pctColumns is what progress's " 100%" adds to a bar's width (WithWidth counts it).
+const pctColumns = 5
 
 // Row is one directory's line: name, bar, files, bytes, rate and time left.
 func Row(d *transfer.DirProgress, elapsed time.Duration, bar progress.Model) string {
+	pct, status := Status(d, elapsed, false)
+	return fmt.Sprintf("  %-28s %s  %s", d.Name, bar.ViewAs(pct), status)
+}
+
+// Status is one directory's share done and its words: files, bytes, then the rate and time
+// left, "done", "waiting", or — after Ctrl-C — "stopped", never "done" for a directory that
+// was not copied whole.
+func Status(d *transfer.DirProgress, elapsed time.Duration, stopped bool) (float64, string) {
 	files, bytes := d.DoneFiles.Load(), d.DoneBytes.Load()
 	totalFiles, totalBytes := d.TotalFiles.Load(), d.TotalBytes.Load()
 	counted := d.Counted.Load()
@@ -92,7 +150,11 @@ func Row(d *transfer.DirProgress, elapsed time.Duration, bar progress.Model) str
 	} else if counted && totalFiles > 0 {
 		pct = min(1, float64(files)/float64(totalFiles))
 	}
-	if d.Finished.Load() {
+	// A run that ended by itself has dealt with every file (copied, already there, or a
+	// conflict); after Ctrl-C only a directory whose every file is counted done was.
+	finished := d.Finished.Load()
+	whole := finished && (!stopped || counted && files >= totalFiles)
+	if whole {
 		pct = 1
 	}
 	status := fmt.Sprintf("%s files  %s", humanize.Comma(files), humanize.Bytes(uint64(bytes)))
@@ -100,8 +162,12 @@ func Row(d *transfer.DirProgress, elapsed time.Duration, bar progress.Model) str
 		status = fmt.Sprintf("%s/%s files  %s/%s", humanize.Comma(files), humanize.Comma(totalFiles), humanize.Bytes(uint64(bytes)), humanize.Bytes(uint64(totalBytes)))
 	}
 	switch {
-	case d.Finished.Load():
+	case whole:
 		status += "  done"
+	case stopped && finished:
+		status += "  stopped"
+	case stopped:
+		status += "  stopping"
 	case !d.Started.Load():
 		status += "  waiting"
 	case elapsed > 0 && bytes > 0:
@@ -112,5 +178,5 @@ func Row(d *transfer.DirProgress, elapsed time.Duration, bar progress.Model) str
 			status += "  " + left.Round(time.Second).String() + " left"
 		}
 	}
-	return fmt.Sprintf("  %-28s %s  %s", d.Name, bar.ViewAs(pct), status)
+	return pct, status
 }

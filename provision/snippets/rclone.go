@@ -125,7 +125,10 @@ already, and to check what the toolkit does. On EVERY web server, as root:
      install -D -m 600 -o root -g root rclone.conf %s
 
 3. Uploads already in a directory: a mount hides them, so copy them into the bucket
-   first (rclone copy <dir> %s:<bucket> --config %s), then empty the folder.
+   first, then empty the folder. With assetwiz and its answers file, where the webroot is:
+     assetwiz sync --from /var/www/html --dry-run   (what it would copy), then without --dry-run
+   It never deletes, leaves an object that differs alone (a conflict, listed) and resumes
+   where it stopped. Or with rclone: rclone copy <dir> %s:<bucket> --config %s
 
 4. Mount now: sh mount.sh   (it skips what is mounted already; run it again at boot,
    e.g. from root's crontab: @reboot sh /path/to/mount.sh)

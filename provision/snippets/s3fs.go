@@ -195,8 +195,11 @@ hand, and to check what the toolkit does. On EVERY web server, as root:
 	}
 	b.WriteString(`
 3. Uploads already in a directory: a mount hides them (and FUSE 2 refuses to mount over a
-   non-empty folder), so copy them into the bucket first, e.g. with s3cmd sync or
-   aws s3 sync, then empty the folder.
+   non-empty folder), so copy them into the bucket first, then empty the folder. With
+   assetwiz and its answers file, where the webroot is:
+     assetwiz sync --from /var/www/html --dry-run   (what it would copy), then without --dry-run
+   It never deletes, leaves an object that differs alone (a conflict, listed) and resumes
+   where it stopped.
 
 4. Mount at boot: append the lines of fstab to /etc/fstab, then
      mkdir -p`)

@@ -56,3 +56,18 @@ func TestUsageErrorsAreBadInput(t *testing.T) {
 		}
 	}
 }
+
+// A misspelled command is bad input that says which command was meant, on its one line.
+func TestMisspelledCommandSaysWhichWasMeant(t *testing.T) {
+	for typed, meant := range map[string]string{"aply": "did you mean apply?", "verfy": "did you mean verify?", "bakup": "did you mean backup?", "sinc": "did you mean sync?"} {
+		var out bytes.Buffer
+		code, stderr := run([]string{typed}, &out, &out)
+		if code != exitBadInput || !strings.Contains(stderr, meant) {
+			t.Errorf("assetwiz %s: exit %d, want 64 with %q:\n%s", typed, code, meant, stderr)
+		}
+	}
+	var out bytes.Buffer
+	if _, stderr := run([]string{"frobnicate"}, &out, &out); strings.Contains(stderr, "did you mean") {
+		t.Errorf("a suggestion for a word like no command:\n%s", stderr)
+	}
+}

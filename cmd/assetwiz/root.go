@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -116,7 +117,9 @@ and use plan, apply, render and verify.`,
       --website-url www.example.com --provider digitalocean --no-secrets`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		Args:          cobra.NoArgs,
+		Args:          unknownCommand,
+		// cobra's own default, which it sets only on the path it takes without Args.
+		SuggestionsMinimumDistance: 2,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if v, _ := cmd.Flags().GetBool("version"); v {
 				_, err := fmt.Fprintf(cmd.OutOrStdout(), "assetwiz %s\n", versionString())
@@ -143,4 +146,17 @@ and use plan, apply, render and verify.`,
 // indent indents every line of s.
 func indent(s, prefix string) string {
 	return prefix + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix)
+}
+
+// unknownCommand refuses an argument to the root, which takes none: it is a command
+// misspelled, and cobra's suggestions (by edit distance and prefix) say which was meant.
+func unknownCommand(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return errors.New(msg)
 }

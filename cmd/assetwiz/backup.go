@@ -114,8 +114,8 @@ func (a *app) verifyBackup(ans *steps.Answers) ([]string, error) {
 		case !found:
 			fmt.Fprintf(a.stdout, "backup %s: no backup has finished yet; run assetwiz backup\n", bb.Name)
 		default:
-			fmt.Fprintf(a.stdout, "backup %s: last backup finished %s (%s ago), %s objects, %s\n", bb.Name,
-				m.Finished.UTC().Format(time.RFC3339), time.Since(m.Finished).Round(time.Minute), humanize.Comma(m.Objects), humanize.Bytes(uint64(m.Bytes)))
+			fmt.Fprintf(a.stdout, "backup %s: last backup finished %s (%s), %s objects, %s\n", bb.Name,
+				m.Finished.UTC().Format(time.RFC3339), humanize.Time(m.Finished), humanize.Comma(m.Objects), humanize.Bytes(uint64(m.Bytes)))
 		}
 	}
 	return failures, nil

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -82,7 +83,9 @@ func TestBackupAndRestoreCommandsAgainstTwoVersitygw(t *testing.T) {
 	if res := r.run(env, "backup"); res.code != 0 || !strings.Contains(res.stdout, "Backup: 0 files copied (0 B), 3 already there") {
 		t.Fatalf("second backup: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
-	if res := r.run(env, "verify"); !strings.Contains(res.stdout, "backup "+backupBucket+": last backup finished") {
+	// How long ago, in words: "(now)" or "(3 seconds ago)", never "(0s ago)" or a minute for 30 s.
+	if res := r.run(env, "verify"); !strings.Contains(res.stdout, "backup "+backupBucket+": last backup finished") ||
+		!regexp.MustCompile(`\((now|\d+ seconds? ago)\)`).MatchString(res.stdout) {
 		t.Errorf("verify after a backup: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 

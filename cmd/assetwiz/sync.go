@@ -243,8 +243,8 @@ func (a *app) printDone(verb string, s *transfer.Summary, dry bool) {
 	if dry {
 		what = "to copy"
 	}
-	fmt.Fprintf(a.stderr, "%s %s %s: %s %s (%s), %d already there, %d conflicts\n", time.Now().UTC().Format("15:04:05"), verb,
-		s.To, plural(int(s.Copied), "file"), what, humanize.Bytes(uint64(s.CopiedBytes)), s.Same, len(s.Conflicts))
+	fmt.Fprintf(a.stderr, "%s %s %s: %s %s (%s), %d already there, %s\n", time.Now().UTC().Format("15:04:05"), verb,
+		s.To, plural(int(s.Copied), "file"), what, humanize.Bytes(uint64(s.CopiedBytes)), s.Same, plural(len(s.Conflicts), "conflict"))
 }
 
 // writeTransferText is the summary in the plan's style: per directory, what is copied (+),

@@ -220,6 +220,10 @@ func TestGenerationWarnings(t *testing.T) {
 		{"aws with classic", func(a *steps.Answers) { a.Storage.Provider = "aws" }, "classic", "the classic toolkit has no AWS support of its own"},
 		{"custom directories with original", func(a *steps.Answers) { a.Directories = []string{"wp-content/uploads", "media"} }, "original", "so it will not mount media"},
 		{"cloudflare", func(a *steps.Answers) { a.CDN.Provider = "cloudflare" }, "current", `DNS_CHOICE="cloudflare", DNS_USERNAME`},
+		{"two subnets with efs", func(a *steps.Answers) {
+			a.Technique, a.Storage.Provider, a.Storage.Region = "efs", "aws", "eu-west-1"
+			a.EFS.SubnetIDs, a.EFS.SecurityGroupIDs = []string{"subnet-0aaa", "subnet-0bbb"}, []string{"sg-01"}
+		}, "original", `reads one subnet, SUBNET_ID="subnet-0aaa"`},
 	}
 	for _, c := range cases {
 		a := base(c.tk)

@@ -48,6 +48,11 @@ func GenerationWarnings(a *steps.Answers, tk presets.Toolkit, exports []Export) 
 				tk.Name, app.Title, strings.Join(app.Directories, ", "), strings.Join(ignored, ", "))
 		}
 	}
+	if a.Technique == steps.TechniqueEFS && len(a.EFS.SubnetIDs) > 1 {
+		// ProvisionElasticFS.sh makes one mount target, in ${SUBNET_ID}.
+		warn("efs.subnet_ids: the %s toolkit reads one subnet, SUBNET_ID=%q (the first), and makes its own mount target only there; assetwiz makes one in each of %s, so web servers in the others reach the file systems through assetwiz's",
+			tk.Name, a.EFS.SubnetIDs[0], strings.Join(a.EFS.SubnetIDs, ", "))
+	}
 	if a.CDN.Provider == steps.CDNCloudflare {
 		// DNS_CHOICE alone breaks the build (the override script's sed "/DNS_CHOICE=/d" also
 		// deletes AUTH_DNS_CHOICE, and Cloudflare needs DNS_USERNAME and DNS_SECURITY_KEY),

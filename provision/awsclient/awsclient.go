@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 )
 
 const (
@@ -33,7 +34,9 @@ const (
 // AWS_PROFILE, SSO, the EC2 instance role) once, within CredentialsTimeout, so that a missing
 // key is a clear error before any request rather than a wait on the metadata endpoint.
 func CredentialChain(ctx context.Context, region, keys string) (aws.CredentialsProvider, error) {
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(region))
+	// The SDK's own logger writes to stderr (the instance-metadata client's "falling back to
+	// IMDSv1" among others), across the wizard's screen: assetwiz says what matters itself.
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(region), config.WithLogger(logging.Nop{}))
 	if err != nil {
 		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
 	}

@@ -48,6 +48,9 @@ func GenerationWarnings(a *steps.Answers, tk presets.Toolkit, exports []Export) 
 				tk.Name, app.Title, strings.Join(app.Directories, ", "), strings.Join(ignored, ", "))
 		}
 	}
+	for _, s := range StrayBuckets(a) {
+		out = append(out, s.String())
+	}
 	if a.CDN.Provider == steps.CDNCloudflare {
 		// DNS_CHOICE alone breaks the build (the override script's sed "/DNS_CHOICE=/d" also
 		// deletes AUTH_DNS_CHOICE, and Cloudflare needs DNS_USERNAME and DNS_SECURITY_KEY),

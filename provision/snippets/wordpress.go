@@ -78,9 +78,12 @@ func wordpressConfig(a *steps.Answers, t pluginTarget) string {
 	fmt.Fprintf(&b, "// Keys checked against %s.\n", WordPressChecked)
 	b.WriteString("// " + pluginKeysFromEnvNote + "\n")
 	if wordpressViaEndpoint(a, t) {
-		if endpointOverridden(a) {
+		switch {
+		case endpointOverridden(a):
 			fmt.Fprintf(&b, "// storage.endpoint %s is not %s's own endpoint: the plugin's Amazon S3 provider is\n// pointed at it by mu-plugins/assetwiz-offload-endpoint.php.\n", t.endpoint, t.provider.Title)
-		} else {
+		case !presetEndpoint(a):
+			fmt.Fprintf(&b, "// The plugin's Amazon S3 provider is pointed at storage.endpoint %s by\n// mu-plugins/assetwiz-offload-endpoint.php.\n", t.endpoint)
+		default:
 			fmt.Fprintf(&b, "// The plugin has no provider of its own for %s: its Amazon S3 provider is pointed at\n// %s by mu-plugins/assetwiz-offload-endpoint.php.\n", t.provider.Title, t.endpoint)
 		}
 	}

@@ -53,6 +53,9 @@ func GenerationWarnings(a *steps.Answers, tk presets.Toolkit, exports []Export) 
 		warn("efs.subnet_ids: the %s toolkit reads one subnet, SUBNET_ID=%q (the first), and makes its own mount target only there; assetwiz makes one in each of %s, so web servers in the others reach the file systems through assetwiz's",
 			tk.Name, a.EFS.SubnetIDs[0], strings.Join(a.EFS.SubnetIDs, ", "))
 	}
+	for _, s := range StrayBuckets(a) {
+		out = append(out, s.String())
+	}
 	if a.CDN.Provider == steps.CDNCloudflare {
 		// DNS_CHOICE alone breaks the build (the override script's sed "/DNS_CHOICE=/d" also
 		// deletes AUTH_DNS_CHOICE, and Cloudflare needs DNS_USERNAME and DNS_SECURITY_KEY),

@@ -92,5 +92,6 @@ func fuseToolREADME(a *steps.Answers, buckets []steps.Bucket) string {
 	}
 	b.WriteString("3. Copy uploads already in a directory into its bucket first: a mount hides them.\n")
 	b.WriteString("4. Mount now: sh mount.sh (it skips what is mounted already; run it again at boot).\n")
+	b.WriteString(strayBucketsNote(a))
 	return b.String()
 }

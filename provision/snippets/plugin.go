@@ -24,7 +24,7 @@ const (
 // The plugin versions the settings' keys were checked against, in the plugins' public
 // source and documentation.
 const (
-	WordPressChecked = "WP Offload Media Lite 3.2.6 (deliciousbrains/wp-amazon-s3-and-cloudfront: readme.txt, classes/providers/storage/*-provider.php; documentation \"Settings Constants\"; filters as in deliciousbrains/wp-amazon-s3-and-cloudfront-tweaks)"
+	WordPressChecked = "WP Offload Media Lite 3.2.11 (deliciousbrains/wp-amazon-s3-and-cloudfront at its 3.2.11 release: classes/amazon-s3-and-cloudfront.php, classes/providers/storage/*-provider.php; run end to end with WordPress 6.1)"
 	DrupalChecked    = "S3 File System (s3fs) 8.x-3.x (config/schema/s3fs.schema.yml, src/S3fsService.php, README.txt)"
 	MoodleChecked    = "tool_objectfs (catalyst/moodle-tool_objectfs: classes/local/store/s3/client.php, the version with s3_base_url and key_prefix)"
 	JoomlaChecked    = "no public source of the extension's settings was found: the checklist names the settings every S3 offload extension asks for"
@@ -39,6 +39,24 @@ type pluginTarget struct {
 	host     string // endpoint host[:port]
 	https    bool
 	endpoint string // scheme://host[:port]
+	// ownEndpoint: the settings must name the endpoint (every provider but AWS at its own
+	// endpoint, and any provider whose storage.endpoint overrides the preset's).
+	ownEndpoint bool
+	pathStyle   bool // bucket in the path, not the host name
+}
+
+// presetEndpoint reports whether the answers' endpoint is the provider's own for the region,
+// not one that storage.endpoint put in its place.
+func presetEndpoint(a *steps.Answers) bool {
+	p, ok := presets.FindProvider(a.Storage.Provider)
+	want := p.EndpointFor(a.Storage.Region)
+	return ok && want != "" && strings.EqualFold(a.EndpointURL(), "https://"+want)
+}
+
+// endpointOverridden reports whether storage.endpoint replaces a preset provider's own endpoint.
+func endpointOverridden(a *steps.Answers) bool {
+	p, _ := presets.FindProvider(a.Storage.Provider)
+	return p.EndpointFor(a.Storage.Region) != "" && !presetEndpoint(a)
 }
 
 func pluginFiles(a *steps.Answers) Set {
@@ -54,6 +72,8 @@ func pluginFiles(a *steps.Answers) Set {
 		t.https = false
 	}
 	t.endpoint = S3fsURL(a)
+	t.ownEndpoint = a.Storage.Provider != "aws" || !presetEndpoint(a)
+	t.pathStyle = t.ownEndpoint && (prov.PathStyle || prov.Name == "" || !presetEndpoint(a))
 	if len(buckets) > 1 {
 		var others []string
 		for _, b := range buckets[1:] {
@@ -66,14 +86,14 @@ func pluginFiles(a *steps.Answers) Set {
 	switch app.Name {
 	case "wordpress":
 		set.Files = append(set.Files, File{Name: WordPressConfig, Mode: PublicMode, Content: wordpressConfig(a, t), What: "WP Offload Media settings for wp-config.php"})
-		if wordpressProvider(a) == "aws" && a.Storage.Provider != "aws" {
-			set.Files = append(set.Files, File{Name: WordPressEndpointMU, Mode: PublicMode, Content: wordpressEndpointMU(a, t), What: "WP Offload Media endpoint for " + t.host + " (must-use plugin)"})
+		if mu := wordpressMU(a, t); len(mu) > 0 {
+			set.Files = append(set.Files, File{Name: WordPressEndpointMU, Mode: PublicMode, Content: wordpressMUFile(t, mu), What: "WP Offload Media filters for " + t.host + " (must-use plugin)"})
 		}
 	case "drupal":
 		set.Files = append(set.Files, File{Name: DrupalSettings, Mode: PublicMode, Content: drupalSettings(a, t), What: "s3fs module settings for settings.php"})
 	case "moodle":
 		set.Files = append(set.Files, File{Name: MoodleConfig, Mode: PublicMode, Content: moodleConfig(a, t), What: "tool_objectfs settings for config.php"})
-		if a.Storage.Provider != "aws" {
+		if t.ownEndpoint {
 			set.Warnings = append(set.Warnings, "tool_objectfs addresses buckets by host name (bucket."+t.host+"); the version checked has no path-style setting, so the provider must accept virtual-host addressing")
 		}
 	case "joomla":
@@ -82,71 +102,12 @@ func pluginFiles(a *steps.Answers) Set {
 	return set
 }
 
-// wordpressProvider is WP Offload Media's provider key: its own for AWS and DigitalOcean,
-// else its Amazon S3 provider pointed at the endpoint by a must-use plugin.
-func wordpressProvider(a *steps.Answers) string {
-	if a.Storage.Provider == "digitalocean" {
-		return "do"
-	}
-	return "aws"
-}
-
 // cdnNote says what the CDN lines are for; indent starts its continuation line.
 func cdnNote(a *steps.Answers, indent string) string {
 	if a.CDN.Provider == steps.CDNCloudflare {
 		return fmt.Sprintf("the Cloudflare cache rules assetwiz makes cover https://%s/<directory>/ only; to deliver\n%s// from a CDN host in front of the bucket (a proxied CNAME), set it here", a.WebsiteURL, indent)
 	}
 	return "to deliver from a CDN host in front of the bucket, set it here"
-}
-
-func wordpressConfig(a *steps.Answers, t pluginTarget) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "<?php\n// assetwiz: WP Offload Media settings for %s: bucket %s (%s %s).\n", a.WebsiteURL, t.bucket.Name, a.Storage.Provider, t.region)
-	b.WriteString("// Paste into wp-config.php, above the line \"/* That's all, stop editing! */\".\n")
-	fmt.Fprintf(&b, "// Keys checked against %s.\n", WordPressChecked)
-	b.WriteString("// " + pluginKeysFromEnvNote + "\n")
-	if wordpressProvider(a) == "aws" && a.Storage.Provider != "aws" {
-		fmt.Fprintf(&b, "// The plugin has no provider of its own for %s: its Amazon S3 provider is pointed at\n// %s by mu-plugins/assetwiz-offload-endpoint.php.\n", t.provider.Title, t.endpoint)
-	}
-	b.WriteString("define( 'AS3CF_SETTINGS', serialize( array(\n")
-	kv := func(k, v string) { fmt.Fprintf(&b, "\t'%s' => %s,\n", k, v) }
-	kv("provider", quotePHP(wordpressProvider(a)))
-	kv("access-key-id", "getenv( 'S3_ACCESS_KEY' )")
-	kv("secret-access-key", "getenv( 'S3_SECRET_KEY' )")
-	kv("bucket", quotePHP(t.bucket.Name))
-	kv("region", quotePHP(t.region))
-	kv("copy-to-s3", "true")
-	b.WriteString("\t// Object keys as in the upload folder (2024/01/photo.jpg), the layout of the toolkit's\n\t// s3fs mount of the same bucket; bucket versioning keeps old copies instead.\n")
-	kv("enable-object-prefix", "false")
-	kv("use-yearmonth-folders", "true")
-	kv("object-versioning", "false")
-	kv("delivery-provider", "'storage'")
-	kv("serve-from-s3", "true")
-	kv("force-https", phpBool(t.https))
-	kv("remove-local-file", "false")
-	fmt.Fprintf(&b, "\t// CDN: %s:\n", cdnNote(a, "\t"))
-	b.WriteString("\t// 'delivery-provider' => 'other',\n\t// 'enable-delivery-domain' => true,\n\t// 'delivery-domain' => 'cdn.example.com',\n")
-	b.WriteString(") ) );\n")
-	return b.String()
-}
-
-func wordpressEndpointMU(a *steps.Answers, t pluginTarget) string {
-	var b strings.Builder
-	b.WriteString("<?php\n/*\n * Plugin Name: assetwiz endpoint for WP Offload Media\n")
-	fmt.Fprintf(&b, " * Description: Points WP Offload Media's Amazon S3 provider at %s (%s).\n */\n", t.endpoint, t.provider.Title)
-	b.WriteString("// assetwiz: copy to wp-content/mu-plugins/assetwiz-offload-endpoint.php (must-use plugins load\n// without being activated).\n")
-	fmt.Fprintf(&b, "// Filters checked against %s.\n", WordPressChecked)
-	b.WriteString("add_filter( 'as3cf_aws_s3_client_args', function ( $args ) {\n")
-	fmt.Fprintf(&b, "\t$args['endpoint'] = %s;\n", quotePHP(t.endpoint))
-	fmt.Fprintf(&b, "\t$args['region'] = %s;\n", quotePHP(t.region))
-	fmt.Fprintf(&b, "\t$args['use_path_style_endpoint'] = %s;\n", phpBool(t.provider.PathStyle || t.provider.Name == ""))
-	b.WriteString("\treturn $args;\n} );\n")
-	b.WriteString("// Let the settings page accept the provider's region.\nadd_filter( 'as3cf_aws_get_regions', function ( $regions ) {\n")
-	fmt.Fprintf(&b, "\t$regions[%s] = %s;\n", quotePHP(t.region), quotePHP(t.provider.Title+" "+t.region))
-	b.WriteString("\treturn $regions;\n} );\n")
-	b.WriteString("// Links to the uploads: the endpoint with the bucket in the path.\nadd_filter( 'as3cf_aws_s3_url_domain', function ( $domain, $bucket ) {\n")
-	fmt.Fprintf(&b, "\treturn %s . $bucket;\n}, 10, 2 );\n", quotePHP(t.host+"/"))
-	return b.String()
 }
 
 func drupalSettings(a *steps.Answers, t pluginTarget) string {
@@ -160,13 +121,13 @@ func drupalSettings(a *steps.Answers, t pluginTarget) string {
 	set := func(k, v string) { fmt.Fprintf(&b, "$config['s3fs.settings']['%s'] = %s;\n", k, v) }
 	set("bucket", quotePHP(t.bucket.Name))
 	set("region", quotePHP(t.region))
-	if a.Storage.Provider != "aws" {
+	if t.ownEndpoint {
 		b.WriteString("// The provider's endpoint: hostname without scheme; use_https picks https.\n")
 		set("use_customhost", "TRUE")
 		set("hostname", quotePHP(t.host))
 	}
 	set("use_https", strings.ToUpper(phpBool(t.https)))
-	if t.provider.PathStyle || t.provider.Name == "" {
+	if t.pathStyle {
 		set("use_path_style_endpoint", "TRUE")
 	}
 	b.WriteString("// public:// (uploads, image styles) in the bucket, under its s3fs-public/ folder.\n")
@@ -193,7 +154,7 @@ func moodleConfig(a *steps.Answers, t pluginTarget) string {
 	kv("s3_secret", "getenv('S3_SECRET_KEY')")
 	kv("s3_bucket", quotePHP(t.bucket.Name))
 	kv("s3_region", quotePHP(t.region))
-	if a.Storage.Provider != "aws" {
+	if t.ownEndpoint {
 		kv("s3_base_url", quotePHP(t.endpoint))
 	}
 	b.WriteString("    // Objects keyed as in moodledata/filedir (ab/cd/<contenthash>), at the bucket's root.\n")
@@ -213,9 +174,9 @@ func joomlaChecklist(a *steps.Answers, t pluginTarget) string {
 	row("Secret key", "the value of S3_SECRET_KEY (not written here)")
 	row("Bucket", t.bucket.Name)
 	row("Region", t.region)
-	if a.Storage.Provider != "aws" {
+	if t.ownEndpoint {
 		row("Endpoint / custom host", t.endpoint)
-		if t.provider.PathStyle || t.provider.Name == "" {
+		if t.pathStyle {
 			row("Path-style requests", "on")
 		}
 	}
@@ -234,9 +195,9 @@ func pluginREADME(a *steps.Answers, t pluginTarget) string {
 	b.WriteString("Install the plugin on the site, then on EVERY web server:\n\n")
 	switch t.app.Name {
 	case "wordpress":
-		b.WriteString("1. Paste wp-config-offload-media.php (without its first line, <?php) into wp-config.php,\n   above \"/* That's all, stop editing! */\".\n")
-		if wordpressProvider(a) == "aws" && a.Storage.Provider != "aws" {
-			b.WriteString("2. Copy mu-plugins/assetwiz-offload-endpoint.php to wp-content/mu-plugins/.\n")
+		b.WriteString("1. Paste wp-config-offload-media.php (without its first line, <?php) into wp-config.php,\n   above the line that starts \"/* That's all, stop editing!\".\n")
+		if len(wordpressMU(a, t)) > 0 {
+			b.WriteString("2. Copy mu-plugins/assetwiz-offload-endpoint.php to wp-content/mu-plugins/ (make the\n   folder if it is missing).\n")
 		}
 	case "drupal":
 		b.WriteString("1. Append settings-s3fs.php (without its first line, <?php) to sites/default/settings.php.\n")

@@ -143,5 +143,6 @@ If the build uses another mount tool, say so with mount_tool (s3fs, goofys or ge
 and set the same tool in the toolkit's builddescriptors/buildstyles.dat, e.g.
 DATASTOREMOUNTTOOL:s3fs:repo in place of DATASTOREMOUNTTOOL:rclone:binary.
 `, RcloneConfigPath, RcloneRemote, RcloneConfigPath, RcloneCacheDir, WebServerUID, WebServerGID)
+	b.WriteString(strayBucketsNote(a))
 	return b.String()
 }

@@ -233,5 +233,6 @@ s3fs is the toolkit's last resort: reads through the mount are slow, and the web
 not coordinate (a change made on one shows on the others only after stat_cache_expire).
 Where the application has an offload plugin, technique plugin serves uploads better.
 `)
+	b.WriteString(strayBucketsNote(a))
 	return b.String()
 }

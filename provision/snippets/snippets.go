@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/files"
+	"github.com/assetwiz/assetwiz/provision/override"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -114,4 +116,22 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// strayBucketsNote tells the user which empty buckets the current toolkit will try to make
+// beside the ones it mounts (override.StrayBuckets), and to ignore or delete them; "" when none.
+func strayBucketsNote(a *steps.Answers) string {
+	strays := override.StrayBuckets(a)
+	if len(strays) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\nStray buckets: before mounting a directory whose name has '_', the toolkit's web servers\n" +
+		"also try to make a bucket whose name keeps the '_' (rclone mkdir, from\n" + override.StrayScript + ").\n" +
+		"A provider that refuses '_' in bucket names refuses it (an error in the log); where one is\n" +
+		"made, it stays empty and nothing uses it: ignore it or delete it.\n")
+	for _, s := range strays {
+		fmt.Fprintf(&b, "  %s  (for /%s, which mounts %s)\n", s.Name, s.Directory, s.Mounted)
+	}
+	return b.String()
 }

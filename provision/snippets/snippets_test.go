@@ -38,6 +38,12 @@ func answersWith(tool, technique, app, provider, region, endpoint string, keys b
 	return a
 }
 
+// withDirectories sets the answers' directories.
+func withDirectories(a *steps.Answers, dirs ...string) *steps.Answers {
+	a.Directories = dirs
+	return a
+}
+
 var cases = []struct {
 	name string
 	a    *steps.Answers
@@ -46,12 +52,17 @@ var cases = []struct {
 	{"s3fs-drupal-aws-nokeys", answersWith("s3fs", "s3fs", "drupal", "aws", "eu-west-2", "", false, "")},
 	{"s3fs-moodle-custom-http", answersWith("s3fs", "s3fs", "moodle", "custom", "", "http://s3.internal.example.net:7070", true, "")},
 	{"rclone-wordpress-digitalocean", answers("s3fs", "wordpress", "digitalocean", "ams3", "", true, "cloudflare")},
+	{"rclone-wordpress-underscore-linode", withDirectories(answers("s3fs", "wordpress", "linode", "gb-lon-1", "", false, ""), "wp-content/uploads", "media_2")},
 	{"rclone-drupal-linode-nokeys", answers("s3fs", "drupal", "linode", "gb-lon-1", "", false, "")},
 	{"goofys-joomla-vultr", answersWith("goofys", "s3fs", "joomla", "vultr", "ams1", "", true, "")},
 	{"geesefs-moodle-exoscale", answersWith("geesefs", "s3fs", "moodle", "exoscale", "ch-gva-2", "", true, "")},
 	{"plugin-wordpress-digitalocean", answers("plugin", "wordpress", "digitalocean", "fra1", "", true, "cloudflare")},
 	{"plugin-wordpress-exoscale", answers("plugin", "wordpress", "exoscale", "ch-gva-2", "", true, "")},
 	{"plugin-wordpress-aws", answers("plugin", "wordpress", "aws", "eu-west-1", "", true, "")},
+	{"plugin-wordpress-linode", answers("plugin", "wordpress", "linode", "gb-lon-1", "", true, "")},
+	{"plugin-wordpress-custom-http", answers("plugin", "wordpress", "custom", "", "http://s3.internal.example.net:7070", true, "")},
+	{"plugin-wordpress-digitalocean-endpoint", answers("plugin", "wordpress", "digitalocean", "ams3", "https://s3.gateway.example.net", true, "")},
+	{"plugin-drupal-aws-endpoint", answers("plugin", "drupal", "aws", "eu-west-1", "s3.gateway.example.net", true, "")},
 	{"plugin-drupal-linode", answers("plugin", "drupal", "linode", "gb-lon-1", "", true, "cloudflare")},
 	{"plugin-moodle-vultr", answers("plugin", "moodle", "vultr", "ams1", "", true, "")},
 	{"plugin-joomla-custom", answers("plugin", "joomla", "custom", "", "https://s3.example.net", true, "")},

@@ -152,6 +152,15 @@ func (s *Server) AddDNSRecord(zoneID string, rec DNSRecord) string {
 	return rec.ID
 }
 
+// DeleteDNSRecordForTest removes a record as someone in the dashboard would.
+func (s *Server) DeleteDNSRecordForTest(zoneID, id string) {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	z := s.mustZone(zoneID)
+	z.dns = slices.DeleteFunc(slices.Clone(z.dns), func(d DNSRecord) bool { return d.ID == id })
+}
+
 // DNSRecords returns a zone's DNS records, in the order they were made.
 func (s *Server) DNSRecords(zoneID string) []DNSRecord {
 	s.t.Helper()

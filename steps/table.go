@@ -528,7 +528,7 @@ var table = []Step{
 				Resets: []string{"cdn.host"}},
 			{Key: "cdn.host", Flag: "cdn-host", Kind: KindText, Title: "CDN host in front of the bucket",
 				Help:    "the host Cloudflare serves the plugin's bucket under (plugin only): a proxied CNAME to the bucket",
-				Default: "website_url without the zone, '.'→'-', then -assets. and the zone (www-assets.example.com)",
+				Default: "website_url without the zone, dots as dashes, then -assets. and the zone (www-assets.example.com)",
 				When:    func(a *Answers) bool { return a.CDNHostAsked() },
 				Placeholder: func(a *Answers) string {
 					return DefaultCDNHost(a.WebsiteURL, firstNonEmpty(a.CDN.Zone, GuessedZone(a.WebsiteURL)))

@@ -233,3 +233,25 @@ func TestCDNHostNotForMountedDirectories(t *testing.T) {
 		t.Errorf("s3fs plan: %v", got)
 	}
 }
+
+// Offline, the CDN host follows the answers: cdn.zone when given, a deeper name warned about,
+// the guessed zone said.
+func TestCDNHostOfflineDefaults(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ extra, host, warn string }{
+		{"", cdnHost, "guessed from website_url"},
+		{"  zone: example.com\n", cdnHost, ""},
+		{"  zone: example.com\n  host: img.cdn.example.com\n", "img.cdn.example.com", "more than one level below zone example.com"},
+	} {
+		writeFile(t, filepath.Join(dir, "assetwiz.yaml"), pluginCDNSite(tc.extra))
+		res := runCLI(t, dir, nil, "plan", "--offline", "--json")
+		got, warnings := actionsOf(t, res.stdout)
+		if _, ok := got["dns_record "+tc.host]; !ok {
+			t.Errorf("%q: %v", tc.extra, got)
+		}
+		w := strings.Join(warnings, "\n")
+		if tc.warn != "" && !strings.Contains(w, tc.warn) || tc.warn == "" && strings.Contains(w, "guessed") {
+			t.Errorf("%q: warnings %v", tc.extra, warnings)
+		}
+	}
+}

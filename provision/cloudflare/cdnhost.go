@@ -141,9 +141,17 @@ func desiredOrigin(a *steps.Answers, p *provision.Plan) {
 	if len(a.Directories) > 1 {
 		p.Warn("%s serves bucket %s only: the plugin keeps every upload in that one bucket", t.Host, t.Bucket)
 	}
-	if a.CDN.Zone != "" && strings.Count(strings.TrimSuffix(t.Host, "."+a.CDN.Zone), ".") > 0 {
+	zone := a.CDN.Zone
+	if zone == "" {
+		zone = steps.GuessedZone(a.WebsiteURL)
+		if a.CDN.Host == "" {
+			p.Warn("cdn.host is taken as %s, in zone %s guessed from website_url without asking Cloudflare: set cdn.zone (or cdn.host) if the zone is another",
+				t.Host, zone)
+		}
+	}
+	if strings.HasSuffix(t.Host, "."+zone) && strings.Contains(strings.TrimSuffix(t.Host, "."+zone), ".") {
 		p.Warn("%s is more than one level below zone %s: Cloudflare's Universal SSL certificate (*.%s) does not cover it; add an Advanced certificate for it, or use a name such as %s",
-			t.Host, a.CDN.Zone, a.CDN.Zone, steps.DefaultCDNHost(a.WebsiteURL, a.CDN.Zone))
+			t.Host, zone, zone, steps.DefaultCDNHost(a.WebsiteURL, zone))
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
 	"github.com/assetwiz/assetwiz/provision/cloudflare/cloudflaretest"
+	"github.com/assetwiz/assetwiz/provision/faultproxy"
 )
 
 // The CDN host in front of the plugin's bucket (issue 28), through the real cloudflare-go v7
@@ -253,5 +255,48 @@ func TestCDNHostOfflineDefaults(t *testing.T) {
 		if tc.warn != "" && !strings.Contains(w, tc.warn) || tc.warn == "" && strings.Contains(w, "guessed") {
 			t.Errorf("%q: warnings %v", tc.extra, warnings)
 		}
+	}
+}
+
+// With a third of the requests to Cloudflare failing (429, 503, resets before and after the
+// request is carried out), apply of a plugin site converges to one record, one origin rule
+// and one cache rule: a create whose answer was lost is found on the retry, never made twice.
+func TestCDNHostConvergesThroughFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault injection takes a few seconds")
+	}
+	all := map[faultproxy.Fault]int{}
+	for seed := uint64(1); seed <= 6; seed++ {
+		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
+			srv := s3test.StartRegion(t, "ams3")
+			s, zid := cdnHostDouble(t, "enterprise")
+			proxy := faultproxy.New(t, strings.TrimSuffix(s.URL(), "/client/v4"), faultproxy.Options{
+				Rate: 0.3, Seed: seed,
+				Faults: []faultproxy.Fault{faultproxy.TooMany, faultproxy.Unavailable, faultproxy.Reset, faultproxy.ResetAfter},
+			})
+			r := cdnHostRun(t, s, srv, pluginCDNSite(""))
+			r.env["CLOUDFLARE_BASE_URL"] = proxy.URL() + "/client/v4"
+			runs := 0
+			for ; runs < 4 && r.run("apply", "--yes").code != 0; runs++ {
+			}
+			if runs == 4 {
+				t.Fatal("apply did not converge in 4 runs with 30% faults")
+			}
+			for f, n := range proxy.Injected() {
+				all[f] += n
+			}
+			if recs, origin, cache := s.DNSRecords(zid), s.PhaseRules(zid, "http_request_origin"), s.Rules(zid); len(recs) != 1 || len(origin) != 1 || len(cache) != 1 {
+				t.Fatalf("after apply through faults: records %+v, origin rules %v, cache rules %v", recs, origin, cache)
+			}
+			proxy.SetRate(0)
+			s.ResetRequests()
+			if res := r.run("plan", "--detailed-exitcode"); res.code != 0 || s.Writes() != 0 {
+				t.Fatalf("second plan: exit %d, %d writes\n%s%s", res.code, s.Writes(), res.stdout, res.stderr)
+			}
+		})
+	}
+	t.Logf("faults injected: %v", all)
+	if all[faultproxy.ResetAfter] == 0 {
+		t.Errorf("no answer was lost after a write over all seeds (%v): the test proved little", all)
 	}
 }

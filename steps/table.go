@@ -502,7 +502,12 @@ var table = []Step{
 				Check:   func(_ *Answers, raw string) error { return CheckNoncurrentVersionDays(raw) }},
 		}},
 	{ID: StepCDN, Title: "CDN",
-		Explain: func(*Answers) string {
+		Explain: func(a *Answers) string {
+			if a.Technique == TechniquePlugin {
+				return "The plugin links uploads to the bucket, so Cloudflare serves them from a host of their own in front of it " +
+					"(a proxied record, an origin rule that needs an Enterprise zone, and a \"cache everything\" rule). " +
+					"Cache Rules are the current kind; Page Rules are the older one (few per plan)."
+			}
 			return "Cloudflare can serve uploads from its edge instead of your web servers: one \"cache everything\" " +
 				"rule per asset directory. Cache Rules are the current kind; Page Rules are the older one (few per plan)."
 		},

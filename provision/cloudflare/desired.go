@@ -129,7 +129,13 @@ type Offline struct{}
 
 // Plan lists every rule as create.
 func (Offline) Plan(_ context.Context, a *steps.Answers) (provision.Plan, error) {
-	return Desired(a), nil
+	p := Desired(a)
+	if a.CDNHostAsked() {
+		// Said here because only a live plan reads the zone's plan and refuses it.
+		p.Warn("the origin rule of %s overrides the Host header, which Cloudflare allows on Enterprise zones only: a plan without --offline checks the zone",
+			a.CDNHost())
+	}
+	return p, nil
 }
 
 // Desired is what the answers ask of Cloudflare, as if no rule existed yet.

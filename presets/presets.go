@@ -36,13 +36,16 @@ type Provider struct {
 	// DatastoreChoice is the classic toolkit's DATASTORE_CHOICE value; empty when it has none.
 	DatastoreChoice string `yaml:"datastore_choice" json:"datastore_choice,omitempty"`
 	// Endpoint is a host pattern with {region}; empty when the user must give the endpoint.
-	Endpoint        string       `yaml:"endpoint" json:"endpoint,omitempty"`
-	EndpointExample string       `yaml:"endpoint_example" json:"endpoint_example,omitempty"`
-	PathStyle       bool         `yaml:"path_style" json:"path_style"`
-	Regions         []string     `yaml:"regions" json:"regions"`
-	AnyRegion       bool         `yaml:"any_region" json:"any_region,omitempty"`
-	Capabilities    Capabilities `yaml:"capabilities" json:"capabilities"`
-	BucketName      NameLimits   `yaml:"bucket_name" json:"bucket_name"`
+	Endpoint        string `yaml:"endpoint" json:"endpoint,omitempty"`
+	EndpointExample string `yaml:"endpoint_example" json:"endpoint_example,omitempty"`
+	PathStyle       bool   `yaml:"path_style" json:"path_style"`
+	// VirtualHost is the host pattern of one bucket ({bucket}, {region}); "" when the
+	// provider serves buckets by path only (providers.yaml says what that means for a CDN).
+	VirtualHost  string       `yaml:"virtual_host" json:"virtual_host,omitempty"`
+	Regions      []string     `yaml:"regions" json:"regions"`
+	AnyRegion    bool         `yaml:"any_region" json:"any_region,omitempty"`
+	Capabilities Capabilities `yaml:"capabilities" json:"capabilities"`
+	BucketName   NameLimits   `yaml:"bucket_name" json:"bucket_name"`
 }
 
 // Capabilities says which bucket features a provider's S3 API offers.
@@ -140,6 +143,15 @@ func (p Provider) EndpointFor(region string) string {
 		return ""
 	}
 	return strings.ReplaceAll(p.Endpoint, "{region}", region)
+}
+
+// VirtualHostFor is the host of bucket in region (virtual-host addressing), or "" when the
+// provider serves buckets by path only.
+func (p Provider) VirtualHostFor(bucket, region string) string {
+	if p.VirtualHost == "" {
+		return ""
+	}
+	return strings.NewReplacer("{bucket}", bucket, "{region}", region).Replace(p.VirtualHost)
 }
 
 var (

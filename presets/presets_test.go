@@ -114,3 +114,16 @@ func TestToolkits(t *testing.T) {
 		}
 	}
 }
+
+// A provider's virtual-host form is its endpoint with the bucket in front (the CDN host's
+// origin, issue 28); the path-style-only ones are those without a fixed endpoint.
+func TestVirtualHostIsTheBucketBeforeTheEndpoint(t *testing.T) {
+	for _, p := range Providers() {
+		switch {
+		case p.VirtualHost == "" && p.Endpoint != "":
+			t.Errorf("%s: an endpoint but no virtual_host", p.Name)
+		case p.VirtualHost != "" && p.VirtualHostFor("b", "r1") != "b."+p.EndpointFor("r1"):
+			t.Errorf("%s: virtual host %q is not the bucket before the endpoint %q", p.Name, p.VirtualHostFor("b", "r1"), p.EndpointFor("r1"))
+		}
+	}
+}

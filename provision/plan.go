@@ -38,6 +38,8 @@ const (
 	EFSMountTarget   Resource = "efs_mount_target"
 	CacheRule        Resource = "cache_rule"
 	PageRule         Resource = "page_rule"
+	DNSRecord        Resource = "dns_record"
+	OriginRule       Resource = "origin_rule"
 	File             Resource = "file"
 )
 

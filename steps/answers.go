@@ -111,6 +111,8 @@ type CDN struct {
 	Method   string `yaml:"method,omitempty" json:"method,omitempty"`
 	Zone     string `yaml:"zone,omitempty" json:"zone,omitempty"`
 	EdgeTTL  int    `yaml:"edge_ttl,omitempty" json:"edge_ttl,omitempty"`
+	// Host is the CDN host in front of the bucket (technique plugin only; steps/cdnhost.go).
+	Host string `yaml:"host,omitempty" json:"host,omitempty"`
 }
 
 // Output says where files are written.

@@ -158,6 +158,7 @@ func (a *Answers) Complete() {
 	a.CDN.Method = strings.ToLower(strings.TrimSpace(a.CDN.Method))
 	a.WebsiteURL = NormalizeWebsiteURL(a.WebsiteURL)
 	a.CDN.Zone = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(a.CDN.Zone)), ".")
+	a.CDN.Host = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(a.CDN.Host)), ".")
 
 	a.MountTool = strings.ToLower(strings.TrimSpace(a.MountTool))
 	if a.Toolkit == "" {
@@ -210,6 +211,9 @@ func (a *Answers) Complete() {
 		}
 		if a.CDN.EdgeTTL == 0 {
 			a.CDN.EdgeTTL = DefaultEdgeTTL
+		}
+		if a.CDN.Host == "" && a.CDNHostAsked() && a.CDN.Zone != "" {
+			a.CDN.Host = DefaultCDNHost(a.WebsiteURL, a.CDN.Zone) // else the zone found through the API
 		}
 	}
 	if a.Output.OverrideFile == "" {

@@ -303,7 +303,8 @@ var table = []Step{
 			{Key: "website_url", Flag: "website-url", Kind: KindText, Title: "Website URL",
 				Help: "the site's host, with a subdomain (www.example.com)", Default: "required",
 				Placeholder: func(*Answers) string { return "www.example.com" },
-				Check:       func(_ *Answers, raw string) error { return CheckWebsiteURL(raw) }},
+				Check:       func(_ *Answers, raw string) error { return CheckWebsiteURL(raw) },
+				Resets:      []string{"cdn.host"}},
 		}},
 	{ID: StepDirectories, Title: "Asset directories",
 		Explain: func(*Answers) string {
@@ -501,7 +502,12 @@ var table = []Step{
 				Check:   func(_ *Answers, raw string) error { return CheckNoncurrentVersionDays(raw) }},
 		}},
 	{ID: StepCDN, Title: "CDN",
-		Explain: func(*Answers) string {
+		Explain: func(a *Answers) string {
+			if a.Technique == TechniquePlugin {
+				return "The plugin links uploads to the bucket, so Cloudflare serves them from a host of their own in front of it " +
+					"(a proxied record, an origin rule that needs an Enterprise zone, and a \"cache everything\" rule). " +
+					"Cache Rules are the current kind; Page Rules are the older one (few per plan)."
+			}
 			return "Cloudflare can serve uploads from its edge instead of your web servers: one \"cache everything\" " +
 				"rule per asset directory. Cache Rules are the current kind; Page Rules are the older one (few per plan)."
 		},
@@ -522,8 +528,17 @@ var table = []Step{
 				When: cloudflare, Check: func(_ *Answers, raw string) error { return CheckSecret(raw) }},
 			{Key: "cdn.zone", Flag: "cdn-zone", Kind: KindText, Title: "Zone (press Enter to find it from the website URL)",
 				Help: "Cloudflare zone", Default: "found from website_url through the API",
-				When:  cloudflare,
-				Check: func(a *Answers, raw string) error { return CheckZone(raw, a.WebsiteURL) }},
+				When:   cloudflare,
+				Check:  func(a *Answers, raw string) error { return CheckZone(raw, a.WebsiteURL) },
+				Resets: []string{"cdn.host"}},
+			{Key: "cdn.host", Flag: "cdn-host", Kind: KindText, Title: "CDN host in front of the bucket",
+				Help:    "the host Cloudflare serves the plugin's bucket under (plugin only): a proxied CNAME to the bucket",
+				Default: "website_url without the zone, dots as dashes, then -assets. and the zone (www-assets.example.com)",
+				When:    func(a *Answers) bool { return a.CDNHostAsked() },
+				Placeholder: func(a *Answers) string {
+					return DefaultCDNHost(a.WebsiteURL, firstNonEmpty(a.CDN.Zone, GuessedZone(a.WebsiteURL)))
+				},
+				Check: CheckCDNHost},
 			{Key: "cdn.edge_ttl", Flag: "edge-ttl", Kind: KindNumber, Title: "Seconds Cloudflare keeps an upload",
 				Help: "seconds Cloudflare keeps an asset", Default: fmt.Sprint(DefaultEdgeTTL),
 				When:  cloudflare,

@@ -349,6 +349,7 @@ func (a *Answers) validateCDN(ps *Problems) {
 			ps.add("cdn.zone", "%s does not hold the website %s; give the zone the site is in, or leave it out to find it", quote(c.Zone), a.WebsiteURL)
 		}
 	}
+	a.validateCDNHost(ps)
 }
 
 func (a *Answers) validateSecrets(ps *Problems) {

@@ -20,6 +20,19 @@ type ruleJSON = map[string]any
 // phaseCache is the phase of the cache rules' entry point.
 const phaseCache = string(rulesets.PhaseHTTPRequestCacheSettings)
 
+// ruleKind is what differs between the entry points assetwiz writes rules to, one rule at a
+// time: the cache rules, and the origin rules of a CDN host in front of a bucket.
+type ruleKind struct {
+	phase rulesets.Phase
+	what  string // "cache rule"
+	title string // the entry point's description when assetwiz makes it
+	perm  string
+	body  func(Rule) ruleJSON
+	diff  func(ruleJSON, Rule) []string
+}
+
+var cacheKind = ruleKind{rulesets.PhaseHTTPRequestCacheSettings, "cache rule", "Cache rules", PermCacheRules, desiredRule, ruleDiff}
+
 // codeEntryPointExists is Cloudflare's error code for a second zone ruleset of a phase
 // ("'zone' is not a valid value for kind because exceeded maximum number of zone rulesets
 // for phase ..."): another run created the entry point first.
@@ -54,20 +67,26 @@ func readRuleset(raw []byte) (entryPoint, error) {
 // cacheRules reads the zone's http_request_cache_settings entry point; an empty one (and
 // no error) when it does not exist yet.
 func (c *Client) cacheRules(ctx context.Context, zoneID string, opts ...option.RequestOption) (entryPoint, error) {
+	return c.phaseRules(ctx, cacheKind, zoneID, opts...)
+}
+
+// phaseRules reads the zone's entry point of k's phase; an empty one (and no error) when it
+// does not exist yet.
+func (c *Client) phaseRules(ctx context.Context, k ruleKind, zoneID string, opts ...option.RequestOption) (entryPoint, error) {
 	var raw json.RawMessage
 	var params rulesets.PhaseGetParams
 	params.ZoneID.Value, params.ZoneID.Present = zoneID, true
 	opts = append([]option.RequestOption{option.WithResponseBodyInto(&raw)}, opts...)
-	_, err := c.phases.Get(ctx, rulesets.PhaseHTTPRequestCacheSettings, params, opts...)
+	_, err := c.phases.Get(ctx, k.phase, params, opts...)
 	if isStatus(err, http.StatusNotFound) {
 		return entryPoint{}, nil
 	}
 	if err != nil {
-		return entryPoint{}, wrap("cloudflare: reading the cache rules", PermCacheRules, err)
+		return entryPoint{}, wrap("cloudflare: reading the "+k.what+"s", k.perm, err)
 	}
 	ep, err := readRuleset(raw)
 	if err != nil {
-		return entryPoint{}, fmt.Errorf("cloudflare: reading the cache rules: %w", err)
+		return entryPoint{}, fmt.Errorf("cloudflare: reading the %ss: %w", k.what, err)
 	}
 	return ep, nil
 }
@@ -76,8 +95,17 @@ func (c *Client) cacheRules(ctx context.Context, zoneID string, opts ...option.R
 // the entry point already exists (so it never replaces rules another run just made);
 // then the rules are added one by one instead.
 func (c *Client) createEntryPoint(ctx context.Context, zoneID string, rules []Rule) error {
-	body := map[string]any{"name": "default", "kind": "zone", "phase": phaseCache,
-		"description": "Cache rules", "rules": desiredRules(rules)}
+	return c.createPhase(ctx, cacheKind, zoneID, rules)
+}
+
+// createPhase is createEntryPoint for the entry point of k's phase.
+func (c *Client) createPhase(ctx context.Context, k ruleKind, zoneID string, rules []Rule) error {
+	list := make([]ruleJSON, len(rules))
+	for i, r := range rules {
+		list[i] = k.body(r)
+	}
+	body := map[string]any{"name": "default", "kind": "zone", "phase": string(k.phase),
+		"description": k.title, "rules": list}
 	b, err := json.Marshal(body)
 	if err != nil {
 		return err
@@ -88,17 +116,17 @@ func (c *Client) createEntryPoint(ctx context.Context, zoneID string, rules []Ru
 	_, err = c.rulesets.New(ctx, params, option.WithRequestBody("application/json", b), option.WithResponseBodyInto(&raw))
 	if hasCode(err, codeEntryPointExists) {
 		for _, r := range rules {
-			if err := c.syncCacheRule(ctx, zoneID, r); err != nil {
+			if err := c.syncRule(ctx, k, zoneID, r); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
 	if err != nil {
-		return wrap("cloudflare: creating the cache rules entry point", PermCacheRules, err)
+		return wrap("cloudflare: creating the "+k.what+"s entry point", k.perm, err)
 	}
 	if _, err := readRuleset(raw); err != nil {
-		return fmt.Errorf("cloudflare: creating the cache rules entry point: %w", err)
+		return fmt.Errorf("cloudflare: creating the %ss entry point: %w", k.what, err)
 	}
 	return nil
 }
@@ -110,26 +138,31 @@ func (c *Client) addRule(ctx context.Context, zoneID, rulesetID string, r Rule) 
 
 // writeRule creates r (ruleID "") or replaces the rule ruleID with r.
 func (c *Client) writeRule(ctx context.Context, zoneID, rulesetID, ruleID string, r Rule) error {
-	b, err := json.Marshal(desiredRule(r))
+	return c.writeKindRule(ctx, cacheKind, zoneID, rulesetID, ruleID, r)
+}
+
+// writeKindRule is writeRule for a rule of kind k.
+func (c *Client) writeKindRule(ctx context.Context, k ruleKind, zoneID, rulesetID, ruleID string, r Rule) error {
+	b, err := json.Marshal(k.body(r))
 	if err != nil {
 		return err
 	}
 	opts := []option.RequestOption{option.WithRequestBody("application/json", b)}
 	var raw json.RawMessage
 	opts = append(opts, option.WithResponseBodyInto(&raw))
-	what := "cloudflare: adding cache rule " + r.Ref
+	what := "cloudflare: adding " + k.what + " " + r.Ref
 	if ruleID == "" {
 		var params rulesets.RuleNewParams
 		params.ZoneID.Value, params.ZoneID.Present = zoneID, true
 		_, err = c.rules.New(ctx, rulesetID, params, opts...)
 	} else {
-		what = "cloudflare: updating cache rule " + r.Ref
+		what = "cloudflare: updating " + k.what + " " + r.Ref
 		var params rulesets.RuleEditParams
 		params.ZoneID.Value, params.ZoneID.Present = zoneID, true
 		_, err = c.rules.Edit(ctx, rulesetID, ruleID, params, opts...)
 	}
 	if err != nil {
-		return wrap(what, PermCacheRules, err)
+		return wrap(what, k.perm, err)
 	}
 	if _, err := readRuleset(raw); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
@@ -140,21 +173,26 @@ func (c *Client) writeRule(ctx context.Context, zoneID, rulesetID, ruleID string
 // syncCacheRule re-reads the entry point and writes r only when it is missing or differs:
 // idempotent, so a retry after a write whose answer was lost writes nothing twice.
 func (c *Client) syncCacheRule(ctx context.Context, zoneID string, r Rule) error {
-	ep, err := c.cacheRules(ctx, zoneID)
+	return c.syncRule(ctx, cacheKind, zoneID, r)
+}
+
+// syncRule is syncCacheRule for a rule of kind k.
+func (c *Client) syncRule(ctx context.Context, k ruleKind, zoneID string, r Rule) error {
+	ep, err := c.phaseRules(ctx, k, zoneID)
 	if err != nil {
 		return err
 	}
 	if ep.ID == "" {
-		return c.createEntryPoint(ctx, zoneID, []Rule{r})
+		return c.createPhase(ctx, k, zoneID, []Rule{r})
 	}
 	r = placeRef(r, ep.Rules) // another site may have taken the ref since the plan
 	j := findRule(ep.Rules, r)
 	switch {
 	case j < 0:
-		return c.addRule(ctx, zoneID, ep.ID, r)
-	case len(ruleDiff(ep.Rules[j], r)) > 0:
+		return c.writeKindRule(ctx, k, zoneID, ep.ID, "", r)
+	case len(k.diff(ep.Rules[j], r)) > 0:
 		id, _ := ep.Rules[j]["id"].(string)
-		return c.writeRule(ctx, zoneID, ep.ID, id, r)
+		return c.writeKindRule(ctx, k, zoneID, ep.ID, id, r)
 	}
 	return nil
 }
@@ -172,14 +210,6 @@ func desiredRule(r Rule) ruleJSON {
 		},
 		"enabled": true,
 	}
-}
-
-func desiredRules(rules []Rule) []ruleJSON {
-	out := make([]ruleJSON, len(rules))
-	for i, r := range rules {
-		out[i] = desiredRule(r)
-	}
-	return out
 }
 
 // findRule is the index of assetwiz's rule for r (same ref, and not marked as another

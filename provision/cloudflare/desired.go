@@ -27,6 +27,8 @@ type Rule struct {
 	// Target is the page rule URL pattern, host/directory/*.
 	Target  string
 	EdgeTTL int
+	// Endpoint is the bucket's host, for the CDN host's origin rule (Directory "").
+	Endpoint string
 }
 
 // RefPrefix starts the ref of every cache rule assetwiz makes.
@@ -35,10 +37,14 @@ const RefPrefix = "assetwiz-"
 // DescriptionPrefix starts the description of every rule assetwiz makes.
 const DescriptionPrefix = "assetwiz: "
 
-// Rules are the CDN rules the answers ask for, one per directory.
+// Rules are the CDN rules the answers ask for, one per directory; for technique plugin, the
+// one cache rule of the CDN host in front of the bucket instead (cdnhost.go).
 func Rules(a *steps.Answers) []Rule {
 	if a.CDN.Provider != steps.CDNCloudflare {
 		return nil
+	}
+	if a.CDNHostAsked() {
+		return []Rule{cdnCacheRule(a)}
 	}
 	out := make([]Rule, 0, len(a.Directories))
 	for _, d := range a.Directories {
@@ -76,7 +82,7 @@ func refOf(host, d string) string {
 // of this site already under either ref keeps it, so every run finds the same one.
 func placeRef(r Rule, rules []ruleJSON) Rule {
 	own, alt := r, r
-	own.Ref = refOf(r.Host, r.Directory)
+	own.Ref = firstRef(r)
 	alt.Ref = own.Ref + "-" + hostHash(r.Host)
 	switch {
 	case findRule(rules, own) >= 0:
@@ -123,7 +129,13 @@ type Offline struct{}
 
 // Plan lists every rule as create.
 func (Offline) Plan(_ context.Context, a *steps.Answers) (provision.Plan, error) {
-	return Desired(a), nil
+	p := Desired(a)
+	if a.CDNHostAsked() {
+		// Said here because only a live plan reads the zone's plan and refuses it.
+		p.Warn("the origin rule of %s overrides the Host header, which Cloudflare allows on Enterprise zones only: a plan without --offline checks the zone",
+			a.CDNHost())
+	}
+	return p, nil
 }
 
 // Desired is what the answers ask of Cloudflare, as if no rule existed yet.
@@ -148,6 +160,10 @@ func Desired(a *steps.Answers) provision.Plan {
 	}
 	if a.CDN.Method == steps.MethodPageRules {
 		p.Warn("Page Rules are deprecated by Cloudflare and limited (3 on the Free plan); prefer cdn.method: cache-rules")
+	}
+	if a.CDNHostAsked() {
+		desiredOrigin(a, &p)
+		return p
 	}
 	p.Warn("Cloudflare rules apply only to proxied (orange-cloud) DNS records: make sure the record for %s is proxied", a.WebsiteURL)
 	return p

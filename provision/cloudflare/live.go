@@ -65,6 +65,9 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 	if err != nil {
 		return provision.Plan{}, err
 	}
+	if a.CDNHostAsked() {
+		return l.planCDNHost(ctx, c, z, a)
+	}
 	p := Desired(a)
 	// The rules and the DNS record are read at the same time.
 	var proxied, known bool
@@ -85,6 +88,35 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 	case known && !proxied:
 		p.Warn("the DNS record of %s in zone %s is not proxied (grey cloud): the rules have no effect until it is proxied (orange cloud)",
 			a.WebsiteURL, z.Name)
+	}
+	return p, nil
+}
+
+// planCDNHost plans the CDN host in front of the bucket: its cache rule (or page rule), its
+// DNS record and its origin rule. An open cdn.host takes its default in the zone found, and
+// the snippets planned after this deliver from it.
+func (l Live) planCDNHost(ctx context.Context, c *Client, z Zone, a *steps.Answers) (provision.Plan, error) {
+	if a.CDN.Host == "" {
+		a.CDN.Host = steps.DefaultCDNHost(a.WebsiteURL, z.Name)
+	}
+	if a.CDN.Zone == "" {
+		defer func() { a.CDN.Zone = "" }()
+		a.CDN.Zone = z.Name // for the warnings of Desired, which name the zone
+	}
+	p := Desired(a)
+	rules := Rules(a)
+	var err, hostErr error
+	// The origin rule's plan check comes first: nothing is read or written past a refusal.
+	if hostErr = c.planCDNHost(ctx, a, z, &p); hostErr != nil {
+		return provision.Plan{}, hostErr
+	}
+	if a.CDN.Method == steps.MethodPageRules {
+		err = c.planPageRules(ctx, z, rules, &p)
+	} else {
+		err = c.planCacheRules(ctx, z, a.WebsiteURL, rules, &p)
+	}
+	if err != nil {
+		return provision.Plan{}, err
 	}
 	return p, nil
 }
@@ -275,6 +307,13 @@ func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
 		return []string{err.Error()}
 	}
 	var out []string
+	if a.CDNHostAsked() {
+		if a.CDN.Host == "" {
+			a.CDN.Host = steps.DefaultCDNHost(a.WebsiteURL, z.Name)
+		}
+		rules = Rules(a)
+		out = append(out, c.verifyCDNHost(ctx, a, z)...)
+	}
 	if a.CDN.Method == steps.MethodPageRules {
 		list, err := c.listPageRules(ctx, z.ID, reads())
 		if err != nil {

@@ -26,7 +26,11 @@ func NextSteps(a *steps.Answers) []string {
 	case steps.TechniqueLocal:
 		out = append(out, "Uploads stay on each server's disk: nothing is offloaded.")
 	}
-	if a.CDN.Provider == steps.CDNCloudflare {
+	switch {
+	case a.CDNHostAsked():
+		// The plugin links uploads to the CDN host, whose proxied record assetwiz makes.
+		out = append(out, "Uploads are served from https://"+a.CDNHost()+"/, whose proxied record assetwiz made, so the cache rules apply.")
+	case a.CDN.Provider == steps.CDNCloudflare:
 		out = append(out, "Keep "+a.WebsiteURL+" proxied through Cloudflare (orange cloud), so the cache rules apply.")
 	}
 	return append(out, "Run `assetwiz verify` to check the result.")

@@ -134,8 +134,7 @@ func drupalSettings(a *steps.Answers, t pluginTarget) string {
 	b.WriteString("$settings['s3fs.use_s3_for_public'] = TRUE;\n")
 	b.WriteString("// Twig's compiled templates stay on local disk (the module's advice).\n")
 	b.WriteString("$settings['php_storage']['twig']['directory'] = '../storage/php';\n")
-	fmt.Fprintf(&b, "// CDN: %s:\n", cdnNote(a, ""))
-	b.WriteString("// $config['s3fs.settings']['use_cname'] = TRUE;\n// $config['s3fs.settings']['domain'] = 'cdn.example.com';\n")
+	b.WriteString(drupalDelivery(a))
 	return b.String()
 }
 
@@ -160,7 +159,7 @@ func moodleConfig(a *steps.Answers, t pluginTarget) string {
 	b.WriteString("    // Objects keyed as in moodledata/filedir (ab/cd/<contenthash>), at the bucket's root.\n")
 	kv("key_prefix", "''")
 	b.WriteString("];\n")
-	b.WriteString("// CDN: tool_objectfs delivers through pre-signed URLs or CloudFront only; the Cloudflare rules\n// of assetwiz do not apply to it.\n")
+	b.WriteString(moodleDelivery(a))
 	return b.String()
 }
 
@@ -182,7 +181,7 @@ func joomlaChecklist(a *steps.Answers, t pluginTarget) string {
 	}
 	row("Folder / prefix", "empty (keys as in /"+t.bucket.Directory+")")
 	row("Use HTTPS", map[bool]string{true: "on", false: "off"}[t.https])
-	row("CDN / custom domain", "empty, unless a CDN host is in front of the bucket")
+	row("CDN / custom domain", joomlaDelivery(a))
 	b.WriteString("\nThen upload a test image through Media and check it appears in the bucket.\n")
 	return b.String()
 }

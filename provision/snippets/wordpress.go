@@ -57,12 +57,12 @@ func wordpressSettings(a *steps.Answers, t pluginTarget) []wpSetting {
 		}},
 		{key: "use-yearmonth-folders", value: "true"},
 		{key: "object-versioning", value: "false"},
-		{key: "delivery-provider", value: "'storage'"},
+		{key: "delivery-provider", value: quotePHP(wordpressDeliveryProvider(a))},
 		{key: "serve-from-s3", value: "true"},
-		{key: "force-https", value: phpBool(t.https)},
+		{key: "force-https", value: phpBool(t.https || a.CDNHost() != "")},
 		{key: "remove-local-file", value: "false"},
 	}
-	if !t.https {
+	if !t.https && a.CDNHost() == "" {
 		// use_ssl() (amazon-s3-and-cloudfront.php:1677-1680) turns https on for an https page
 		// whatever the setting says.
 		s[11].after = "the endpoint is http, but false does not keep links on http: on a page served over https the plugin links with https all the same (use_ssl())"
@@ -98,8 +98,7 @@ func wordpressConfig(a *steps.Answers, t pluginTarget) string {
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "\t// CDN: %s:\n", cdnNote(a, "\t"))
-	b.WriteString("\t// 'delivery-provider' => 'other',\n\t// 'enable-delivery-domain' => true,\n\t// 'delivery-domain' => 'cdn.example.com',\n")
+	b.WriteString(wordpressDelivery(a))
 	b.WriteString(") ) );\n")
 	return b.String()
 }

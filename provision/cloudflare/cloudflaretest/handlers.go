@@ -15,7 +15,45 @@ import (
 	"time"
 )
 
-const phaseCache = "http_request_cache_settings"
+const (
+	phaseCache  = "http_request_cache_settings"
+	phaseOrigin = "http_request_origin"
+)
+
+// enterpriseOnly are the origin rule settings only Enterprise zones may use
+// (developers.cloudflare.com/rules/origin-rules, "Availability": Override Host header, SNI
+// and DNS records: Enterprise; destination port: every plan).
+var enterpriseOnly = []string{"host_header", "sni", "origin.host"}
+
+// entitled refuses a rule that uses a setting the zone's plan does not include, naming it.
+func entitled(z *zone, phase string, at string, r Rule) *apiError {
+	if phase != phaseOrigin || z.plan == "enterprise" {
+		return nil
+	}
+	params, _ := r["action_parameters"].(map[string]any)
+	origin, _ := params["origin"].(map[string]any)
+	for _, key := range enterpriseOnly {
+		_, used := params[key]
+		if key == "origin.host" {
+			_, used = origin["host"]
+		}
+		if used {
+			return &apiError{Code: 20120, Source: &source{at + "/action_parameters/" + strings.ReplaceAll(key, ".", "/")},
+				Message: fmt.Sprintf("not entitled: the use of field %s is not allowed on the %s plan of this zone", key, z.plan)}
+		}
+	}
+	return nil
+}
+
+// entitledAll checks each rule of a ruleset write.
+func entitledAll(z *zone, phase string, rules []Rule) *apiError {
+	for i, r := range rules {
+		if e := entitled(z, phase, fmt.Sprintf("/rules/%d", i), r); e != nil {
+			return e
+		}
+	}
+	return nil
+}
 
 // phaseActions lists the rule actions each phase accepts; phases not listed accept any.
 var phaseActions = map[string][]string{
@@ -39,7 +77,13 @@ func (s *Server) routes() {
 	s.handle("GET /user/tokens/verify", "", s.verifyToken)
 	s.handle("GET /zones", PermZoneRead, s.listZones)
 	s.handle("GET /zones/{zone_id}", PermZoneRead, s.getZone)
-	s.handle("GET /zones/{zone_id}/dns_records", PermDNSRead, s.listDNSRecords)
+	const dr = "/zones/{zone_id}/dns_records"
+	s.handle("GET "+dr, PermDNSRead, s.listDNSRecords)
+	s.handle("POST "+dr, PermDNSEdit, s.createDNSRecord)
+	s.handle("GET "+dr+"/{id}", PermDNSRead, s.getDNSRecord)
+	s.handle("PUT "+dr+"/{id}", PermDNSEdit, s.updateDNSRecord)
+	s.handle("PATCH "+dr+"/{id}", PermDNSEdit, s.updateDNSRecord)
+	s.handle("DELETE "+dr+"/{id}", PermDNSEdit, s.deleteDNSRecord)
 	s.handle("GET "+ep, "phase:read", s.getEntrypoint)
 	s.handle("PUT "+ep, "phase:edit", s.putEntrypoint)
 	const rs = "/zones/{zone_id}/rulesets"
@@ -86,8 +130,11 @@ func (s *Server) permFor(need string, r *http.Request) string {
 			phase = body.Phase
 		}
 	}
-	if phase == phaseCache {
+	switch phase {
+	case phaseCache:
 		return "cache_rules:" + level
+	case phaseOrigin:
+		return "origin_rules:" + level
 	}
 	return "zone_rulesets:" + level
 }
@@ -282,27 +329,6 @@ func (s *Server) getZone(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// listDNSRecords serves GET dns_records?name=&type= (not in the schema subset:
-// unvalidated, same envelope as the real API).
-func (s *Server) listDNSRecords(w http.ResponseWriter, r *http.Request) {
-	z := s.zoneFor(w, r)
-	if z == nil {
-		return
-	}
-	q := r.URL.Query()
-	var out []any
-	for _, d := range z.dns {
-		if (q.Get("name") == "" || strings.EqualFold(d.Name, q.Get("name"))) && (q.Get("type") == "" || d.Type == q.Get("type")) {
-			ts := z.created.Format(time.RFC3339Nano)
-			out = append(out, map[string]any{"id": d.ID, "zone_id": z.id, "zone_name": z.name,
-				"name": d.Name, "type": d.Type, "content": d.Content, "proxiable": true,
-				"proxied": d.Proxied, "ttl": d.TTL, "settings": map[string]any{}, "meta": map[string]any{},
-				"comment": nil, "tags": []string{}, "created_on": ts, "modified_on": ts})
-		}
-	}
-	writePage(w, out, num(q.Get("page"), 1), num(q.Get("per_page"), 100))
-}
-
 func (s *Server) getEntrypoint(w http.ResponseWriter, r *http.Request) {
 	z := s.zoneFor(w, r)
 	if z == nil {
@@ -332,7 +358,11 @@ func (s *Server) putEntrypoint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	phase := r.PathValue("phase")
-	if e := s.putRuleset(z, phase, body.Name, body.Description, body.Rules); e != nil {
+	e := entitledAll(z, phase, body.Rules)
+	if e == nil {
+		e = s.putRuleset(z, phase, body.Name, body.Description, body.Rules)
+	}
+	if e != nil {
 		writeError(w, http.StatusBadRequest, *e)
 		return
 	}
@@ -466,7 +496,11 @@ func (s *Server) createRuleset(w http.ResponseWriter, r *http.Request) {
 	if body.Rules == nil {
 		body.Rules = []Rule{}
 	}
-	if e := s.putRuleset(z, body.Phase, body.Name, body.Description, body.Rules); e != nil {
+	e := entitledAll(z, body.Phase, body.Rules)
+	if e == nil {
+		e = s.putRuleset(z, body.Phase, body.Name, body.Description, body.Rules)
+	}
+	if e != nil {
 		writeError(w, http.StatusBadRequest, *e)
 		return
 	}
@@ -550,7 +584,11 @@ func (s *Server) createRule(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if e := checkRule("", rs.phase, body.rule); e != nil {
+	e := checkRule("", rs.phase, body.rule)
+	if e == nil {
+		e = entitled(z, rs.phase, "", body.rule)
+	}
+	if e != nil {
 		writeError(w, http.StatusBadRequest, *e)
 		return
 	}
@@ -592,7 +630,11 @@ func (s *Server) updateRule(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if e := checkRule("", rs.phase, body.rule); e != nil {
+	e := checkRule("", rs.phase, body.rule)
+	if e == nil {
+		e = entitled(z, rs.phase, "", body.rule)
+	}
+	if e != nil {
 		writeError(w, http.StatusBadRequest, *e)
 		return
 	}

@@ -1,6 +1,7 @@
 // Package cloudflaretest is an httptest double of the Cloudflare v4 API for
-// tests of other packages: tokens, zones, the cache-rules entry point ruleset,
-// page rules and DNS record lookup. Every request to, and every response from,
+// tests of other packages: tokens, zones, the phase entry point rulesets (cache rules,
+// and origin rules with the plan entitlements of their settings), page rules and DNS
+// records (list, create, get, update, delete). Every request to, and every response from,
 // a route covered by Cloudflare's published OpenAPI schema is validated
 // against it; a violation is reported as a test error and answered with 400.
 package cloudflaretest

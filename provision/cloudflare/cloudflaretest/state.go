@@ -11,12 +11,15 @@ import (
 
 // Token permissions understood by the double; "X:edit" implies "X:read".
 const (
-	PermZoneRead       = "zone:read"
-	PermDNSRead        = "dns:read"
-	PermCacheRulesRead = "cache_rules:read"
-	PermCacheRulesEdit = "cache_rules:edit"
-	PermPageRulesRead  = "page_rules:read"
-	PermPageRulesEdit  = "page_rules:edit"
+	PermZoneRead = "zone:read"
+	PermDNSRead  = "dns:read"
+	PermDNSEdit  = "dns:edit"
+	// PermOriginRulesEdit is "Zone > Origin Rules > Edit": the http_request_origin entry point.
+	PermOriginRulesEdit = "origin_rules:edit"
+	PermCacheRulesRead  = "cache_rules:read"
+	PermCacheRulesEdit  = "cache_rules:edit"
+	PermPageRulesRead   = "page_rules:read"
+	PermPageRulesEdit   = "page_rules:edit"
 	// PermZoneRulesetsEdit covers entry points of phases other than cache rules.
 	PermZoneRulesetsEdit = "zone_rulesets:edit"
 )
@@ -83,6 +86,7 @@ type DNSRecord struct {
 	Content string
 	Proxied bool
 	TTL     int
+	Comment string
 }
 
 // AddToken registers an active API token with the given permissions.
@@ -146,6 +150,61 @@ func (s *Server) AddDNSRecord(zoneID string, rec DNSRecord) string {
 	}
 	z.dns = append(z.dns, rec)
 	return rec.ID
+}
+
+// DeleteDNSRecordForTest removes a record as someone in the dashboard would.
+func (s *Server) DeleteDNSRecordForTest(zoneID, id string) {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	z := s.mustZone(zoneID)
+	z.dns = slices.DeleteFunc(slices.Clone(z.dns), func(d DNSRecord) bool { return d.ID == id })
+}
+
+// DNSRecords returns a zone's DNS records, in the order they were made.
+func (s *Server) DNSRecords(zoneID string) []DNSRecord {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.mustZone(zoneID).dns)
+}
+
+// PhaseRules returns the stored rules of a zone's entry point of phase (such as
+// http_request_origin), nil before it exists.
+func (s *Server) PhaseRules(zoneID, phase string) []Rule {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.mustZone(zoneID).rulesets[phase]
+	if rs == nil {
+		return nil
+	}
+	out := make([]Rule, len(rs.rules))
+	for i, r := range rs.rules {
+		out[i] = clone(r)
+	}
+	return out
+}
+
+// AddPhaseRule appends one rule to the entry point of phase as another client would
+// (creating it when missing), held to the same checks as a POST, plan entitlements aside.
+func (s *Server) AddPhaseRule(zoneID, phase string, rule Rule) {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	z := s.mustZone(zoneID)
+	if z.rulesets[phase] == nil {
+		if e := s.putRuleset(z, phase, "", "", nil); e != nil {
+			s.t.Fatalf("cloudflaretest: AddPhaseRule: %s", e.Message)
+		}
+	}
+	if e := checkRule("", phase, rule); e != nil {
+		s.t.Fatalf("cloudflaretest: AddPhaseRule: %s", e.Message)
+	}
+	rs := z.rulesets[phase]
+	ts := now()
+	rs.rules = append(slices.Clone(rs.rules), storeRule(rule, nil, ts))
+	rs.version, rs.lastUpdated = rs.version+1, ts
 }
 
 // PutRules replaces the http_request_cache_settings entry point rules like a

@@ -71,7 +71,7 @@ unless --overwrite.`,
 			for _, bb := range ans.BackupBuckets() {
 				pair := transfer.Buckets{Name: bb.Asset.Directory, From: assetClient, FromBucket: bb.Asset.Name, To: backupClient, ToBucket: bb.Name}
 				if restore {
-					pair = transfer.Buckets{Name: bb.Asset.Directory, From: backupClient, FromBucket: bb.Name, To: assetClient, ToBucket: bb.Asset.Name}
+					pair = transfer.Buckets{Name: bb.Asset.Directory, From: backupClient, FromBucket: bb.Name, To: assetClient, ToBucket: bb.Asset.Name, Restore: true}
 				}
 				jobs = append(jobs, transferJob{name: bb.Asset.Directory, run: func(ctx context.Context, o transfer.Options) (*transfer.Summary, error) {
 					s, err := transfer.Copy(ctx, pair, o, versions)

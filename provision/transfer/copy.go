@@ -5,10 +5,10 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
-	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -172,7 +172,7 @@ func (c *copier) current(ctx context.Context, src Object, dst *Object, perKey bo
 	if ctx.Err() != nil {
 		return
 	}
-	if perKey {
+	if perKey || (c.opt.DryRun && dst == nil) {
 		out, found, err := c.to.head(ctx, src.Key, "")
 		if err != nil {
 			failed(ctx, c.sum, src.Key, err)
@@ -221,6 +221,9 @@ func (c *copier) current(ctx context.Context, src Object, dst *Object, perKey bo
 				dst = &Object{Key: src.Key, Size: aws.ToInt64(out.ContentLength), ETag: aws.ToString(out.ETag)}
 				continue
 			}
+			// Refused, yet no object (a delete marker on top, on a server that counts it):
+			// checked just now, so written without the condition.
+			err = c.transfer(ctx, src, false)
 		}
 		if err != nil {
 			failed(ctx, c.sum, src.Key, err)
@@ -332,7 +335,7 @@ func (c *copier) versions(ctx context.Context, src, dst []Object) {
 		return
 	}
 	copied := false
-	missing := current == "" // absent, or deleted: the first write asks for the key to be free
+	missing := current == ""             // absent, or deleted: the first write asks for the key to be free
 	for i := len(src) - 1; i >= 0; i-- { // oldest first
 		last := i == 0
 		if have[ids[i]] && !(last && copied) && !(last && !currentIsNewest) {

@@ -78,7 +78,6 @@ func (c *orderCheck) disorder() string {
 	return ""
 }
 
-
 // listObjects streams a bucket's objects in key order, one page of 1,000 at a time; the next
 // page is asked for while the caller works on this one. Each key is shown to check (may be
 // nil) before it is yielded, so the caller knows when the order can no longer be trusted.

@@ -118,4 +118,3 @@ func (s *store) get(ctx context.Context, o Object, w func() (io.Writer, func()))
 	})
 	return out, err
 }
-

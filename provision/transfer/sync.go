@@ -339,7 +339,8 @@ func (s *syncer) file(ctx context.Context, p pair) {
 	}
 	sum := s.sum
 	l := p.local
-	if p.perKey {
+	if p.perKey || (s.opt.DryRun && p.remote == nil) {
+		// A dry run cannot learn from a refused write that the key is taken: it asks.
 		r, err := s.lookup(ctx, l.Key)
 		if err != nil {
 			failed(ctx, sum, l.Key, err)
@@ -365,7 +366,9 @@ func (s *syncer) file(ctx context.Context, p pair) {
 	// The file opened may not be the one walked (a folder swapped for a symlink since):
 	// what counts is where the open file really is.
 	if real := realPathOf(file, l.Path); !within(s.realRoot, real) {
-		sum.add(func(s *Summary) { s.Skipped = append(s.Skipped, Issue{l.Key, "its real path " + real + " is outside the folder being copied"}) })
+		sum.add(func(s *Summary) {
+			s.Skipped = append(s.Skipped, Issue{l.Key, "its real path " + real + " is outside the folder being copied"})
+		})
 		return
 	}
 	st, err := file.Stat()
@@ -420,9 +423,9 @@ func (s *syncer) file(ctx context.Context, p pair) {
 		}
 		if s.opt.DryRun {
 			s.put.onBytes(size)
-		} else if err := s.put.put(ctx, l.Key, b, !overwrite); err != nil {
-			switch {
-			case errors.Is(err, errExists) && try == 0:
+		} else {
+			err := s.put.put(ctx, l.Key, b, !overwrite)
+			if errors.Is(err, errExists) && try == 0 {
 				// The listing said the key was free; the server says it is not: decide again
 				// from the object there now.
 				if p.remote, err = s.lookup(ctx, l.Key); err != nil {
@@ -432,15 +435,20 @@ func (s *syncer) file(ctx context.Context, p pair) {
 				if p.remote != nil {
 					continue
 				}
-				err = errExists
-			case errors.Is(err, errChanged) || isBadDigest(err):
-				sum.add(func(s *Summary) {
-					s.Unreadable = append(s.Unreadable, Issue{l.Key, "changed while it was being copied; run sync again"})
-				})
+				// Refused, yet no object (a delete marker on top, on a server that counts it):
+				// checked just now, so written without the condition.
+				err = s.put.put(ctx, l.Key, b, false)
+			}
+			if err != nil {
+				if errors.Is(err, errChanged) || isBadDigest(err) {
+					sum.add(func(s *Summary) {
+						s.Unreadable = append(s.Unreadable, Issue{l.Key, "changed while it was being copied; run sync again"})
+					})
+					return
+				}
+				failed(ctx, sum, l.Key, err)
 				return
 			}
-			failed(ctx, sum, l.Key, err)
-			return
 		}
 		sum.add(func(s *Summary) {
 			s.Copied++

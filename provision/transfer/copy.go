@@ -17,6 +17,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/assetwiz/assetwiz/provision"
 )
 
 // Buckets is a copy between two buckets, each reached with its own client (they may be at
@@ -503,23 +505,43 @@ func WriteMarker(ctx context.Context, c *s3.Client, bucket string, m Marker) err
 	if err != nil {
 		return err
 	}
-	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(MarkerKey),
-		Body: bytes.NewReader(data), ContentType: aws.String("application/json")})
-	return err
+	st := newStore(c, bucket, provision.RetryPolicy{})
+	return st.do(ctx, func(ctx context.Context) error {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(MarkerKey),
+			Body: bytes.NewReader(data), ContentType: aws.String("application/json")}, noSDKRetries)
+		return err
+	})
 }
+
+// maxMarkerBytes bounds the read of a last-backup marker (a few hundred bytes when assetwiz wrote it).
+const maxMarkerBytes = 64 << 10
 
 // ReadMarker reads a backup bucket's last-backup marker; found is false when no backup has
 // finished yet.
 func ReadMarker(ctx context.Context, c *s3.Client, bucket string) (m Marker, found bool, err error) {
-	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(MarkerKey)})
+	st := newStore(c, bucket, provision.RetryPolicy{})
+	var data []byte
+	err = st.do(ctx, func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, bodyTime(maxMarkerBytes))
+		defer cancel()
+		out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(MarkerKey)}, noSDKRetries)
+		if err != nil {
+			return err
+		}
+		defer out.Body.Close()
+		data, err = io.ReadAll(io.LimitReader(out.Body, maxMarkerBytes+1))
+		return err
+	})
 	if err != nil {
 		if code := errorCodeOf(err); code == "NoSuchKey" || code == "NotFound" {
 			return m, false, nil
 		}
 		return m, false, fmt.Errorf("bucket %s: %s", bucket, describe(err))
 	}
-	defer out.Body.Close()
-	if err := json.NewDecoder(out.Body).Decode(&m); err != nil {
+	if len(data) > maxMarkerBytes {
+		return m, false, fmt.Errorf("bucket %s: the last-backup marker is longer than %d bytes: not one assetwiz wrote", bucket, maxMarkerBytes)
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
 		return m, false, fmt.Errorf("bucket %s: the last-backup marker is not readable: %w", bucket, err)
 	}
 	return m, true, nil

@@ -34,6 +34,7 @@ func (b Backend) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, er
 	}
 	target := a.BackupTarget()
 	where := fmt.Sprintf("%s %s, %s", target.Storage.Provider, target.Storage.Region, target.HostBase())
+	lifecycleWarned := false
 	for _, bb := range a.BackupBuckets() {
 		name := bb.Name
 		exists, versioned := false, false
@@ -62,6 +63,16 @@ func (b Backend) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, er
 			}
 		}
 		p.Actions = append(p.Actions, bucket, ver)
+		lc, ok, err := b.lifecycleAction(ctx, &target, name, lifecycleDays(a), exists, ver.Key())
+		if err != nil {
+			return provision.Plan{}, err
+		}
+		if ok {
+			p.Actions = append(p.Actions, lc)
+		} else if !lifecycleWarned {
+			lifecycleWarned = true
+			p.Warn("backup: %s offers no lifecycle rules through S3: the backup buckets keep old versions until you delete them, and are billed", target.Storage.Provider)
+		}
 	}
 	if target.EndpointURL() == a.EndpointURL() && a.Secrets.BackupS3AccessKey == a.Secrets.S3AccessKey {
 		p.Warn("backup: the backup target is the same provider and account as the asset buckets; it survives a deleted bucket, not the loss of the account or the provider")
@@ -99,6 +110,8 @@ func create(ctx context.Context, c *s3.Client, target *steps.Answers, name strin
 	}
 	return nil
 }
+
+func errorAs(err error, target any) bool { return errors.As(err, target) }
 
 func errorCode(err error) string {
 	var ae smithy.APIError

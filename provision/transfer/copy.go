@@ -87,6 +87,7 @@ func Copy(ctx context.Context, b Buckets, opt Options, versions bool) (*Summary,
 	defer stopMerge()
 	var toErr error
 	fromCheck, toCheck := &orderCheck{}, &orderCheck{}
+	c.listing = toCheck
 	send := func(src, dst []Object) {
 		perKey := fromCheck.disorder() != "" || toCheck.disorder() != ""
 		if dst == nil && toErr != nil && !perKey {
@@ -105,10 +106,10 @@ func Copy(ctx context.Context, b Buckets, opt Options, versions bool) (*Summary,
 	var fromErr error
 	if versions {
 		fromList := func(yield func([]Object) bool) {
-			fromErr = listVersions(ctx, from, func(_ string, v []Object) bool { return yield(v) })
+			fromErr = listVersions(ctx, from, nil, func(_ string, v []Object) bool { return yield(v) })
 		}
 		toList := func(yield func([]Object) bool) {
-			toErr = listVersions(ctx, to, func(_ string, v []Object) bool { return yield(v) })
+			toErr = listVersions(ctx, to, toCheck, func(_ string, v []Object) bool { return yield(v) })
 		}
 		mergeKeys(mergeCtx, fromList, toList, func(v []Object) string { return v[0].Key }, func(src []Object, dst *[]Object) {
 			if dst == nil && toErr != nil {
@@ -166,6 +167,8 @@ type copier struct {
 	sum      *Summary
 	prog     *DirProgress
 	put      *putter
+	// listing is the destination's: a key it lacks is absent once it was all read in order.
+	listing *orderCheck
 }
 
 // current copies one current object, unless the destination holds it already. perKey: the
@@ -174,7 +177,7 @@ func (c *copier) current(ctx context.Context, src Object, dst *Object, perKey bo
 	if ctx.Err() != nil {
 		return
 	}
-	if perKey || (c.opt.DryRun && dst == nil) {
+	if perKey || (dst == nil && (c.opt.DryRun || !c.listing.trusted())) {
 		out, found, err := c.to.head(ctx, src.Key, "")
 		if err != nil {
 			failed(ctx, c.sum, src.Key, err)
@@ -258,6 +261,14 @@ func (c *copier) versions(ctx context.Context, src, dst []Object) {
 	src = slices.DeleteFunc(slices.Clone(src), func(o Object) bool { return o.DeleteMarker })
 	if len(src) == 0 {
 		return // only delete markers: nothing to copy, and nothing is deleted
+	}
+	if len(dst) == 0 && !c.listing.trusted() {
+		// The destination's listing was not read to its end yet: ask for this key's versions.
+		var err error
+		if dst, err = versionsOf(ctx, c.to, key); err != nil {
+			failed(ctx, c.sum, key, err)
+			return
+		}
 	}
 	ids := make([]string, len(src))
 	unknown := false

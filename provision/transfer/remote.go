@@ -48,6 +48,14 @@ type orderCheck struct {
 	last    string
 	started bool
 	broken  atomic.Pointer[string]
+	// complete is set once the whole listing was read: only then is a key it lacks known
+	// to be absent (a listing out of order, or cut short, could still name it).
+	complete atomic.Bool
+}
+
+// trusted reports whether the whole listing was read, in order.
+func (c *orderCheck) trusted() bool {
+	return c != nil && c.complete.Load() && c.broken.Load() == nil
 }
 
 // see checks the next key of the listing.
@@ -132,6 +140,9 @@ func listObjects(ctx context.Context, s *store, check *orderCheck, yield func(Ob
 	case err := <-errc:
 		return err
 	default:
+		if check != nil && ctx.Err() == nil {
+			check.complete.Store(true)
+		}
 		return nil
 	}
 }
@@ -147,7 +158,29 @@ func (e *errVersionsDisorder) Error() string {
 // listVersions streams a bucket's object versions grouped by key (each key's versions newest
 // first, as S3 lists them), delete markers included (DeleteMarker set): a key whose newest
 // entry is a delete marker has been deleted. Keys must come in increasing order.
-func listVersions(ctx context.Context, s *store, yield func(key string, versions []Object) bool) error {
+func listVersions(ctx context.Context, s *store, check *orderCheck, yield func(key string, versions []Object) bool) error {
+	err := listVersionsFrom(ctx, s, "", yield)
+	if err == nil && check != nil && ctx.Err() == nil {
+		check.complete.Store(true)
+	}
+	return err
+}
+
+// versionsOf lists the versions of one key (newest first, delete markers included): the
+// per-key answer when a version listing cannot be trusted to have named every key.
+func versionsOf(ctx context.Context, s *store, key string) ([]Object, error) {
+	var found []Object
+	err := listVersionsFrom(ctx, s, key, func(k string, v []Object) bool {
+		if k == key {
+			found = v
+		}
+		return k <= key
+	})
+	return found, err
+}
+
+// listVersionsFrom is listVersions of the keys starting with prefix.
+func listVersionsFrom(ctx context.Context, s *store, prefix string, yield func(key string, versions []Object) bool) error {
 	var key string
 	var group []Object
 	var keyMarker, versionMarker *string
@@ -174,7 +207,7 @@ func listVersions(ctx context.Context, s *store, yield func(key string, versions
 		var out *s3.ListObjectVersionsOutput
 		err := s.do(ctx, func(ctx context.Context) error {
 			var err error
-			out, err = s.c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(s.bucket), KeyMarker: keyMarker, VersionIdMarker: versionMarker}, noSDKRetries)
+			out, err = s.c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(s.bucket), Prefix: nonEmpty(prefix), KeyMarker: keyMarker, VersionIdMarker: versionMarker}, noSDKRetries)
 			return err
 		})
 		if err != nil {

@@ -204,7 +204,7 @@ func Sync(ctx context.Context, c *s3.Client, f Folder, opt Options) (*Summary, e
 		cache = &cacheReader{}
 	}
 
-	s := &syncer{store: st, put: put, opt: opt, sum: sum, realRoot: realRoot}
+	s := &syncer{store: st, put: put, opt: opt, sum: sum, realRoot: realRoot, listing: check}
 	work := make(chan pair)
 	var wg sync.WaitGroup
 	for range opt.Workers {
@@ -318,6 +318,7 @@ type syncer struct {
 	opt      Options
 	sum      *Summary
 	realRoot string
+	listing  *orderCheck
 }
 
 // lookup asks the bucket for one key: the object, or nil when there is none.
@@ -339,8 +340,11 @@ func (s *syncer) file(ctx context.Context, p pair) {
 	}
 	sum := s.sum
 	l := p.local
-	if p.perKey || (s.opt.DryRun && p.remote == nil) {
-		// A dry run cannot learn from a refused write that the key is taken: it asks.
+	if p.perKey || (p.remote == nil && (s.opt.DryRun || !s.listing.trusted())) {
+		// A key the listing lacks is known absent only once the whole listing was read in
+		// order; before that (or in a dry run, which cannot learn from a refused write) it
+		// is asked for: a provider ignoring If-None-Match cannot then turn a conflict into
+		// an overwrite either.
 		r, err := s.lookup(ctx, l.Key)
 		if err != nil {
 			failed(ctx, sum, l.Key, err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -330,5 +331,33 @@ func TestVersionsBackupOfAMultipartObjectIsIncremental(t *testing.T) {
 	}
 	if n := versionCount(t, direct, "assets-backup")["video.mp4"]; n != 1 {
 		t.Fatalf("the backup holds %d versions of video.mp4, want 1", n)
+	}
+}
+
+// Ctrl-C while CreateMultipartUpload is in flight: the server makes the upload, the client
+// used to drop the answer (its context cancelled) and never abort it, a leak (billed parts)
+// and the random CI failure of issue 23. The create now gets its answer, and the upload is
+// aborted before Sync returns.
+func TestCancelDuringCreateLeavesNoUpload(t *testing.T) {
+	srv := s3test.Start(t)
+	direct := srv.Client(t)
+	makeBucket(t, direct, "site-uploads")
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "big.bin"), randomBytes(t, 6<<20))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := behind(t, srv, 0, func(r *http.Request, _ *http.Response) error {
+		if r.Method == http.MethodPost && r.URL.Query().Has("uploads") {
+			cancel() // the upload exists on the server; the answer is still on its way
+		}
+		return nil
+	})
+	_, err := Sync(ctx, c, Folder{Path: dir, Bucket: "site-uploads"}, small)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	ups, err := direct.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String("site-uploads")})
+	if err != nil || len(ups.Uploads) != 0 {
+		t.Fatalf("%v: %d multipart uploads left in flight, want them aborted", err, len(ups.Uploads))
 	}
 }

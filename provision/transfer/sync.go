@@ -178,7 +178,7 @@ func Sync(ctx context.Context, c *s3.Client, f Folder, opt Options) (*Summary, e
 	}
 	if !within(realRoot, realPath) {
 		sum.Error = fmt.Sprintf("folder %s: it leads to %s, outside %s; nothing copied from it", f.Path, realPath, root)
-		sum.Skipped = append(sum.Skipped, Issue{"", "the folder is a symlink to " + realPath + ", outside " + root})
+		sum.Skipped = append(sum.Skipped, Issue{".", "the folder leads to " + realPath + ", outside " + root})
 		return sum, nil
 	}
 	t := tree{root: realRoot, follow: opt.FollowSymlinks, private: opt.IncludePrivate, web: lookupWebUser(opt.WebUser)}

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -361,7 +362,8 @@ func (s *syncer) file(ctx context.Context, p pair) {
 			return
 		}
 	}
-	file, err := os.Open(l.Path)
+	// O_NONBLOCK: a file swapped for a FIFO since the walk must not block the run on open.
+	file, err := os.OpenFile(l.Path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		sum.add(func(s *Summary) { s.Unreadable = append(s.Unreadable, Issue{l.Key, errText(err)}) })
 		return

@@ -76,7 +76,12 @@ func (b Backend) lifecycleAction(ctx context.Context, target *steps.Answers, nam
 
 // rules reads a bucket's lifecycle rules (none when it has no configuration).
 func (b Backend) rules(ctx context.Context, name string) ([]types.LifecycleRule, error) {
-	out, err := b.Client.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(name)})
+	var out *s3.GetBucketLifecycleConfigurationOutput
+	err := provision.Retry(ctx, provision.RetryPolicy{}, func(ctx context.Context) error {
+		var err error
+		out, err = b.Client.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(name)}, noSDKRetries)
+		return err
+	})
 	if err != nil {
 		if errorCode(err) == "NoSuchLifecycleConfiguration" {
 			return nil, nil
@@ -92,7 +97,7 @@ func (b Backend) putRule(ctx context.Context, name string, days int32) error {
 	if err == nil {
 		rules = append(slices.DeleteFunc(rules, isOurs), lifecycleRule(days))
 		_, err = b.Client.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String(name),
-			LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: rules}})
+			LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: rules}}, noSDKRetries)
 	}
 	if isUnsupported(err) {
 		return &provision.NotOfferedError{Reason: fmt.Sprintf("backup bucket %s: not offered by the provider: lifecycle rules (%s); old versions are kept until you delete them", name, errorCode(err))}

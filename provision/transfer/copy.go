@@ -177,7 +177,7 @@ func (c *copier) current(ctx context.Context, src Object, dst *Object, perKey bo
 	if ctx.Err() != nil {
 		return
 	}
-	if perKey || (dst == nil && (c.opt.DryRun || !c.listing.trusted())) {
+	if perKey || (dst == nil && !c.listing.trusted()) {
 		out, found, err := c.to.head(ctx, src.Key, "")
 		if err != nil {
 			failed(ctx, c.sum, src.Key, err)

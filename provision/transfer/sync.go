@@ -341,10 +341,10 @@ func (s *syncer) file(ctx context.Context, p pair) {
 	}
 	sum := s.sum
 	l := p.local
-	if p.perKey || (p.remote == nil && (s.opt.DryRun || !s.listing.trusted())) {
+	if p.perKey || (p.remote == nil && !s.listing.trusted()) {
 		// A key the listing lacks is known absent only once the whole listing was read in
-		// order; before that (or in a dry run, which cannot learn from a refused write) it
-		// is asked for: a provider ignoring If-None-Match cannot then turn a conflict into
+		// order; before that it is asked for (a dry run too, which cannot learn from a
+		// refused write), so a provider ignoring If-None-Match cannot turn a conflict into
 		// an overwrite either.
 		r, err := s.lookup(ctx, l.Key)
 		if err != nil {

@@ -176,7 +176,10 @@ func IsGetObject(r *http.Request) bool {
 	return strings.Count(strings.Trim(r.URL.Path, "/"), "/") >= 1
 }
 
-var contentsBlock = regexp.MustCompile(`(?s)<Contents>.*?</Contents>`)
+var (
+	contentsBlock = regexp.MustCompile(`(?s)<Contents>.*?</Contents>`)
+	etagElement   = regexp.MustCompile(`<ETag>[^<]*</ETag>`)
+)
 
 // ReverseListings is a Tamper that gives every ListObjectsV2 page's objects in reverse key
 // order, as a provider that does not sort would (the keys are all there, out of order).
@@ -191,6 +194,23 @@ func ReverseListings(r *http.Request, resp *http.Response) error {
 		}
 		i := len(blocks)
 		return contentsBlock.ReplaceAllFunc(body, func([]byte) []byte { i--; return blocks[i] })
+	})
+}
+
+// RepeatListings is a Tamper that lists every ListObjectsV2 page's first object twice, the
+// second time with another ETag, as a provider listing a key it is still writing might.
+func RepeatListings(r *http.Request, resp *http.Response) error {
+	if !IsListObjectsV2(r) || resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	return rewriteBody(resp, func(body []byte) []byte {
+		first := contentsBlock.Find(body)
+		if first == nil {
+			return body
+		}
+		twin := etagElement.ReplaceAll(first, []byte(`<ETag>&#34;00000000000000000000000000000000&#34;</ETag>`))
+		i := bytes.Index(body, first) + len(first)
+		return append(body[:i:i], append(twin, body[i:]...)...)
 	})
 }
 

@@ -361,3 +361,30 @@ func TestCancelDuringCreateLeavesNoUpload(t *testing.T) {
 		t.Fatalf("%v: %d multipart uploads left in flight, want them aborted", err, len(ups.Uploads))
 	}
 }
+
+// A key listed twice (the second time with another ETag) is a listing out of order too: the
+// run says so and decides each file from there on by its key, overwriting nothing.
+func TestRepeatedKeyInAListingIsNotTrusted(t *testing.T) {
+	srv := s3test.Start(t)
+	direct := srv.Client(t)
+	makeBucket(t, direct, "site-uploads")
+	dir := t.TempDir()
+	srv.PutObject(t, "site-uploads", "a.txt", "same")
+	srv.PutObject(t, "site-uploads", "b.txt", "the object the site serves")
+	writeFile(t, filepath.Join(dir, "a.txt"), []byte("same"))
+	writeFile(t, filepath.Join(dir, "b.txt"), []byte("an older local copy"))
+	writeFile(t, filepath.Join(dir, "c.txt"), []byte("new"))
+	sum, err := Sync(context.Background(), behind(t, srv, 0, faultproxy.RepeatListings), Folder{Path: dir, Bucket: "site-uploads"}, Options{})
+	if err != nil || sum.Problems() != 0 {
+		t.Fatalf("%v %+v", err, sum)
+	}
+	if sum.Same != 1 || !slices.Equal(keysOf(sum.Conflicts), []string{"b.txt"}) || sum.Copied != 1 {
+		t.Fatalf("same %d conflicts %v copied %d; want a.txt same, b.txt a conflict, c.txt copied", sum.Same, keysOf(sum.Conflicts), sum.Copied)
+	}
+	if len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "repeated") {
+		t.Fatalf("warnings %q; want the repeated key said", sum.Warnings)
+	}
+	if got, _ := getObject(t, direct, "site-uploads", "b.txt"); string(got) != "the object the site serves" {
+		t.Fatalf("b.txt overwritten: %q", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"syscall"
@@ -103,6 +104,22 @@ func Transient(err error) (bool, time.Duration) {
 	return false, 0
 }
 
+// throttleCodes are the error codes of a provider asking for fewer requests.
+var throttleCodes = map[string]bool{
+	"SlowDown": true, "Throttling": true, "ThrottlingException": true, "RequestLimitExceeded": true,
+	"TooManyRequestsException": true, "TooManyRequests": true,
+}
+
+// Throttled reports whether err is a provider asking to slow down (503 SlowDown, 429).
+func Throttled(err error) bool {
+	var coded interface{ ErrorCode() string }
+	if errors.As(err, &coded) && throttleCodes[coded.ErrorCode()] {
+		return true
+	}
+	var status interface{ HTTPStatusCode() int }
+	return errors.As(err, &status) && status.HTTPStatusCode() == 429
+}
+
 // Retry runs do under the policy, for reads outside apply (plan, verify): the same bounds
 // in tries and time as an action of apply.
 func Retry(ctx context.Context, p RetryPolicy, do func(context.Context) error) error {
@@ -126,8 +143,13 @@ func withRetries(ctx context.Context, p RetryPolicy, do func(context.Context) er
 		}
 		again, wait := Transient(err)
 		tries := p.Attempts
-		if errors.Is(err, syscall.ECONNREFUSED) {
+		switch {
+		case errors.Is(err, syscall.ECONNREFUSED):
 			tries = min(tries, refusedTries)
+		case Throttled(err):
+			// A provider asking to slow down is obeyed, not given up on: only the action's
+			// time bound (p.Total) ends its tries.
+			tries = math.MaxInt
 		}
 		if !again || attempt >= tries || ctx.Err() != nil {
 			if again && attempt >= tries {

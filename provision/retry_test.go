@@ -30,3 +30,32 @@ func TestRefusedConnectionsGiveUpSooner(t *testing.T) {
 		}
 	}
 }
+
+type slowDown struct{ code string }
+
+func (e slowDown) Error() string     { return e.code + ": Please reduce your request rate." }
+func (e slowDown) ErrorCode() string { return e.code }
+
+// A throttled provider is backed off and tried again past the policy's tries (sync under
+// throttling ran out of the SDK's quota): only the action's time bound ends it.
+func TestThrottlingIsBackedOffNotFailed(t *testing.T) {
+	p := RetryPolicy{Attempts: 3, Base: time.Millisecond, Max: 2 * time.Millisecond, Total: time.Minute}
+	for _, throttle := range []error{slowDown{"SlowDown"}, &StatusError{Status: 429, Err: fmt.Errorf("too many requests")}} {
+		tries := 0
+		err := Retry(context.Background(), p, func(context.Context) error {
+			if tries++; tries <= 10 {
+				return throttle
+			}
+			return nil
+		})
+		if err != nil || tries != 11 {
+			t.Errorf("%v: %d tries, error %v; want success on the 11th try", throttle, tries, err)
+		}
+	}
+	// Other transient faults keep the policy's tries.
+	tries := 0
+	_ = Retry(context.Background(), p, func(context.Context) error { tries++; return slowDown{"InternalError"} })
+	if tries != 3 {
+		t.Errorf("InternalError: %d tries, want 3", tries)
+	}
+}

@@ -30,8 +30,13 @@ copies every version, not only the current objects. Nothing is ever deleted. At 
 marker in each backup bucket (.assetwiz/last-backup.json) records the run; verify reports it.
 
 --restore copies the other way, from the backup buckets into the asset buckets: objects
-missing there are copied back, objects that differ are reported as conflicts and left alone
-unless --overwrite.`,
+missing there (deleted ones included: a delete marker on top) are copied back; an object
+that differs from the backup's newest copy (newer, or equal to an older version) is reported
+as a conflict and left alone, with --versions too, unless --overwrite.
+
+--versions is incremental for every object: a multipart object another tool wrote (no MD5)
+is known by its size, ETag and version id, recorded on its copy. Every body read is bounded
+by the listed size and a time; listings out of key order are detected and not trusted.`,
 		Example: `  assetwiz backup
   assetwiz backup --versions --json
   assetwiz backup --restore --dry-run`,
@@ -71,7 +76,7 @@ unless --overwrite.`,
 			for _, bb := range ans.BackupBuckets() {
 				pair := transfer.Buckets{Name: bb.Asset.Directory, From: assetClient, FromBucket: bb.Asset.Name, To: backupClient, ToBucket: bb.Name}
 				if restore {
-					pair = transfer.Buckets{Name: bb.Asset.Directory, From: backupClient, FromBucket: bb.Name, To: assetClient, ToBucket: bb.Asset.Name}
+					pair = transfer.Buckets{Name: bb.Asset.Directory, From: backupClient, FromBucket: bb.Name, To: assetClient, ToBucket: bb.Asset.Name, Restore: true}
 				}
 				jobs = append(jobs, transferJob{name: bb.Asset.Directory, run: func(ctx context.Context, o transfer.Options) (*transfer.Summary, error) {
 					s, err := transfer.Copy(ctx, pair, o, versions)

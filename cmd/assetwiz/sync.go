@@ -34,8 +34,18 @@ into www-example-com-assets-wp-content-uploads, keys as the application reads th
 Files already in the bucket with the same size and MD5 are skipped, so a second run copies
 nothing and an interrupted run resumes where it stopped. Nothing is ever deleted. A file
 whose object in the bucket differs is reported as a conflict and left alone; --overwrite
-replaces it. Symlinks are skipped unless --follow-symlinks. Files that cannot be read are
-listed at the end and the run exits 1; the rest is copied.
+replaces it. Symlinks are skipped unless --follow-symlinks, and a file whose real path is
+outside DIR is never copied (the directory itself included), whatever links lead there.
+Files the web server's user (--web-user, www-data) could not read are skipped unless
+--include-private: the buckets are read by anyone. What was skipped is listed, and why.
+Files that cannot be read, or that changed while being copied, are listed at the end and
+the run exits 1; the rest is copied.
+
+The bucket's listing is checked: keys must come in order. When they do not, each file is
+checked on its own (HEAD) and a new file is written only if its key is still free
+(If-None-Match), so a listing out of order never turns a conflict into an overwrite. Names
+are compared in Unicode NFC, as rclone does; two names that differ only in that form are
+both refused, naming each other.
 
 Files of 100 MiB and more go in parts (multipart upload, 16 MiB parts); the server checks
 the MD5 of every object or part. Ctrl-C stops cleanly: unfinished multipart uploads are aborted, nothing half-written
@@ -70,7 +80,7 @@ is left in the bucket.`,
 					a.note("%s: no such folder under %s, skipped", b.Directory, from)
 					continue
 				}
-				folders = append(folders, transfer.Folder{Directory: b.Directory, Path: path, Bucket: b.Name})
+				folders = append(folders, transfer.Folder{Directory: b.Directory, Path: path, Bucket: b.Name, Root: from})
 			}
 			if len(folders) == 0 {
 				return badInput("--from %s: holds none of the directories (%s); give the webroot that holds them", from, strings.Join(ans.Directories, ", "))
@@ -92,7 +102,9 @@ is left in the bucket.`,
 	}
 	addAnswerFlags(cmd)
 	cmd.Flags().String("from", "", "the folder holding the directories: the webroot, or a checkout of the baseline repository")
-	cmd.Flags().Bool("follow-symlinks", false, "copy what symlinks point to (default: skip symlinks)")
+	cmd.Flags().Bool("follow-symlinks", false, "copy what symlinks point to when it is inside --from (default: skip symlinks; links leading out of --from are always skipped)")
+	cmd.Flags().Bool("include-private", false, "also copy files the web server's user could not read (default: skip them, as they were not meant to be served)")
+	cmd.Flags().String("web-user", "www-data", "the web server's user, for what it may read")
 	addTransferFlags(cmd)
 	return cmd
 }
@@ -113,6 +125,8 @@ func (a *app) transferOptions(cmd *cobra.Command) transfer.Options {
 	o.Workers, _ = cmd.Flags().GetInt("transfers")
 	if cmd.Flags().Lookup("follow-symlinks") != nil {
 		o.FollowSymlinks, _ = cmd.Flags().GetBool("follow-symlinks")
+		o.IncludePrivate, _ = cmd.Flags().GetBool("include-private")
+		o.WebUser, _ = cmd.Flags().GetString("web-user")
 	}
 	return o
 }
@@ -279,6 +293,12 @@ func writeTransferText(w io.Writer, verb string, dry bool, sums []*transfer.Summ
 		}
 		if len(s.Symlinks) > 0 {
 			fmt.Fprintf(w, "  - %s skipped (--follow-symlinks copies what they point to)\n", plural(len(s.Symlinks), "symlink"))
+		}
+		for _, i := range s.Skipped {
+			fmt.Fprintf(w, "  - %s skipped: %s\n", i.Key, i.Reason)
+		}
+		for _, m := range s.Warnings {
+			fmt.Fprintf(w, "  ! %s\n", m)
 		}
 		files, bytes, same, conflicts = files+s.Copied, bytes+s.CopiedBytes, same+s.Same, conflicts+int64(len(s.Conflicts))
 	}

@@ -108,3 +108,48 @@ func countObjects(t *testing.T, srv *s3test.Server, bucket string) int {
 	})
 	return n
 }
+
+// The asset directory a symlink out of --from was followed (a root-only id_rsa went public);
+// now nothing is copied from it, it is named, and the exit is 1. A private file inside is
+// skipped and listed unless --include-private.
+func TestSyncNeverUploadsOutsideFromNorPrivateFiles(t *testing.T) {
+	srv := s3test.Start(t)
+	r := &s3Run{t: t, dir: t.TempDir()}
+	writeFile(t, filepath.Join(r.dir, "assetwiz.yaml"), s3Answers(srv, "temporal", "wordpress", "s3fs"))
+	env := keysEnv(srv.AccessKey, srv.SecretKey)
+	if res := r.run(env, "apply", "--yes"); res.code != 0 {
+		t.Fatalf("apply: exit %d\n%s", res.code, res.stderr)
+	}
+	bucket := "www-example-com-assets-wp-content-uploads"
+	outside := t.TempDir()
+	writeFile(t, filepath.Join(outside, "id_rsa"), "secret")
+	webroot := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(webroot, "wp-content"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(webroot, "wp-content", "uploads")); err != nil {
+		t.Fatal(err)
+	}
+	for _, follow := range [][]string{nil, {"--follow-symlinks"}} {
+		res := r.run(env, append([]string{"sync", "--from", webroot}, follow...)...)
+		if res.code != 1 || !strings.Contains(res.stderr, "outside "+webroot) {
+			t.Fatalf("sync %v of a directory leading out: exit %d, want 1 naming it\n%s%s", follow, res.code, res.stdout, res.stderr)
+		}
+		if n := countObjects(t, srv, bucket); n != 0 {
+			t.Fatalf("%d objects copied from outside --from", n)
+		}
+	}
+
+	webroot = webrootWith(t, map[string]string{"a.jpg": "public", "private.txt": "not for the web"})
+	private := filepath.Join(webroot, "wp-content", "uploads", "private.txt")
+	if err := os.Chmod(private, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := r.run(env, "sync", "--from", webroot)
+	if res.code != 0 || !strings.Contains(res.stdout, "private.txt skipped: private") || countObjects(t, srv, bucket) != 1 {
+		t.Fatalf("sync with a private file: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if res := r.run(env, "sync", "--from", webroot, "--include-private"); res.code != 0 || countObjects(t, srv, bucket) != 2 {
+		t.Fatalf("--include-private: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}

@@ -34,6 +34,7 @@ func (b Backend) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, er
 	}
 	target := a.BackupTarget()
 	where := fmt.Sprintf("%s %s, %s", target.Storage.Provider, target.Storage.Region, target.HostBase())
+	lifecycleWarned := false
 	for _, bb := range a.BackupBuckets() {
 		name := bb.Name
 		exists, versioned := false, false
@@ -54,7 +55,7 @@ func (b Backend) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, er
 			ver.Op = provision.Create
 			ver.Do = func(ctx context.Context) error {
 				_, err := b.Client.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(name),
-					VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+					VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}, noSDKRetries)
 				if err != nil {
 					return fmt.Errorf("backup bucket %s: versioning: %w", name, err)
 				}
@@ -62,6 +63,16 @@ func (b Backend) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, er
 			}
 		}
 		p.Actions = append(p.Actions, bucket, ver)
+		lc, ok, err := b.lifecycleAction(ctx, &target, name, lifecycleDays(a), exists, ver.Key())
+		if err != nil {
+			return provision.Plan{}, err
+		}
+		if ok {
+			p.Actions = append(p.Actions, lc)
+		} else if !lifecycleWarned {
+			lifecycleWarned = true
+			p.Warn("backup: %s offers no lifecycle rules through S3: the backup buckets keep old versions until you delete them, and are billed", target.Storage.Provider)
+		}
 	}
 	if target.EndpointURL() == a.EndpointURL() && a.Secrets.BackupS3AccessKey == a.Secrets.S3AccessKey {
 		p.Warn("backup: the backup target is the same provider and account as the asset buckets; it survives a deleted bucket, not the loss of the account or the provider")
@@ -78,7 +89,12 @@ func (b Backend) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, er
 
 // state reads whether a backup bucket exists and is versioned.
 func state(ctx context.Context, c *s3.Client, name string) (exists, versioned bool, err error) {
-	v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(name)})
+	var v *s3.GetBucketVersioningOutput
+	err = provision.Retry(ctx, provision.RetryPolicy{}, func(ctx context.Context) error {
+		var err error
+		v, err = c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(name)}, noSDKRetries)
+		return err // a missing bucket (404) is final: not retried
+	})
 	if err != nil {
 		if code := errorCode(err); code == "NoSuchBucket" || code == "NotFound" {
 			return false, false, nil
@@ -93,11 +109,20 @@ func create(ctx context.Context, c *s3.Client, target *steps.Answers, name strin
 	if target.Storage.Provider == "aws" && target.Storage.Region != "" && target.Storage.Region != "us-east-1" {
 		in.CreateBucketConfiguration = &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraint(target.Storage.Region)}
 	}
-	_, err := c.CreateBucket(ctx, in)
+	_, err := c.CreateBucket(ctx, in, noSDKRetries)
 	if err != nil && errorCode(err) != "BucketAlreadyOwnedByYou" {
 		return fmt.Errorf("backup bucket %s: %w", name, err)
 	}
 	return nil
+}
+
+func errorAs(err error, target any) bool { return errors.As(err, target) }
+
+// noSDKRetries turns the SDK's retries off for one call: apply's executor (or the plan's
+// provision.Retry) retries every backup bucket call, once, under the project's policy.
+func noSDKRetries(o *s3.Options) {
+	o.Retryer = aws.NopRetryer{}
+	o.RetryMaxAttempts = 1
 }
 
 func errorCode(err error) string {

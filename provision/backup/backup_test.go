@@ -44,6 +44,7 @@ func TestOfflinePlanMakesVersionedPrivateBackupBucketsAndTheSchedule(t *testing.
 	want := []string{
 		"create bucket www-example-com-assets-wp-content-uploads-backup",
 		"create bucket_versioning www-example-com-assets-wp-content-uploads-backup",
+		"create bucket_lifecycle www-example-com-assets-wp-content-uploads-backup",
 		"create file assetwiz-backup.cron", "create file assetwiz-backup.service", "create file assetwiz-backup.timer",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

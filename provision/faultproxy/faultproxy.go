@@ -4,13 +4,18 @@
 package faultproxy
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -36,6 +41,9 @@ type Options struct {
 	Faults  []Fault       // the faults to choose from, evenly
 	Latency time.Duration // added to every request
 	Seed    uint64        // for a repeatable sequence
+	// Tamper, when set, may change every answer the target gave before the client gets it:
+	// a provider that answers wrongly rather than failing (see ReverseListings, Chunked, Endless).
+	Tamper func(*http.Request, *http.Response) error
 }
 
 // Proxy forwards to a target, injecting faults.
@@ -59,6 +67,9 @@ func New(t testing.TB, target string, opt Options) *Proxy {
 	forward := httputil.NewSingleHostReverseProxy(u)
 	forward.ErrorHandler = func(w http.ResponseWriter, _ *http.Request, err error) {
 		http.Error(w, err.Error(), http.StatusBadGateway)
+	}
+	if opt.Tamper != nil {
+		forward.ModifyResponse = func(resp *http.Response) error { return opt.Tamper(resp.Request, resp) }
 	}
 	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.requests.Add(1)
@@ -144,4 +155,107 @@ func reset(w http.ResponseWriter) {
 		tcp.SetLinger(0)
 	}
 	conn.Close()
+}
+
+// IsListObjectsV2 reports whether r lists a bucket's objects (GET /bucket?list-type=2).
+func IsListObjectsV2(r *http.Request) bool {
+	return r.Method == http.MethodGet && r.URL.Query().Get("list-type") == "2"
+}
+
+// IsGetObject reports whether r reads an object's content (GET /bucket/key, path-style).
+func IsGetObject(r *http.Request) bool {
+	if r.Method != http.MethodGet {
+		return false
+	}
+	q := r.URL.Query()
+	for _, sub := range []string{"list-type", "versions", "uploads", "uploadId", "acl", "tagging", "policy", "versioning", "lifecycle", "cors", "location"} {
+		if q.Has(sub) {
+			return false
+		}
+	}
+	return strings.Count(strings.Trim(r.URL.Path, "/"), "/") >= 1
+}
+
+var (
+	contentsBlock = regexp.MustCompile(`(?s)<Contents>.*?</Contents>`)
+	etagElement   = regexp.MustCompile(`<ETag>[^<]*</ETag>`)
+)
+
+// ReverseListings is a Tamper that gives every ListObjectsV2 page's objects in reverse key
+// order, as a provider that does not sort would (the keys are all there, out of order).
+func ReverseListings(r *http.Request, resp *http.Response) error {
+	if !IsListObjectsV2(r) || resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	return rewriteBody(resp, func(body []byte) []byte {
+		blocks := contentsBlock.FindAll(body, -1)
+		if len(blocks) < 2 {
+			return body
+		}
+		i := len(blocks)
+		return contentsBlock.ReplaceAllFunc(body, func([]byte) []byte { i--; return blocks[i] })
+	})
+}
+
+// RepeatListings is a Tamper that lists every ListObjectsV2 page's first object twice, the
+// second time with another ETag, as a provider listing a key it is still writing might.
+func RepeatListings(r *http.Request, resp *http.Response) error {
+	if !IsListObjectsV2(r) || resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	return rewriteBody(resp, func(body []byte) []byte {
+		first := contentsBlock.Find(body)
+		if first == nil {
+			return body
+		}
+		twin := etagElement.ReplaceAll(first, []byte(`<ETag>&#34;00000000000000000000000000000000&#34;</ETag>`))
+		i := bytes.Index(body, first) + len(first)
+		return append(body[:i:i], append(twin, body[i:]...)...)
+	})
+}
+
+// Chunked is a Tamper that sends object contents without Content-Length (chunked), as some
+// gateways and CDNs in front of a provider do.
+func Chunked(r *http.Request, resp *http.Response) error {
+	if IsGetObject(r) && resp.StatusCode/100 == 2 {
+		resp.Header.Del("Content-Length")
+		resp.ContentLength = -1
+		resp.TransferEncoding = []string{"chunked"}
+	}
+	return nil
+}
+
+// Endless is a Tamper that sends every object's content as a body that never ends (chunked,
+// after the object's own bytes comes an endless stream of zeros).
+func Endless(r *http.Request, resp *http.Response) error {
+	if IsGetObject(r) && resp.StatusCode/100 == 2 {
+		resp.Header.Del("Content-Length")
+		resp.ContentLength = -1
+		resp.TransferEncoding = []string{"chunked"}
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(resp.Body, zeros{}), resp.Body}
+	}
+	return nil
+}
+
+type zeros struct{}
+
+func (zeros) Read(b []byte) (int, error) {
+	clear(b)
+	return len(b), nil
+}
+
+func rewriteBody(resp *http.Response, f func([]byte) []byte) error {
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	body = f(body)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
 )
 
@@ -39,7 +40,7 @@ func contents(t *testing.T, c *s3.Client, bucket string) map[string]string {
 func versionCount(t *testing.T, c *s3.Client, bucket string) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	if err := listVersions(context.Background(), c, bucket, func(k string, v []Object) bool { out[k] = len(v); return true }); err != nil {
+	if err := listVersions(context.Background(), newStore(c, bucket, provision.RetryPolicy{}), nil, func(k string, v []Object) bool { out[k] = len(v); return true }); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -49,7 +50,7 @@ func versionCount(t *testing.T, c *s3.Client, bucket string) map[string]int {
 func emptyBucket(t *testing.T, c *s3.Client, bucket string) {
 	t.Helper()
 	ctx := context.Background()
-	_ = listVersions(ctx, c, bucket, func(_ string, vs []Object) bool {
+	_ = listVersions(ctx, newStore(c, bucket, provision.RetryPolicy{}), nil, func(_ string, vs []Object) bool {
 		for _, v := range vs {
 			if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(v.Key), VersionId: aws.String(v.VersionID)}); err != nil {
 				t.Fatal(err)

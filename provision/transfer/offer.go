@@ -12,9 +12,13 @@ import (
 // LocalUploads counts the files (and their bytes) in the asset directories under root, the
 // way sync would find them (symlinks not followed).
 func LocalUploads(a *steps.Answers, root string) (files, bytes int64) {
+	t := tree{web: lookupWebUser("")}
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		t.root = real
+	}
 	for _, b := range a.Buckets() {
-		_ = walkSorted(filepath.Join(root, filepath.FromSlash(b.Directory)), false, func(f LocalFile) bool {
-			if f.Problem == "" && !f.Symlink {
+		_ = walkSorted(filepath.Join(root, filepath.FromSlash(b.Directory)), t, func(f LocalFile) bool {
+			if f.Problem == "" && f.Skipped == "" && !f.Symlink {
 				files++
 				bytes += f.Size
 			}

@@ -1,11 +1,14 @@
 package transfer
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"mime"
 	"path"
@@ -44,8 +47,7 @@ type body struct {
 
 // putter uploads to one bucket: a single PUT up to the threshold, multipart beyond it.
 type putter struct {
-	client    *s3.Client
-	bucket    string
+	store     *store
 	threshold int64
 	partSize  int64
 	// partWorkers uploads the parts of one large file in parallel.
@@ -60,11 +62,21 @@ type putter struct {
 // over every byte): Content-MD5 already makes the server check the content end to end.
 var unsignedPayload = s3.WithAPIOptions(v4.SwapComputePayloadSHA256ForUnsignedPayloadMiddleware)
 
-// put uploads b as bucket/key. The server checks every byte against Content-MD5 (of the
-// object, or of each part); the whole-object MD5 also goes into the md5chksum metadata so a
-// multipart object can be compared later. A multipart upload that fails or is interrupted
-// is aborted, so no part of it is left behind.
-func (p *putter) put(ctx context.Context, key string, b body) error {
+// errExists is a write of a key believed new that the server refused because an object is
+// there now (If-None-Match: *): the caller decides again, key by key.
+var errExists = errors.New("an object with this key is in the bucket now")
+
+// errChanged is a file whose bytes, as sent, are not those it had when it was hashed: it
+// changed while it was being copied.
+var errChanged = errors.New("changed while it was being copied; run sync again")
+
+// put uploads b as bucket/key; ifAbsent asks the server to refuse the write when the key
+// exists (If-None-Match: *; errExists then). The server checks every byte against Content-MD5
+// (of the object, or of each part); the whole-object MD5 also goes into the md5chksum metadata
+// so a multipart object can be compared later, and the bytes are hashed as they are sent, so
+// what is recorded is what was stored (errChanged otherwise). A multipart upload that fails or
+// is interrupted is aborted, so no part of it is left behind.
+func (p *putter) put(ctx context.Context, key string, b body, ifAbsent bool) error {
 	meta := map[string]string{}
 	for k, v := range b.meta {
 		meta[k] = v
@@ -74,42 +86,125 @@ func (p *putter) put(ctx context.Context, key string, b body) error {
 	if ct == "" {
 		ct = contentType(key)
 	}
-	if b.size < p.threshold {
-		_, err := p.client.PutObject(ctx, &s3.PutObjectInput{
-			Bucket: aws.String(p.bucket), Key: aws.String(key),
-			Body: &countingReader{r: io.NewSectionReader(b.r, 0, b.size), on: p.onBytes}, ContentLength: aws.Int64(b.size),
-			ContentMD5: aws.String(base64.StdEncoding.EncodeToString(b.md5)), ContentType: aws.String(ct),
-			CacheControl: nonEmpty(b.cacheControl), Metadata: meta,
-		}, unsignedPayload)
-		return err
+	var ifNoneMatch *string
+	if ifAbsent {
+		ifNoneMatch = aws.String("*")
 	}
-	return p.multipart(ctx, key, b, ct, meta)
+	if b.size >= p.threshold {
+		return p.multipart(ctx, key, b, ct, meta, ifNoneMatch)
+	}
+	err := p.store.doBody(ctx, b.size, func(ctx context.Context) error {
+		h := md5.New()
+		_, err := p.store.c.PutObject(ctx, &s3.PutObjectInput{
+			Bucket: aws.String(p.store.bucket), Key: aws.String(key),
+			Body: &countingReader{r: io.NewSectionReader(b.r, 0, b.size), on: p.onBytes, h: h}, ContentLength: aws.Int64(b.size),
+			ContentMD5: aws.String(base64.StdEncoding.EncodeToString(b.md5)), ContentType: aws.String(ct),
+			CacheControl: nonEmpty(b.cacheControl), Metadata: meta, IfNoneMatch: ifNoneMatch,
+		}, unsignedPayload, noSDKRetries)
+		if err == nil && !bytes.Equal(h.Sum(nil), b.md5) {
+			// The server took bytes that are not those hashed (a provider that does not check Content-MD5).
+			return errChanged
+		}
+		return err
+	})
+	if ifAbsent && isPreconditionFailed(err) {
+		return errExists
+	}
+	return err
 }
 
-func (p *putter) multipart(ctx context.Context, key string, b body, ct string, meta map[string]string) error {
+// isPreconditionFailed is the answer to a conditional write whose condition failed (412), or a
+// concurrent conditional write of the same key (409 ConditionalRequestConflict).
+func isPreconditionFailed(err error) bool {
+	switch errorCodeOf(err) {
+	case "PreconditionFailed", "ConditionalRequestConflict":
+		return true
+	}
+	var re interface{ HTTPStatusCode() int }
+	return errors.As(err, &re) && re.HTTPStatusCode() == 412
+}
+
+// abortTries bounds the aborts of one upload: S3 says an abort may have to be repeated while
+// parts are still arriving (a part request cancelled by Ctrl-C may still be stored after it).
+const abortTries = 5
+
+// abortUpload aborts a multipart upload and checks that it is gone (ListParts answers
+// NoSuchUpload), aborting again while it is not. The caller's context may be cancelled
+// (Ctrl-C): the abort gets its own.
+func (p *putter) abortUpload(ctx context.Context, key string, uploadID *string) error {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abortTimeout)
+	defer cancel()
+	var lastErr error
+	for try := range abortTries {
+		if try > 0 {
+			select {
+			case <-time.After(time.Duration(try) * 100 * time.Millisecond):
+			case <-actx.Done():
+				return lastErr
+			}
+		}
+		err := p.store.do(actx, func(ctx context.Context) error {
+			_, err := p.store.c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String(p.store.bucket), Key: aws.String(key), UploadId: uploadID}, noSDKRetries)
+			return err
+		})
+		if err != nil && !isNoSuchUpload(err) {
+			lastErr = err
+			continue
+		}
+		_, err = p.store.c.ListParts(actx, &s3.ListPartsInput{Bucket: aws.String(p.store.bucket), Key: aws.String(key), UploadId: uploadID}, noSDKRetries)
+		if isNoSuchUpload(err) || errorCodeOf(err) == "NoSuchUpload" {
+			return nil
+		}
+		if err != nil {
+			lastErr = err
+		} else {
+			lastErr = errors.New("the upload was still listed after it was aborted")
+		}
+	}
+	return lastErr
+}
+
+func (p *putter) multipart(ctx context.Context, key string, b body, ct string, meta map[string]string, ifNoneMatch *string) error {
 	partSize := max(p.partSize, (b.size+maxParts-1)/maxParts)
-	created, err := p.client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
-		Bucket: aws.String(p.bucket), Key: aws.String(key), ContentType: aws.String(ct),
-		CacheControl: nonEmpty(b.cacheControl), Metadata: meta,
+	// No upload is started once the run is cancelled; one being started when it is still gets
+	// its answer (its own context), so its id is known and it can be aborted.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var created *s3.CreateMultipartUploadOutput
+	err := p.store.do(context.WithoutCancel(ctx), func(cctx context.Context) error {
+		var err error
+		created, err = p.store.c.CreateMultipartUpload(cctx, &s3.CreateMultipartUploadInput{
+			Bucket: aws.String(p.store.bucket), Key: aws.String(key), ContentType: aws.String(ct),
+			CacheControl: nonEmpty(b.cacheControl), Metadata: meta,
+		}, noSDKRetries)
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	uploadID := created.UploadId
 	abort := func(cause error) error {
-		// The caller's context may be cancelled (Ctrl-C): the abort gets its own.
-		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abortTimeout)
-		defer cancel()
-		_, aerr := p.client.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{Bucket: aws.String(p.bucket), Key: aws.String(key), UploadId: uploadID})
-		if aerr != nil && !isNoSuchUpload(aerr) {
-			return fmt.Errorf("%w (and the unfinished upload %s could not be aborted: %v)", cause, aws.ToString(uploadID), aerr)
+		if aerr := p.abortUpload(ctx, key, uploadID); aerr != nil {
+			return fmt.Errorf("%w (and the unfinished upload %s could not be aborted: %v)", cause, aws.ToString(uploadID), describe(aerr))
 		}
 		return cause
+	}
+	if err := ctx.Err(); err != nil {
+		return abort(err)
 	}
 
 	nparts := int32((b.size + partSize - 1) / partSize)
 	parts := make([]types.CompletedPart, nparts)
 	partMD5s := make([][]byte, nparts)
+	// whole hashes the parts' bytes in order as they are read for their Content-MD5 (each part
+	// waits for the one before it), so the object's MD5 is that of the bytes the server stored.
+	whole := md5.New()
+	turn := make([]chan struct{}, nparts+1)
+	for i := range turn {
+		turn[i] = make(chan struct{})
+	}
+	close(turn[0])
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	next := make(chan int32)
@@ -121,22 +216,38 @@ func (p *putter) multipart(ctx context.Context, key string, b body, ct string, m
 			for n := range next {
 				off := int64(n) * partSize
 				size := min(partSize, b.size-off)
-				sum, err := md5Of(io.NewSectionReader(b.r, off, size))
+				select {
+				case <-turn[n]:
+				case <-ctx.Done():
+					return
+				}
+				ph := md5.New()
+				_, err := io.Copy(io.MultiWriter(ph, whole), io.NewSectionReader(b.r, off, size))
+				close(turn[n+1])
 				if err != nil {
 					cancel(err)
 					return
 				}
-				out, err := p.client.UploadPart(ctx, &s3.UploadPartInput{
-					Bucket: aws.String(p.bucket), Key: aws.String(key), UploadId: uploadID,
-					PartNumber: aws.Int32(n + 1), ContentLength: aws.Int64(size),
-					Body:       &countingReader{r: io.NewSectionReader(b.r, off, size), on: p.onBytes},
-					ContentMD5: aws.String(base64.StdEncoding.EncodeToString(sum)),
-				}, unsignedPayload)
+				sum := ph.Sum(nil)
+				err = p.store.doBody(ctx, size, func(ctx context.Context) error {
+					out, err := p.store.c.UploadPart(ctx, &s3.UploadPartInput{
+						Bucket: aws.String(p.store.bucket), Key: aws.String(key), UploadId: uploadID,
+						PartNumber: aws.Int32(n + 1), ContentLength: aws.Int64(size),
+						Body:       &countingReader{r: io.NewSectionReader(b.r, off, size), on: p.onBytes},
+						ContentMD5: aws.String(base64.StdEncoding.EncodeToString(sum)),
+					}, unsignedPayload, noSDKRetries)
+					if err == nil {
+						parts[n] = types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(n + 1)}
+					}
+					return err
+				})
 				if err != nil {
+					if isBadDigest(err) {
+						err = errChanged
+					}
 					cancel(err)
 					return
 				}
-				parts[n] = types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(n + 1)}
 				partMD5s[n] = sum
 				if p.onPart != nil {
 					p.onPart(key, n+1)
@@ -157,11 +268,24 @@ feed:
 	if err := context.Cause(ctx); err != nil {
 		return abort(err)
 	}
-	done, err := p.client.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
-		Bucket: aws.String(p.bucket), Key: aws.String(key), UploadId: uploadID,
-		MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
+	if !bytes.Equal(whole.Sum(nil), b.md5) {
+		// The file changed after it was hashed: completing would store content whose MD5 is not
+		// the one recorded in its metadata.
+		return abort(errChanged)
+	}
+	var done *s3.CompleteMultipartUploadOutput
+	err = p.store.do(ctx, func(ctx context.Context) error {
+		var err error
+		done, err = p.store.c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
+			Bucket: aws.String(p.store.bucket), Key: aws.String(key), UploadId: uploadID,
+			MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}, IfNoneMatch: ifNoneMatch,
+		}, noSDKRetries)
+		return err
 	})
 	if err != nil {
+		if ifNoneMatch != nil && isPreconditionFailed(err) {
+			return abort(errExists)
+		}
 		return abort(err)
 	}
 	// Where the server follows AWS's multipart ETag (MD5 of the parts' MD5s, "-N"), check it too.
@@ -208,9 +332,11 @@ func nonEmpty(s string) *string {
 
 // countingReader reports the bytes read through it; it stays seekable, so the SDK can
 // rewind it to retry a request (and then reports the bytes again: progress is a rate, not a proof).
+// With h set, it hashes what is read (a rewind starts the hash again).
 type countingReader struct {
 	r  *io.SectionReader
 	on func(int64)
+	h  hash.Hash
 }
 
 func (c *countingReader) Read(b []byte) (int, error) {
@@ -218,7 +344,16 @@ func (c *countingReader) Read(b []byte) (int, error) {
 	if c.on != nil && n > 0 {
 		c.on(int64(n))
 	}
+	if c.h != nil && n > 0 {
+		c.h.Write(b[:n])
+	}
 	return n, err
 }
 
-func (c *countingReader) Seek(off int64, whence int) (int64, error) { return c.r.Seek(off, whence) }
+func (c *countingReader) Seek(off int64, whence int) (int64, error) {
+	pos, err := c.r.Seek(off, whence)
+	if c.h != nil && err == nil && pos == 0 {
+		c.h.Reset()
+	}
+	return pos, err
+}

@@ -12,12 +12,18 @@ import (
 	"fmt"
 	"iter"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
+
+	"github.com/assetwiz/assetwiz/provision"
 )
 
 // DefaultWorkers is how many files are copied at once: uploads of small files wait on the
@@ -33,8 +39,14 @@ type Options struct {
 	Overwrite bool
 	// DryRun compares and counts, and copies nothing.
 	DryRun bool
-	// FollowSymlinks copies what symlinks point to (sync only).
+	// FollowSymlinks copies what symlinks point to, when it is inside the folder (sync only).
 	FollowSymlinks bool
+	// IncludePrivate copies files the web server's user could not read (sync only); WebUser
+	// names that user ("" for www-data).
+	IncludePrivate bool
+	WebUser        string
+	// Retry is the policy every request goes through (zero: the project's defaults).
+	Retry provision.RetryPolicy
 	// Workers, PartWorkers, MultipartThreshold, PartSize: 0 takes the defaults.
 	Workers            int
 	PartWorkers        int
@@ -91,6 +103,11 @@ type Summary struct {
 	Failed     []Issue `json:"failed"`
 	// Symlinks were skipped (not followed).
 	Symlinks []string `json:"symlinks_skipped"`
+	// Skipped were left out on purpose: outside the folder, private, names that clash.
+	Skipped []Issue `json:"skipped"`
+	// Warnings say what the provider did that the copy had to work around (a listing out of
+	// order), and how.
+	Warnings []string `json:"warnings"`
 	// Error stopped the whole directory (a missing bucket, refused keys...).
 	Error string `json:"error,omitempty"`
 
@@ -109,6 +126,7 @@ func (s *Summary) sortLists() {
 	slices.SortFunc(s.Conflicts, byKey)
 	slices.SortFunc(s.Unreadable, byKey)
 	slices.SortFunc(s.Failed, byKey)
+	slices.SortFunc(s.Skipped, byKey)
 	slices.Sort(s.Symlinks)
 }
 
@@ -127,25 +145,55 @@ type Folder struct {
 	Directory string
 	Path      string
 	Bucket    string
+	// Root is the folder given (--from): no file whose real path is outside it is copied,
+	// whatever symlinks lead there, Path itself included ("" is Path).
+	Root string
+}
+
+func newSummary(dir, from, to string) *Summary {
+	return &Summary{Directory: dir, From: from, To: to, Conflicts: []Issue{}, Unreadable: []Issue{}, Failed: []Issue{},
+		Symlinks: []string{}, Skipped: []Issue{}, Warnings: []string{}}
 }
 
 // Sync copies a local folder into its bucket. It returns ctx's error when interrupted, after
 // every upload in flight has finished or been aborted.
 func Sync(ctx context.Context, c *s3.Client, f Folder, opt Options) (*Summary, error) {
 	opt = opt.withDefaults()
-	sum := &Summary{Directory: f.Directory, From: f.Path, To: f.Bucket, Conflicts: []Issue{}, Unreadable: []Issue{}, Failed: []Issue{}, Symlinks: []string{}}
+	sum := newSummary(f.Directory, f.Path, f.Bucket)
 	prog := opt.Progress.Dir(f.Directory)
 	prog.Started.Store(true)
 	defer prog.Finished.Store(true)
-	if opt.Progress != nil {
-		go countLocal(f.Path, opt.FollowSymlinks, prog)
+	root := f.Root
+	if root == "" {
+		root = f.Path
 	}
-	put := &putter{client: c, bucket: f.Bucket, threshold: opt.MultipartThreshold, partSize: opt.PartSize,
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		sum.Error = "folder " + root + ": " + errText(err)
+		return sum, nil
+	}
+	realPath, err := filepath.EvalSymlinks(f.Path)
+	if err != nil {
+		sum.Error = "folder " + f.Path + ": " + errText(err)
+		return sum, nil
+	}
+	if !within(realRoot, realPath) {
+		sum.Error = fmt.Sprintf("folder %s: it leads to %s, outside %s; nothing copied from it", f.Path, realPath, root)
+		sum.Skipped = append(sum.Skipped, Issue{".", "the folder leads to " + realPath + ", outside " + root})
+		return sum, nil
+	}
+	t := tree{root: realRoot, follow: opt.FollowSymlinks, private: opt.IncludePrivate, web: lookupWebUser(opt.WebUser)}
+	if opt.Progress != nil {
+		go countLocal(realPath, t, prog)
+	}
+	st := newStore(c, f.Bucket, opt.Retry)
+	put := &putter{store: st, threshold: opt.MultipartThreshold, partSize: opt.PartSize,
 		partWorkers: opt.PartWorkers, onPart: opt.OnPart, onBytes: func(n int64) { prog.DoneBytes.Add(n) }}
 
 	var walkErr, listErr error
-	local := func(yield func(LocalFile) bool) { walkErr = walkSorted(f.Path, opt.FollowSymlinks, yield) }
-	remote := func(yield func(Object) bool) { listErr = listObjects(ctx, c, f.Bucket, yield) }
+	check := &orderCheck{}
+	local := func(yield func(LocalFile) bool) { walkErr = walkSorted(realPath, t, yield) }
+	remote := func(yield func(Object) bool) { listErr = listObjects(ctx, st, check, yield) }
 
 	var cache *cacheReader
 	var newCache *cacheWriter
@@ -157,6 +205,7 @@ func Sync(ctx context.Context, c *s3.Client, f Folder, opt Options) (*Summary, e
 		cache = &cacheReader{}
 	}
 
+	s := &syncer{store: st, put: put, opt: opt, sum: sum, realRoot: realRoot, listing: check}
 	work := make(chan pair)
 	var wg sync.WaitGroup
 	for range opt.Workers {
@@ -164,29 +213,33 @@ func Sync(ctx context.Context, c *s3.Client, f Folder, opt Options) (*Summary, e
 		go func() {
 			defer wg.Done()
 			for p := range work {
-				syncFile(ctx, c, put, f.Bucket, p, opt, sum)
+				s.file(ctx, p)
 				close(p.slot.done)
 				prog.DoneFiles.Add(1)
 			}
 		}()
 	}
 	// A listing that fails part way would make every later file look new (and so overwrite
-	// what differs without a conflict): the merge stops there.
+	// what differs without a conflict): the merge stops there. A listing out of order is
+	// not trusted from there on: each file is decided by asking for its key (HEAD).
 	mergeCtx, stopMerge := context.WithCancel(ctx)
 	defer stopMerge()
 	merge(mergeCtx, local, remote, func(l LocalFile, r *Object) {
-		if r == nil && listErr != nil {
+		perKey := check.disorder() != ""
+		if r == nil && listErr != nil && !perKey {
 			stopMerge()
 			return
 		}
 		switch {
 		case l.Symlink:
 			sum.add(func(s *Summary) { s.Symlinks = append(s.Symlinks, l.Key) })
+		case l.Skipped != "":
+			sum.add(func(s *Summary) { s.Skipped = append(s.Skipped, Issue{l.Key, l.Skipped}) })
 		case l.Problem != "":
 			sum.add(func(s *Summary) { s.Unreadable = append(s.Unreadable, Issue{l.Key, l.Problem}) })
 		default:
 			sum.add(func(s *Summary) { s.Files++; s.Bytes += l.Size })
-			p := pair{local: l, remote: r, slot: newCache.add(l)}
+			p := pair{local: l, remote: r, slot: newCache.add(l), perKey: perKey}
 			if e, ok := cache.lookup(l.Key); ok && e.size == l.Size && e.state == l.Changed {
 				p.cachedMD5 = e.md5
 			}
@@ -200,6 +253,9 @@ func Sync(ctx context.Context, c *s3.Client, f Folder, opt Options) (*Summary, e
 	close(work)
 	wg.Wait()
 	newCache.finish()
+	if d := check.disorder(); d != "" {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("bucket %s: %s; from there on each file was checked on its own (HEAD), and new files written only where the key was still free", f.Bucket, d))
+	}
 	sum.sortLists()
 	switch {
 	case ctx.Err() != nil:
@@ -219,6 +275,8 @@ type pair struct {
 	// the file has not changed since.
 	slot      *cacheSlot
 	cachedMD5 []byte
+	// perKey: the listing cannot be trusted here; the object is asked for by its key.
+	perKey bool
 }
 
 // merge walks the sorted local files and the sorted listing side by side and calls each
@@ -254,26 +312,71 @@ func merge2[A, B any](ctx context.Context, first iter.Seq[A], second iter.Seq[B]
 	}
 }
 
-func syncFile(ctx context.Context, c *s3.Client, put *putter, bucket string, p pair, opt Options, sum *Summary) {
+// syncer copies the files of one folder.
+type syncer struct {
+	store    *store
+	put      *putter
+	opt      Options
+	sum      *Summary
+	realRoot string
+	listing  *orderCheck
+}
+
+// lookup asks the bucket for one key: the object, or nil when there is none.
+func (s *syncer) lookup(ctx context.Context, key string) (*Object, error) {
+	out, found, err := s.store.head(ctx, key, "")
+	if err != nil || !found {
+		return nil, err
+	}
+	o := &Object{Key: key, Size: aws.ToInt64(out.ContentLength), ETag: aws.ToString(out.ETag)}
+	if etagMD5(o.ETag) == nil {
+		o.meta = metaMD5(out.Metadata)
+	}
+	return o, nil
+}
+
+func (s *syncer) file(ctx context.Context, p pair) {
 	if ctx.Err() != nil {
 		return
 	}
+	sum := s.sum
 	l := p.local
+	if p.perKey || (p.remote == nil && !s.listing.trusted()) {
+		// A key the listing lacks is known absent only once the whole listing was read in
+		// order; before that it is asked for (a dry run too, which cannot learn from a
+		// refused write), so a provider ignoring If-None-Match cannot turn a conflict into
+		// an overwrite either.
+		r, err := s.lookup(ctx, l.Key)
+		if err != nil {
+			failed(ctx, sum, l.Key, err)
+			return
+		}
+		p.remote = r
+	}
 	if p.remote != nil && p.cachedMD5 != nil && p.remote.Size == l.Size {
 		// Unchanged since the cache was written (the walk's state matched it): compare without opening the file.
 		if theirs := etagMD5(p.remote.ETag); theirs != nil && bytes.Equal(theirs, p.cachedMD5) {
 			p.slot.entry.md5 = p.cachedMD5
 			sum.add(func(s *Summary) { s.Same++ })
-			put.onBytes(l.Size)
+			s.put.onBytes(l.Size)
 			return
 		}
 	}
-	file, err := os.Open(l.Path)
+	// O_NONBLOCK: a file swapped for a FIFO since the walk must not block the run on open.
+	file, err := os.OpenFile(l.Path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		sum.add(func(s *Summary) { s.Unreadable = append(s.Unreadable, Issue{l.Key, errText(err)}) })
 		return
 	}
 	defer file.Close()
+	// The file opened may not be the one walked (a folder swapped for a symlink since):
+	// what counts is where the open file really is.
+	if real := realPathOf(file, l.Path); !within(s.realRoot, real) {
+		sum.add(func(s *Summary) {
+			s.Skipped = append(s.Skipped, Issue{l.Key, "its real path " + real + " is outside the folder being copied"})
+		})
+		return
+	}
 	st, err := file.Stat()
 	if err == nil && !st.Mode().IsRegular() {
 		err = errors.New("not a regular file")
@@ -292,56 +395,88 @@ func syncFile(ctx context.Context, c *s3.Client, put *putter, bucket string, p p
 	}
 	p.slot.entry.size, p.slot.entry.state, p.slot.entry.md5 = size, stateOf(st), localMD5
 	b := body{r: file, size: size, md5: localMD5}
-	overwrite := false
-	if p.remote != nil {
-		var theirs []byte
-		if p.remote.Size == size {
-			theirs, err = remoteMD5(ctx, c, bucket, *p.remote)
+	for try := 0; ; try++ {
+		overwrite := false
+		if p.remote != nil {
+			var theirs []byte
+			if p.remote.Size == size {
+				theirs = p.remote.meta
+				if theirs == nil {
+					if theirs, err = remoteMD5(ctx, s.store, *p.remote); err != nil {
+						failed(ctx, sum, l.Key, err)
+						return
+					}
+				}
+			}
+			if theirs != nil && bytes.Equal(theirs, localMD5) {
+				sum.add(func(s *Summary) { s.Same++ })
+				s.put.onBytes(size)
+				return
+			}
+			if !s.opt.Overwrite {
+				reason := fmt.Sprintf("differs from the object in the bucket (%d bytes here, %d there)", size, p.remote.Size)
+				switch {
+				case p.remote.Size == size && theirs == nil:
+					reason = "the object in the bucket has no MD5 to compare with (multipart upload by another tool)"
+				case p.remote.Size == size:
+					reason = fmt.Sprintf("differs from the object in the bucket (same size, %d bytes, other content)", size)
+				}
+				sum.add(func(s *Summary) { s.Conflicts = append(s.Conflicts, Issue{l.Key, reason}) })
+				s.put.onBytes(size)
+				return
+			}
+			overwrite = true
+		}
+		if s.opt.DryRun {
+			s.put.onBytes(size)
+		} else {
+			err := s.put.put(ctx, l.Key, b, !overwrite)
+			if errors.Is(err, errExists) && try == 0 {
+				// The listing said the key was free; the server says it is not: decide again
+				// from the object there now.
+				if p.remote, err = s.lookup(ctx, l.Key); err != nil {
+					failed(ctx, sum, l.Key, err)
+					return
+				}
+				if p.remote != nil {
+					continue
+				}
+				// Refused, yet no object (a delete marker on top, on a server that counts it):
+				// checked just now, so written without the condition.
+				err = s.put.put(ctx, l.Key, b, false)
+			}
 			if err != nil {
+				if errors.Is(err, errChanged) || isBadDigest(err) {
+					sum.add(func(s *Summary) {
+						s.Unreadable = append(s.Unreadable, Issue{l.Key, "changed while it was being copied; run sync again"})
+					})
+					return
+				}
 				failed(ctx, sum, l.Key, err)
 				return
 			}
 		}
-		if theirs != nil && bytes.Equal(theirs, localMD5) {
-			sum.add(func(s *Summary) { s.Same++ })
-			put.onBytes(size)
-			return
-		}
-		if !opt.Overwrite {
-			reason := fmt.Sprintf("differs from the object in the bucket (%d bytes here, %d there)", size, p.remote.Size)
-			switch {
-			case p.remote.Size == size && theirs == nil:
-				reason = "the object in the bucket has no MD5 to compare with (multipart upload by another tool)"
-			case p.remote.Size == size:
-				reason = fmt.Sprintf("differs from the object in the bucket (same size, %d bytes, other content)", size)
+		sum.add(func(s *Summary) {
+			s.Copied++
+			s.CopiedBytes += size
+			if overwrite {
+				s.Overwritten++
 			}
-			sum.add(func(s *Summary) { s.Conflicts = append(s.Conflicts, Issue{l.Key, reason}) })
-			put.onBytes(size)
-			return
-		}
-		overwrite = true
+		})
+		return
 	}
-	if !opt.DryRun {
-		if err := put.put(ctx, l.Key, b); err != nil {
-			if isBadDigest(err) {
-				sum.add(func(s *Summary) {
-					s.Unreadable = append(s.Unreadable, Issue{l.Key, "changed while it was being copied; run sync again"})
-				})
-				return
-			}
-			failed(ctx, sum, l.Key, err)
-			return
-		}
-	} else {
-		put.onBytes(size)
+}
+
+// realPathOf is where an open file really is: the kernel's name for it (/proc/self/fd), or
+// the path resolved where there is no /proc.
+func realPathOf(f *os.File, path string) string {
+	if real, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(f.Fd()))); err == nil && filepath.IsAbs(real) {
+		return real
 	}
-	sum.add(func(s *Summary) {
-		s.Copied++
-		s.CopiedBytes += size
-		if overwrite {
-			s.Overwritten++
-		}
-	})
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return real
+	}
+	return path
 }
 
 // failed records an error storing a key; an interruption is not a failure of the file.
@@ -381,9 +516,9 @@ func describe(err error) string {
 }
 
 // countLocal counts a folder's files and bytes for the progress view's totals.
-func countLocal(root string, follow bool, p *DirProgress) {
-	_ = walkSorted(root, follow, func(f LocalFile) bool {
-		if f.Problem == "" && !f.Symlink {
+func countLocal(root string, t tree, p *DirProgress) {
+	_ = walkSorted(root, t, func(f LocalFile) bool {
+		if f.Problem == "" && f.Skipped == "" && !f.Symlink {
 			p.TotalFiles.Add(1)
 			p.TotalBytes.Add(f.Size)
 		}

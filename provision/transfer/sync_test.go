@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
 )
 
@@ -83,7 +84,7 @@ func getObject(t *testing.T, c *s3.Client, bucket, key string) ([]byte, *s3.GetO
 func listKeys(t *testing.T, c *s3.Client, bucket string) []string {
 	t.Helper()
 	var keys []string
-	if err := listObjects(context.Background(), c, bucket, func(o Object) bool { keys = append(keys, o.Key); return true }); err != nil {
+	if err := listObjects(context.Background(), newStore(c, bucket, provision.RetryPolicy{}), nil, func(o Object) bool { keys = append(keys, o.Key); return true }); err != nil {
 		t.Fatal(err)
 	}
 	return keys

@@ -220,6 +220,7 @@ func TestGenerationWarnings(t *testing.T) {
 		{"aws with classic", func(a *steps.Answers) { a.Storage.Provider = "aws" }, "classic", "the classic toolkit has no AWS support of its own"},
 		{"custom directories with original", func(a *steps.Answers) { a.Directories = []string{"wp-content/uploads", "media"} }, "original", "so it will not mount media"},
 		{"cloudflare", func(a *steps.Answers) { a.CDN.Provider = "cloudflare" }, "current", `DNS_CHOICE="cloudflare", DNS_USERNAME`},
+		{"cloudflare in front of the plugin's bucket", func(a *steps.Answers) { a.CDN.Provider, a.Technique = "cloudflare", "plugin" }, "current", "uploads are served through www-assets.example.com, whose proxied record assetwiz makes"},
 		{"two subnets with efs", func(a *steps.Answers) {
 			a.Technique, a.Storage.Provider, a.Storage.Region = "efs", "aws", "eu-west-1"
 			a.EFS.SubnetIDs, a.EFS.SecurityGroupIDs = []string{"subnet-0aaa", "subnet-0bbb"}, []string{"sg-01"}

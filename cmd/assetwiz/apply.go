@@ -43,10 +43,14 @@ apply refuses to run (exit 64) unless --i-understand-buckets-will-be-deleted is 
 			if err != nil {
 				return err
 			}
-			if confirmed, _ := cmd.Flags().GetBool(dataLossFlag); len(p.DataLoss) > 0 && !confirmed {
+			confirmed, _ := cmd.Flags().GetBool(dataLossFlag)
+			if err := p.DataLossGate(confirmed); err != nil {
 				p.WriteText(a.stderr)
-				return badInput("the plan warns of data loss (%s): read the warning above; to go ahead all the same, add --%s",
-					strings.Join(p.DataLoss, ", "), dataLossFlag)
+				var unchecked *provision.UncheckedError
+				if errors.As(err, &unchecked) {
+					return failure(fmt.Errorf("%w; fix that and run apply again, or to go ahead all the same, add --%s", err, dataLossFlag))
+				}
+				return badInput("%v; to go ahead all the same, add --%s", err, dataLossFlag)
 			}
 			p.WriteText(a.stderr)
 			if !p.Changes() {

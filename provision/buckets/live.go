@@ -370,6 +370,11 @@ func (l Live) decide(c *s3.Client, a *steps.Answers, act *provision.Action, st *
 					return
 				}
 				act.Op = provision.Update
+				if r.NoncurrentVersionExpiration != nil {
+					if was := aws.ToInt32(r.NoncurrentVersionExpiration.NoncurrentDays); was != days {
+						act.Detail += fmt.Sprintf(" (was %s)", Days(int(was)))
+					}
+				}
 			}
 		}
 		existed := st.exists

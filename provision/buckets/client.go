@@ -148,7 +148,7 @@ func checkKeys(ctx context.Context, c *s3.Client) error {
 }
 
 // bucketExists asks HeadBucket. A 404 is a missing bucket (checkKeys tells an unknown key
-// from it); any other error is explained.
+// from it); a bare 403 is asked about once more (which403); any other error is explained.
 func bucketExists(ctx context.Context, c *s3.Client, bucket string) (bool, error) {
 	_, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
 	switch {
@@ -156,8 +156,32 @@ func bucketExists(ctx context.Context, c *s3.Client, bucket string) (bool, error
 		return true, nil
 	case isNotFound(err):
 		return false, nil
+	case httpStatus(err) == http.StatusForbidden && (errorCode(err) == "" || errorCode(err) == "Forbidden"):
+		return which403(ctx, c, bucket, err)
 	}
 	return false, explain(bucket, err)
+}
+
+// which403 tells a bare 403 to HEAD apart (a HEAD answer has no body, so no error code): one
+// GET ?location, which servers answer with a code, says whether the keys are wrong
+// (InvalidAccessKeyId, SignatureDoesNotMatch) or the name belongs to another account
+// (AccessDenied), or that the bucket is missing after all.
+func which403(ctx context.Context, c *s3.Client, bucket string, head error) (bool, error) {
+	_, err := c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket)})
+	code := errorCode(err)
+	switch {
+	case err == nil:
+		return false, explain(bucket, head)
+	case isNotFound(err):
+		return false, nil
+	case code == "AccessDenied" || code == "AllAccessDisabled":
+		return false, &explained{err: head, msg: fmt.Sprintf("bucket %s: another account owns this bucket name, or the key may not manage it (403 to HEAD, %s to GET ?location); "+
+			"bucket names are global across the provider: choose another website_url or rename the directory so the name differs", bucket, code)}
+	case keyProblemCodes[code] != "" && code != "Forbidden":
+		return false, &explained{err: head, msg: fmt.Sprintf("bucket %s: %s (403 to HEAD, %s to GET ?location); check S3_ACCESS_KEY and S3_SECRET_KEY",
+			bucket, keyProblemCodes[code], code)}
+	}
+	return false, explain(bucket, head)
 }
 
 // errorCode is the S3 error code of err ("" when it is not an S3 answer).
@@ -217,6 +241,10 @@ var keyProblemCodes = map[string]string{
 func explain(bucket string, err error) error {
 	if err == nil {
 		return nil
+	}
+	var done *explained
+	if errors.As(err, &done) {
+		return err // explained already, perhaps from more than the error code says (which403)
 	}
 	return &explained{msg: explainText(bucket, err).Error(), err: err}
 }

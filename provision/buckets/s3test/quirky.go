@@ -45,6 +45,9 @@ type Quirks struct {
 	// DropRuleIDs: with Lifecycle, the configuration read back has no rule ids, as some
 	// servers answer.
 	DropRuleIDs bool
+	// ForeignBucket is a bucket name another account owns, answered as Ceph RGW answers it:
+	// a bare 403 to HEAD, AccessDenied to every other request.
+	ForeignBucket string
 }
 
 // TogetherWait is how long Quirks.Together holds a request that the others never join.
@@ -125,6 +128,16 @@ func StartQuirky(t testing.TB, srv *Server, q Quirks) *Quirky {
 		p.mu.Unlock()
 		if q.Together != "" && req.Sub == q.Together {
 			p.together(q.TogetherN)
+		}
+		if q.ForeignBucket != "" && req.Bucket == q.ForeignBucket {
+			if r.Method == http.MethodHead {
+				w.WriteHeader(http.StatusForbidden)
+				return
+			}
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><BucketName>%s</BucketName></Error>`, req.Bucket)
+			return
 		}
 		if q.Lifecycle && req.Sub == "lifecycle" {
 			p.lifecycle(w, r, req.Bucket, q.DropRuleIDs)

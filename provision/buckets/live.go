@@ -76,7 +76,7 @@ func (l Live) planBuckets(ctx context.Context, a *steps.Answers) (provision.Plan
 		wg.Go(func() {
 			var st *bucketState
 			err := provision.Recovered(func(ctx context.Context) (err error) {
-				st, err = l.readState(ctx, client, b.Name, desired)
+				st, err = l.readState(ctx, client, b.Name, desired, a.Storage.Provider)
 				return err
 			})(ctx)
 			mu.Lock()
@@ -103,6 +103,9 @@ func (l Live) planBuckets(ctx context.Context, a *steps.Answers) (provision.Plan
 		}
 		l.decide(client, a, &act, st)
 		out.Actions = append(out.Actions, act)
+	}
+	for _, b := range bs {
+		out.Actions = append(out.Actions, leftovers(client, a, b.Name, states[b.Name], desired)...)
 	}
 	chain(out.Actions)
 	for _, b := range bs {
@@ -165,7 +168,7 @@ func featureName(r provision.Resource) string {
 // compares at once, so a bucket costs two dependent round trips (three when a document is
 // missing and TagNotOffered may say why). A feature the provider does not offer is noted, not
 // an error.
-func (l Live) readState(ctx context.Context, c *s3.Client, bucket string, desired provision.Plan) (*bucketState, error) {
+func (l Live) readState(ctx context.Context, c *s3.Client, bucket string, desired provision.Plan, provider string) (*bucketState, error) {
 	st := &bucketState{unsupported: map[provision.Resource]string{}}
 	var exists bool
 	err := l.read(ctx, func(ctx context.Context) (err error) {
@@ -227,6 +230,26 @@ func (l Live) readState(ctx context.Context, c *s3.Client, bucket string, desire
 				st.cors = cors.CORSRules
 			}
 			return err
+		})
+	}
+	// What assetwiz may have made for an earlier answer (a site that left the plugin
+	// technique): its CORS rule and public-read statement are read too, to be removed. A
+	// failure to read them is not the plan's: they stay unknown, and nothing is removed.
+	for _, r := range []provision.Resource{provision.BucketCORS, provision.BucketPolicy} {
+		if wants[r] || !offeredByPreset(r, provider) {
+			continue
+		}
+		reads = append(reads, func(ctx context.Context) error {
+			if r == provision.BucketCORS {
+				if cors, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String(bucket)}); err == nil {
+					st.cors = cors.CORSRules
+				}
+				return nil
+			}
+			if pol, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)}); err == nil {
+				st.policy = aws.ToString(pol.Policy)
+			}
+			return nil
 		})
 	}
 	if wants[provision.BucketPolicy] {

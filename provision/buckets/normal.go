@@ -167,9 +167,11 @@ func policyHasStatement(policy, bucket string) (has, same bool) {
 	return false, false
 }
 
-// isOurStatement: assetwiz's Sid, or the same grant without it.
+// isOurStatement: assetwiz's Sid, or the same grant with no Sid (a server that drops Sids).
+// The same grant under another Sid is someone else's, and never removed.
 func isOurStatement(s json.RawMessage, bucket string) bool {
-	return statementSid(s) == PolicySid || normalStatement(s) == normalStatement(mustJSON(readOnlyStatement(bucket)))
+	sid := statementSid(s)
+	return sid == PolicySid || (sid == "" && normalStatement(s) == normalStatement(mustJSON(readOnlyStatement(bucket))))
 }
 
 func statementSid(s json.RawMessage) string {

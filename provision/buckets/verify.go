@@ -48,7 +48,14 @@ func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
 			lines[act.ID] = append(lines[act.ID], fmt.Sprintf("%s %s: apply would %s it (%s); run assetwiz apply", act.Resource, act.ID, act.Op, act.Detail))
 		}
 	}
+	public := map[string]bool{} // the answers make these buckets public (the plugin's read-only policy)
+	for _, act := range Desired(a).Actions {
+		if act.Resource == provision.BucketPolicy {
+			public[act.ID] = true
+		}
+	}
 	trips := make([]string, len(bs))
+	opened := make([][]string, len(bs))
 	var wg sync.WaitGroup
 	for i, b := range bs {
 		if missing[b.Name] {
@@ -59,13 +66,33 @@ func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
 				trips[i] = "bucket " + b.Name + ": " + msg
 			}
 		})
+		if !public[b.Name] {
+			wg.Go(func() { opened[i] = tooPublic(ctx, client, a, b.Name) })
+		}
 	}
 	wg.Wait()
 	var out []string
 	for i, b := range bs {
 		out = append(out, lines[b.Name]...)
+		out = append(out, opened[i]...)
 		if trips[i] != "" {
 			out = append(out, trips[i])
+		}
+	}
+	return out
+}
+
+// tooPublic is a line for each way a bucket the answers keep private is open to everyone,
+// but assetwiz's own statement (the plan's delete of it is a line already).
+func tooPublic(ctx context.Context, c *s3.Client, a *steps.Answers, bucket string) []string {
+	grants, err := PublicAccess(ctx, c, bucket)
+	if err != nil {
+		return []string{"bucket " + bucket + ": cannot tell whether it is public: " + explainShort(bucket, err)}
+	}
+	var out []string
+	for _, g := range grants {
+		if !g.Ours {
+			out = append(out, fmt.Sprintf("bucket %s: public: %s, though technique %s needs no public access; remove it (assetwiz removes only what it made)", bucket, g.What, a.Technique))
 		}
 	}
 	return out

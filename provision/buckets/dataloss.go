@@ -11,6 +11,7 @@ import (
 
 	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/provision"
+	whyNot "github.com/assetwiz/assetwiz/provision/explain"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -110,7 +111,7 @@ func (l Live) dataLossGuard(ctx context.Context, a *steps.Answers) (provision.Pl
 		holds, err := holding[i], errs[i]
 		if err != nil {
 			p.Warn("a %s build of the toolkit deletes the asset bucket %s with every upload in it; assetwiz could not look whether it holds any (%v): check it before building", a.Mode, name, explain(name, err))
-			p.Unchecked = append(p.Unchecked, explain(name, err).Error())
+			p.Unchecked = append(p.Unchecked, whyNot.Line(explain(name, err), false))
 			continue
 		}
 		if !holds {

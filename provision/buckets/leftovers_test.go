@@ -143,7 +143,7 @@ func TestDataLossGuardFailsClosed(t *testing.T) {
 	}{
 		{"502", failing.URL(), steps.Secrets{S3AccessKey: srv.AccessKey, S3SecretKey: srv.SecretKey}, "Bad Gateway"},
 		{"wrong keys", srv.Endpoint, steps.Secrets{S3AccessKey: srv.AccessKey, S3SecretKey: "wrong-secret"}, "secret key does not match"},
-		{"down", closedPort(t), steps.Secrets{S3AccessKey: srv.AccessKey, S3SecretKey: srv.SecretKey}, "refused"},
+		{"down", closedPort(t), steps.Secrets{S3AccessKey: srv.AccessKey, S3SecretKey: srv.SecretKey}, "nothing listens"},
 		{"no keys", srv.Endpoint, steps.Secrets{}, "no storage keys"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // The ACL groups that make a bucket public: anyone, and anyone with any account.
@@ -48,7 +49,7 @@ func PublicAccess(ctx context.Context, c *s3.Client, bucket string) ([]PublicGra
 			if g.Grantee == nil {
 				continue
 			}
-			switch aws.ToString(g.Grantee.URI) {
+			switch groupOf(g.Grantee) {
 			case allUsers:
 				out = append(out, PublicGrant{What: fmt.Sprintf("its ACL grants %s to everyone (AllUsers)", g.Permission)})
 			case authenticatedUsers:
@@ -113,4 +114,55 @@ func everyone(p any) bool {
 		}
 	}
 	return false
+}
+
+// RemovePublicStatements takes every statement that allows anything to everyone out of a
+// bucket's policy (read-modify-write, the others kept), or deletes the policy when nothing
+// else is left: for a bucket that must never be public (a backup bucket).
+func RemovePublicStatements(ctx context.Context, c *s3.Client, bucket string) error {
+	cur, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+	switch {
+	case errorCode(err) == "NoSuchBucketPolicy":
+		return nil
+	case err != nil:
+		return explain(bucket, err)
+	}
+	var doc policyDoc
+	if err := json.Unmarshal([]byte(aws.ToString(cur.Policy)), &doc); err != nil {
+		return fmt.Errorf("bucket %s: its policy is not JSON assetwiz can edit; remove its public statements by hand", bucket)
+	}
+	var kept statements
+	for _, raw := range doc.Statement {
+		if len(publicStatements(string(mustJSON(policyDoc{Statement: statements{raw}})), bucket)) == 0 {
+			kept = append(kept, raw)
+		}
+	}
+	if len(kept) == 0 {
+		_, err := c.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(bucket)})
+		return explain(bucket, err)
+	}
+	doc.Statement = kept
+	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(mustJSON(doc)))})
+	return explain(bucket, err)
+}
+
+// MakeACLPrivate sets a bucket's ACL to the canned "private": the owner alone.
+func MakeACLPrivate(ctx context.Context, c *s3.Client, bucket string) error {
+	_, err := c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String(bucket), ACL: types.BucketCannedACLPrivate})
+	return explain(bucket, err)
+}
+
+// groupOf is the ACL group a grantee stands for: its URI, or, as versitygw names them, the
+// group's id ("all-users", "authenticated-users").
+func groupOf(g *types.Grantee) string {
+	if uri := aws.ToString(g.URI); uri != "" {
+		return uri
+	}
+	switch strings.ToLower(aws.ToString(g.ID)) {
+	case "all-users", "allusers":
+		return allUsers
+	case "authenticated-users", "authenticatedusers":
+		return authenticatedUsers
+	}
+	return ""
 }

@@ -246,8 +246,14 @@ type lateAnswer struct {
 }
 
 func (e *lateAnswer) Error() string {
+	if e.provider == "" {
+		return fmt.Sprintf("no answer from %s within %s", e.host, e.timeout)
+	}
 	return fmt.Sprintf("no answer from %s (%s) within %s", e.provider, e.host, e.timeout)
 }
+
+// Host is the host that did not answer.
+func (e *lateAnswer) Host() string    { return e.host }
 func (e *lateAnswer) Unwrap() error   { return e.err }
 func (e *lateAnswer) Timeout() bool   { return true }
 func (e *lateAnswer) Temporary() bool { return true }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -278,8 +279,8 @@ func explainText(bucket string, err error) error {
 			hint += " (or another account owns this bucket name)"
 		}
 		return fmt.Errorf("%s: %s (%s); %s", where, what, code, hint)
-	case httpStatus(err) == http.StatusMovedPermanently || code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed":
-		return fmt.Errorf("%s: the bucket lives in another region than storage.region (%s)", where, code)
+	case isRedirect(httpStatus(err)) || code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed":
+		return redirected(where, code, err)
 	case code == "InvalidLocationConstraint" || code == "IllegalLocationConstraintException":
 		return fmt.Errorf("%s: the provider refused the region (%s); check storage.region", where, code)
 	case code == "TooManyBuckets":
@@ -294,4 +295,42 @@ func explainText(bucket string, err error) error {
 		return fmt.Errorf("%s: %s: %w", where, oe.Operation(), oe.Err)
 	}
 	return fmt.Errorf("%s: %w", where, err)
+}
+
+func isRedirect(status int) bool {
+	switch status {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
+}
+
+// redirected says where a redirect points: another region when the server names one
+// (x-amz-bucket-region), else the other server it sent the request to, which assetwiz does
+// not follow (the signed request would go there). Only a region mismatch blames the region.
+func redirected(where, code string, err error) error {
+	var header http.Header
+	status := httpStatus(err)
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil {
+		header = re.Response.Header
+	}
+	if code == "" {
+		code = fmt.Sprintf("%d %s", status, http.StatusText(status))
+	}
+	if region := header.Get("X-Amz-Bucket-Region"); region != "" {
+		return fmt.Errorf("%s: the bucket lives in region %s, not in storage.region (%s); set storage.region: %s", where, region, code, region)
+	}
+	if loc := header.Get("Location"); loc != "" {
+		target := loc
+		if u, perr := url.Parse(loc); perr == nil && u.Host != "" {
+			target = u.Scheme + "://" + u.Host
+		}
+		return fmt.Errorf("%s: the server redirected the request to %s (%s), which assetwiz does not follow (the signed request would go to another server); "+
+			"check storage.endpoint, or give that address as the endpoint if it is the provider's", where, target, code)
+	}
+	if code == "AuthorizationHeaderMalformed" || code == "PermanentRedirect" {
+		return fmt.Errorf("%s: the bucket lives in another region than storage.region (%s)", where, code)
+	}
+	return fmt.Errorf("%s: the server answered with a redirect (%s) that names neither a region nor an address; check storage.endpoint and storage.region", where, code)
 }

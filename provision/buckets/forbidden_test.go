@@ -46,3 +46,29 @@ func TestABare403SaysWhich(t *testing.T) {
 		t.Errorf("%d reads of ?location after the 403, want one", gets)
 	}
 }
+
+// Issue 24 finding 8: a 301 blamed storage.region even when the server sent the request to
+// another server. The line now says where the redirect points, and names a region only when
+// the server names one.
+func TestARedirectSaysWhereItPoints(t *testing.T) {
+	srv := s3test.Start(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name     string
+		q        s3test.Quirks
+		want     string
+		notWants string
+	}{
+		{"elsewhere", s3test.Quirks{Redirect: "https://moved.example.net"}, "redirected the request to https://moved.example.net", "region"},
+		{"region", s3test.Quirks{Redirect: "https://s3.eu-west-1.example.net", RedirectRegion: "eu-west-1"}, "lives in region eu-west-1", "redirected"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "joomla")
+			a.Storage.Endpoint = s3test.StartQuirky(t, srv, tc.q).URL
+			_, err := buckets.Live{Getenv: func(string) string { return "" }}.Plan(ctx, a)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), tc.notWants) {
+				t.Errorf("%v; want %q and not %q", err, tc.want, tc.notWants)
+			}
+		})
+	}
+}

@@ -48,6 +48,11 @@ type Quirks struct {
 	// ForeignBucket is a bucket name another account owns, answered as Ceph RGW answers it:
 	// a bare 403 to HEAD, AccessDenied to every other request.
 	ForeignBucket string
+	// Redirect answers every request with a 301 to this URL, as a provider that moved (or a
+	// misconfigured gateway) does; with RedirectRegion, also naming the bucket's region as S3
+	// does for a bucket of another region.
+	Redirect       string
+	RedirectRegion string
 }
 
 // TogetherWait is how long Quirks.Together holds a request that the others never join.
@@ -128,6 +133,14 @@ func StartQuirky(t testing.TB, srv *Server, q Quirks) *Quirky {
 		p.mu.Unlock()
 		if q.Together != "" && req.Sub == q.Together {
 			p.together(q.TogetherN)
+		}
+		if q.Redirect != "" {
+			w.Header().Set("Location", q.Redirect+r.URL.Path)
+			if q.RedirectRegion != "" {
+				w.Header().Set("X-Amz-Bucket-Region", q.RedirectRegion)
+			}
+			w.WriteHeader(http.StatusMovedPermanently)
+			return
 		}
 		if q.ForeignBucket != "" && req.Bucket == q.ForeignBucket {
 			if r.Method == http.MethodHead {

@@ -131,3 +131,48 @@ func TestLeavingThePluginRemovesWhatItMadePublic(t *testing.T) {
 		t.Error("a policy of assetwiz's statement alone is still there")
 	}
 }
+
+// The same for a site that leaves the plugin for a technique that makes no bucket: a baseline
+// build (technique local by default) still has the plugin's bucket, public until the plan
+// removes assetwiz's statement and rule.
+func TestLeavingThePluginForLocalRemovesWhatItMadePublic(t *testing.T) {
+	srv := s3test.Start(t)
+	ctx := context.Background()
+	live := buckets.Live{Getenv: func(string) string { return "" }}
+	plugin := answers(t, srv, steps.ModeTemporal, steps.TechniquePlugin, "wordpress")
+	name := plugin.Buckets()[0].Name
+	p, err := live.Plan(ctx, plugin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := provision.Apply(ctx, p, provision.ApplyOptions{}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	local := answers(t, srv, steps.ModeBaseline, steps.TechniqueLocal, "wordpress")
+	p, err = live.Plan(ctx, local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ops(p); got["bucket_policy/"+name] != provision.Delete || got["bucket_cors/"+name] != provision.Delete {
+		t.Fatalf("plugin → local: %v, want the policy and CORS deleted", got)
+	}
+	if fails := live.Verify(ctx, local); len(fails) != 2 {
+		t.Errorf("verify before the apply: %q", fails)
+	}
+	if err := p.DataLossGate(false); err != nil {
+		t.Fatalf("an empty bucket: %v", err)
+	}
+	if err := provision.Apply(ctx, p, provision.ApplyOptions{}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	srv.PutObject(t, name, "a.jpg", "x")
+	if got := anonymousGet(t, srv, name, "a.jpg"); got == http.StatusOK {
+		t.Errorf("local: anonymous GET %d, want a refusal", got)
+	}
+	if p, err := live.Plan(ctx, local); err != nil || p.Changes() {
+		t.Errorf("plan after: %v %v", ops(p), err)
+	}
+	if fails := live.Verify(ctx, local); len(fails) > 0 {
+		t.Errorf("verify after: %q", fails)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -137,4 +138,58 @@ func removeCORS(ctx context.Context, c *s3.Client, bucket, origin string) error 
 	}
 	_, err = c.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: aws.String(bucket), CORSConfiguration: &types.CORSConfiguration{CORSRules: kept}})
 	return explain(bucket, err)
+}
+
+// leftoversOfLocal plans, for a site whose technique makes no bucket (local, efs) but which
+// had buckets under another technique, the removal of what assetwiz made public in them: the
+// site's bucket names as the toolkit derives them (siteBuckets). Nothing here fails the plan:
+// without keys, or with a bucket that cannot be read, there is nothing assetwiz knows it made.
+func (l Live) leftoversOfLocal(ctx context.Context, a *steps.Answers) []provision.Action {
+	if a.MakesBuckets() || !a.HasStorage() || a.Secrets.S3AccessKey == "" || a.Secrets.S3SecretKey == "" ||
+		!(offeredByPreset(provision.BucketPolicy, a.Storage.Provider) || offeredByPreset(provision.BucketCORS, a.Storage.Provider)) {
+		return nil
+	}
+	client, err := newClient(ctx, a, l.Getenv, l.AnswerTimeout, 1)
+	if err != nil {
+		return nil
+	}
+	names := siteBuckets(a)
+	found := make([][]provision.Action, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			_ = provision.Recovered(func(ctx context.Context) error {
+				exists, err := bucketExists(ctx, client, name)
+				if err != nil || !exists {
+					return err
+				}
+				st := &bucketState{exists: true}
+				var rw sync.WaitGroup
+				if offeredByPreset(provision.BucketCORS, a.Storage.Provider) {
+					rw.Go(func() {
+						if cors, err := client.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String(name)}); err == nil {
+							st.cors = cors.CORSRules
+						}
+					})
+				}
+				if offeredByPreset(provision.BucketPolicy, a.Storage.Provider) {
+					rw.Go(func() {
+						if pol, err := client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(name)}); err == nil {
+							st.policy = aws.ToString(pol.Policy)
+						}
+					})
+				}
+				rw.Wait()
+				found[i] = leftovers(client, a, name, st, provision.Plan{})
+				return nil
+			})(ctx)
+		})
+	}
+	wg.Wait()
+	var out []provision.Action
+	for _, acts := range found {
+		out = append(out, acts...)
+	}
+	chain(out)
+	return out
 }

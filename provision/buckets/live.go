@@ -64,6 +64,7 @@ func (l Live) planBuckets(ctx context.Context, a *steps.Answers) (provision.Plan
 	desired := Desired(a)
 	bs := a.Buckets()
 	if len(bs) == 0 {
+		desired.Actions = append(desired.Actions, l.leftoversOfLocal(ctx, a)...)
 		return desired, nil
 	}
 	client, err := newClient(ctx, a, l.Getenv, l.AnswerTimeout, 1)

@@ -26,7 +26,12 @@ const VerifyKeyPrefix = ".assetwiz-verify-"
 func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
 	bs := a.Buckets()
 	if len(bs) == 0 {
-		return nil
+		// No bucket to check, but what assetwiz made public for another technique may remain.
+		var out []string
+		for _, act := range l.leftoversOfLocal(ctx, a) {
+			out = append(out, fmt.Sprintf("%s %s: apply would %s it (%s); run assetwiz apply", act.Resource, act.ID, act.Op, act.Detail))
+		}
+		return out
 	}
 	p, err := l.Plan(ctx, a)
 	if err != nil {

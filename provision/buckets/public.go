@@ -32,6 +32,8 @@ type PublicGrant struct {
 // statement that allows anything to everyone ("*", with no condition), an ACL grant to all
 // users or to every authenticated user. A document the provider does not offer, or that is
 // not set, grants nothing; another failure to read is an error (public access unknown).
+// GetBucketPolicyStatus is not asked: versitygw calls a policy public for a statement that
+// denies everyone, so its verdict would fail a private bucket; the statements are read instead.
 func PublicAccess(ctx context.Context, c *s3.Client, bucket string) ([]PublicGrant, error) {
 	var out []PublicGrant
 	pol, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})

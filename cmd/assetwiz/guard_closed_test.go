@@ -46,6 +46,7 @@ func TestApplyOfBaselineFailsClosedWhenTheBucketsCannotBeRead(t *testing.T) {
 		env           map[string]string
 		want          string
 	}{
+		{"listing 500", baseline(s3test.StartQuirky(t, srv, s3test.Quirks{Fail: "versions"}).URL), env, "InternalError"},
 		{"502", baseline(failing.URL()), env, "Bad Gateway"},
 		{"wrong keys", baseline(srv.Endpoint), keysEnv(srv.AccessKey, "wrong-secret"), "secret key does not match"},
 		{"down", baseline(down), env, "nothing listens"},

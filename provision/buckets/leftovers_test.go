@@ -135,12 +135,20 @@ func TestDataLossGuardFailsClosed(t *testing.T) {
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	failing := faultproxy.New(t, srv.Endpoint, faultproxy.Options{Rate: 1, Faults: []faultproxy.Fault{faultproxy.BadGateway}})
+	// The bucket exists and holds an upload; only its version listing fails, every time.
+	site := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "joomla")
+	if _, err := srv.Client(t).CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(site.Buckets()[0].Name)}); err != nil {
+		t.Fatal(err)
+	}
+	srv.PutObject(t, site.Buckets()[0].Name, "photo.jpg", "jpeg")
+	listing := s3test.StartQuirky(t, srv, s3test.Quirks{Fail: "versions"})
 	for _, tc := range []struct {
 		name     string
 		endpoint string
 		secrets  steps.Secrets
 		want     string
 	}{
+		{"listing 500", listing.URL, steps.Secrets{S3AccessKey: srv.AccessKey, S3SecretKey: srv.SecretKey}, "InternalError"},
 		{"502", failing.URL(), steps.Secrets{S3AccessKey: srv.AccessKey, S3SecretKey: srv.SecretKey}, "Bad Gateway"},
 		{"wrong keys", srv.Endpoint, steps.Secrets{S3AccessKey: srv.AccessKey, S3SecretKey: "wrong-secret"}, "secret key does not match"},
 		{"down", closedPort(t), steps.Secrets{S3AccessKey: srv.AccessKey, S3SecretKey: srv.SecretKey}, "nothing listens"},

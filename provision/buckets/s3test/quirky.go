@@ -53,6 +53,9 @@ type Quirks struct {
 	// does for a bucket of another region.
 	Redirect       string
 	RedirectRegion string
+	// Fail answers every request for this sub-resource ("versions": the version listing)
+	// with 500 InternalError, as a provider in trouble does; the rest go through.
+	Fail string
 }
 
 // TogetherWait is how long Quirks.Together holds a request that the others never join.
@@ -133,6 +136,12 @@ func StartQuirky(t testing.TB, srv *Server, q Quirks) *Quirky {
 		p.mu.Unlock()
 		if q.Together != "" && req.Sub == q.Together {
 			p.together(q.TogetherN)
+		}
+		if q.Fail != "" && req.Sub == q.Fail {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>`)
+			return
 		}
 		if q.Redirect != "" {
 			w.Header().Set("Location", q.Redirect+r.URL.Path)

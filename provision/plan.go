@@ -68,10 +68,9 @@ type Plan struct {
 	// uploads and that a baseline build deletes); apply needs an explicit confirmation for it,
 	// beyond --yes. Its warnings are in Warnings.
 	DataLoss []string
-	// Unchecked says why the data-loss guard could not look at buckets a build may delete
-	// (no keys, a provider error): the guard fails closed, so apply refuses such a plan
-	// (Plan.DataLossGate). Its warnings are in Warnings.
-	Unchecked []string
+	// GuardUnread says why the data-loss guard could not look at buckets a build may delete:
+	// the guard then fails closed, as for DataLoss. Its warnings are in Warnings.
+	GuardUnread []string
 }
 
 // Add appends actions and warnings of another plan.
@@ -79,7 +78,7 @@ func (p *Plan) Add(other Plan) {
 	p.Actions = append(p.Actions, other.Actions...)
 	p.Warnings = append(p.Warnings, other.Warnings...)
 	p.DataLoss = append(p.DataLoss, other.DataLoss...)
-	p.Unchecked = append(p.Unchecked, other.Unchecked...)
+	p.GuardUnread = append(p.GuardUnread, other.GuardUnread...)
 }
 
 // Warn adds a warning.

@@ -44,14 +44,14 @@ guard fails closed: apply exits 1 saying why and changes nothing, unless the sam
 			if err != nil {
 				return err
 			}
-			confirmed, _ := cmd.Flags().GetBool(dataLossFlag)
-			if err := p.DataLossGate(confirmed); err != nil {
+			if confirmed, _ := cmd.Flags().GetBool(dataLossFlag); len(p.DataLoss) > 0 && !confirmed {
 				p.WriteText(a.stderr)
-				var unchecked *provision.UncheckedError
-				if errors.As(err, &unchecked) {
-					return failure(fmt.Errorf("%w; fix that and run apply again, or to go ahead all the same, add --%s", err, dataLossFlag))
-				}
-				return badInput("%v; to go ahead all the same, add --%s", err, dataLossFlag)
+				return badInput("the plan warns of data loss (%s): read the warning above; to go ahead all the same, add --%s",
+					strings.Join(p.DataLoss, ", "), dataLossFlag)
+			} else if len(p.GuardUnread) > 0 && !confirmed { // the guard fails closed
+				p.WriteText(a.stderr)
+				return failure(fmt.Errorf("the data-loss guard could not look at the site's buckets (%s), so nothing was changed; "+
+					"make them readable and run apply again, or to go ahead all the same, add --%s", strings.Join(p.GuardUnread, "; "), dataLossFlag))
 			}
 			p.WriteText(a.stderr)
 			if !p.Changes() {

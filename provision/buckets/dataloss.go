@@ -37,7 +37,7 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 	}
 	p.Warnings = append(p.Warnings, guard.Warnings...)
 	p.DataLoss = append(p.DataLoss, guard.DataLoss...)
-	p.Unchecked = append(p.Unchecked, guard.Unchecked...)
+	p.GuardUnread = append(p.GuardUnread, guard.GuardUnread...)
 	return p, nil
 }
 
@@ -88,7 +88,7 @@ func (l Live) dataLossGuard(ctx context.Context, a *steps.Answers) (provision.Pl
 	client, err := NewClient(ctx, a, l.Getenv)
 	if err != nil {
 		p.Warn("a %s build of the toolkit deletes the site's asset buckets (%s) with every upload in them; assetwiz could not look whether they hold any (%v): check them before building", a.Mode, joinNames(names), err)
-		p.Unchecked = append(p.Unchecked, fmt.Sprintf("%s: %v", joinNames(names), err))
+		p.GuardUnread = append(p.GuardUnread, fmt.Sprintf("%s: %v", joinNames(names), err)) // fails closed
 		return p, nil
 	}
 	// Every bucket is looked at at once; the warnings keep the order of names.
@@ -111,7 +111,7 @@ func (l Live) dataLossGuard(ctx context.Context, a *steps.Answers) (provision.Pl
 		holds, err := holding[i], errs[i]
 		if err != nil {
 			p.Warn("a %s build of the toolkit deletes the asset bucket %s with every upload in it; assetwiz could not look whether it holds any (%v): check it before building", a.Mode, name, explain(name, err))
-			p.Unchecked = append(p.Unchecked, whyNot.Line(explain(name, err), false))
+			p.GuardUnread = append(p.GuardUnread, whyNot.Line(explain(name, err), false)) // fails closed
 			continue
 		}
 		if !holds {

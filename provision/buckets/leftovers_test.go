@@ -2,7 +2,6 @@ package buckets_test
 
 import (
 	"context"
-	"errors"
 	"net"
 	"slices"
 	"strings"
@@ -73,8 +72,8 @@ func TestVerifyLeavesNoVersionNorDeleteMarker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(bp.DataLoss) > 0 || len(bp.Unchecked) > 0 || bp.DataLossGate(false) != nil {
-		t.Errorf("a bucket verify touched warns of data loss: %v %v %q", bp.DataLoss, bp.Unchecked, bp.Warnings)
+	if len(bp.DataLoss) > 0 || len(bp.GuardUnread) > 0 {
+		t.Errorf("a bucket verify touched warns of data loss: %v %v %q", bp.DataLoss, bp.GuardUnread, bp.Warnings)
 	}
 }
 
@@ -129,8 +128,8 @@ func TestDataLossGuardIgnoresLoneDeleteMarkers(t *testing.T) {
 
 // Issue 24 finding 3: when the buckets a baseline build deletes cannot be read (the provider
 // answers 502 to everything, refuses the keys, is down, or there are no keys), the guard fails
-// closed: the plan says why, and the gate refuses it as a failure (not a warning), unless the
-// user confirms.
+// closed: the plan says why (GuardUnread, which apply and the wizard refuse unless confirmed),
+// rather than only warning.
 func TestDataLossGuardFailsClosed(t *testing.T) {
 	srv := s3test.Start(t)
 	ctx := context.Background()
@@ -161,13 +160,10 @@ func TestDataLossGuardFailsClosed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var unchecked *provision.UncheckedError
-			gate := p.DataLossGate(false)
-			if !errors.As(gate, &unchecked) || !strings.Contains(strings.ToLower(gate.Error()), strings.ToLower(tc.want)) {
-				t.Errorf("gate: %v; want it to refuse, saying %q", gate, tc.want)
-			}
-			if err := p.DataLossGate(true); err != nil {
-				t.Errorf("the confirmation does not pass the gate: %v", err)
+			// The guard fails closed: a reason apply refuses on, not a warning alone.
+			why := strings.Join(p.GuardUnread, "; ")
+			if len(p.GuardUnread) == 0 || !strings.Contains(strings.ToLower(why), strings.ToLower(tc.want)) {
+				t.Errorf("guard unread %q (warnings %q); want it to say %q", p.GuardUnread, p.Warnings, tc.want)
 			}
 		})
 	}

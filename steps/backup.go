@@ -121,18 +121,12 @@ func (a *Answers) validateBackup(ps *Problems) {
 		ps.add("backup.bucket_suffix", "%s must be 1 to 20 of a-z, 0-9 and '-', not starting or ending with '-' (default %s)", quote(b.BucketSuffix), DefaultBackupSuffix)
 		return
 	}
-	asset := map[string]string{} // asset bucket name → its directory
-	for _, b := range a.Buckets() {
-		asset[b.Name] = b.Directory
-	}
 	for _, bb := range a.BackupBuckets() {
 		if len(bb.Name) > 63 {
 			ps.add("backup.bucket_suffix", "makes the backup bucket %s of %d characters, over the 63 a bucket name may have; use a shorter suffix", bb.Name, len(bb.Name))
 		}
-		// A backup bucket that is an asset bucket would be backed up into itself, made
-		// private and public at once: its name must be no asset bucket's.
-		if dir, ok := asset[bb.Name]; ok {
-			ps.add("backup.bucket_suffix", "makes the backup bucket of directory %s (%s) the same bucket as the asset bucket of directory %s (%s); use another suffix, or rename a directory", bb.Asset.Directory, bb.Name, dir, bb.Name)
-		}
+	}
+	for _, msg := range backupNameClashes(a) {
+		ps.add("backup.bucket_suffix", "%s", msg)
 	}
 }

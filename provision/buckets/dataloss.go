@@ -88,7 +88,7 @@ func (l Live) dataLossGuard(ctx context.Context, a *steps.Answers) (provision.Pl
 	client, err := NewClient(ctx, a, l.Getenv)
 	if err != nil {
 		p.Warn("a %s build of the toolkit deletes the site's asset buckets (%s) with every upload in them; assetwiz could not look whether they hold any (%v): check them before building", a.Mode, joinNames(names), err)
-		p.GuardUnread = append(p.GuardUnread, fmt.Sprintf("%s: %v", joinNames(names), err)) // fails closed
+		p.GuardUnread = append(p.GuardUnread, fmt.Sprintf("%s: %v", joinNames(names), err)) // fails closed (provision.Gate)
 		return p, nil
 	}
 	// Every bucket is looked at at once; the warnings keep the order of names.
@@ -111,7 +111,7 @@ func (l Live) dataLossGuard(ctx context.Context, a *steps.Answers) (provision.Pl
 		holds, err := holding[i], errs[i]
 		if err != nil {
 			p.Warn("a %s build of the toolkit deletes the asset bucket %s with every upload in it; assetwiz could not look whether it holds any (%v): check it before building", a.Mode, name, explain(name, err))
-			p.GuardUnread = append(p.GuardUnread, whyNot.Line(explain(name, err), false)) // fails closed
+			p.GuardUnread = append(p.GuardUnread, whyNot.Line(explain(name, err), false)) // fails closed (provision.Gate), in one line
 			continue
 		}
 		if !holds {

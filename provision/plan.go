@@ -22,6 +22,9 @@ const (
 	Create Op = "create"
 	Update Op = "update"
 	Noop   Op = "noop"
+	// Delete removes only what assetwiz made and no longer needs (its own public-read
+	// statement when a site leaves the plugin technique), never anything else.
+	Delete Op = "delete"
 )
 
 // Resource is the kind of thing an action is about (CONTRACT.md "Plan JSON").
@@ -67,6 +70,9 @@ type Plan struct {
 	// uploads and that a baseline build deletes); apply needs an explicit confirmation for it,
 	// beyond --yes. Its warnings are in Warnings.
 	DataLoss []string
+	// GuardUnread says why the data-loss guard could not look at buckets a build may delete:
+	// the guard then fails closed, as for DataLoss. Its warnings are in Warnings.
+	GuardUnread []string
 }
 
 // Add appends actions and warnings of another plan.
@@ -74,6 +80,7 @@ func (p *Plan) Add(other Plan) {
 	p.Actions = append(p.Actions, other.Actions...)
 	p.Warnings = append(p.Warnings, other.Warnings...)
 	p.DataLoss = append(p.DataLoss, other.DataLoss...)
+	p.GuardUnread = append(p.GuardUnread, other.GuardUnread...)
 }
 
 // Warn adds a warning.
@@ -96,6 +103,7 @@ type Summary struct {
 	Create int `json:"create"`
 	Update int `json:"update"`
 	Noop   int `json:"noop"`
+	Delete int `json:"delete,omitempty"`
 }
 
 // Summary counts the plan's actions by op.
@@ -107,6 +115,8 @@ func (p Plan) Summary() Summary {
 			s.Create++
 		case Update:
 			s.Update++
+		case Delete:
+			s.Delete++
 		default:
 			s.Noop++
 		}
@@ -182,10 +192,10 @@ func (p Plan) WriteJSON(w io.Writer) error {
 	return enc.Encode(out)
 }
 
-var marks = map[Op]string{Create: "+", Update: "~", Noop: "="}
+var marks = map[Op]string{Create: "+", Update: "~", Noop: "=", Delete: "-"}
 
 // WriteText writes the plan for people, in the Terraform manner: a line per action with
-// + create, ~ update, = no change, a summary line, then the warnings.
+// + create, ~ update, - delete, = no change, a summary line, then the warnings.
 func (p Plan) WriteText(w io.Writer) error {
 	var b strings.Builder
 	resWidth, idWidth := 0, 0
@@ -206,7 +216,11 @@ func (p Plan) WriteText(w io.Writer) error {
 	}
 	s := p.Summary()
 	if p.Changes() {
-		fmt.Fprintf(&b, "Plan: %d to create, %d to update, %d unchanged.\n", s.Create, s.Update, s.Noop)
+		deletes := ""
+		if s.Delete > 0 {
+			deletes = fmt.Sprintf(" %d to delete,", s.Delete)
+		}
+		fmt.Fprintf(&b, "Plan: %d to create, %d to update,%s %d unchanged.\n", s.Create, s.Update, deletes, s.Noop)
 	} else {
 		fmt.Fprintf(&b, "No changes: everything is as the answers ask (%d unchanged).\n", s.Noop)
 	}

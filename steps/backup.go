@@ -126,4 +126,7 @@ func (a *Answers) validateBackup(ps *Problems) {
 			ps.add("backup.bucket_suffix", "makes the backup bucket %s of %d characters, over the 63 a bucket name may have; use a shorter suffix", bb.Name, len(bb.Name))
 		}
 	}
+	for _, msg := range backupNameClashes(a) {
+		ps.add("backup.bucket_suffix", "%s", msg)
+	}
 }

@@ -42,3 +42,26 @@ func TestBackupNeedsBuckets(t *testing.T) {
 		t.Fatalf("problems %v, want backup.provider naming technique local", ps)
 	}
 }
+
+// Issue 24 finding 4: directories images and images-backup made the backup bucket of images
+// the asset bucket of images-backup; plan listed the bucket twice and apply failed with an
+// internal error. It is bad input, naming both directories and the bucket.
+func TestBackupBucketThatIsAnAssetBucketIsBadInput(t *testing.T) {
+	a, ps := ParseAnswers([]byte("mode: temporal\napplication: joomla\nwebsite_url: www.example.com\ntechnique: s3fs\n" +
+		"directories: [images, images-backup]\nstorage:\n  provider: digitalocean\nbackup:\n  provider: linode\n"))
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	a.Complete()
+	ps = a.Validate()
+	var got []string
+	for _, p := range ps {
+		if p.Key == "backup.bucket_suffix" {
+			got = append(got, p.String())
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "directory images (www-example-com-assets-images-backup)") ||
+		!strings.Contains(got[0], "directory images-backup") {
+		t.Errorf("problems %q", got)
+	}
+}

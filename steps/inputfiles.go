@@ -39,13 +39,38 @@ func extraDocument(data []byte) int {
 	if err := dec.Decode(&first); err != nil {
 		return 0
 	}
-	if err := dec.Decode(&second); errors.Is(err, io.EOF) || err != nil {
+	err := dec.Decode(&second)
+	switch {
+	case errors.Is(err, io.EOF):
 		return 0
-	}
-	if second.Line > 0 {
+	case err != nil:
+		// A second document that is not even YAML (after "---" or "..."): one more reason
+		// to refuse it, not to ignore it.
+		if line := errorLine(err); line > 0 {
+			return line
+		}
+		return 1
+	case second.Line > 0:
 		return second.Line
 	}
 	return 1
+}
+
+// errorLine is the line a YAML error names ("yaml: line 4: ..."), 0 when it names none.
+func errorLine(err error) int {
+	msg := err.Error()
+	i := strings.Index(msg, "line ")
+	if i < 0 {
+		return 0
+	}
+	n := 0
+	for _, c := range msg[i+len("line "):] {
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
 
 // checkOutputs finds answers that point assetwiz's outputs at the wrong kind of file: an

@@ -26,7 +26,8 @@ Re-running it after success changes nothing.
 In mode baseline or virgin, when the site's asset buckets already exist and hold objects, the
 plan warns that a baseline build of the toolkit deletes them with every upload in them, and
 apply refuses to run (exit 64) unless --i-understand-buckets-will-be-deleted is given as well;
---yes alone is not enough.`,
+--yes alone is not enough. When those buckets cannot be read (no keys, a provider error), the
+guard fails closed: apply exits 1 saying why and changes nothing, unless the same flag is given.`,
 		Example: `  assetwiz apply -f assetwiz.yaml
   assetwiz apply --yes -f assetwiz.yaml   # in CI`,
 		Args: cobra.NoArgs,
@@ -47,6 +48,10 @@ apply refuses to run (exit 64) unless --i-understand-buckets-will-be-deleted is 
 				p.WriteText(a.stderr)
 				return badInput("the plan warns of data loss (%s): read the warning above; to go ahead all the same, add --%s",
 					strings.Join(p.DataLoss, ", "), dataLossFlag)
+			} else if len(p.GuardUnread) > 0 && !confirmed { // the guard fails closed
+				p.WriteText(a.stderr)
+				return failure(fmt.Errorf("the data-loss guard could not look at the site's buckets (%s), so nothing was changed; "+
+					"make them readable and run apply again, or to go ahead all the same, add --%s", strings.Join(p.GuardUnread, "; "), dataLossFlag))
 			}
 			p.WriteText(a.stderr)
 			if !p.Changes() {

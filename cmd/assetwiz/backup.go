@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
+	"github.com/assetwiz/assetwiz/provision/backup"
 	"github.com/assetwiz/assetwiz/provision/buckets"
 	"github.com/assetwiz/assetwiz/provision/transfer"
 	"github.com/assetwiz/assetwiz/steps"
@@ -63,6 +65,11 @@ by the listed size and a time; listings out of key order are detected and not tr
 			if err != nil {
 				return failure(err)
 			}
+			if !restore { // uploads are never copied into a bucket open to everyone
+				if open := backup.Public(a.ctx, backupClient, ans); len(open) > 0 {
+					return failure(fmt.Errorf("nothing was copied: %s", strings.Join(open, "; ")))
+				}
+			}
 			opt := a.transferOptions(cmd)
 			if !restore {
 				// The backup buckets are ours and versioned: a changed upload replaces the backup's copy, which stays as a version.
@@ -110,7 +117,7 @@ func (a *app) verifyBackup(ans *steps.Answers) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var failures []string
+	failures := backup.VerifyPrivate(a.ctx, c, ans)
 	for _, bb := range ans.BackupBuckets() {
 		m, found, err := transfer.ReadMarker(a.ctx, c, bb.Name)
 		switch {

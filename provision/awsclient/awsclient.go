@@ -8,14 +8,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/processcreds"
 	"github.com/aws/smithy-go/logging"
+
+	"github.com/assetwiz/assetwiz/provision/files"
 )
 
 const (
@@ -32,26 +39,141 @@ const (
 
 // CredentialChain resolves the standard AWS credential chain (environment, shared files,
 // AWS_PROFILE, SSO, the EC2 instance role) once, within CredentialsTimeout, so that a missing
-// key is a clear error before any request rather than a wait on the metadata endpoint.
+// key is a clear error before any request rather than a wait on the metadata endpoint. The
+// shared config and credentials files are read only when they are regular files of at most
+// files.MaxSize (a FIFO or /dev/zero there must neither hang the run nor fill the memory), and a
+// profile's credential_process runs in a process group of its own, killed whole when the time
+// limit passes.
 func CredentialChain(ctx context.Context, region, keys string) (aws.CredentialsProvider, error) {
-	// The SDK's own logger writes to stderr (the instance-metadata client's "falling back to
-	// IMDSv1" among others), across the wizard's screen: assetwiz says what matters itself.
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(region), config.WithLogger(logging.Nop{}))
-	if err != nil {
-		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
+	for _, f := range sharedFiles(os.Getenv) {
+		if err := checkSharedFile(f.path); err != nil {
+			return nil, fmt.Errorf("the AWS %s file (%s): %w", f.what, f.from, err)
+		}
 	}
-	if cfg.Credentials == nil {
-		return nil, noKeys(keys)
+	bounded, cancel := context.WithTimeout(ctx, credentialsTimeout)
+	defer cancel() // ends a credential_process still running, with its process group
+	type result struct {
+		creds aws.CredentialsProvider
+		err   error
 	}
-	bounded, cancel := context.WithTimeout(ctx, CredentialsTimeout)
-	defer cancel()
-	if _, err := cfg.Credentials.Retrieve(bounded); err != nil {
+	done := make(chan result, 1)
+	go func() {
+		creds, err := resolveChain(bounded, region, keys)
+		done <- result{creds, err}
+	}()
+	select {
+	case r := <-done:
+		return r.creds, r.err
+	case <-bounded.Done(): // a link of the chain that does not watch the context
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, noKeys(keys)
 	}
+}
+
+// credentialsTimeout is CredentialsTimeout, shorter in tests.
+var credentialsTimeout = CredentialsTimeout
+
+func resolveChain(ctx context.Context, region, keys string) (aws.CredentialsProvider, error) {
+	// The SDK's own logger writes to stderr (the instance-metadata client's "falling back to
+	// IMDSv1" among others), across the wizard's screen: assetwiz says what matters itself.
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(region), config.WithLogger(logging.Nop{}),
+		config.WithProcessCredentialOptions(func(o *processcreds.Options) { o.Timeout = credentialsTimeout }))
+	if err != nil {
+		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
+	}
+	if command := profileProcess(ctx); command != "" {
+		// The SDK's own runner kills the shell alone at the limit, and then waits for
+		// whatever the shell started, which still holds its output.
+		cfg.Credentials = aws.NewCredentialsCache(processcreds.NewProviderCommand(groupCommand(command),
+			func(o *processcreds.Options) { o.Timeout = credentialsTimeout }))
+	}
+	if cfg.Credentials == nil {
+		return nil, noKeys(keys)
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, ctx.Err()
+		}
+		return nil, noKeys(keys)
+	}
 	return cfg.Credentials, nil
+}
+
+// profileProcess is the credential_process the chain would run for the profile in use, when
+// nothing before it in the chain answers (no keys in the environment, none in the profile,
+// no role, SSO or web identity); "" otherwise, and the SDK's own chain is used.
+func profileProcess(ctx context.Context) string {
+	if os.Getenv("AWS_ACCESS_KEY_ID") != "" || os.Getenv("AWS_WEB_IDENTITY_TOKEN_FILE") != "" {
+		return ""
+	}
+	profile := os.Getenv("AWS_PROFILE")
+	if profile == "" {
+		profile = os.Getenv("AWS_DEFAULT_PROFILE")
+	}
+	if profile == "" {
+		profile = "default"
+	}
+	shared := sharedFiles(os.Getenv)
+	sc, err := config.LoadSharedConfigProfile(ctx, profile, func(o *config.LoadSharedConfigOptions) {
+		o.ConfigFiles, o.CredentialsFiles = []string{shared[0].path}, []string{shared[1].path}
+	})
+	if err != nil || sc.CredentialProcess == "" || sc.Credentials.HasKeys() || sc.Source != nil || sc.SourceProfileName != "" ||
+		sc.RoleARN != "" || sc.CredentialSource != "" || sc.WebIdentityTokenFile != "" || sc.SSOStartURL != "" || sc.SSOSession != nil {
+		return ""
+	}
+	return sc.CredentialProcess
+}
+
+// groupCommand runs a credential_process through the shell in a process group of its own,
+// killed whole when the context ends. It gets no terminal input: a process group that is not
+// the terminal's would be stopped reading it.
+func groupCommand(command string) processcreds.NewCommandBuilder {
+	return processcreds.NewCommandBuilderFunc(func(ctx context.Context) (*exec.Cmd, error) {
+		cmd := exec.CommandContext(ctx, "sh", "-c", command)
+		if runtime.GOOS == "windows" {
+			cmd = exec.CommandContext(ctx, "cmd.exe", "/C", command)
+		}
+		cmd.Env = os.Environ()
+		cmd.Stderr = os.Stderr
+		cmd.WaitDelay = time.Second // the output pipe is not waited for past this once killed
+		ownGroup(cmd)
+		return cmd, nil
+	})
+}
+
+// sharedFile is one of the AWS shared files the chain reads.
+type sharedFile struct{ what, from, path string }
+
+// sharedFiles are the shared config and credentials files, where the SDK looks for them.
+func sharedFiles(getenv func(string) string) []sharedFile {
+	conf := sharedFile{"config", "AWS_CONFIG_FILE", getenv("AWS_CONFIG_FILE")}
+	if conf.path == "" {
+		conf.from, conf.path = config.DefaultSharedConfigFilename(), config.DefaultSharedConfigFilename()
+	}
+	creds := sharedFile{"credentials", "AWS_SHARED_CREDENTIALS_FILE", getenv("AWS_SHARED_CREDENTIALS_FILE")}
+	if creds.path == "" {
+		creds.from, creds.path = config.DefaultSharedCredentialsFilename(), config.DefaultSharedCredentialsFilename()
+	}
+	return []sharedFile{conf, creds}
+}
+
+// checkSharedFile refuses, before the SDK opens it, a shared file that is not a regular file
+// (following links, as the SDK does) or is larger than files.MaxSize. A missing one is fine.
+func checkSharedFile(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("%s %w; give the path of a regular file", path, files.ErrNotRegular)
+	case st.Size() > files.MaxSize:
+		return fmt.Errorf("%s %w (%d bytes)", path, files.ErrTooLarge, st.Size())
+	}
+	return nil
 }
 
 // noKeys says which keys to set; keys names the variables of the caller.
@@ -127,8 +249,14 @@ type lateAnswer struct {
 }
 
 func (e *lateAnswer) Error() string {
+	if e.provider == "" {
+		return fmt.Sprintf("no answer from %s within %s", e.host, e.timeout)
+	}
 	return fmt.Sprintf("no answer from %s (%s) within %s", e.provider, e.host, e.timeout)
 }
+
+// Host is the host that did not answer.
+func (e *lateAnswer) Host() string    { return e.host }
 func (e *lateAnswer) Unwrap() error   { return e.err }
 func (e *lateAnswer) Timeout() bool   { return true }
 func (e *lateAnswer) Temporary() bool { return true }

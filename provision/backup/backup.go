@@ -62,6 +62,13 @@ func (b Backend) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, er
 				return nil
 			}
 		}
+		var fixes []provision.Action
+		if exists {
+			var err error
+			if fixes, err = publicFixes(ctx, b.Client, name, &bucket); err != nil {
+				return provision.Plan{}, err
+			}
+		}
 		p.Actions = append(p.Actions, bucket, ver)
 		lc, ok, err := b.lifecycleAction(ctx, &target, name, lifecycleDays(a), exists, ver.Key())
 		if err != nil {
@@ -73,6 +80,7 @@ func (b Backend) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, er
 			lifecycleWarned = true
 			p.Warn("backup: %s offers no lifecycle rules through S3: the backup buckets keep old versions until you delete them, and are billed", target.Storage.Provider)
 		}
+		p.Actions = append(p.Actions, fixes...)
 	}
 	if target.EndpointURL() == a.EndpointURL() && a.Secrets.BackupS3AccessKey == a.Secrets.S3AccessKey {
 		p.Warn("backup: the backup target is the same provider and account as the asset buckets; it survives a deleted bucket, not the loss of the account or the provider")

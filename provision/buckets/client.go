@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -148,7 +149,7 @@ func checkKeys(ctx context.Context, c *s3.Client) error {
 }
 
 // bucketExists asks HeadBucket. A 404 is a missing bucket (checkKeys tells an unknown key
-// from it); any other error is explained.
+// from it); a bare 403 is asked about once more (which403); any other error is explained.
 func bucketExists(ctx context.Context, c *s3.Client, bucket string) (bool, error) {
 	_, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
 	switch {
@@ -156,8 +157,32 @@ func bucketExists(ctx context.Context, c *s3.Client, bucket string) (bool, error
 		return true, nil
 	case isNotFound(err):
 		return false, nil
+	case httpStatus(err) == http.StatusForbidden && (errorCode(err) == "" || errorCode(err) == "Forbidden"):
+		return which403(ctx, c, bucket, err)
 	}
 	return false, explain(bucket, err)
+}
+
+// which403 tells a bare 403 to HEAD apart (a HEAD answer has no body, so no error code): one
+// GET ?location, which servers answer with a code, says whether the keys are wrong
+// (InvalidAccessKeyId, SignatureDoesNotMatch) or the name belongs to another account
+// (AccessDenied), or that the bucket is missing after all.
+func which403(ctx context.Context, c *s3.Client, bucket string, head error) (bool, error) {
+	_, err := c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket)})
+	code := errorCode(err)
+	switch {
+	case err == nil:
+		return false, explain(bucket, head)
+	case isNotFound(err):
+		return false, nil
+	case code == "AccessDenied" || code == "AllAccessDisabled":
+		return false, &explained{err: head, msg: fmt.Sprintf("bucket %s: another account owns this bucket name, or the key may not manage it (403 to HEAD, %s to GET ?location); "+
+			"bucket names are global across the provider: choose another website_url or rename the directory so the name differs", bucket, code)}
+	case keyProblemCodes[code] != "" && code != "Forbidden":
+		return false, &explained{err: head, msg: fmt.Sprintf("bucket %s: %s (403 to HEAD, %s to GET ?location); check S3_ACCESS_KEY and S3_SECRET_KEY",
+			bucket, keyProblemCodes[code], code)}
+	}
+	return false, explain(bucket, head)
 }
 
 // errorCode is the S3 error code of err ("" when it is not an S3 answer).
@@ -218,6 +243,10 @@ func explain(bucket string, err error) error {
 	if err == nil {
 		return nil
 	}
+	var done *explained
+	if errors.As(err, &done) {
+		return err // explained already, perhaps from more than the error code says (which403)
+	}
 	return &explained{msg: explainText(bucket, err).Error(), err: err}
 }
 
@@ -250,8 +279,8 @@ func explainText(bucket string, err error) error {
 			hint += " (or another account owns this bucket name)"
 		}
 		return fmt.Errorf("%s: %s (%s); %s", where, what, code, hint)
-	case httpStatus(err) == http.StatusMovedPermanently || code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed":
-		return fmt.Errorf("%s: the bucket lives in another region than storage.region (%s)", where, code)
+	case isRedirect(httpStatus(err)) || code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed":
+		return redirected(where, code, err)
 	case code == "InvalidLocationConstraint" || code == "IllegalLocationConstraintException":
 		return fmt.Errorf("%s: the provider refused the region (%s); check storage.region", where, code)
 	case code == "TooManyBuckets":
@@ -266,4 +295,42 @@ func explainText(bucket string, err error) error {
 		return fmt.Errorf("%s: %s: %w", where, oe.Operation(), oe.Err)
 	}
 	return fmt.Errorf("%s: %w", where, err)
+}
+
+func isRedirect(status int) bool {
+	switch status {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
+}
+
+// redirected says where a redirect points: another region when the server names one
+// (x-amz-bucket-region), else the other server it sent the request to, which assetwiz does
+// not follow (the signed request would go there). Only a region mismatch blames the region.
+func redirected(where, code string, err error) error {
+	var header http.Header
+	status := httpStatus(err)
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil {
+		header = re.Response.Header
+	}
+	if code == "" {
+		code = fmt.Sprintf("%d %s", status, http.StatusText(status))
+	}
+	if region := header.Get("X-Amz-Bucket-Region"); region != "" {
+		return fmt.Errorf("%s: the bucket lives in region %s, not in storage.region (%s); set storage.region: %s", where, region, code, region)
+	}
+	if loc := header.Get("Location"); loc != "" {
+		target := loc
+		if u, perr := url.Parse(loc); perr == nil && u.Host != "" {
+			target = u.Scheme + "://" + u.Host
+		}
+		return fmt.Errorf("%s: the server redirected the request to %s (%s), which assetwiz does not follow (the signed request would go to another server); "+
+			"check storage.endpoint, or give that address as the endpoint if it is the provider's", where, target, code)
+	}
+	if code == "AuthorizationHeaderMalformed" || code == "PermanentRedirect" {
+		return fmt.Errorf("%s: the bucket lives in another region than storage.region (%s)", where, code)
+	}
+	return fmt.Errorf("%s: the server answered with a redirect (%s) that names neither a region nor an address; check storage.endpoint and storage.region", where, code)
 }

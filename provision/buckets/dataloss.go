@@ -11,6 +11,7 @@ import (
 
 	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/provision"
+	whyNot "github.com/assetwiz/assetwiz/provision/explain"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -36,6 +37,7 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 	}
 	p.Warnings = append(p.Warnings, guard.Warnings...)
 	p.DataLoss = append(p.DataLoss, guard.DataLoss...)
+	p.GuardUnread = append(p.GuardUnread, guard.GuardUnread...)
 	return p, nil
 }
 
@@ -86,6 +88,7 @@ func (l Live) dataLossGuard(ctx context.Context, a *steps.Answers) (provision.Pl
 	client, err := NewClient(ctx, a, l.Getenv)
 	if err != nil {
 		p.Warn("a %s build of the toolkit deletes the site's asset buckets (%s) with every upload in them; assetwiz could not look whether they hold any (%v): check them before building", a.Mode, joinNames(names), err)
+		p.GuardUnread = append(p.GuardUnread, fmt.Sprintf("%s: %v", joinNames(names), err)) // fails closed (provision.Gate)
 		return p, nil
 	}
 	// Every bucket is looked at at once; the warnings keep the order of names.
@@ -108,6 +111,7 @@ func (l Live) dataLossGuard(ctx context.Context, a *steps.Answers) (provision.Pl
 		holds, err := holding[i], errs[i]
 		if err != nil {
 			p.Warn("a %s build of the toolkit deletes the asset bucket %s with every upload in it; assetwiz could not look whether it holds any (%v): check it before building", a.Mode, name, explain(name, err))
+			p.GuardUnread = append(p.GuardUnread, whyNot.Line(explain(name, err), false)) // fails closed (provision.Gate), in one line
 			continue
 		}
 		if !holds {
@@ -125,19 +129,32 @@ func (l Live) dataLossGuard(ctx context.Context, a *steps.Answers) (provision.Pl
 	return p, nil
 }
 
-// holdsData reports whether a bucket exists and holds an object, an old version or a delete
-// marker. A provider without version listing is asked for current objects instead.
+// holdsData reports whether a bucket exists and holds an object version, current or not. A
+// delete marker holds nothing: a bucket of lone markers loses nothing to a purge. The listing
+// goes on past pages of markers until it meets a version. A provider without version listing
+// is asked for current objects instead.
 func holdsData(ctx context.Context, c *s3.Client, bucket string) (bool, error) {
 	exists, err := bucketExists(ctx, c, bucket)
 	if err != nil || !exists {
 		return false, err
 	}
-	v, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket), MaxKeys: aws.Int32(1)})
-	if err == nil {
-		return len(v.Versions) > 0 || len(v.DeleteMarkers) > 0, nil
-	}
-	if !isUnsupported(err) {
-		return false, err
+	in := &s3.ListObjectVersionsInput{Bucket: aws.String(bucket), MaxKeys: aws.Int32(1)}
+	for page := 0; ; page++ {
+		v, err := c.ListObjectVersions(ctx, in)
+		if err != nil {
+			if page == 0 && isUnsupported(err) {
+				break
+			}
+			return false, err
+		}
+		if len(v.Versions) > 0 {
+			return true, nil
+		}
+		if !aws.ToBool(v.IsTruncated) || (v.NextKeyMarker == nil && v.NextVersionIdMarker == nil) {
+			return false, nil
+		}
+		// Past the first page, larger ones: a bucket of many markers is read in few requests.
+		in.KeyMarker, in.VersionIdMarker, in.MaxKeys = v.NextKeyMarker, v.NextVersionIdMarker, aws.Int32(1000)
 	}
 	o, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), MaxKeys: aws.Int32(1)})
 	if err != nil {

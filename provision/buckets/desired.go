@@ -44,7 +44,7 @@ func Desired(a *steps.Answers) provision.Plan {
 			if caps.Lifecycle {
 				p.Actions = append(p.Actions, provision.Action{
 					Resource: provision.BucketLifecycle, ID: b.Name, Op: provision.Create,
-					Detail: fmt.Sprintf("expire old versions after %d days", *a.Storage.NoncurrentVersionDays),
+					Detail: "expire old versions after " + Days(*a.Storage.NoncurrentVersionDays),
 				})
 			}
 		}
@@ -83,4 +83,12 @@ func Desired(a *steps.Answers) provision.Plan {
 		p.Warn("a bucket mounted as a folder (technique s3fs, mounted with %s) is a last resort: reads through the mount are slow and the web servers do not coordinate (a change shows on the others only after their cache expires); prefer technique plugin where the application has one", a.MountToolUsed())
 	}
 	return p
+}
+
+// Days is a count of days in words: "1 day", "30 days".
+func Days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
 }

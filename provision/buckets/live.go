@@ -50,6 +50,10 @@ type bucketState struct {
 	cors       []types.CORSRule
 	policy     string
 	tags       []types.Tag
+	// tagsKnown: tags is what the bucket holds (read by the plan, or none for a bucket this
+	// run creates), so noting a refusal needs no read of them. Apply keeps both up to date;
+	// the bucket's actions run one after another (chain), so they never race.
+	tagsKnown bool
 	// unsupported names the features the provider does not offer, and how that is known.
 	unsupported map[provision.Resource]string
 }
@@ -60,6 +64,7 @@ func (l Live) planBuckets(ctx context.Context, a *steps.Answers) (provision.Plan
 	desired := Desired(a)
 	bs := a.Buckets()
 	if len(bs) == 0 {
+		desired.Actions = append(desired.Actions, l.leftoversOfLocal(ctx, a)...)
 		return desired, nil
 	}
 	client, err := newClient(ctx, a, l.Getenv, l.AnswerTimeout, 1)
@@ -76,7 +81,7 @@ func (l Live) planBuckets(ctx context.Context, a *steps.Answers) (provision.Plan
 		wg.Go(func() {
 			var st *bucketState
 			err := provision.Recovered(func(ctx context.Context) (err error) {
-				st, err = l.readState(ctx, client, b.Name, desired)
+				st, err = l.readState(ctx, client, b.Name, desired, a.Storage.Provider)
 				return err
 			})(ctx)
 			mu.Lock()
@@ -103,6 +108,9 @@ func (l Live) planBuckets(ctx context.Context, a *steps.Answers) (provision.Plan
 		}
 		l.decide(client, a, &act, st)
 		out.Actions = append(out.Actions, act)
+	}
+	for _, b := range bs {
+		out.Actions = append(out.Actions, leftovers(client, a, b.Name, states[b.Name], desired)...)
 	}
 	chain(out.Actions)
 	for _, b := range bs {
@@ -165,15 +173,19 @@ func featureName(r provision.Resource) string {
 // compares at once, so a bucket costs two dependent round trips (three when a document is
 // missing and TagNotOffered may say why). A feature the provider does not offer is noted, not
 // an error.
-func (l Live) readState(ctx context.Context, c *s3.Client, bucket string, desired provision.Plan) (*bucketState, error) {
+func (l Live) readState(ctx context.Context, c *s3.Client, bucket string, desired provision.Plan, provider string) (*bucketState, error) {
 	st := &bucketState{unsupported: map[provision.Resource]string{}}
 	var exists bool
 	err := l.read(ctx, func(ctx context.Context) (err error) {
 		exists, err = bucketExists(ctx, c, bucket)
 		return err
 	})
-	if err != nil || !exists {
+	if err != nil {
 		return st, err
+	}
+	if !exists {
+		st.tagsKnown = true // this run makes it: it has no tags
+		return st, nil
 	}
 	st.exists = true
 	wants := map[provision.Resource]bool{}
@@ -229,6 +241,26 @@ func (l Live) readState(ctx context.Context, c *s3.Client, bucket string, desire
 			return err
 		})
 	}
+	// What assetwiz may have made for an earlier answer (a site that left the plugin
+	// technique): its CORS rule and public-read statement are read too, to be removed. A
+	// failure to read them is not the plan's: they stay unknown, and nothing is removed.
+	for _, r := range []provision.Resource{provision.BucketCORS, provision.BucketPolicy} {
+		if wants[r] || !offeredByPreset(r, provider) {
+			continue
+		}
+		reads = append(reads, func(ctx context.Context) error {
+			if r == provision.BucketCORS {
+				if cors, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String(bucket)}); err == nil {
+					st.cors = cors.CORSRules
+				}
+				return nil
+			}
+			if pol, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)}); err == nil {
+				st.policy = aws.ToString(pol.Policy)
+			}
+			return nil
+		})
+	}
 	if wants[provision.BucketPolicy] {
 		reads = append(reads, func(ctx context.Context) error {
 			pol, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
@@ -255,7 +287,7 @@ func (l Live) readState(ctx context.Context, c *s3.Client, bucket string, desire
 	if err != nil {
 		return st, nil // no tags, no memory: the feature is planned, and apply finds out again
 	}
-	st.tags = tags
+	st.tags, st.tagsKnown = tags, true
 	for r := range missing {
 		if slices.Contains(notOffered(tags), featureNames[r]) {
 			st.unsupported[r] = "NotImplemented at an earlier apply; remove the bucket tag " + TagNotOffered + " to try again"
@@ -315,23 +347,49 @@ func notOffered(tags []types.Tag) []string {
 	return nil
 }
 
-// rememberNotOffered adds the feature to the bucket's TagNotOffered, keeping its other tags.
-// It runs in the bucket's chain, so no other write to the bucket is under way. A provider that
-// offers no tags either is left alone: the next plan plans the feature again and apply warns
-// again, which is honest if repetitive.
-func rememberNotOffered(ctx context.Context, c *s3.Client, bucket string, r provision.Resource) {
-	tags, err := readTags(ctx, c, bucket)
-	if err != nil {
-		return
+// rememberNotOffered adds the feature to the bucket's TagNotOffered, keeping its other tags
+// (as the plan read them, or read now when it did not). It runs in the bucket's chain, so no
+// other write to the bucket is under way. A provider that offers no tags either is left
+// alone: the next plan plans the feature again and apply warns again, which is honest if
+// repetitive.
+func rememberNotOffered(ctx context.Context, c *s3.Client, bucket string, r provision.Resource, st *bucketState) {
+	if !st.tagsKnown {
+		tags, err := readTags(ctx, c, bucket)
+		if err != nil {
+			return
+		}
+		st.tags, st.tagsKnown = tags, true
 	}
-	have := notOffered(tags)
+	have := notOffered(st.tags)
 	if slices.Contains(have, featureNames[r]) {
 		return
 	}
-	value := strings.Join(append(have, featureNames[r]), " ")
-	tags = slices.DeleteFunc(tags, func(t types.Tag) bool { return aws.ToString(t.Key) == TagNotOffered })
+	value := strings.Join(append(slices.Clone(have), featureNames[r]), " ")
+	tags := slices.DeleteFunc(slices.Clone(st.tags), func(t types.Tag) bool { return aws.ToString(t.Key) == TagNotOffered })
 	tags = append(tags, types.Tag{Key: aws.String(TagNotOffered), Value: aws.String(value)})
-	_, _ = c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bucket), Tagging: &types.Tagging{TagSet: tags}})
+	if _, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bucket), Tagging: &types.Tagging{TagSet: tags}}); err == nil {
+		st.tags = tags
+	}
+}
+
+// readWorks reports whether the provider answers a read of the document r (with the document,
+// or with "none set"): only then must a refused write be noted, since the next plan's read
+// would otherwise take the refusal for a document not yet written. A read answered
+// NotImplemented tells the next plan by itself.
+func readWorks(ctx context.Context, c *s3.Client, bucket string, r provision.Resource) bool {
+	in := aws.String(bucket)
+	var err error
+	switch r {
+	case provision.BucketVersioning:
+		_, err = c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: in})
+	case provision.BucketLifecycle:
+		_, err = c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: in})
+	case provision.BucketCORS:
+		_, err = c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: in})
+	case provision.BucketPolicy:
+		_, err = c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: in})
+	}
+	return !isUnsupported(err)
 }
 
 // decide sets the op of one desired action from the bucket's state and attaches its call.
@@ -359,7 +417,7 @@ func (l Live) decide(c *s3.Client, a *steps.Answers, act *provision.Action, st *
 				Bucket:                  aws.String(bucket),
 				VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled},
 			})
-			return notOfferedOr(ctx, c, bucket, provision.BucketVersioning, err)
+			return notOfferedOr(ctx, c, bucket, provision.BucketVersioning, err, st)
 		}
 	case provision.BucketLifecycle:
 		days := int32(*a.Storage.NoncurrentVersionDays)
@@ -370,10 +428,14 @@ func (l Live) decide(c *s3.Client, a *steps.Answers, act *provision.Action, st *
 					return
 				}
 				act.Op = provision.Update
+				if r.NoncurrentVersionExpiration != nil {
+					if was := aws.ToInt32(r.NoncurrentVersionExpiration.NoncurrentDays); was != days {
+						act.Detail += fmt.Sprintf(" (was %s)", Days(int(was)))
+					}
+				}
 			}
 		}
-		existed := st.exists
-		act.Do = func(ctx context.Context) error { return putLifecycle(ctx, c, bucket, days, existed) }
+		act.Do = func(ctx context.Context) error { return putLifecycle(ctx, c, bucket, days, st) }
 	case provision.BucketCORS:
 		origin := "https://" + a.WebsiteURL
 		if st.exists {
@@ -385,8 +447,7 @@ func (l Live) decide(c *s3.Client, a *steps.Answers, act *provision.Action, st *
 				act.Op = provision.Update
 			}
 		}
-		existed := st.exists
-		act.Do = func(ctx context.Context) error { return putCORS(ctx, c, bucket, origin, existed) }
+		act.Do = func(ctx context.Context) error { return putCORS(ctx, c, bucket, origin, st) }
 	case provision.BucketPolicy:
 		if st.exists && st.policy != "" {
 			has, same := policyHasStatement(st.policy, bucket)
@@ -398,21 +459,32 @@ func (l Live) decide(c *s3.Client, a *steps.Answers, act *provision.Action, st *
 				act.Op = provision.Update
 			}
 		}
-		existed := st.exists
-		act.Do = func(ctx context.Context) error { return putPolicy(ctx, c, bucket, existed) }
+		act.Do = func(ctx context.Context) error { return putPolicy(ctx, c, bucket, st) }
 	}
 }
 
-// notOfferedOr turns the provider's NotImplemented into provision.NotOfferedError (apply shows
-// the action as skipped) and notes it on the bucket for the next plan; other errors become
-// messages a user can act on.
-func notOfferedOr(ctx context.Context, c *s3.Client, bucket string, r provision.Resource, err error) error {
-	if err != nil && isUnsupported(err) {
-		rememberNotOffered(ctx, c, bucket, r)
-		return &provision.NotOfferedError{Reason: fmt.Sprintf("bucket %s: not offered by the provider: %s (%s); skipped",
-			bucket, featureName(r), errorCodeOr(err, "NotImplemented"))}
+// notOfferedOr turns the provider's NotImplemented to a write into provision.NotOfferedError
+// (apply shows the action as skipped) and, where the next plan could not tell by itself, notes
+// it on the bucket (TagNotOffered); other errors become messages a user can act on. A bucket
+// that existed had the document read by the plan, which worked (else the action would not be
+// planned): the refusal is noted. On a bucket this run made, the read is tried first
+// (readWorks), but for lifecycle rules: they are in every bucket's chain, and every server
+// known to refuse them refuses their read too (versitygw, RGW without lc), so the next plan's
+// read tells, and a new bucket costs its four requests.
+func notOfferedOr(ctx context.Context, c *s3.Client, bucket string, r provision.Resource, err error, st *bucketState) error {
+	if err == nil || !isUnsupported(err) {
+		return explain(bucket, err)
 	}
-	return explain(bucket, err)
+	if st.exists || (r != provision.BucketLifecycle && readWorks(ctx, c, bucket, r)) {
+		rememberNotOffered(ctx, c, bucket, r, st)
+	}
+	return notOfferedError(bucket, r, err)
+}
+
+// notOfferedError is the skipped action of a feature the provider does not offer.
+func notOfferedError(bucket string, r provision.Resource, err error) error {
+	return &provision.NotOfferedError{Reason: fmt.Sprintf("bucket %s: not offered by the provider: %s (%s); skipped",
+		bucket, featureName(r), errorCodeOr(err, "NotImplemented"))}
 }
 
 func createBucket(ctx context.Context, c *s3.Client, a *steps.Answers, bucket string) error {
@@ -440,15 +512,15 @@ func lifecycleRule(days int32) types.LifecycleRule {
 
 // putLifecycle writes assetwiz's rule; for a bucket that existed, read-modify-write so that
 // its other rules stay as they are.
-func putLifecycle(ctx context.Context, c *s3.Client, bucket string, days int32, existed bool) error {
+func putLifecycle(ctx context.Context, c *s3.Client, bucket string, days int32, st *bucketState) error {
 	var rules []types.LifecycleRule
-	if existed {
+	if st.exists {
 		cur, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
 		switch {
 		case err == nil:
 			rules = cur.Rules
-		case isUnsupported(err):
-			return notOfferedOr(ctx, c, bucket, provision.BucketLifecycle, err)
+		case isUnsupported(err): // the read refused: the next plan's read tells, nothing to note
+			return notOfferedError(bucket, provision.BucketLifecycle, err)
 		case errorCode(err) != "NoSuchLifecycleConfiguration":
 			return explain(bucket, err)
 		}
@@ -459,7 +531,7 @@ func putLifecycle(ctx context.Context, c *s3.Client, bucket string, days int32, 
 		Bucket:                 aws.String(bucket),
 		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: rules},
 	})
-	return notOfferedOr(ctx, c, bucket, provision.BucketLifecycle, err)
+	return notOfferedOr(ctx, c, bucket, provision.BucketLifecycle, err, st)
 }
 
 func corsRule(origin string) types.CORSRule {
@@ -473,15 +545,15 @@ func corsRule(origin string) types.CORSRule {
 }
 
 // putCORS writes assetwiz's CORS rule; for a bucket that existed, read-modify-write.
-func putCORS(ctx context.Context, c *s3.Client, bucket, origin string, existed bool) error {
+func putCORS(ctx context.Context, c *s3.Client, bucket, origin string, st *bucketState) error {
 	var rules []types.CORSRule
-	if existed {
+	if st.exists {
 		cur, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String(bucket)})
 		switch {
 		case err == nil:
 			rules = cur.CORSRules
 		case isUnsupported(err):
-			return notOfferedOr(ctx, c, bucket, provision.BucketCORS, err)
+			return notOfferedError(bucket, provision.BucketCORS, err)
 		case errorCode(err) != "NoSuchCORSConfiguration":
 			return explain(bucket, err)
 		}
@@ -492,7 +564,7 @@ func putCORS(ctx context.Context, c *s3.Client, bucket, origin string, existed b
 		Bucket:            aws.String(bucket),
 		CORSConfiguration: &types.CORSConfiguration{CORSRules: rules},
 	})
-	return notOfferedOr(ctx, c, bucket, provision.BucketCORS, err)
+	return notOfferedOr(ctx, c, bucket, provision.BucketCORS, err, st)
 }
 
 // readOnlyStatement is the only public grant assetwiz ever makes: s3:GetObject on the
@@ -509,9 +581,9 @@ func readOnlyStatement(bucket string) map[string]any {
 
 // putPolicy adds assetwiz's statement to the bucket's policy; for a bucket that existed,
 // read-modify-write so that its other statements stay.
-func putPolicy(ctx context.Context, c *s3.Client, bucket string, existed bool) error {
+func putPolicy(ctx context.Context, c *s3.Client, bucket string, st *bucketState) error {
 	doc := policyDoc{Version: "2012-10-17"}
-	if existed {
+	if st.exists {
 		cur, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
 		switch {
 		case err == nil:
@@ -519,7 +591,7 @@ func putPolicy(ctx context.Context, c *s3.Client, bucket string, existed bool) e
 				return fmt.Errorf("bucket %s: its policy is not JSON assetwiz can extend; add the read-only statement %s by hand", bucket, PolicySid)
 			}
 		case isUnsupported(err):
-			return notOfferedOr(ctx, c, bucket, provision.BucketPolicy, err)
+			return notOfferedError(bucket, provision.BucketPolicy, err)
 		case errorCode(err) != "NoSuchBucketPolicy":
 			return explain(bucket, err)
 		}
@@ -529,5 +601,5 @@ func putPolicy(ctx context.Context, c *s3.Client, bucket string, existed bool) e
 	doc.Statement = append(doc.Statement, stmt)
 	body, _ := json.Marshal(doc)
 	_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(body))})
-	return notOfferedOr(ctx, c, bucket, provision.BucketPolicy, err)
+	return notOfferedOr(ctx, c, bucket, provision.BucketPolicy, err, st)
 }

@@ -13,8 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
-// findLifecycleRule is assetwiz's rule among a bucket's lifecycle rules: the one with its id,
-// else one that means the same (a server may drop ids).
+// findLifecycleRule is assetwiz's rule among a bucket's lifecycle rules, found by identity,
+// never by the days it holds: the one with its id; else, where the server dropped ids, the
+// one that does what assetwiz's rule does (lifecycleRuleShape), whatever its days. The days
+// are what an update changes: matching by them would take a rule of other days for someone
+// else's and add a second one beside it.
 func findLifecycleRule(rules []types.LifecycleRule, days int32) *types.LifecycleRule {
 	for i := range rules {
 		if aws.ToString(rules[i].ID) == LifecycleRuleID {
@@ -26,22 +29,34 @@ func findLifecycleRule(rules []types.LifecycleRule, days int32) *types.Lifecycle
 			return &rules[i]
 		}
 	}
+	for i := range rules {
+		if aws.ToString(rules[i].ID) == "" && lifecycleRuleShape(rules[i]) {
+			return &rules[i]
+		}
+	}
 	return nil
 }
 
+// isOurLifecycleRule: assetwiz's id, the same rule, or (without an id) a rule of its shape.
 func isOurLifecycleRule(r types.LifecycleRule, days int32) bool {
-	return aws.ToString(r.ID) == LifecycleRuleID || lifecycleRuleMatches(r, days)
+	return aws.ToString(r.ID) == LifecycleRuleID || lifecycleRuleMatches(r, days) ||
+		(aws.ToString(r.ID) == "" && lifecycleRuleShape(r))
+}
+
+// lifecycleRuleShape: the filter and the action of assetwiz's rule (the whole bucket, old
+// versions expired, nothing else), whatever the days and the status.
+func lifecycleRuleShape(r types.LifecycleRule) bool {
+	return r.NoncurrentVersionExpiration != nil && aws.ToInt32(r.NoncurrentVersionExpiration.NewerNoncurrentVersions) == 0 &&
+		wholeBucket(r) && noExpiration(r.Expiration) &&
+		len(r.Transitions) == 0 && len(r.NoncurrentVersionTransitions) == 0 &&
+		(r.AbortIncompleteMultipartUpload == nil || aws.ToInt32(r.AbortIncompleteMultipartUpload.DaysAfterInitiation) == 0)
 }
 
 // lifecycleRuleMatches: enabled, on the whole bucket, expiring old versions after days and
 // doing nothing else.
 func lifecycleRuleMatches(r types.LifecycleRule, days int32) bool {
-	return strings.EqualFold(string(r.Status), string(types.ExpirationStatusEnabled)) &&
-		r.NoncurrentVersionExpiration != nil && aws.ToInt32(r.NoncurrentVersionExpiration.NoncurrentDays) == days &&
-		aws.ToInt32(r.NoncurrentVersionExpiration.NewerNoncurrentVersions) == 0 &&
-		wholeBucket(r) && noExpiration(r.Expiration) &&
-		len(r.Transitions) == 0 && len(r.NoncurrentVersionTransitions) == 0 &&
-		(r.AbortIncompleteMultipartUpload == nil || aws.ToInt32(r.AbortIncompleteMultipartUpload.DaysAfterInitiation) == 0)
+	return strings.EqualFold(string(r.Status), string(types.ExpirationStatusEnabled)) && lifecycleRuleShape(r) &&
+		aws.ToInt32(r.NoncurrentVersionExpiration.NoncurrentDays) == days
 }
 
 // wholeBucket: no filter, an empty prefix (in the filter, in an And, or the old top-level
@@ -152,9 +167,11 @@ func policyHasStatement(policy, bucket string) (has, same bool) {
 	return false, false
 }
 
-// isOurStatement: assetwiz's Sid, or the same grant without it.
+// isOurStatement: assetwiz's Sid, or the same grant with no Sid (a server that drops Sids).
+// The same grant under another Sid is someone else's, and never removed.
 func isOurStatement(s json.RawMessage, bucket string) bool {
-	return statementSid(s) == PolicySid || normalStatement(s) == normalStatement(mustJSON(readOnlyStatement(bucket)))
+	sid := statementSid(s)
+	return sid == PolicySid || (sid == "" && normalStatement(s) == normalStatement(mustJSON(readOnlyStatement(bucket))))
 }
 
 func statementSid(s json.RawMessage) string {

@@ -29,7 +29,7 @@ func TestPutPolicyKeepsOtherStatements(t *testing.T) {
 	if has, _ := policyHasStatement(theirs, bucket); has {
 		t.Fatal("their policy taken for ours")
 	}
-	if err := putPolicy(ctx, c, bucket, true); err != nil {
+	if err := putPolicy(ctx, c, bucket, &bucketState{exists: true}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})

@@ -21,12 +21,17 @@ const VerifyKeyPrefix = ".assetwiz-verify-"
 
 // Verify reads the buckets the way Plan does, and fails whenever Plan would change
 // something: one line per action apply would carry out (a missing bucket is one line). Each
-// bucket that exists then round-trips a small object (put, get, compare, delete, every
-// version of it so a versioned bucket is left as it was).
+// bucket that exists then round-trips a small object (put, get, compare, then delete the
+// version it made by its id, so a versioned bucket is left as it was: no version, no marker).
 func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
 	bs := a.Buckets()
 	if len(bs) == 0 {
-		return nil
+		// No bucket to check, but what assetwiz made public for another technique may remain.
+		var out []string
+		for _, act := range l.leftoversOfLocal(ctx, a) {
+			out = append(out, fmt.Sprintf("%s %s: apply would %s it (%s); run assetwiz apply", act.Resource, act.ID, act.Op, act.Detail))
+		}
+		return out
 	}
 	p, err := l.Plan(ctx, a)
 	if err != nil {
@@ -48,7 +53,14 @@ func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
 			lines[act.ID] = append(lines[act.ID], fmt.Sprintf("%s %s: apply would %s it (%s); run assetwiz apply", act.Resource, act.ID, act.Op, act.Detail))
 		}
 	}
+	public := map[string]bool{} // the answers make these buckets public (the plugin's read-only policy)
+	for _, act := range Desired(a).Actions {
+		if act.Resource == provision.BucketPolicy {
+			public[act.ID] = true
+		}
+	}
 	trips := make([]string, len(bs))
+	opened := make([][]string, len(bs))
 	var wg sync.WaitGroup
 	for i, b := range bs {
 		if missing[b.Name] {
@@ -59,11 +71,15 @@ func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
 				trips[i] = "bucket " + b.Name + ": " + msg
 			}
 		})
+		if !public[b.Name] {
+			wg.Go(func() { opened[i] = tooPublic(ctx, client, a, b.Name) })
+		}
 	}
 	wg.Wait()
 	var out []string
 	for i, b := range bs {
 		out = append(out, lines[b.Name]...)
+		out = append(out, opened[i]...)
 		if trips[i] != "" {
 			out = append(out, trips[i])
 		}
@@ -71,16 +87,39 @@ func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
 	return out
 }
 
-// roundTrip puts, reads back and deletes a small object; "" when all went well.
-func roundTrip(ctx context.Context, c *s3.Client, bucket string) string {
+// tooPublic is a line for each way a bucket the answers keep private is open to everyone,
+// but assetwiz's own statement (the plan's delete of it is a line already).
+func tooPublic(ctx context.Context, c *s3.Client, a *steps.Answers, bucket string) []string {
+	grants, err := PublicAccess(ctx, c, bucket)
+	if err != nil {
+		return []string{"bucket " + bucket + ": cannot tell whether it is public: " + explainShort(bucket, err)}
+	}
+	var out []string
+	for _, g := range grants {
+		if !g.Ours {
+			out = append(out, fmt.Sprintf("bucket %s: public: %s, though technique %s needs no public access; remove it (assetwiz removes only what it made)", bucket, g.What, a.Technique))
+		}
+	}
+	return out
+}
+
+// roundTrip puts, reads back and deletes a small object; "" when all went well. It removes
+// exactly what it made, once: the version its PUT made (by version id), or, where the PUT
+// named none (versioning off), the object, and a delete marker if the server made one then.
+func roundTrip(ctx context.Context, c *s3.Client, bucket string) (msg string) {
 	nonce := make([]byte, 8)
 	_, _ = rand.Read(nonce)
 	key := VerifyKeyPrefix + hex.EncodeToString(nonce)
 	body := []byte("assetwiz verify " + key + "\n")
-	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body)}); err != nil {
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body)})
+	if err != nil {
 		return "cannot write a test object: " + explainShort(bucket, err)
 	}
-	defer removeAllVersions(ctx, c, bucket, key)
+	defer func() {
+		if rm := removeMade(ctx, c, bucket, key, aws.ToString(put.VersionId)); msg == "" {
+			msg = rm
+		}
+	}()
 	got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
 		return "cannot read back the test object: " + explainShort(bucket, err)
@@ -93,43 +132,32 @@ func roundTrip(ctx context.Context, c *s3.Client, bucket string) string {
 	if !bytes.Equal(data, body) {
 		return fmt.Sprintf("the test object read back differs from what was written (%d bytes, want %d)", len(data), len(body))
 	}
-	if msg := removeAllVersions(ctx, c, bucket, key); msg != "" {
-		return msg
-	}
 	return ""
 }
 
-// removeAllVersions deletes the object and, in a versioned bucket, each of its versions and
-// delete markers, so verify leaves nothing behind. "" when done.
-func removeAllVersions(ctx context.Context, c *s3.Client, bucket, key string) string {
-	list, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket), Prefix: aws.String(key)})
-	if err != nil {
-		if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}); err != nil {
-			return "cannot delete the test object " + key + ": " + explainShort(bucket, err)
-		}
-		return ""
+// removeMade deletes the version verify's PUT made. With a version id, that version alone
+// (deleting a version by id never makes a delete marker). Without one, a plain DELETE; a
+// server that made a delete marker for it (versioning turned on meanwhile) names the marker,
+// which is then deleted by its id too. "" when done.
+func removeMade(ctx context.Context, c *s3.Client, bucket, key, versionID string) string {
+	fail := func(err error) string {
+		return "cannot delete the test object " + key + ": " + explainShort(bucket, err)
 	}
-	var ids []*string
-	for _, v := range list.Versions {
-		if aws.ToString(v.Key) == key {
-			ids = append(ids, v.VersionId)
-		}
+	gone := func(err error) bool {
+		return err == nil || isNotFound(err) || errorCode(err) == "NoSuchKey" || errorCode(err) == "NoSuchVersion"
 	}
-	for _, m := range list.DeleteMarkers {
-		if aws.ToString(m.Key) == key {
-			ids = append(ids, m.VersionId)
-		}
+	in := &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
+	if versionID != "" {
+		in.VersionId = aws.String(versionID)
 	}
-	if len(ids) == 0 {
-		ids = []*string{nil}
+	out, err := c.DeleteObject(ctx, in)
+	if !gone(err) {
+		return fail(err)
 	}
-	for _, id := range ids {
-		in := &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
-		if v := aws.ToString(id); v != "" && v != "null" {
-			in.VersionId = id
-		}
-		if _, err := c.DeleteObject(ctx, in); err != nil && !isNotFound(err) && errorCode(err) != "NoSuchKey" && errorCode(err) != "NoSuchVersion" {
-			return "cannot delete the test object " + key + ": " + explainShort(bucket, err)
+	if err == nil && versionID == "" && aws.ToBool(out.DeleteMarker) && aws.ToString(out.VersionId) != "" {
+		_, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), VersionId: out.VersionId})
+		if !gone(err) {
+			return fail(err)
 		}
 	}
 	return ""

@@ -113,6 +113,13 @@ func transport(err error) (cause, fix string) {
 		return "the TLS certificate of " + host + " is not trusted",
 			"use the name the certificate is for, or http:// for a server without TLS"
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		var late interface{ Host() string }
+		if host == "" && errors.As(err, &late) {
+			host = late.Host()
+		}
+		if host == "" { // the time ran out between requests, or before one was sent
+			return "no answer in time", "check the endpoint's host and port, and any firewall between"
+		}
 		return "no answer from " + host + " in time", "check the endpoint's host and port, and any firewall between"
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF) && host != "":
 		return "the connection to " + host + " was closed", "check the scheme (http:// or https://) and the port"

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/assetwiz/assetwiz/provision/buckets"
 	"github.com/assetwiz/assetwiz/provision/explain"
@@ -66,5 +67,36 @@ func TestTransportFailuresSayWhatToDo(t *testing.T) {
 				t.Errorf("--debug lacks the chain: %q", debug)
 			}
 		})
+	}
+}
+
+// Issue 24 finding 8: when an action's time ran out between tries (no request under way, so
+// no address in the error), the line read "no answer from  in time". It names no host then,
+// and never an empty one.
+func TestAStallOutOfTimeNamesNoEmptyHost(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() { // accept and never answer
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	a := steps.Answers{Mode: "temporal", Application: "joomla", WebsiteURL: "www.example.com", Technique: "plugin",
+		Storage: steps.Storage{Provider: "custom", Endpoint: "http://" + l.Addr().String()},
+		Secrets: steps.Secrets{S3AccessKey: "AKIDEXPLAIN", S3SecretKey: "explain/secret"}}
+	a.Complete()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	err = buckets.CheckAccess(ctx, &a)
+	line := explain.Line(err, false)
+	if err == nil || strings.Contains(line, "from  ") || !strings.Contains(line, "in time") {
+		t.Errorf("%q", line)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,6 +39,23 @@ type Quirks struct {
 	// another without timing them. One still held after TogetherWait goes on, counted by Apart.
 	Together  string
 	TogetherN int
+	// Lifecycle: the proxy answers ?lifecycle itself, keeping each bucket's configuration as
+	// it was sent (versitygw offers none), as a provider with lifecycle rules does.
+	Lifecycle bool
+	// DropRuleIDs: with Lifecycle, the configuration read back has no rule ids, as some
+	// servers answer.
+	DropRuleIDs bool
+	// ForeignBucket is a bucket name another account owns, answered as Ceph RGW answers it:
+	// a bare 403 to HEAD, AccessDenied to every other request.
+	ForeignBucket string
+	// Redirect answers every request with a 301 to this URL, as a provider that moved (or a
+	// misconfigured gateway) does; with RedirectRegion, also naming the bucket's region as S3
+	// does for a bucket of another region.
+	Redirect       string
+	RedirectRegion string
+	// Fail answers every request for this sub-resource ("versions": the version listing)
+	// with 500 InternalError, as a provider in trouble does; the rest go through.
+	Fail string
 }
 
 // TogetherWait is how long Quirks.Together holds a request that the others never join.
@@ -51,6 +69,8 @@ type Request struct {
 	// versions, location, "" for the bucket or an object itself.
 	Sub string
 	Key string
+	// VersionID is the versionId the request names, "" for none.
+	VersionID string
 }
 
 // Quirky is a running proxy with quirks.
@@ -61,9 +81,10 @@ type Quirky struct {
 	inFlight map[string]int // configuration writes under way, by bucket
 	lost     []Request
 	log      []Request
-	held     int           // requests Quirks.Together has held so far
-	gate     chan struct{} // closed when Quirks.TogetherN were held at once
-	apart    int           // requests that went on after TogetherWait
+	held     int               // requests Quirks.Together has held so far
+	gate     chan struct{}     // closed when Quirks.TogetherN were held at once
+	apart    int               // requests that went on after TogetherWait
+	rules    map[string][]byte // Quirks.Lifecycle: each bucket's configuration as sent
 }
 
 // subresources are the query keys that name what a request is about.
@@ -72,8 +93,8 @@ var subresources = []string{"versioning", "lifecycle", "cors", "policy", "taggin
 func parse(r *http.Request) Request {
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	bucket, key, _ := strings.Cut(path, "/")
-	req := Request{Method: r.Method, Bucket: bucket, Key: key}
 	q := r.URL.Query()
+	req := Request{Method: r.Method, Bucket: bucket, Key: key, VersionID: q.Get("versionId")}
 	for _, s := range subresources {
 		if q.Has(s) {
 			req.Sub = s
@@ -91,7 +112,7 @@ func StartQuirky(t testing.TB, srv *Server, q Quirks) *Quirky {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Quirky{inFlight: map[string]int{}, gate: make(chan struct{})}
+	p := &Quirky{inFlight: map[string]int{}, gate: make(chan struct{}), rules: map[string][]byte{}}
 	forward := httputil.NewSingleHostReverseProxy(target)
 	forward.ModifyResponse = func(resp *http.Response) error {
 		if !q.PolicyNormalForm || resp.StatusCode != http.StatusOK || parse(resp.Request).Sub != "policy" || resp.Request.Method != http.MethodGet {
@@ -115,6 +136,34 @@ func StartQuirky(t testing.TB, srv *Server, q Quirks) *Quirky {
 		p.mu.Unlock()
 		if q.Together != "" && req.Sub == q.Together {
 			p.together(q.TogetherN)
+		}
+		if q.Fail != "" && req.Sub == q.Fail {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>`)
+			return
+		}
+		if q.Redirect != "" {
+			w.Header().Set("Location", q.Redirect+r.URL.Path)
+			if q.RedirectRegion != "" {
+				w.Header().Set("X-Amz-Bucket-Region", q.RedirectRegion)
+			}
+			w.WriteHeader(http.StatusMovedPermanently)
+			return
+		}
+		if q.ForeignBucket != "" && req.Bucket == q.ForeignBucket {
+			if r.Method == http.MethodHead {
+				w.WriteHeader(http.StatusForbidden)
+				return
+			}
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><BucketName>%s</BucketName></Error>`, req.Bucket)
+			return
+		}
+		if q.Lifecycle && req.Sub == "lifecycle" {
+			p.lifecycle(w, r, req.Bucket, q.DropRuleIDs)
+			return
 		}
 		if q.NoCORS && req.Sub == "cors" {
 			w.Header().Set("Content-Type", "application/xml")
@@ -240,4 +289,44 @@ func normalForm(policy []byte) []byte {
 		out = append(out, "{"+strings.Join(fields, ",")+"}")
 	}
 	return []byte(`{"Statement":[` + strings.Join(out, ",") + `],"Version":"2012-10-17"}`)
+}
+
+// ruleID is a lifecycle rule's id element, for Quirks.DropRuleIDs.
+var ruleID = regexp.MustCompile(`<ID>[^<]*</ID>`)
+
+// lifecycle serves ?lifecycle of a bucket from the proxy's own store (Quirks.Lifecycle).
+func (p *Quirky) lifecycle(w http.ResponseWriter, r *http.Request, bucket string, dropIDs bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	w.Header().Set("Content-Type", "application/xml")
+	switch r.Method {
+	case http.MethodPut:
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		p.rules[bucket] = body
+	case http.MethodGet:
+		doc, ok := p.rules[bucket]
+		if !ok {
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchLifecycleConfiguration</Code><Message>none</Message><BucketName>%s</BucketName></Error>`, bucket)
+			return
+		}
+		if dropIDs {
+			doc = ruleID.ReplaceAll(doc, nil)
+		}
+		_, _ = w.Write(doc)
+	case http.MethodDelete:
+		delete(p.rules, bucket)
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// LifecycleRules is the lifecycle configuration of a bucket as last written (Quirks.Lifecycle).
+func (p *Quirky) LifecycleRules(bucket string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return string(p.rules[bucket])
 }

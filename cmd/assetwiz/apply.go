@@ -43,12 +43,12 @@ apply refuses to run (exit 64) unless --i-understand-buckets-will-be-deleted is 
 			if err != nil {
 				return err
 			}
-			if confirmed, _ := cmd.Flags().GetBool(dataLossFlag); len(p.DataLoss) > 0 && !confirmed {
-				p.WriteText(a.stderr)
-				return badInput("the plan warns of data loss (%s): read the warning above; to go ahead all the same, add --%s",
-					strings.Join(p.DataLoss, ", "), dataLossFlag)
-			}
+			confirmed, _ := cmd.Flags().GetBool(dataLossFlag)
+			consent := provision.Consent{DataLoss: confirmed}
 			p.WriteText(a.stderr)
+			if err := provision.Gate(p, consent); err != nil {
+				return gateRefusal(err)
+			}
 			if !p.Changes() {
 				return a.writeApplyJSON(cmd, provision.Result{Actions: p.Actions, Status: doneAll(p)})
 			}
@@ -61,7 +61,11 @@ apply refuses to run (exit 64) unless --i-understand-buckets-will-be-deleted is 
 			}
 			progress, _ := cmd.Flags().GetString("progress")
 			log := a.progressLog(progress)
-			res := provision.Apply(a.ctx, p, provision.ApplyOptions{OnEvent: log})
+			// The one gate, which the wizard's Apply goes through as well.
+			res, err := provision.ApplyGated(a.ctx, p, consent, provision.ApplyOptions{OnEvent: log})
+			if err != nil {
+				return gateRefusal(err)
+			}
 			if err := a.writeApplyJSON(cmd, res); err != nil {
 				return err
 			}
@@ -86,6 +90,21 @@ apply refuses to run (exit 64) unless --i-understand-buckets-will-be-deleted is 
 
 // dataLossFlag confirms a plan's DataLoss; --yes does not.
 const dataLossFlag = "i-understand-buckets-will-be-deleted"
+
+// gateRefusal is the exit of a plan the gate (provision.Gate) refused: a data-loss warning
+// is bad input (64); a guard that could not look is a failure to read a provider (1).
+func gateRefusal(err error) error {
+	var loss *provision.DataLossError
+	var unread *provision.GuardUnreadError
+	switch {
+	case errors.As(err, &loss):
+		return badInput("%v: read the warning above; to go ahead all the same, add --%s", err, dataLossFlag)
+	case errors.As(err, &unread):
+		return failure(fmt.Errorf("%w: a %s build may delete them with every upload in them, so nothing was changed. "+
+			"Make them readable (the keys, the provider) and run apply again, or add --%s to go ahead all the same", err, "baseline or virgin", dataLossFlag))
+	}
+	return failure(err)
+}
 
 // progressLog prints apply's progress on stderr in the chosen style. Retries are shown in
 // every style but none, so a slow apply says why it is slow.

@@ -83,15 +83,15 @@ func (a *app) runWizard(cmd *cobra.Command, w wizardFlags) error {
 		DryRun:      w.dryRun,
 		Accessible:  a.accessibleWanted(w),
 		Debug:       debugWanted(cmd),
+		// The live plan of `assetwiz apply`, with its key checks and data-loss guard; the
+		// wizard applies it through provision.ApplyGated, apply's gate.
 		Plan: func(_ context.Context, ans *steps.Answers) (provision.Plan, error) {
 			a.redact(ans.Secrets)
 			return a.makePlan(cmd, ans, false)
 		},
+		// Shown as a preview when the live plan fails; never applied.
 		OfflinePlan: func(_ context.Context, ans *steps.Answers) (provision.Plan, error) {
 			return a.makePlan(cmd, ans, true)
-		},
-		Apply: func(ctx context.Context, p provision.Plan, onEvent func(provision.Event)) provision.Result {
-			return provision.Apply(ctx, p, provision.ApplyOptions{OnEvent: onEvent})
 		},
 		// The S3 backend tests the keys; the Cloudflare backend checks the token and finds
 		// the site's zone.

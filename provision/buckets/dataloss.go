@@ -86,6 +86,7 @@ func (l Live) dataLossGuard(ctx context.Context, a *steps.Answers) (provision.Pl
 	client, err := NewClient(ctx, a, l.Getenv)
 	if err != nil {
 		p.Warn("a %s build of the toolkit deletes the site's asset buckets (%s) with every upload in them; assetwiz could not look whether they hold any (%v): check them before building", a.Mode, joinNames(names), err)
+		p.GuardUnread = append(p.GuardUnread, fmt.Sprintf("%s: %v", joinNames(names), err)) // fails closed (provision.Gate)
 		return p, nil
 	}
 	// Every bucket is looked at at once; the warnings keep the order of names.
@@ -108,6 +109,7 @@ func (l Live) dataLossGuard(ctx context.Context, a *steps.Answers) (provision.Pl
 		holds, err := holding[i], errs[i]
 		if err != nil {
 			p.Warn("a %s build of the toolkit deletes the asset bucket %s with every upload in it; assetwiz could not look whether it holds any (%v): check it before building", a.Mode, name, explain(name, err))
+			p.GuardUnread = append(p.GuardUnread, fmt.Sprintf("%s: %v", name, explain(name, err))) // fails closed (provision.Gate)
 			continue
 		}
 		if !holds {
@@ -122,6 +124,7 @@ func (l Live) dataLossGuard(ctx context.Context, a *steps.Answers) (provision.Pl
 			"apply will not run without --%s.", name, unused, a.Mode, a.WebsiteURL, ConfirmDataLossFlag)
 		p.DataLoss = append(p.DataLoss, name)
 	}
+	p.DataLossObjects = countObjects(ctx, client, p.DataLoss)
 	return p, nil
 }
 

@@ -36,6 +36,7 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 	}
 	p.Warnings = append(p.Warnings, guard.Warnings...)
 	p.DataLoss = append(p.DataLoss, guard.DataLoss...)
+	p.DataLossObjects, p.GuardUnread = guard.DataLossObjects, guard.GuardUnread
 	return p, nil
 }
 

@@ -223,6 +223,9 @@ questions:
 		if rev.banner != "" {
 			fmt.Fprint(out, rev.banner+"\n\n") // first: a plan that could not read, DATA LOSS
 		}
+		if rev.title != "" {
+			fmt.Fprintln(out, rev.title)
+		}
 		fmt.Fprint(out, rev.body)
 		if opt.DryRun {
 			fmt.Fprintln(out, "\n--dry-run: nothing is applied; only the answers can be saved.")

@@ -25,6 +25,7 @@ func (m *model) askConsent() tea.Cmd {
 
 func (m *model) updateConsent(msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyMsg); ok {
+		m.status = "" // a refusal stays until the next key (not the cursor's blink)
 		switch k.String() {
 		case "esc":
 			m.phase, m.status = phaseReview, ""
@@ -40,7 +41,6 @@ func (m *model) updateConsent(msg tea.Msg) tea.Cmd {
 			return m.saveAndApply(consentFor(typed, m.w.ans))
 		}
 	}
-	m.status = ""
 	var cmd tea.Cmd
 	m.consent, cmd = m.consent.Update(msg)
 	return cmd

@@ -64,6 +64,7 @@ const (
 // choices, with the one Enter takes.
 type reviewed struct {
 	banner string // first on the review: a plan that could not read, DATA LOSS, nothing to do
+	title  string // what body is
 	body   string // the plan as `assetwiz plan` prints it, or the offline preview
 	items  []item
 	def    int // the choice Enter takes
@@ -71,7 +72,7 @@ type reviewed struct {
 
 // review decides the review of a plan.
 func (w *wizard) review(msg planMsg) reviewed {
-	var r reviewed
+	r := reviewed{title: "The plan (as `assetwiz plan` prints it):"}
 	add := func(id, label string) { r.items = append(r.items, item{id, label}) }
 	save := func() { add(choiceSave, "Save the answers to "+w.opt.AnswersPath+" and quit") }
 	exports := func() { add(choiceExports, "Show the exports for "+w.ans.Output.OverrideFile) }
@@ -95,9 +96,10 @@ func (w *wizard) review(msg planMsg) reviewed {
 	case msg.err != nil:
 		r.banner = failStyle.Render("✗ The plan could not read a provider: "+explain.Line(msg.err, w.opt.Debug)+".") + "\n" +
 			"Nothing can be applied until it can: retry, edit the keys, or save the answers and run `assetwiz apply` later."
+		r.title = ""
 		if msg.preview != nil {
+			r.title = "Offline preview (nothing remote was read: it assumes no bucket, file system or CDN rule exists yet; it cannot be applied):"
 			var b strings.Builder
-			b.WriteString(warnStyle.Render("Offline preview: nothing remote was read; it assumes no bucket, file system or CDN rule exists yet, and cannot be applied.") + "\n\n")
 			msg.preview.WriteText(&b)
 			r.body = b.String()
 		}

@@ -101,7 +101,7 @@ func (m *model) fitWidth(s string) string {
 
 // reviewChrome is what the review shows above and below the plan.
 func (m *model) reviewChrome() (top, bottom string) {
-	title := "The plan (as `assetwiz plan` prints it):"
+	title := m.rev.title
 	if m.reviewTab == "exports" {
 		title = "The exports (secrets masked):"
 	}

@@ -143,10 +143,13 @@ func TestAccessibleWizardDataLossNeedsTheTypedHost(t *testing.T) {
 		t.Errorf("Enter does not go back:\n%s", review)
 	}
 
-	// Apply is the 4th choice: a wrong host applies nothing, the host does.
-	code, out = accessibleRun(t, dir, env, append(enters(prompts), "4", "example.com", "4", "www.example.com")...)
+	// The exports (3rd choice) are shown; Apply is the 4th: a wrong host applies nothing, the host does.
+	code, out = accessibleRun(t, dir, env, append(enters(prompts), "3", "4", "example.com", "4", "www.example.com")...)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if exports := strings.Index(out, `+export BUILD_ARCHIVE_CHOICE="baseline"`); exports < 0 || exports > strings.Index(out, "Not confirmed") {
+		t.Errorf("Show the exports did not show the change before the apply:\n%s", out)
 	}
 	if !strings.Contains(out, "Not confirmed: nothing was applied.") || strings.Count(out, "type the site's host, www.example.com") != 2 {
 		t.Errorf("a wrong host was not refused:\n%s", out)

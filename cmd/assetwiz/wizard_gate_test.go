@@ -227,3 +227,21 @@ func TestAccessibleWizardAsksBeforeReadingOnATerminal(t *testing.T) {
 		}
 	}
 }
+
+// When nothing would change, the review says so first and offers no Apply: Enter saves.
+func TestAccessibleWizardNothingToDo(t *testing.T) {
+	srv := s3test.Start(t)
+	dir := t.TempDir()
+	r := &s3Run{t: t, dir: dir}
+	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), s3Answers(srv, "temporal", "wordpress", "s3fs"))
+	env := keysEnv(srv.AccessKey, srv.SecretKey)
+	if res := r.run(env, "apply", "--yes"); res.code != 0 {
+		t.Fatalf("apply: exit %d\n%s", res.code, res.stderr)
+	}
+	code, out := accessibleRun(t, dir, env, enters(promptsToReview+1)...)
+	review := out[strings.Index(out, "Step 11 of 11: Review"):]
+	if code != 0 || !strings.HasPrefix(strings.TrimPrefix(review, "Step 11 of 11: Review\nPlanning …\n\n"), "Nothing to do") ||
+		strings.Contains(review, "Apply this plan") || !strings.Contains(review, "Saved the answers") {
+		t.Errorf("exit %d; want Nothing to do first, no Apply, Enter saving:\n%s", code, review)
+	}
+}

@@ -29,6 +29,7 @@ func (m *model) updateConsent(msg tea.Msg) tea.Cmd {
 		switch k.String() {
 		case "esc":
 			m.phase, m.status = phaseReview, ""
+			m.menu.cursor = m.rev.def // back on the review's default, never on Apply
 			m.layoutReview()
 			return nil
 		case "enter":

@@ -89,8 +89,13 @@ func (d *driver) toBackupsWithKeys(access, secret string) {
 	d.send(down, enter) // digitalocean
 	d.waitFor("Region at")
 	d.send(enter) // ams3
-	d.waitFor("Access key")
-	for _, k := range []string{access, secret} {
+	// Each key is typed once its input has the focus (huh moves it with a command of its own):
+	// typed before, the secret went into the access key's input under -race.
+	for _, k := range []string{"┃ Access key", access, "┃ Secret key", secret} {
+		if strings.HasPrefix(k, "┃ ") {
+			d.waitFor(k)
+			continue
+		}
 		if k != "" {
 			d.send(typed(k))
 		}

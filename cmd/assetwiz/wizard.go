@@ -37,7 +37,11 @@ func (a *app) initCommand() *cobra.Command {
 		Use:   "init",
 		Short: "The interactive wizard (the same as assetwiz with no command)",
 		Long: `Walks you through the setup step by step, prefilled from --answers (or assetwiz.yaml)
-and from an existing override file, and ends in a review of the plan. Needs a terminal.`,
+and from an existing override file, and ends in a review of the plan. Needs a terminal.
+
+The review's Apply is apply's own gate: it carries out only the live plan (when a provider
+cannot be read it offers Retry, Edit the keys or Save instead), and a plan that would delete
+uploads (DATA LOSS) only after you type the site's host.`,
 		Example: "  assetwiz init\n  assetwiz init --dry-run\n  assetwiz init --accessible",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -244,4 +245,96 @@ func TestAccessibleWizardNothingToDo(t *testing.T) {
 		strings.Contains(review, "Apply this plan") || !strings.Contains(review, "Saved the answers") {
 		t.Errorf("exit %d; want Nothing to do first, no Apply, Enter saving:\n%s", code, review)
 	}
+}
+
+// The full-screen wizard of the built binary, typed into tmux at 80×24, against versitygw:
+// with no keys the review offers no Apply and nothing is made; on a data-loss site Enter goes
+// back, and only the typed host applies.
+func TestWizardInTmuxIsTheSameGate(t *testing.T) {
+	if raceDetector {
+		t.Skip("the walk types into a binary built without the race detector; the plain run covers it")
+	}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is needed for the end-to-end wizard test; ./scripts/test installs it")
+	}
+	bin := buildAssetwiz(t)
+	srv := s3test.Start(t)
+
+	t.Run("no keys", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "assetwiz.yaml"), s3Answers(srv, "temporal", "wordpress", "s3fs"))
+		s := tmuxSession{t: t, name: fmt.Sprintf("assetwiz-gate-nokeys-%d", os.Getpid())}
+		newSession(t, s, fmt.Sprintf("cd %s && %s; echo EXIT=$? > exit-code; sleep 60", dir, bin))
+		for _, step := range []struct {
+			wait string
+			keys []string
+		}{
+			{"Step 1 of", []string{"Enter"}}, {"How is the site built", []string{"Enter"}}, {"temporal backup", []string{"Enter"}},
+			{"Application and site", []string{"Enter"}}, {"✓ www.example.com", []string{"Enter"}}, {"Asset directories", []string{"Enter", "Enter"}},
+			{"How should the servers", []string{"Enter"}}, {"Which tool mounts", []string{"Enter"}}, {"Storage provider", []string{"Enter"}},
+			{"┃ Endpoint", []string{"Enter"}}, {"Region at", []string{"Enter"}}, {"┃ Access key", []string{"Enter"}}, {"┃ Secret key", []string{"Enter"}},
+			{"Continue anyway", []string{"Down", "Down", "Enter"}}, {"Keep old versions", []string{"Enter", "Enter"}},
+			{"Serve uploads", []string{"Enter"}}, {"Override file", []string{"Enter", "Enter"}},
+		} {
+			s.waitFor(step.wait)
+			s.keys(step.keys...)
+		}
+		s.waitFor("could not read a provider")
+		s.keys("Enter") // Retry, the default
+		s.waitFor("> Retry")
+		review := s.screen()
+		if strings.Contains(review, "Apply this plan") || !strings.Contains(review, "Edit the keys") || strings.Index(review, "could not read a provider") > strings.Index(review, "Offline preview") {
+			t.Errorf("the review without keys:\n%s", review)
+		}
+		s.keys("C-c")
+		waitExit(t, dir, "EXIT=130", s)
+		if entries := listDir(t, dir); len(entries) != 2 { // assetwiz.yaml and exit-code
+			t.Errorf("files after the wizard: %v", entries)
+		}
+		if bucketExists(t, srv, siteBucket) {
+			t.Error("a bucket was made")
+		}
+	})
+
+	t.Run("data loss", func(t *testing.T) {
+		dir, env := dataLossSite(t, srv)
+		s := tmuxSession{t: t, name: fmt.Sprintf("assetwiz-gate-loss-%d", os.Getpid())}
+		newSession(t, s, fmt.Sprintf("cd %s && S3_ACCESS_KEY=%s S3_SECRET_KEY=%s %s; echo EXIT=$? > exit-code; sleep 60",
+			dir, env["S3_ACCESS_KEY"], env["S3_SECRET_KEY"], bin))
+		for _, step := range []struct {
+			wait string
+			keys []string
+		}{
+			{"Step 1 of", []string{"Enter"}}, {"How is the site built", []string{"Enter"}}, {"Application and site", []string{"Enter"}},
+			{"✓ www.example.com", []string{"Enter"}}, {"Asset directories", []string{"Enter", "Enter"}},
+			{"How should the servers", []string{"Enter"}}, {"Serve uploads", []string{"Enter"}}, {"Override file", []string{"Enter", "Enter"}},
+		} {
+			s.waitFor(step.wait)
+			s.keys(step.keys...)
+		}
+		s.waitFor("> Go back to a step")
+		review := strings.Split(s.screen(), "\n")
+		if len(review) < 4 || !strings.HasPrefix(review[2], "DATA LOSS:") || !strings.Contains(strings.Join(review, "\n"), siteBucket+"  holds 1 object") {
+			t.Errorf("DATA LOSS is not first on the review:\n%s", s.screen())
+		}
+		s.keys("Enter") // the default: go back
+		s.waitFor("Go back to which step?")
+		if got := buildArchiveChoice(t, dir); got != "hourly" {
+			t.Fatalf("Enter applied: BUILD_ARCHIVE_CHOICE %q", got)
+		}
+		s.keys("Enter") // Back to the review
+		s.waitFor("> Go back to a step")
+		s.keys("Down", "Down", "Down", "Enter") // Apply this plan (you type the host)
+		s.waitFor("type the site's host")
+		s.keys("Enter")
+		s.waitFor("That is not www.example.com")
+		s.text("www.example.com")
+		s.keys("Enter")
+		s.waitFor("Next steps")
+		s.keys("Enter")
+		waitExit(t, dir, "EXIT=0", s)
+		if got := buildArchiveChoice(t, dir); got != "baseline" {
+			t.Errorf("BUILD_ARCHIVE_CHOICE %q after the typed host, want baseline", got)
+		}
+	})
 }

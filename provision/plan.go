@@ -70,10 +70,20 @@ type Plan struct {
 	// uploads and that a baseline build deletes); apply needs an explicit confirmation for it,
 	// beyond --yes. Its warnings are in Warnings.
 	DataLoss []string
+	// DataLossObjects counts, per bucket of DataLoss, the object versions it holds (at most
+	// DataLossCountCap: more reads as "at least").
+	DataLossObjects map[string]int
 	// GuardUnread says why the data-loss guard could not look at buckets a build may delete:
-	// the guard then fails closed, as for DataLoss. Its warnings are in Warnings.
+	// the guard then fails closed (Gate), as for DataLoss. Its warnings are in Warnings.
 	GuardUnread []string
+	// Offline: the plan read nothing remote (plan --offline, or the wizard's preview when the
+	// live plan failed). It is never applied (Gate).
+	Offline bool
 }
+
+// DataLossCountCap bounds the counting of a data-loss bucket's objects (a page of 1000 per
+// request): enough to tell a test upload from a site's uploads.
+const DataLossCountCap = 10000
 
 // Add appends actions and warnings of another plan.
 func (p *Plan) Add(other Plan) {
@@ -81,6 +91,13 @@ func (p *Plan) Add(other Plan) {
 	p.Warnings = append(p.Warnings, other.Warnings...)
 	p.DataLoss = append(p.DataLoss, other.DataLoss...)
 	p.GuardUnread = append(p.GuardUnread, other.GuardUnread...)
+	p.Offline = p.Offline || other.Offline
+	for k, n := range other.DataLossObjects {
+		if p.DataLossObjects == nil {
+			p.DataLossObjects = map[string]int{}
+		}
+		p.DataLossObjects[k] = n
+	}
 }
 
 // Warn adds a warning.

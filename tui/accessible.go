@@ -31,7 +31,6 @@ type lineReader struct {
 	def     string
 	first   bool   // the next byte starts the prompt's line
 	pending []byte // the rest of a default being typed
-	peeked  []byte // a byte read ahead to know whether the input ended
 }
 
 // prompt readies the reader for the next prompt and its default ("" for none).
@@ -45,13 +44,7 @@ func (l *lineReader) Read(p []byte) (int, error) {
 		p[0], l.pending = l.pending[0], l.pending[1:]
 		return 1, nil
 	}
-	var n int
-	var err error
-	if len(l.peeked) > 0 {
-		p[0], l.peeked, n = l.peeked[0], nil, 1
-	} else {
-		n, err = l.r.Read(p[:1])
-	}
+	n, err := l.r.Read(p[:1])
 	if errors.Is(err, io.EOF) {
 		l.eof = true
 	}
@@ -65,24 +58,6 @@ func (l *lineReader) Read(p []byte) (int, error) {
 }
 
 var errInputEnded = errors.New("the input ended before the last question: nothing was changed")
-
-// ended reports whether the input has nothing more to read; the byte read to know is kept.
-func (l *lineReader) ended() bool {
-	if len(l.pending) > 0 || len(l.peeked) > 0 {
-		return false
-	}
-	var b [1]byte
-	n, err := l.r.Read(b[:])
-	if n == 1 {
-		l.peeked = []byte{b[0]}
-		return false
-	}
-	if err != nil {
-		l.eof = true
-		return true
-	}
-	return l.ended()
-}
 
 // readLine reads one line of the input itself (a secret from a pipe).
 func (l *lineReader) readLine() (string, bool) {
@@ -144,10 +119,10 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 	tty := isFile && term.IsTerminal(f.Fd())
 
 	// ask asks one field; an empty line takes def (an input's value, a list's number).
+	// The question and its numbered choices are printed before anything is read: a screen
+	// reader says them while the program waits. huh's line prompts take the end of the input
+	// as an answer (or index a list with -1); in.eof, set by then, tells that apart.
 	ask := func(field huh.Field, def, defLabel string) error {
-		if in.ended() {
-			return errInputEnded // huh's line prompts would take the end of input as an answer
-		}
 		in.prompt(def)
 		if def != "" {
 			fmt.Fprintf(out, "(Press Enter for %s)\n", defLabel)
@@ -167,10 +142,10 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 		note := w.describe(q)
 		if !tty {
 			fmt.Fprintf(out, "%s (read from the input, not shown; press Enter to keep it or leave it to %s)\n", q.Title, q.Env)
-			if in.ended() {
+			line, ok := in.readLine()
+			if !ok && in.eof {
 				return errInputEnded
 			}
-			line, _ := in.readLine()
 			w.answer(q.Key, line)
 			return nil
 		}
@@ -226,7 +201,7 @@ questions:
 		case st.ID == steps.StepStorage && opt.CheckStorage != nil:
 			fmt.Fprintln(out, "Testing the keys …")
 			if err := opt.CheckStorage(ctx, &w.ans); err != nil {
-				fmt.Fprintln(out, "The keys do not work: "+explain.Line(err, opt.Debug)+". Apply will fail until they do.")
+				fmt.Fprintln(out, "The keys do not work: "+explain.Line(err, opt.Debug)+". The review will say so: nothing is applied until they work.")
 			} else {
 				fmt.Fprintln(out, "The keys work.")
 			}
@@ -241,80 +216,114 @@ questions:
 	}
 
 	review := w.stepIndex(steps.StepReview)
-	fmt.Fprintf(out, "\nStep %d of %d: Review\nPlanning …\n\n", review+1, len(w.steps))
-	msg := makePlan(ctx, opt, w.ans)
-	fmt.Fprint(out, reviewText(w, msg))
-	ok := msg.err == nil && len(msg.problems) == 0
-	choice := "quit"
-	var choices []huh.Option[string]
-	if ok && !opt.DryRun {
-		choices = append(choices, huh.NewOption("Apply this plan", "apply"))
-	}
-	if ok {
-		choices = append(choices, huh.NewOption("Save the answers to "+opt.AnswersPath+" and quit", "save"))
-	}
-	choices = append(choices, huh.NewOption("Go back to a step", "back"), huh.NewOption("Quit without saving", "quit"))
-	if opt.DryRun {
-		fmt.Fprintln(out, "\n--dry-run: nothing is applied; only the answers can be saved.")
-	}
-	fmt.Fprintln(out)
-	if ok {
-		choice = choices[0].Value
-	}
-	if err := ask(huh.NewSelect[string]().Key("review").Title("What now?").Options(choices...).Value(&choice), "1", "1: "+choices[0].Key); err != nil {
-		return err
-	}
-	switch choice {
-	case "back":
-		var opts []huh.Option[string]
-		for _, i := range w.applicable() {
-			if w.steps[i].ID != steps.StepReview {
-				opts = append(opts, huh.NewOption(w.steps[i].Title, strconv.Itoa(i)))
-			}
+	for {
+		fmt.Fprintf(out, "\nStep %d of %d: Review\nPlanning …\n\n", review+1, len(w.steps))
+		msg := makePlan(ctx, opt, w.ans)
+		rev := w.review(msg)
+		if rev.banner != "" {
+			fmt.Fprint(out, rev.banner+"\n\n") // first: a plan that could not read, DATA LOSS
 		}
-		to := opts[0].Value
-		fmt.Fprintln(out, "\nGo back to which step? The answers given so far are kept.")
-		if err := ask(huh.NewSelect[string]().Key("step").Title("Step").Options(opts...).Value(&to), "1", "1: "+opts[0].Key); err != nil {
+		if rev.title != "" {
+			fmt.Fprintln(out, rev.title)
+		}
+		fmt.Fprint(out, rev.body)
+		if opt.DryRun {
+			fmt.Fprintln(out, "\n--dry-run: nothing is applied; only the answers can be saved.")
+		}
+	choose:
+		fmt.Fprintln(out)
+		var choices []huh.Option[string]
+		for _, it := range rev.items {
+			choices = append(choices, huh.NewOption(it.label, it.id))
+		}
+		choice := rev.items[rev.def].id
+		if err := ask(huh.NewSelect[string]().Key("review").Title("What now?").Options(choices...).Value(&choice),
+			strconv.Itoa(rev.def+1), fmt.Sprintf("%d: %s", rev.def+1, rev.items[rev.def].label)); err != nil {
 			return err
 		}
-		i, _ := strconv.Atoi(to)
-		start = place{i, 0}
-		goto questions
-	case "quit":
-		fmt.Fprintln(out, "Quit: nothing was changed.")
-		return ErrInterrupted
-	case "save":
+		consent := provision.Consent{}
+		switch choice {
+		case choiceRetry:
+			continue
+		case choiceExports:
+			fmt.Fprintln(out, "\n"+exportsText(w.ans))
+			goto choose
+		case choiceKeys:
+			start, _ = w.keysQuestion(msg)
+			goto questions
+		case choiceBack:
+			var opts []huh.Option[string]
+			for _, i := range w.applicable() {
+				if w.steps[i].ID != steps.StepReview {
+					opts = append(opts, huh.NewOption(w.steps[i].Title, strconv.Itoa(i)))
+				}
+			}
+			to := opts[0].Value
+			fmt.Fprintln(out, "\nGo back to which step? The answers given so far are kept.")
+			if err := ask(huh.NewSelect[string]().Key("step").Title("Step").Options(opts...).Value(&to), "1", "1: "+opts[0].Key); err != nil {
+				return err
+			}
+			i, _ := strconv.Atoi(to)
+			start = place{i, 0}
+			goto questions
+		case choiceQuit:
+			fmt.Fprintln(out, "Quit: nothing was changed.")
+			return ErrInterrupted
+		case choiceSave:
+			if err := steps.Save(opt.AnswersPath, w.ans); err != nil {
+				return err
+			}
+			fmt.Fprint(out, savedMessage(w))
+			return nil
+		case choiceApply:
+			if msg.plan.NeedsConsent() {
+				// Enter alone never applies a data-loss plan: the site's host is typed.
+				fmt.Fprintf(out, "To apply this plan, type the site's host, %s (anything else goes back to the choices):\n", w.ans.WebsiteURL)
+				typed, ok := in.readLine()
+				if !ok && in.eof {
+					return errInputEnded
+				}
+				if !hostConfirms(typed, w.ans.WebsiteURL) {
+					fmt.Fprintln(out, "Not confirmed: nothing was applied.")
+					goto choose
+				}
+				consent = consentFor(typed, w.ans)
+			}
+		}
 		if err := steps.Save(opt.AnswersPath, w.ans); err != nil {
 			return err
 		}
-		fmt.Fprint(out, savedMessage(w))
+		applying.Store(true)
+		fmt.Fprintln(out, "Applying …")
+		opts := opt.ApplyOptions
+		opts.OnEvent = func(e provision.Event) {
+			switch e.Status {
+			case provision.Done:
+				fmt.Fprintf(out, "  done: %s %s\n", e.Action.Resource, e.Action.ID)
+			case provision.Failed:
+				fmt.Fprintf(out, "  failed: %s %s: %s\n", e.Action.Resource, e.Action.ID, explain.Line(e.Err, opt.Debug))
+			}
+		}
+		// The gate `assetwiz apply` goes through.
+		res, refused := provision.ApplyGated(ctx, msg.plan, consent, opts)
+		if refused != nil {
+			applying.Store(false)
+			fmt.Fprintln(out, "Not applied: "+refused.Error())
+			goto choose
+		}
+		m := &model{w: w, rows: nil, interrupted: ctx.Err() != nil}
+		for i, a := range res.Actions {
+			if a.Op != provision.Noop {
+				m.rows = append(m.rows, applyRow{action: a, status: res.Status[i], err: res.Errs[i]})
+			}
+		}
+		fmt.Fprint(out, "\n"+m.summary())
+		switch {
+		case ctx.Err() != nil:
+			return ErrInterrupted
+		case res.Err() != nil:
+			return ApplyError{res.Err()}
+		}
 		return nil
 	}
-	if err := steps.Save(opt.AnswersPath, w.ans); err != nil {
-		return err
-	}
-	applying.Store(true)
-	fmt.Fprintln(out, "Applying …")
-	res := opt.Apply(ctx, msg.plan, func(e provision.Event) {
-		switch e.Status {
-		case provision.Done:
-			fmt.Fprintf(out, "  done: %s %s\n", e.Action.Resource, e.Action.ID)
-		case provision.Failed:
-			fmt.Fprintf(out, "  failed: %s %s: %s\n", e.Action.Resource, e.Action.ID, explain.Line(e.Err, opt.Debug))
-		}
-	})
-	m := &model{w: w, rows: nil, interrupted: ctx.Err() != nil}
-	for i, a := range res.Actions {
-		if a.Op != provision.Noop {
-			m.rows = append(m.rows, applyRow{action: a, status: res.Status[i], err: res.Errs[i]})
-		}
-	}
-	fmt.Fprint(out, "\n"+m.summary())
-	switch {
-	case ctx.Err() != nil:
-		return ErrInterrupted
-	case res.Err() != nil:
-		return ApplyError{res.Err()}
-	}
-	return nil
 }

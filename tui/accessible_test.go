@@ -118,8 +118,8 @@ func TestAccessibleEnterKeepsTheKeysOfTheEnvironment(t *testing.T) {
 	opt.Input, opt.Output = strings.NewReader(script), &out
 	opt.Getenv = func(k string) string { return env[k] }
 	opt.Loaded.Answers.Secrets = steps.Secrets{S3AccessKey: "AKIAENVKEEP", S3SecretKey: "env/keep"}
-	offline := opt.OfflinePlan
-	opt.OfflinePlan = func(ctx context.Context, a *steps.Answers) (provision.Plan, error) {
+	offline := opt.Plan
+	opt.Plan = func(ctx context.Context, a *steps.Answers) (provision.Plan, error) {
 		planned = a.Secrets
 		return offline(ctx, a)
 	}
@@ -142,7 +142,7 @@ func TestAccessibleGoesBackToAStepFromTheReview(t *testing.T) {
 		"", "3", "", "2", "www.example.com", "", "3", "", // current, temporal, hourly, wordpress, url, dirs, s3fs, rclone
 		"2", "", "", "", // digitalocean, ams3, the keys of the environment
 		"", "14", "", "", "", // versioning, 14 days, no cdn, override file, snippets folder
-		"2",                  // review: go back to a step
+		"3",                  // review: go back to a step (after save and show the exports)
 		"7",                  // Backups (the 7th listed: EFS does not apply)
 		"", "21", "", "", "", // versioning, 21 days, no cdn, override file, snippets folder
 		"", // review: save

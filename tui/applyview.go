@@ -20,9 +20,14 @@ type applyRow struct {
 }
 
 type eventMsg provision.Event
-type applyDoneMsg struct{ result provision.Result }
+type applyDoneMsg struct {
+	result provision.Result
+	// refused: the gate did not let the plan through; nothing was started.
+	refused error
+}
 
-func (m *model) startApply() tea.Cmd {
+// startApply carries the live plan out through the gate `assetwiz apply` goes through.
+func (m *model) startApply(consent provision.Consent) tea.Cmd {
 	m.phase = phaseApplying
 	m.rows = nil
 	for _, a := range m.plan.Actions {
@@ -33,13 +38,11 @@ func (m *model) startApply() tea.Cmd {
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.applyCancel = cancel
 	events := make(chan tea.Msg, 16)
-	plan, apply := m.plan, m.w.opt.Apply
+	plan, opts := m.plan, m.w.opt.ApplyOptions
+	opts.OnEvent = func(e provision.Event) { events <- eventMsg(e) }
 	go func() {
-		var res provision.Result
-		if apply != nil {
-			res = apply(ctx, plan, func(e provision.Event) { events <- eventMsg(e) })
-		}
-		events <- applyDoneMsg{res}
+		res, refused := provision.ApplyGated(ctx, plan, consent, opts)
+		events <- applyDoneMsg{res, refused}
 		close(events)
 	}()
 	m.events = events
@@ -67,6 +70,13 @@ func (m *model) updateApply(msg tea.Msg) tea.Cmd {
 		}
 		return m.waitEvent()
 	case applyDoneMsg:
+		if msg.refused != nil {
+			// Nothing was started: back to the review, saying why.
+			m.phase = phaseReview
+			m.status = failStyle.Render("✗ Not applied: " + msg.refused.Error())
+			m.layoutReview()
+			return nil
+		}
 		m.phase, m.result = phaseApplied, msg.result
 		for i := range m.rows {
 			for j, a := range msg.result.Actions {

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -38,6 +39,12 @@ func TestApplyViewShowsAFailure(t *testing.T) {
 		if !strings.Contains(screen, want) {
 			t.Errorf("the apply view lacks %q:\n%s", want, screen)
 		}
+	}
+	if strings.Contains(screen, "✓") || strings.Contains(screen, "changes made") {
+		t.Errorf("a failed apply shows something done:\n%s", screen)
+	}
+	if _, err := os.Stat(steps.DefaultOverrideFile); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the override file was written though its bucket failed: %v", err)
 	}
 	var applyErr ApplyError
 	if !errors.As(m.err, &applyErr) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
@@ -25,7 +26,8 @@ const (
 	phaseChecked        // its result, with retry / edit / continue
 	phasePlanning
 	phaseReview
-	phaseJump // the steps to go back to, from the review
+	phaseConsent // the site's host typed to apply a data-loss plan
+	phaseJump    // the steps to go back to, from the review
 	phaseApplying
 	phaseApplied
 )
@@ -55,11 +57,14 @@ type model struct {
 	checkErr   error
 	checkOK    string
 
-	plan     provision.Plan
-	planErr  error
-	planNote string
-	problems steps.Problems
-	review   viewport.Model
+	// planned is the last plan made; plan its live plan, the one apply carries out; rev
+	// what the review shows of it (gate.go).
+	planned planMsg
+	plan    provision.Plan
+	rev     reviewed
+	// consent is the site's host, typed to confirm a data-loss plan.
+	consent textinput.Model
+	review  viewport.Model
 	// reviewContent is the review's text before wrapping to the window.
 	reviewContent string
 	// reviewTab is what the review shows: the plan, or the exports.
@@ -248,6 +253,8 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case phaseReview:
 		return m, m.updateReview(msg)
+	case phaseConsent:
+		return m, m.updateConsent(msg)
 	case phaseJump:
 		if choice, ok := m.menu.update(msg); ok {
 			if choice == "review" {
@@ -335,6 +342,8 @@ func (m *model) screen() string {
 		}
 	case phaseReview:
 		return m.fit(m.reviewView())
+	case phaseConsent:
+		return m.fit(m.consentView())
 	case phaseApplying, phaseApplied:
 		return m.fit(m.applyView())
 	}

@@ -53,13 +53,11 @@ func offlinePlan(ctx context.Context, a *steps.Answers) (provision.Plan, error) 
 	return provision.Make(ctx, a, buckets.Offline{}, efs.Offline{}, cloudflare.Offline{}, override.Backend{})
 }
 
-// testOptions plans offline and applies nothing; nothing in the environment.
+// testOptions plans with the offline backends, as if they were live (nothing remote is
+// touched; apply writes only the files); nothing in the environment.
 func testOptions() Options {
 	return Options{
-		OfflinePlan: offlinePlan,
-		Apply: func(ctx context.Context, p provision.Plan, on func(provision.Event)) provision.Result {
-			return provision.Apply(ctx, p, provision.ApplyOptions{OnEvent: on})
-		},
+		Plan:   offlinePlan,
 		Getenv: func(string) string { return "" },
 	}
 }

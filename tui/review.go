@@ -1,52 +1,15 @@
 package tui
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/assetwiz/assetwiz/provision"
-	"github.com/assetwiz/assetwiz/provision/explain"
 	"github.com/assetwiz/assetwiz/provision/transfer"
 	"github.com/assetwiz/assetwiz/steps"
 )
-
-type planMsg struct {
-	plan     provision.Plan
-	note     string
-	err      error
-	problems steps.Problems
-}
-
-// makePlan plans the answers: live, or offline with a note when the live plan fails.
-func makePlan(ctx context.Context, opt Options, a steps.Answers) planMsg {
-	a.Complete()
-	if ps := a.Validate(); len(ps) > 0 {
-		return planMsg{problems: ps}
-	}
-	if opt.Plan != nil {
-		p, err := opt.Plan(ctx, &a)
-		if err == nil {
-			return planMsg{plan: p}
-		}
-		if opt.OfflinePlan == nil {
-			return planMsg{err: err}
-		}
-		p, oerr := opt.OfflinePlan(ctx, &a)
-		if oerr != nil {
-			return planMsg{err: errors.Join(err, oerr)}
-		}
-		return planMsg{plan: p, note: "Nothing remote was read: " + explain.Line(err, opt.Debug) + ". This is the offline plan: it assumes no bucket, file system or CDN rule exists yet, so it may create what is already there."}
-	}
-	if opt.OfflinePlan != nil {
-		p, err := opt.OfflinePlan(ctx, &a)
-		return planMsg{plan: p, err: err, note: "This is the offline plan: it assumes no remote resource exists yet."}
-	}
-	return planMsg{err: errors.New("planning is not available")}
-}
 
 func (m *model) startPlanning() tea.Cmd {
 	m.phase, m.status = phasePlanning, ""
@@ -56,49 +19,26 @@ func (m *model) startPlanning() tea.Cmd {
 	return tea.Batch(m.spinner.Tick, func() tea.Msg { return makePlan(m.ctx, opt, a) })
 }
 
-// reviewText is the review's scrolling part: the plan exactly as `assetwiz plan` prints it.
-func reviewText(w *wizard, msg planMsg) string {
-	var b strings.Builder
-	switch {
-	case len(msg.problems) > 0:
-		b.WriteString(failStyle.Render("These answers cannot be planned yet; go back and fix them:") + "\n")
-		for _, p := range msg.problems {
-			b.WriteString("  " + p.String() + "\n")
-		}
-		return b.String()
-	case msg.err != nil:
-		b.WriteString(failStyle.Render("Planning failed: "+explain.Line(msg.err, w.opt.Debug)) + "\n")
-		return b.String()
+// planContent is the review's scrolling part: the plan exactly as `assetwiz plan` prints it
+// (or the offline preview, or the problems), and the uploads found in the webroot.
+func (m *model) planContent() string {
+	content := strings.TrimRight(m.rev.body, "\n")
+	if m.syncOffer != "" && m.planned.err == nil && len(m.planned.problems) == 0 {
+		content += "\n\n" + wrap("Uploads found: "+m.syncOffer, 78)
 	}
-	if msg.note != "" {
-		// First, where it cannot scroll out of sight: this plan may create what exists.
-		b.WriteString(warnStyle.Render("Note: "+msg.note) + "\n\n")
-	}
-	msg.plan.WriteText(&b)
-	return b.String()
+	return content
 }
 
 func (m *model) showReview(msg planMsg) {
 	m.phase = phaseReview
-	m.plan, m.planErr, m.planNote, m.problems = msg.plan, msg.err, msg.note, msg.problems
+	m.planned, m.plan = msg, msg.plan
+	m.rev = m.w.review(msg)
 	m.reviewTab = "plan"
 	m.syncOffer = transfer.SyncOffer(&m.w.ans)
-	m.reviewContent = strings.TrimRight(reviewText(m.w, msg), "\n")
-	if m.syncOffer != "" && msg.err == nil && len(msg.problems) == 0 {
-		m.reviewContent += "\n\n" + wrap("Uploads found: "+m.syncOffer, 78)
-	}
+	m.reviewContent = m.planContent()
 	m.review.GotoTop()
-	var items []item
-	ok := msg.err == nil && len(msg.problems) == 0
-	if ok && !m.w.opt.DryRun {
-		items = append(items, item{"apply", "Apply this plan"})
-	}
-	if ok {
-		items = append(items, item{"save", "Save the answers to " + m.w.opt.AnswersPath + " and quit"},
-			item{"exports", "Show the exports for " + m.w.ans.Output.OverrideFile})
-	}
-	items = append(items, item{"back", "Go back to a step"}, item{"quit", "Quit without saving"})
-	m.menu = newMenu(items...)
+	m.menu = newMenu(m.rev.items...)
+	m.menu.cursor = m.rev.def
 	m.layoutReview()
 }
 
@@ -114,7 +54,7 @@ func (m *model) toggleExports() {
 			m.menu.items[i].label = "Show the plan"
 		} else {
 			m.reviewTab = "plan"
-			m.reviewContent = strings.TrimRight(reviewText(m.w, planMsg{plan: m.plan, note: m.planNote, err: m.planErr, problems: m.problems}), "\n")
+			m.reviewContent = m.planContent()
 			m.menu.items[i].label = "Show the exports for " + m.w.ans.Output.OverrideFile
 		}
 	}
@@ -161,11 +101,16 @@ func (m *model) fitWidth(s string) string {
 
 // reviewChrome is what the review shows above and below the plan.
 func (m *model) reviewChrome() (top, bottom string) {
-	title := "The plan (as `assetwiz plan` prints it):"
+	title := m.rev.title
 	if m.reviewTab == "exports" {
 		title = "The exports (secrets masked):"
 	}
-	top = m.header() + sectionStyle.Render(title)
+	top = m.header()
+	if m.rev.banner != "" {
+		// First, where it cannot scroll out of sight: a plan that could not read, DATA LOSS.
+		top += m.rev.banner + "\n\n"
+	}
+	top += sectionStyle.Render(title)
 	var b strings.Builder
 	if m.w.opt.DryRun {
 		b.WriteString("\n" + warnStyle.Render("--dry-run: nothing is applied; only the answers can be saved.") + "\n")
@@ -200,13 +145,18 @@ func (m *model) updateReview(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	switch choice {
-	case "apply":
-		if err := steps.Save(m.w.opt.AnswersPath, m.w.ans); err != nil {
-			m.status = failStyle.Render("✗ " + err.Error())
-			m.layoutReview()
-			return nil
+	case choiceApply:
+		if m.plan.NeedsConsent() {
+			return m.askConsent()
 		}
-		return m.startApply()
+		return m.saveAndApply(provision.Consent{})
+	case choiceRetry:
+		return m.startPlanning()
+	case choiceKeys:
+		if p, ok := m.w.keysQuestion(m.planned); ok {
+			return m.enterQuestion(p)
+		}
+		return nil
 	case "save":
 		if err := steps.Save(m.w.opt.AnswersPath, m.w.ans); err != nil {
 			m.status = failStyle.Render("✗ " + err.Error())

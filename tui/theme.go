@@ -17,6 +17,7 @@ var (
 	okStyle      = lipgloss.NewStyle().Foreground(lipgloss.Color("2"))
 	failStyle    = lipgloss.NewStyle().Foreground(lipgloss.Color("1"))
 	warnStyle    = lipgloss.NewStyle().Foreground(lipgloss.Color("3"))
+	dangerStyle  = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("1")) // data loss
 	selectStyle  = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("6"))
 	sectionStyle = lipgloss.NewStyle().Bold(true)
 )

@@ -44,12 +44,14 @@ type Options struct {
 	// Debug shows a provider error's whole chain, not only its line.
 	Debug bool
 
-	// Plan plans against the live state; OfflinePlan assumes nothing remote exists yet and
-	// is shown, with a note, when Plan fails. Either may be nil.
+	// Plan plans against the live state, exactly as `assetwiz apply` does: only its plan can
+	// be applied, through provision.ApplyGated, the gate apply goes through. OfflinePlan
+	// assumes nothing remote exists yet: it is shown as a preview when Plan fails, never
+	// applied. Either may be nil (no Plan: nothing can be applied).
 	Plan        func(ctx context.Context, a *steps.Answers) (provision.Plan, error)
 	OfflinePlan func(ctx context.Context, a *steps.Answers) (provision.Plan, error)
-	// Apply carries a plan out, reporting each action's progress.
-	Apply func(ctx context.Context, p provision.Plan, onEvent func(provision.Event)) provision.Result
+	// ApplyOptions tune the apply (retries, parallelism); OnEvent is the wizard's own.
+	ApplyOptions provision.ApplyOptions
 	// CheckStorage tests the storage keys against the endpoint; nil: not available.
 	CheckStorage func(ctx context.Context, a *steps.Answers) error
 	// CheckCDN checks the Cloudflare token and finds the site's zone; nil: not available.

@@ -19,7 +19,8 @@ func TestAccessibleWizardFromAPipe(t *testing.T) {
 		"", "1", "1", "www.example.com", "", "2", // classic, virgin, joomla, url, preset dirs, plugin
 		"10", "", "", // custom provider: an endpoint where nothing listens (loopback only), its region
 		"", "", // the keys: those of the environment
-		"", "", "", "", "", "", // versioning, days, no cdn, override file, snippets folder, save
+		"", "", "", "", "", // versioning, days, no cdn, override file, snippets folder
+		"3", // save: the plan could not read the endpoint, so Retry and Edit the keys come first
 	}, "\n") + "\n"
 	var stdout, stderr bytes.Buffer
 	env := map[string]string{"S3_ACCESS_KEY": "AKIDACCESSIBLE", "S3_SECRET_KEY": "accessible/secret"}
@@ -61,7 +62,8 @@ func TestAccessibleWizardAsksTheMountTool(t *testing.T) {
 		"3",          // mount tool: goofys
 		"10", "", "", // custom provider: an endpoint where nothing listens (loopback only), its region
 		"", "", // the keys: those of the environment
-		"", "", "", "", "", "", // versioning, days, no cdn, override file, snippets folder, save
+		"", "", "", "", "", // versioning, days, no cdn, override file, snippets folder
+		"3", // save: the plan could not read the endpoint, so Retry and Edit the keys come first
 	}, "\n") + "\n"
 	var stdout, stderr bytes.Buffer
 	env := map[string]string{"S3_ACCESS_KEY": "AKIDACCESSIBLE", "S3_SECRET_KEY": "accessible/secret"}

@@ -44,16 +44,12 @@ guard fails closed: apply exits 1 saying why and changes nothing, unless the sam
 			if err != nil {
 				return err
 			}
-			if confirmed, _ := cmd.Flags().GetBool(dataLossFlag); len(p.DataLoss) > 0 && !confirmed {
-				p.WriteText(a.stderr)
-				return badInput("the plan warns of data loss (%s): read the warning above; to go ahead all the same, add --%s",
-					strings.Join(p.DataLoss, ", "), dataLossFlag)
-			} else if len(p.GuardUnread) > 0 && !confirmed { // the guard fails closed
-				p.WriteText(a.stderr)
-				return failure(fmt.Errorf("the data-loss guard could not look at the site's buckets (%s), so nothing was changed; "+
-					"make them readable and run apply again, or to go ahead all the same, add --%s", strings.Join(p.GuardUnread, "; "), dataLossFlag))
-			}
+			confirmed, _ := cmd.Flags().GetBool(dataLossFlag)
+			consent := provision.Consent{DataLoss: confirmed}
 			p.WriteText(a.stderr)
+			if err := provision.Gate(p, consent); err != nil {
+				return gateRefusal(err)
+			}
 			if !p.Changes() {
 				return a.writeApplyJSON(cmd, provision.Result{Actions: p.Actions, Status: doneAll(p)})
 			}
@@ -66,7 +62,11 @@ guard fails closed: apply exits 1 saying why and changes nothing, unless the sam
 			}
 			progress, _ := cmd.Flags().GetString("progress")
 			log := a.progressLog(progress)
-			res := provision.Apply(a.ctx, p, provision.ApplyOptions{OnEvent: log})
+			// The one gate, which the wizard's Apply goes through as well.
+			res, err := provision.ApplyGated(a.ctx, p, consent, provision.ApplyOptions{OnEvent: log})
+			if err != nil {
+				return gateRefusal(err)
+			}
 			if err := a.writeApplyJSON(cmd, res); err != nil {
 				return err
 			}
@@ -91,6 +91,21 @@ guard fails closed: apply exits 1 saying why and changes nothing, unless the sam
 
 // dataLossFlag confirms a plan's DataLoss; --yes does not.
 const dataLossFlag = "i-understand-buckets-will-be-deleted"
+
+// gateRefusal is the exit of a plan the gate (provision.Gate) refused: a data-loss warning
+// is bad input (64); a guard that could not look is a failure to read a provider (1).
+func gateRefusal(err error) error {
+	var loss *provision.DataLossError
+	var unread *provision.GuardUnreadError
+	switch {
+	case errors.As(err, &loss):
+		return badInput("%v: read the warning above; to go ahead all the same, add --%s", err, dataLossFlag)
+	case errors.As(err, &unread):
+		return failure(fmt.Errorf("%w: a %s build may delete them with every upload in them, so nothing was changed. "+
+			"Make them readable (the keys, the provider) and run apply again, or add --%s to go ahead all the same", err, "baseline or virgin", dataLossFlag))
+	}
+	return failure(err)
+}
 
 // progressLog prints apply's progress on stderr in the chosen style. Retries are shown in
 // every style but none, so a slow apply says why it is slow.

@@ -76,6 +76,7 @@ func (a *app) makePlan(cmd *cobra.Command, ans *steps.Answers, offline bool) (pr
 	if err != nil {
 		return p, failure(err)
 	}
+	p.Offline = offline // never applied (provision.Gate)
 	return p, nil
 }
 

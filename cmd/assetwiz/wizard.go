@@ -37,7 +37,11 @@ func (a *app) initCommand() *cobra.Command {
 		Use:   "init",
 		Short: "The interactive wizard (the same as assetwiz with no command)",
 		Long: `Walks you through the setup step by step, prefilled from --answers (or assetwiz.yaml)
-and from an existing override file, and ends in a review of the plan. Needs a terminal.`,
+and from an existing override file, and ends in a review of the plan. Needs a terminal.
+
+The review's Apply is apply's own gate: it carries out only the live plan (when a provider
+cannot be read it offers Retry, Edit the keys or Save instead), and a plan that would delete
+uploads (DATA LOSS) only after you type the site's host.`,
 		Example: "  assetwiz init\n  assetwiz init --dry-run\n  assetwiz init --accessible",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -83,15 +87,15 @@ func (a *app) runWizard(cmd *cobra.Command, w wizardFlags) error {
 		DryRun:      w.dryRun,
 		Accessible:  a.accessibleWanted(w),
 		Debug:       debugWanted(cmd),
+		// The live plan of `assetwiz apply`, with its key checks and data-loss guard; the
+		// wizard applies it through provision.ApplyGated, apply's gate.
 		Plan: func(_ context.Context, ans *steps.Answers) (provision.Plan, error) {
 			a.redact(ans.Secrets)
 			return a.makePlan(cmd, ans, false)
 		},
+		// Shown as a preview when the live plan fails; never applied.
 		OfflinePlan: func(_ context.Context, ans *steps.Answers) (provision.Plan, error) {
 			return a.makePlan(cmd, ans, true)
-		},
-		Apply: func(ctx context.Context, p provision.Plan, onEvent func(provision.Event)) provision.Result {
-			return provision.Apply(ctx, p, provision.ApplyOptions{OnEvent: onEvent})
 		},
 		// The S3 backend tests the keys; the Cloudflare backend checks the token and finds
 		// the site's zone.

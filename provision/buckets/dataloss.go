@@ -37,6 +37,7 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 	}
 	p.Warnings = append(p.Warnings, guard.Warnings...)
 	p.DataLoss = append(p.DataLoss, guard.DataLoss...)
+	p.DataLossObjects = guard.DataLossObjects
 	p.GuardUnread = append(p.GuardUnread, guard.GuardUnread...)
 	return p, nil
 }
@@ -126,6 +127,7 @@ func (l Live) dataLossGuard(ctx context.Context, a *steps.Answers) (provision.Pl
 			"apply will not run without --%s.", name, unused, a.Mode, a.WebsiteURL, ConfirmDataLossFlag)
 		p.DataLoss = append(p.DataLoss, name)
 	}
+	p.DataLossObjects = countObjects(ctx, client, p.DataLoss)
 	return p, nil
 }
 

@@ -19,7 +19,8 @@ func TestReviewShowsTheCDNHostResources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := reviewText(&wizard{}, planMsg{plan: p})
+	w := &wizard{ans: a}
+	text := w.review(planMsg{plan: p}).body
 	for _, want := range []string{`\+ dns_record +www-assets\.example\.com +CNAME www-assets\.example\.com → www-example-com-assets-wp-content-uploads\.ams3\.digitaloceanspaces\.com, proxied`,
 		`\+ origin_rule +assetwiz-cdn-www-assets-example-com +route, Host header www-example-com-assets-wp-content-uploads\.ams3\.digitaloceanspaces\.com`,
 		`\+ cache_rule +assetwiz-cdn-www-assets-example-com +cache everything`} {

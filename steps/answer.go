@@ -83,8 +83,6 @@ func (a *Answers) Answer(key, raw string, keep func(key string) bool) error {
 	case !known:
 	case q.Kind == KindDirectories:
 		raw = strings.Join(SplitDirectories(raw), ",")
-	case q.Kind == KindList:
-		raw = strings.Join(SplitList(raw), ",")
 	}
 	if known && q.KeepOpen && q.Default != nil && raw == q.Default(a) {
 		raw = "" // what an open answer takes anyway: left open

@@ -2,7 +2,6 @@ package steps
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/assetwiz/assetwiz/presets"
@@ -617,14 +616,14 @@ var table = []Step{
 	{ID: StepReview, Title: "Review"},
 }
 
-// SplitDirectories splits directories typed on one line: by commas only, so that a space
-// inside a name is reported rather than making two directories; each is trimmed of spaces
-// and of a trailing '/'.
+// SplitDirectories splits directories typed on one line as the answers file's list is read:
+// by commas only, so that a space inside a name is reported rather than making two
+// directories; each is trimmed of spaces, and nothing else is changed (a trailing '/' or a
+// directory given twice is refused as plan refuses it).
 func SplitDirectories(raw string) []string {
 	var out []string
 	for _, s := range strings.Split(raw, ",") {
-		s = strings.TrimRight(strings.TrimSpace(s), "/")
-		if s != "" && !slices.Contains(out, s) {
+		if s = strings.TrimSpace(s); s != "" {
 			out = append(out, s)
 		}
 	}

@@ -14,10 +14,11 @@ func TestWebsiteURLWithoutADot(t *testing.T) {
 	}
 }
 
-// Directories typed on one line split at commas only, and lose a trailing slash.
+// Directories typed on one line split at commas only, as the answers file's list is read:
+// a trailing slash and a repeat stay, to be refused as plan refuses them.
 func TestSplitDirectories(t *testing.T) {
 	got := SplitDirectories("/var/www/html/uploads, Images Big ,wp-content/uploads/,wp-content/uploads")
-	want := []string{"/var/www/html/uploads", "Images Big", "wp-content/uploads"}
+	want := []string{"/var/www/html/uploads", "Images Big", "wp-content/uploads/", "wp-content/uploads"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}

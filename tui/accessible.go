@@ -43,6 +43,7 @@ func (l *lineReader) Read(p []byte) (int, error) {
 	}
 	if len(l.pending) > 0 {
 		p[0], l.pending = l.pending[0], l.pending[1:]
+		l.first = p[0] == '\n'
 		return 1, nil
 	}
 	var n int
@@ -60,6 +61,9 @@ func (l *lineReader) Read(p []byte) (int, error) {
 		if p[0] == '\n' && l.def != "" {
 			p[0], l.pending = l.def[0], []byte(l.def[1:]+"\n")
 		}
+	}
+	if n == 1 && p[0] == '\n' {
+		l.first = true // a prompt asked again after a refusal: an empty line takes the default again
 	}
 	return n, err
 }
@@ -86,6 +90,7 @@ func (l *lineReader) ended() bool {
 
 // readLine reads one line of the input itself (a secret from a pipe).
 func (l *lineReader) readLine() (string, bool) {
+	l.prompt("") // an empty line is an answer of its own here (keep the key), not a default typed
 	var line []byte
 	var b [1]byte
 	for {

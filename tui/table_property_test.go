@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -254,5 +256,26 @@ func TestWizardRefusesADirectoryTheGenerationCannotMount(t *testing.T) {
 	opt.Loaded.Answers = temporal(steps.ToolkitCurrent, steps.TechniqueS3fs)
 	if err := newWizard(opt).check(q)("my_uploads"); err != nil {
 		t.Errorf("current makes my_uploads www-example-com-assets-my-uploads, a good bucket: %v", err)
+	}
+}
+
+// The wizard draws the table and branches on no answer of it: its questions, defaults,
+// checks and rules are the table's. The one exception is the override file's merge preview,
+// which needs provision/override (steps, below it, cannot call it).
+func TestTheWizardBranchesOnNoAnswerKey(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range steps.Questions() {
+			if n := strings.Count(string(data), `"`+q.Key+`"`); n > 0 && q.Key != "output.override_file" {
+				t.Errorf("%s names the answer %q %d times: say it in the table", f, q.Key, n)
+			}
+		}
 	}
 }

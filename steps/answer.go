@@ -135,8 +135,8 @@ func (a *Answers) Settle() Problems {
 	var dropped Problems
 	a.Complete()
 	for _, q := range Questions() {
-		if q.Kind != KindChoice || q.Choices == nil || q.IsTyped(a) {
-			continue
+		if q.Kind != KindChoice || q.Choices == nil || q.IsTyped(a) || q.Advanced {
+			continue // an advanced answer (the backup's) is not the wizard's to change
 		}
 		v := a.Get(q.Key)
 		if v == "" || q.Verdict(a, v) == nil && contains(valuesOf(q.Choices(a)), v) {

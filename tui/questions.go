@@ -338,7 +338,7 @@ func (w *wizard) directoriesField(q steps.Question) asked {
 		in := huh.NewInput().Key(q.Key).Title(q.Title + " (comma-separated)").
 			Description("Now: " + strings.Join(names, "; ")).Validate(func(s string) error {
 			if strings.TrimSpace(s) == "" {
-				return nil // Enter keeps them
+				s = strings.Join(w.ans.Directories, ",") // Enter keeps them, if the check takes them
 			}
 			return verdict(s)
 		}).Accessor(w.guard(&v))

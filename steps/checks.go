@@ -235,6 +235,25 @@ func checkSecret(key string) func(a *Answers) Problems {
 	}
 }
 
+// TokenProblem says why a Cloudflare API token cannot be sent in a header, or "": around it
+// white space is dropped (a trailing newline from `cat token.txt`); inside it, only
+// printable ASCII without spaces.
+func TokenProblem(token string) string {
+	for _, r := range strings.TrimSpace(token) {
+		if r <= ' ' || r >= 0x7f {
+			return "holds a space, a control character or a non-ASCII character inside it; set it to the token exactly as Cloudflare showed it"
+		}
+	}
+	return ""
+}
+
+func checkToken(a *Answers) Problems {
+	if msg := TokenProblem(a.Secrets.CloudflareToken); msg != "" && cloudflare(a) {
+		return bad("%s", msg)
+	}
+	return nil
+}
+
 func checkEFSRegion(a *Answers) Problems {
 	if aws, _ := presets.FindProvider("aws"); a.Technique == TechniqueEFS && a.EFS.Region != "" && !aws.HasRegion(a.EFS.Region) {
 		return bad("%s is not an AWS region; use one of %s", quote(a.EFS.Region), oneOf(aws.Regions))

@@ -550,7 +550,7 @@ var table = []Step{
 				}},
 			{Key: "cloudflare_api_token", Env: ExportCloudflareToken, Kind: KindSecret, Title: "Cloudflare API token",
 				Help: "Zone read, and Cache Rules (or Page Rules) edit",
-				When: cloudflare, Check: checkSecret("cloudflare_api_token")},
+				When: cloudflare, Check: checkToken},
 			{Key: "cdn.zone", Flag: "cdn-zone", Kind: KindText, Title: "Zone (press Enter to find it from the website URL)",
 				TitleFor: func(a *Answers) string { return "Zone (press Enter to find it from " + a.WebsiteURL + ")" },
 				Help:     "Cloudflare zone", DefaultDoc: "found from website_url through the API",

@@ -225,7 +225,7 @@ func (w *wizard) check(q steps.Question) func(string) error {
 }
 
 // liveNote is the line under a typed answer as it is typed: why it would be refused, or the
-// value it becomes when that differs from the text (a scheme stripped, case folded).
+// value it becomes (a scheme stripped, case folded).
 func (w *wizard) liveNote(q steps.Question, value *string, desc string) func() string {
 	a := w.ans
 	return func() string {
@@ -236,10 +236,7 @@ func (w *wizard) liveNote(q steps.Question, value *string, desc string) func() s
 		if err := q.Verdict(&a, s); err != nil {
 			return "✗ " + err.Error()
 		}
-		if taken := q.Taken(&a, s); taken != s {
-			return "✓ " + taken
-		}
-		return desc
+		return "✓ " + q.Taken(&a, s)
 	}
 }
 

@@ -129,7 +129,9 @@ func valuesFor(q steps.Question, c setting) []string {
 			"https://user:pw@s3.example.net", "s3.example.net?x=1", "exa mple.net", "-bad-.net", ""}
 	case "storage.region":
 		return append(out, "mars1", "eu_west", "bad region", "us-east-1", "")
-	case "s3_access_key", "s3_secret_key", "cloudflare_api_token":
+	case "cloudflare_api_token":
+		return []string{"cf-Token_123", "cf-token\n", "cf token", "cf\ttoken", "tök", "abc$def", ""}
+	case "s3_access_key", "s3_secret_key":
 		return []string{"AKIDEXAMPLE", "abc$def", "a'b", "a\"b", "a`b", `a\b`, ""}
 	case "efs.region":
 		return []string{"eu-west-1", "us-east-1", "mars-1", "", "EU-WEST-1"}

@@ -198,6 +198,9 @@ func (w *wizard) current(q steps.Question) string {
 		return "" // a secret is never shown; Enter keeps the one known
 	}
 	v := w.ans.Get(q.Key)
+	if q.Kind == steps.KindChoice && q.IsTyped(&w.ans) && q.Default != nil && v == q.Default(&w.ans) {
+		return "" // typed over an empty line: the title says Enter takes the default
+	}
 	if v == "" && q.Default != nil {
 		v = q.Default(&w.ans)
 	}

@@ -296,10 +296,13 @@ func (w *wizard) field(q steps.Question) asked {
 		if q.Kind == steps.KindSecret {
 			in = in.EchoMode(huh.EchoModePassword)
 		}
-		if q.Key == "output.override_file" {
+		switch {
+		case q.Kind == steps.KindSecret:
+			in = in.Description(desc) // nothing about a secret is told as it is typed
+		case q.Key == "output.override_file":
 			// The merge preview needs provision/override, which steps (below it) cannot call.
 			in = in.DescriptionFunc(func() string { return w.overrideNote(strings.TrimSpace(w.get(value)), 6) }, value)
-		} else {
+		default:
 			in = in.DescriptionFunc(w.liveNote(q, value, desc), value)
 		}
 		out.fields = []huh.Field{in}

@@ -86,8 +86,11 @@ func (d *driver) toBackups() {
 	d.send(down, enter) // digitalocean
 	d.waitFor("Region at")
 	d.send(enter) // ams3
-	d.waitFor("Access key")
-	d.send(typed("AKIAXYZZY"), enter, typed("plughplugh"), enter)
+	// Typed only once each input has the focus, as the website URL.
+	d.waitFor("┃ Access key")
+	d.send(typed("AKIAXYZZY"), enter)
+	d.waitFor("┃ Secret key")
+	d.send(typed("plughplugh"), enter)
 	d.waitFor("Keep old versions")
 }
 

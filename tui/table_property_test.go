@@ -281,3 +281,29 @@ func TestTheWizardBranchesOnNoAnswerKey(t *testing.T) {
 		}
 	}
 }
+
+// Issue 21, item 4, in the full-screen wizard: toolkit classic keeps the '_' of my_uploads,
+// which no bucket can have; the directory is refused where it is typed, naming the bucket
+// the toolkit would mount, and the wizard stays at the directories.
+func TestFullScreenRefusesADirectoryTheGenerationCannotMount(t *testing.T) {
+	t.Chdir(t.TempDir())
+	d := start(t, testOptions())
+	d.waitFor("Step 1 of")
+	d.send(down, enter) // classic
+	d.waitFor("Deployment mode")
+	d.send(enter, enter) // temporal, hourly
+	d.waitFor("Application and site")
+	d.send(down, enter) // wordpress
+	d.waitFor("┃ Website URL")
+	d.send(typed("www.example.com"), enter)
+	d.waitFor("Asset directories")
+	d.send(enter) // wp-content/uploads stays ticked; on to the "more" line
+	d.waitFor("┃ More directories")
+	d.send(typed("my_uploads"), enter)
+	d.waitFor("www-example-com-assets-my_uploads, which cannot be a bucket")
+	d.send(ctrlC)
+	m := d.final()
+	if at(m) != steps.StepDirectories || slices.Contains(m.w.ans.Directories, "my_uploads") {
+		t.Errorf("step %s, directories %v: my_uploads was taken", at(m), m.w.ans.Directories)
+	}
+}

@@ -197,3 +197,29 @@ func TestAccessibleEnterTakesTheDefaultAfterARefusal(t *testing.T) {
 		t.Errorf("saved website_url %q (%v), want the default www.example.com\n%s", loaded.Answers.WebsiteURL, err, out.String())
 	}
 }
+
+// Issue 21, item 4, in the accessible wizard: classic my_uploads is refused at the
+// directories, and an empty line then keeps the directories known.
+func TestAccessibleRefusesADirectoryTheGenerationCannotMount(t *testing.T) {
+	t.Chdir(t.TempDir())
+	lines := []string{"", "", "", "", "", "my_uploads", ""} // toolkit … website URL as known, a refused directory, then Enter
+	for range 20 {
+		lines = append(lines, "")
+	}
+	var out bytes.Buffer
+	opt := testOptions()
+	opt.DryRun, opt.Accessible = true, true
+	opt.Input, opt.Output = strings.NewReader(strings.Join(lines, "\n")+"\n"), &out
+	opt.Loaded.Answers = steps.Answers{Toolkit: "classic", Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com",
+		Technique: "s3fs", Storage: steps.Storage{Provider: "digitalocean"}, Secrets: steps.Secrets{S3AccessKey: "AKIAXYZZY", S3SecretKey: "plughplugh"}}
+	if err := Run(context.Background(), opt); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "www-example-com-assets-my_uploads, which cannot be a bucket") {
+		t.Errorf("the refusal was not told:\n%s", out.String())
+	}
+	loaded, err := steps.Load(steps.Sources{})
+	if err != nil || strings.Join(loaded.Answers.Directories, ",") != "wp-content/uploads" {
+		t.Errorf("saved directories %v (%v)\n%s", loaded.Answers.Directories, err, out.String())
+	}
+}

@@ -75,24 +75,30 @@ func (a *Answers) Answer(key, raw string, keep func(key string) bool) error {
 		}
 		return nil
 	}
-	if key == "directories" {
-		raw = strings.Join(SplitDirectories(raw), ",")
-	}
 	if key == "toolkit" {
 		a.ToolkitFrom = "" // chosen, not defaulted: the plan need not say why
 	}
 	q, known := FindQuestion(key)
-	if known && q.Implicit != nil && raw == q.Implicit(a) {
+	switch {
+	case !known:
+	case q.Kind == KindDirectories:
+		raw = strings.Join(SplitDirectories(raw), ",")
+	}
+	if known && q.KeepOpen && q.Default != nil && raw == q.Default(a) {
 		raw = "" // what an open answer takes anyway: left open
 	}
 	before := a.Get(key)
 	if err := a.clear(key); err != nil {
 		return err
 	}
-	if raw != "" {
+	switch {
+	case raw != "":
 		if err := a.Set(key, raw); err != nil {
 			return err
 		}
+	case known && q.Kind == KindDirectories:
+		// None ticked and none typed is an answer (refused by the check), not the preset again.
+		a.Directories = []string{}
 	}
 	if known && a.Get(key) != before {
 		for _, dep := range q.Resets {
@@ -121,30 +127,51 @@ func (a *Answers) clear(key string) error {
 	return nil
 }
 
-// Settle makes the answers consistent after the wizard changed some: an answer no longer
-// offered (a technique the mode does not allow) is dropped, EFS takes AWS, and the open
-// answers get their defaults. It returns what it dropped, to be told.
+// Settle makes the answers consistent after the wizard changed some: a choice its check or
+// rules no longer allow (a technique the mode does not allow, a provider other than aws for
+// efs) is dropped and takes its default, and the open answers get their defaults. It
+// returns what it dropped of the questions asked, to be told.
 func (a *Answers) Settle() Problems {
 	var dropped Problems
 	a.Complete()
 	for _, q := range Questions() {
-		if q.Kind != KindChoice || q.Choices == nil || q.IsTyped(a) || !q.Asked(a) {
+		if q.Kind != KindChoice || q.Choices == nil || q.IsTyped(a) || q.Advanced {
+			continue // an advanced answer (the backup's) is not the wizard's to change
+		}
+		v := a.Get(q.Key)
+		if v == "" || q.Verdict(a, v) == nil && contains(valuesOf(q.Choices(a)), v) {
 			continue
 		}
-		if v := a.Get(q.Key); v != "" && !contains(q.ChoiceValues(a), v) {
+		if q.Asked(a) {
 			dropped.add(q.Key, "%s is not one of %s; choose again", quote(v), oneOf(q.ChoiceValues(a)))
-			_ = a.clear(q.Key)
 		}
+		_ = a.clear(q.Key)
+		a.Complete()
 	}
 	// A provider with endpoints of its own derives the endpoint from the region.
 	if p, ok := presets.FindProvider(a.Storage.Provider); ok && p.Endpoint != "" && a.Storage.Region != "" {
 		a.Storage.Endpoint = p.EndpointFor(a.Storage.Region)
 	}
-	if a.Technique == TechniqueEFS {
-		if a.Storage.Provider != "aws" {
-			a.Storage.Provider, a.Storage.Region, a.Storage.Endpoint = "aws", "", ""
-		}
-	}
 	a.Complete()
 	return dropped
+}
+
+func valuesOf(cs []Choice) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.Value
+	}
+	return out
+}
+
+// isOpen reports whether the answer at key is not given (an empty list given is an answer).
+func (a *Answers) isOpen(key string) bool {
+	open := true
+	v := reflect.ValueOf(a).Elem()
+	walkLeaves(v.Type(), "", func(k string, index []int) {
+		if k == key {
+			open = v.FieldByIndex(index).IsZero()
+		}
+	})
+	return open
 }

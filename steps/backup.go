@@ -2,9 +2,6 @@ package steps
 
 import (
 	"regexp"
-	"strings"
-
-	"github.com/assetwiz/assetwiz/presets"
 )
 
 // Environment variables of the backup target's keys (secrets: never in the answers file).
@@ -72,61 +69,4 @@ func mergeBackup(a *Answers, up Answers) {
 	set(&a.Secrets.BackupS3SecretKey, up.Secrets.BackupS3SecretKey)
 }
 
-func (a *Answers) completeBackup() {
-	if !a.HasBackup() {
-		return
-	}
-	a.Backup.Provider = strings.ToLower(strings.TrimSpace(a.Backup.Provider))
-	if p, ok := presets.FindProvider(a.Backup.Provider); ok {
-		if a.Backup.Region == "" {
-			a.Backup.Region = p.DefaultRegion()
-		}
-		if a.Backup.Endpoint == "" {
-			a.Backup.Endpoint = p.EndpointFor(a.Backup.Region)
-		}
-	}
-	if a.Backup.BucketSuffix == "" {
-		a.Backup.BucketSuffix = DefaultBackupSuffix
-	}
-}
-
 var backupSuffix = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?$`)
-
-func (a *Answers) validateBackup(ps *Problems) {
-	b := a.Backup
-	if !a.HasBackup() {
-		if b.Region != "" || b.Endpoint != "" || b.BucketSuffix != "" {
-			ps.add("backup.provider", "is required when another backup answer is given; use one of %s", oneOf(presets.Names(presets.Providers())))
-		}
-		return
-	}
-	if !a.MakesBuckets() {
-		ps.add("backup.provider", "backs up the asset buckets, which technique %s does not make; remove the backup answers or use technique plugin or s3fs", a.Technique)
-		return
-	}
-	p, ok := presets.FindProvider(b.Provider)
-	if !ok {
-		ps.add("backup.provider", "%s is not a known storage provider; use one of %s", quote(b.Provider), oneOf(presets.Names(presets.Providers())))
-		return
-	}
-	if !regionName.MatchString(b.Region) || !p.HasRegion(b.Region) {
-		ps.add("backup.region", "%s is not a %s region; use one of %s", quote(b.Region), p.Name, oneOf(p.Regions))
-	}
-	if b.Endpoint == "" {
-		ps.add("backup.endpoint", "is required for provider %s, such as %s", p.Name, p.EndpointExample)
-	} else if msg := endpointProblem(b.Endpoint); msg != "" {
-		ps.add("backup.endpoint", "%s %s", quote(b.Endpoint), msg)
-	}
-	if !backupSuffix.MatchString(b.BucketSuffix) {
-		ps.add("backup.bucket_suffix", "%s must be 1 to 20 of a-z, 0-9 and '-', not starting or ending with '-' (default %s)", quote(b.BucketSuffix), DefaultBackupSuffix)
-		return
-	}
-	for _, bb := range a.BackupBuckets() {
-		if len(bb.Name) > 63 {
-			ps.add("backup.bucket_suffix", "makes the backup bucket %s of %d characters, over the 63 a bucket name may have; use a shorter suffix", bb.Name, len(bb.Name))
-		}
-	}
-	for _, msg := range backupNameClashes(a) {
-		ps.add("backup.bucket_suffix", "%s", msg)
-	}
-}

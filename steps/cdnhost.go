@@ -93,23 +93,27 @@ func cdnHostProblem(host, websiteURL, zone string) string {
 	return ""
 }
 
-// CheckCDNHost checks cdn.host as typed ("" takes the default).
-func CheckCDNHost(a *Answers, raw string) error {
-	host := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(raw)), ".")
-	return problemErr(cdnHostProblem(host, a.WebsiteURL, a.CDN.Zone))
+// checkCDNHost is cdn.host's check, for a plugin site with Cloudflare.
+func checkCDNHost(a *Answers) Problems {
+	host := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(a.CDN.Host)), ".")
+	if !a.CDNHostAsked() {
+		return nil
+	}
+	if msg := cdnHostProblem(host, NormalizeWebsiteURL(a.WebsiteURL), a.CDN.Zone); msg != "" {
+		return bad("%s", msg)
+	}
+	return nil
 }
 
-// validateCDNHost names cdn.host when it cannot be made: a bad name, or a bucket the
-// provider serves by path only.
-func (a *Answers) validateCDNHost(ps *Problems) {
+// cdnHostNeedsAVirtualHost: the CDN's origin is the bucket's own host name, which a provider
+// serving buckets by path only does not have.
+func cdnHostNeedsAVirtualHost(a *Answers) string {
 	if !a.CDNHostAsked() {
-		return
-	}
-	if msg := cdnHostProblem(a.CDN.Host, a.WebsiteURL, a.CDN.Zone); msg != "" {
-		ps.add("cdn.host", "%s", msg)
+		return ""
 	}
 	if _, why := a.BucketVirtualHost(); why != "" {
-		ps.add("cdn.host", "a CDN host in front of the bucket cannot be made: %s; use a provider whose buckets have their own host name "+
-			"(assetwiz presets: virtual_host), or cdn.provider: none", why)
+		return "a CDN host in front of the bucket cannot be made: " + why + "; use a provider whose buckets have their own host name " +
+			"(assetwiz presets: virtual_host), or cdn.provider: none"
 	}
+	return ""
 }

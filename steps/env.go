@@ -12,38 +12,37 @@ import (
 // comma-separated.
 const EnvPrefix = "ASSETWIZ_"
 
-// EnvVars lists the answer variables of the environment, with the answers key each sets.
+// EnvVars lists the answer variables of the environment, with the answers key each sets:
+// one per question of the table that is not a secret.
 func EnvVars() map[string]string {
 	out := map[string]string{}
-	walkLeaves(reflect.TypeOf(Answers{}), "", func(key string, _ []int) {
-		out[envName(key)] = key
-	})
+	for _, q := range Questions() {
+		if q.Kind != KindSecret {
+			out[q.EnvName()] = q.Key
+		}
+	}
 	return out
 }
 
-func envName(key string) string {
-	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
-}
-
-// FromEnv reads answers and secrets from the environment (getenv is os.Getenv in real use).
+// FromEnv reads answers and secrets from the environment (getenv is os.Getenv in real use),
+// by the names of the table.
 func FromEnv(getenv func(string) string) (Answers, Problems) {
 	var a Answers
 	var problems Problems
-	v := reflect.ValueOf(&a).Elem()
-	walkLeaves(v.Type(), "", func(key string, index []int) {
-		name := envName(key)
+	for _, q := range Questions() {
+		if q.Kind == KindSecret {
+			_ = a.Set(q.Key, firstSet(getenv, append([]string{q.Env}, q.EnvAlso...)...))
+			continue
+		}
+		name := q.EnvName()
 		raw := strings.TrimSpace(getenv(name))
 		if raw == "" {
-			return
+			continue
 		}
-		f := v.FieldByIndex(index)
-		if err := setFromString(f, raw); err != nil {
-			problems.add(key, "%s (from %s)", err, name)
+		if err := a.Set(q.Key, raw); err != nil {
+			problems.add(q.Key, "%s (from %s)", err, name)
 		}
-	})
-	a.Secrets.S3AccessKey = firstSet(getenv, ExportS3AccessKey, EnvS3AccessKeyFallback)
-	a.Secrets.S3SecretKey = firstSet(getenv, ExportS3SecretKey, EnvS3SecretKeyFallback)
-	a.Secrets.CloudflareToken = getenv(ExportCloudflareToken)
+	}
 	a.Secrets.BackupS3AccessKey = getenv(EnvBackupAccessKey)
 	a.Secrets.BackupS3SecretKey = getenv(EnvBackupSecretKey)
 	return a, problems
@@ -61,6 +60,10 @@ func firstSet(getenv func(string) string, names ...string) string {
 // Set gives the answer at key (such as "storage.region") a value written as text, the way
 // flags and the environment give it. Lists are comma-separated.
 func (a *Answers) Set(key, raw string) error {
+	if p := a.secret(key); p != nil {
+		*p = raw
+		return nil
+	}
 	var found bool
 	var err error
 	v := reflect.ValueOf(a).Elem()

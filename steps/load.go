@@ -161,68 +161,26 @@ func (a *Answers) Complete() {
 	a.CDN.Host = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(a.CDN.Host)), ".")
 
 	a.MountTool = strings.ToLower(strings.TrimSpace(a.MountTool))
+	a.Backup.Provider = strings.ToLower(strings.TrimSpace(a.Backup.Provider))
 	if a.Toolkit == "" {
-		a.Toolkit, a.ToolkitFrom = ToolkitCurrent, "the default: no toolkit answer and no override file to take it from"
+		a.ToolkitFrom = "the default: no toolkit answer and no override file to take it from"
 	}
-	if a.Mode == ModeTemporal && a.Period == "" {
-		a.Period = Periods[0]
-	}
-	if len(a.Directories) == 0 {
-		if app, ok := presets.FindApplication(a.Application); ok {
-			a.Directories = append([]string(nil), app.Directories...)
+	// The table's defaults, until none changes: a default may follow another one (the
+	// endpoint the region, which comes after it in the table).
+	for pass := 0; pass < 3; pass++ {
+		changed := false
+		for _, q := range Questions() {
+			if q.Default == nil || q.KeepOpen || q.Kind == KindSecret || !a.isOpen(q.Key) {
+				continue
+			}
+			if v := q.Default(a); v != "" && a.Set(q.Key, v) == nil {
+				changed = true
+			}
+		}
+		if !changed {
+			break
 		}
 	}
-	if a.Technique == "" && a.Mode != "" {
-		a.Technique = TechniqueLocal
-		if a.Mode == ModeTemporal {
-			a.Technique = TechniqueS3fs
-		}
-	}
-	if a.Webroot == "" {
-		a.Webroot = DefaultWebroot
-	}
-	if p, ok := presets.FindProvider(a.Storage.Provider); ok {
-		if a.Storage.Region == "" {
-			a.Storage.Region = p.DefaultRegion()
-		}
-		if a.Storage.Endpoint == "" {
-			a.Storage.Endpoint = p.EndpointFor(a.Storage.Region)
-		}
-	}
-	if a.Storage.Versioning == nil && a.MakesBuckets() {
-		// The buckets hold the only copy of the uploads (the toolkit backs up no mounted
-		// directory), so keep old versions unless told otherwise.
-		yes := true
-		a.Storage.Versioning = &yes
-	}
-	if a.Storage.NoncurrentVersionDays == nil && a.Versioned() {
-		days := DefaultNoncurrentVersionDays
-		a.Storage.NoncurrentVersionDays = &days
-	}
-	if a.Technique == TechniqueEFS && a.EFS.Region == "" {
-		a.EFS.Region = a.Storage.Region
-	}
-	if a.CDN.Provider == "" {
-		a.CDN.Provider = CDNNone
-	}
-	if a.CDN.Provider == CDNCloudflare {
-		if a.CDN.Method == "" {
-			a.CDN.Method = MethodCacheRules
-		}
-		if a.CDN.EdgeTTL == 0 {
-			a.CDN.EdgeTTL = DefaultEdgeTTL
-		}
-		if a.CDN.Host == "" && a.CDNHostAsked() && a.CDN.Zone != "" {
-			a.CDN.Host = DefaultCDNHost(a.WebsiteURL, a.CDN.Zone) // else the zone found through the API
-		}
-	}
-	if a.Output.OverrideFile == "" {
-		a.Output.OverrideFile = DefaultOverrideFile
-	}
-	if a.Output.SnippetsDir == "" {
-		a.Output.SnippetsDir = DefaultSnippetsDir
-	}
-	a.completeBackup()
 }
 
 // providerByDatastoreChoice maps a toolkit's DATASTORE_CHOICE back to a provider.

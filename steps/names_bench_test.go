@@ -17,9 +17,10 @@ func BenchmarkBucketName(b *testing.B) {
 // BenchmarkBucketNameProblem is the name derivation of one directory with its validation
 // (length, characters, provider rules), as Validate does it.
 func BenchmarkBucketNameProblem(b *testing.B) {
+	a := Answers{Toolkit: ToolkitCurrent, Technique: TechniqueS3fs, WebsiteURL: "www.nuocial.org.uk", Storage: Storage{Provider: "digitalocean"}}
 	b.ReportAllocs()
 	for b.Loop() {
-		if msg := BucketNameProblem("digitalocean", "www.nuocial.org.uk", "wp-content/uploads"); msg != "" {
+		if msg := a.BucketNameProblem("wp-content/uploads"); msg != "" {
 			b.Fatal(msg)
 		}
 	}

@@ -26,18 +26,21 @@ func Reference() string {
 		}
 		b.WriteString("| key | flag | environment | what | default |\n|---|---|---|---|---|\n")
 		for _, q := range s.Questions {
-			key, flag, env := "`"+q.Key+"`", "—", "`"+envName(q.Key)+"`"
+			key, flag, env := "`"+q.Key+"`", "—", "`"+q.EnvName()+"`"
 			if q.Flag != "" {
 				flag = "`--" + q.Flag + "`"
 			}
 			if q.Kind == KindSecret {
-				key, env = "(secret)", "`"+q.Env+"`"
+				key = "(secret)"
 			}
 			what := q.Usage()
 			if q.Advanced {
 				what += " (not asked by the wizard)"
 			}
-			def := q.Default
+			for _, r := range q.Rules {
+				what += "; " + r.Says
+			}
+			def := q.DefaultDoc
 			if def == "" {
 				def = "—"
 			}

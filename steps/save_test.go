@@ -107,7 +107,8 @@ func TestFieldChecks(t *testing.T) {
 	if err := CheckDirectory("/abs"); err == nil {
 		t.Error("a leading / should be refused")
 	}
-	if msg := BucketNameProblem("", "www.example.com", strings.Repeat("a", 60)); !strings.Contains(msg, "characters") {
+	long := Answers{Toolkit: ToolkitCurrent, Technique: TechniqueS3fs, WebsiteURL: "www.example.com"}
+	if msg := long.BucketNameProblem(strings.Repeat("a", 60)); !strings.Contains(msg, "characters") {
 		t.Errorf("long name: %q", msg)
 	}
 	if got := TechniquesFor(&Answers{Mode: "baseline"}); !reflect.DeepEqual(got, []string{"local", "plugin"}) {

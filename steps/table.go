@@ -2,7 +2,6 @@ package steps
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/assetwiz/assetwiz/presets"
@@ -52,17 +51,31 @@ type Choice struct {
 }
 
 // Question is one answer: its answers-file key, how flags, the environment and the wizard
-// name it, and when it is asked.
+// name it, when it is asked, its default and its check. This is the one place each is
+// written: Complete takes the defaults from here, Validate and the wizard the checks and rules.
 type Question struct {
-	Key   string // answers-file key ("storage.region"); for a secret, its name in the wizard
-	Flag  string // command-line flag, "" for none
-	Env   string // for a secret: the environment variable it comes from
-	Kind  Kind
-	Title string // the wizard's question
-	Help  string // one line: the flag's usage and the reference's description
-	// Default says in words what an open answer becomes (for --help and the reference).
-	Default string
-	// Choices are the answers offered for the answers so far (KindChoice).
+	Key  string // answers-file key ("storage.region"); for a secret, its name in the wizard
+	Flag string // command-line flag, "" for none
+	// Env is a secret's environment variable (an answer's is EnvName: ASSETWIZ_ and the key).
+	Env string
+	// EnvAlso are a secret's fallback variables, read when Env is not set.
+	EnvAlso []string
+	Kind    Kind
+	Title   string // the wizard's question
+	// TitleFor is the wizard's question for the answers so far, when it depends on them.
+	TitleFor func(a *Answers) string
+	Help     string // one line: the flag's usage and the reference's description
+	// DefaultDoc says in words what an open answer becomes (for --help and the reference).
+	DefaultDoc string
+	// Default is the value an open answer takes for the other answers ("": it stays open);
+	// nil: none by design (a required answer, a secret, one the API finds).
+	Default func(a *Answers) string
+	// KeepOpen: the default is not written into the answers, and choosing it in the wizard
+	// leaves the answer open, so that it keeps following the answers it depends on.
+	KeepOpen bool
+	// Suggest is the choice the wizard starts on for a required answer left open.
+	Suggest func(a *Answers) string
+	// Choices are the answers the question lists; the wizard offers those Verdict allows.
 	Choices func(a *Answers) []Choice
 	// Typed, when it says so, asks a choice as typed text (a provider that takes any region).
 	Typed func(a *Answers) bool
@@ -70,13 +83,12 @@ type Question struct {
 	Placeholder func(a *Answers) string
 	// Describe is the line under the question in the wizard, for the answers so far; nil: none.
 	Describe func(a *Answers) string
-	// Implicit is the value an open answer takes; choosing it in the wizard leaves the
-	// answer open, so that it keeps following the answers it depends on. nil: none.
-	Implicit func(a *Answers) string
 	// When says whether the question is asked for the answers so far; nil: always.
 	When func(a *Answers) bool
-	// Check says what is wrong with a value as typed, for the answers so far; nil: nothing.
-	Check func(a *Answers, raw string) error
+	// Check says what is wrong with the answer at Key, within the answers; nil: nothing.
+	Check func(a *Answers) Problems
+	// Rules are the rules between this answer and others, each said about this one.
+	Rules []Rule
 	// Resets are the answers that depend on this one: when it changes, they are dropped
 	// (from a lower source, or in the wizard) and become their defaults again.
 	Resets []string
@@ -85,6 +97,22 @@ type Question struct {
 	Follows []string
 	// Advanced answers are flags and answers-file keys only; the wizard does not ask them.
 	Advanced bool
+}
+
+// Rule is a rule between answers, said about the answer of the question that holds it.
+type Rule struct {
+	Says  string                    // the rule in words (docs/answers.md)
+	Check func(a *Answers) Problems // how the answers break it; none: they keep it
+}
+
+// rule is a rule whose breach is one message about the answer ("" when kept).
+func rule(says string, broken func(a *Answers) string) Rule {
+	return Rule{says, func(a *Answers) Problems {
+		if msg := broken(a); msg != "" {
+			return bad("%s", msg)
+		}
+		return nil
+	}}
 }
 
 // Asked reports whether the question is asked for the answers so far.
@@ -141,30 +169,6 @@ func FindQuestion(key string) (Question, bool) {
 	return Question{}, false
 }
 
-// Usage is the question's help with its choices, when they do not depend on other answers.
-func (q Question) Usage() string {
-	if q.Kind != KindChoice || q.Choices == nil || q.Typed != nil {
-		return q.Help
-	}
-	values := q.ChoiceValues(&Answers{Mode: ModeTemporal})
-	if len(values) < 2 {
-		return q.Help
-	}
-	return q.Help + ": " + strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
-}
-
-// ChoiceValues are the values of a question's choices for the answers so far.
-func (q Question) ChoiceValues(a *Answers) []string {
-	if q.Choices == nil {
-		return nil
-	}
-	var out []string
-	for _, c := range q.Choices(a) {
-		out = append(out, c.Value)
-	}
-	return out
-}
-
 func providerOf(a *Answers) presets.Provider {
 	p, _ := presets.FindProvider(a.Storage.Provider)
 	return p
@@ -200,6 +204,17 @@ func describeMountTool(a *Answers) string {
 		"The line spells goofys \"goof\"."
 }
 
+// constant is a default that depends on no other answer.
+func constant(v string) func(*Answers) string { return func(*Answers) string { return v } }
+
+// when is v when cond holds, else "" (the answer stays open).
+func when(cond bool, v string) string {
+	if cond {
+		return v
+	}
+	return ""
+}
+
 func cloudflare(a *Answers) bool { return a.CDN.Provider == CDNCloudflare }
 
 var modeHelp = map[string]string{
@@ -223,30 +238,6 @@ func choices(values []string, help map[string]string) []Choice {
 	return out
 }
 
-func checkList(check func(string) error, atMost int, what string) func(*Answers, string) error {
-	return func(_ *Answers, raw string) error {
-		ids := SplitList(raw)
-		if atMost > 0 && len(ids) > atMost {
-			return fmt.Errorf("a mount target takes at most %d %s", atMost, what)
-		}
-		for _, id := range ids {
-			if err := check(id); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}
-
-func notEmpty(example string) func(*Answers, string) error {
-	return func(_ *Answers, raw string) error {
-		if strings.TrimSpace(raw) == "" {
-			return fmt.Errorf("is required; give %s", example)
-		}
-		return nil
-	}
-}
-
 var table = []Step{
 	{ID: StepToolkit, Title: "Toolkit generation",
 		Explain: func(*Answers) string {
@@ -259,7 +250,9 @@ var table = []Step{
 		},
 		Questions: []Question{{Key: "toolkit", Flag: "toolkit", Kind: KindChoice,
 			Title: "Which toolkit generation builds the site?", Help: "the toolkit generation",
-			Default: "read from the override file, else " + ToolkitCurrent,
+			DefaultDoc: "read from the override file, else " + ToolkitCurrent,
+			Default:    constant(ToolkitCurrent),
+			Check:      checkToolkit,
 			Choices: func(*Answers) []Choice {
 				var out []Choice
 				for _, t := range presets.Toolkits() {
@@ -276,13 +269,23 @@ var table = []Step{
 		},
 		Questions: []Question{
 			{Key: "mode", Flag: "mode", Kind: KindChoice, Title: "How is the site built?",
-				Help: "deployment mode", Default: "required",
+				Help: "deployment mode", DefaultDoc: "required",
+				Suggest: constant(ModeTemporal), // the mode assetwiz is mostly for
 				Choices: func(*Answers) []Choice { return choices(Modes, modeHelp) },
+				Check:   checkMode,
 				Resets:  []string{"period"}},
 			{Key: "period", Flag: "period", Kind: KindChoice, Title: "How often is the temporal backup taken?",
-				Help: "how often the temporal backup is taken", Default: "hourly",
+				Help: "how often the temporal backup is taken", DefaultDoc: "hourly",
+				Default: func(a *Answers) string { return when(a.Mode == ModeTemporal, Periods[0]) },
 				Choices: func(*Answers) []Choice { return choices(Periods, nil) },
-				When:    func(a *Answers) bool { return a.Mode == ModeTemporal }},
+				When:    func(a *Answers) bool { return a.Mode == ModeTemporal },
+				Check:   oneOfChoices("a temporal period", func(*Answers) []string { return Periods }, func(a *Answers) string { return a.Period }),
+				Rules: []Rule{rule("applies to mode temporal only", func(a *Answers) string {
+					if contains(Periods, a.Period) && contains(Modes, a.Mode) && a.Mode != ModeTemporal {
+						return "applies to mode temporal only (mode is " + a.Mode + "); remove it or set mode: temporal"
+					}
+					return ""
+				})}},
 		}},
 	{ID: StepApplication, Title: "Application and site",
 		Explain: func(*Answers) string {
@@ -291,7 +294,7 @@ var table = []Step{
 		},
 		Questions: []Question{
 			{Key: "application", Flag: "application", Kind: KindChoice, Title: "Application",
-				Help: "the application", Default: "required",
+				Help: "the application", DefaultDoc: "required",
 				Choices: func(*Answers) []Choice {
 					var out []Choice
 					for _, app := range presets.Applications() {
@@ -299,11 +302,13 @@ var table = []Step{
 					}
 					return out
 				},
+				Check:  checkApplication,
 				Resets: []string{"directories"}},
 			{Key: "website_url", Flag: "website-url", Kind: KindText, Title: "Website URL",
-				Help: "the site's host, with a subdomain (www.example.com)", Default: "required",
+				Help: "the site's host, with a subdomain (www.example.com)", DefaultDoc: "required",
 				Placeholder: func(*Answers) string { return "www.example.com" },
-				Check:       func(_ *Answers, raw string) error { return CheckWebsiteURL(raw) },
+				Describe:    func(*Answers) string { return "The site's host, with a subdomain." },
+				Check:       checkWebsiteURL,
 				Resets:      []string{"cdn.host"}},
 		}},
 	{ID: StepDirectories, Title: "Asset directories",
@@ -312,31 +317,22 @@ var table = []Step{
 				"The application's usual directories are listed."
 		},
 		Questions: []Question{{Key: "directories", Flag: "directory", Kind: KindDirectories, Title: "Asset directories",
-			Help:    "an asset directory relative to the webroot (repeat for more)",
-			Default: "the application's preset (assetwiz presets)",
+			Help:       "an asset directory relative to the webroot (repeat for more)",
+			DefaultDoc: "the application's preset (assetwiz presets)",
 			Placeholder: func(a *Answers) string {
 				if app, ok := presets.FindApplication(a.Application); ok && len(app.Directories) > 0 {
 					return app.Directories[0] + "/more"
 				}
 				return "media/uploads"
 			},
-			Check: func(a *Answers, raw string) error {
-				dirs := SplitDirectories(raw)
-				if len(dirs) == 0 {
-					return fmt.Errorf("choose or type at least one directory")
-				}
-				for _, d := range dirs {
-					if err := CheckDirectory(d); err != nil {
-						return err
-					}
-					if a.MakesBuckets() {
-						if msg := BucketNameProblem(a.Storage.Provider, a.WebsiteURL, d); msg != "" {
-							return fmt.Errorf("%s", msg)
-						}
-					}
-				}
-				return nil
-			}}}},
+			Default: func(a *Answers) string {
+				app, _ := presets.FindApplication(a.Application)
+				return strings.Join(app.Directories, ",")
+			},
+			Check: checkDirectories,
+			Rules: []Rule{{"with buckets (plugin, s3fs) or EFS, the name the toolkit generation gives each directory " +
+				"must be a valid bucket name (or EFS creation token), and no two may share one", checkBucketNames}},
+		}}},
 	{ID: StepTechnique, Title: "Technique",
 		Explain: func(a *Answers) string {
 			s := "How the web servers share uploads. A plugin is preferred: the application writes to the buckets itself, " +
@@ -355,19 +351,36 @@ var table = []Step{
 		},
 		Questions: []Question{
 			{Key: "technique", Flag: "technique", Kind: KindChoice, Title: "How should the servers share uploads?",
-				Help:    "how the web servers share uploads",
-				Default: "s3fs for temporal, local otherwise",
-				Choices: func(a *Answers) []Choice { return choices(TechniquesFor(a), techniqueHelp) },
+				Help:       "how the web servers share uploads",
+				DefaultDoc: "s3fs for temporal, local otherwise",
+				Default: func(a *Answers) string {
+					switch a.Mode {
+					case "":
+						return ""
+					case ModeTemporal:
+						return TechniqueS3fs
+					}
+					return TechniqueLocal
+				},
+				Choices: func(a *Answers) []Choice { return choices(Techniques, techniqueHelp) },
+				Check:   checkTechnique,
+				Rules: []Rule{
+					rule("s3fs and efs are for mode temporal only", techniqueNeedsTemporal),
+					rule("efs needs toolkit: original", efsNeedsOriginal),
+				},
 				Resets:  []string{"storage.versioning", "storage.noncurrent_version_days"},
 				Follows: []string{"mode", "toolkit"}},
 			{Key: "mount_tool", Flag: "mount-tool", Kind: KindChoice, Title: "Which tool mounts the buckets on the servers?",
-				Help:    "what the toolkit's build mounts buckets with (DATASTOREMOUNTTOOL)",
-				Default: "the generation's own (rclone for current)",
+				Help:       "what the toolkit's build mounts buckets with (DATASTOREMOUNTTOOL)",
+				DefaultDoc: "the generation's own (rclone for current)",
 				// A generation with one tool (original: s3fs) has nothing to ask.
 				When:     func(a *Answers) bool { return a.Technique == TechniqueS3fs && len(generationOf(a).MountTools) > 1 },
 				Describe: describeMountTool,
 				// The generation's own tool is left open, so a change of generation leaves no stale tool.
-				Implicit: func(a *Answers) string { return generationOf(a).DefaultMountTool() },
+				Default:  func(a *Answers) string { return generationOf(a).DefaultMountTool() },
+				KeepOpen: true,
+				Check:    checkMountTool,
+				Rules:    []Rule{rule("applies to technique s3fs only", mountToolNeedsS3fs)},
 				Choices: func(a *Answers) []Choice {
 					tk := generationOf(a)
 					out := make([]Choice, 0, len(tk.MountTools))
@@ -381,7 +394,8 @@ var table = []Step{
 					return out
 				}},
 			{Key: "webroot", Flag: "webroot", Kind: KindText, Title: "Webroot on the web servers",
-				Help: "the webroot on the web servers, where the mount points are", Default: DefaultWebroot, Advanced: true},
+				Help: "the webroot on the web servers, where the mount points are", DefaultDoc: DefaultWebroot, Advanced: true,
+				Default: constant(DefaultWebroot), Check: checkWebroot},
 		}},
 	{ID: StepStorage, Title: "Storage",
 		Applies: func(a *Answers) bool { return a.Technique != TechniqueLocal },
@@ -395,8 +409,14 @@ var table = []Step{
 		},
 		Questions: []Question{
 			{Key: "storage.provider", Flag: "provider", Kind: KindChoice, Title: "Storage provider",
-				Help: "storage provider (see assetwiz presets)", Default: "aws for efs; required otherwise",
-				When: func(a *Answers) bool { return a.Technique != TechniqueEFS },
+				Help: "storage provider (see assetwiz presets)", DefaultDoc: "aws for efs; required otherwise",
+				When:    func(a *Answers) bool { return a.Technique != TechniqueEFS },
+				Default: func(a *Answers) string { return when(a.Technique == TechniqueEFS, "aws") },
+				Check:   checkProvider,
+				Rules: []Rule{
+					rule("efs needs provider aws", efsNeedsAWS),
+					rule("plugin and s3fs need a provider, and so do storage.region and storage.endpoint", bucketsNeedAProvider),
+				},
 				Choices: func(a *Answers) []Choice {
 					// Said at the choice, not only as a plan warning after it: AWS is in the list
 					// for toolkit original, and the other generations build nothing on it.
@@ -413,18 +433,25 @@ var table = []Step{
 				},
 				Resets: []string{"storage.region", "storage.endpoint"}},
 			{Key: "storage.endpoint", Flag: "endpoint", Kind: KindText, Title: "Endpoint",
-				Help:    "storage endpoint host or URL (required for custom); http:// for a plain-HTTP server",
-				Default: "derived from the provider and region",
-				When:    func(a *Answers) bool { return providerOf(a).Endpoint == "" },
+				Help:       "storage endpoint host or URL (required for custom); http:// for a plain-HTTP server",
+				DefaultDoc: "derived from the provider and region",
+				When:       func(a *Answers) bool { return providerOf(a).Endpoint == "" },
 				Placeholder: func(a *Answers) string {
 					if ex := providerOf(a).EndpointExample; ex != "" {
 						return ex
 					}
 					return "s3.example.net"
 				},
-				Check: func(_ *Answers, raw string) error { return CheckEndpoint(raw) }},
+				Default: func(a *Answers) string {
+					p := providerOf(a)
+					return when(p.Name != "", p.EndpointFor(firstNonEmpty(a.Storage.Region, p.DefaultRegion())))
+				},
+				Describe: func(*Answers) string {
+					return "The S3 endpoint's host or URL; start it with http:// for a server without TLS."
+				},
+				Check: checkEndpoint},
 			{Key: "storage.region", Flag: "region", Kind: KindChoice, Title: "Region",
-				Help: "storage region", Default: "the provider's first listed region",
+				Help: "storage region", DefaultDoc: "the provider's first listed region",
 				When: func(a *Answers) bool {
 					p := providerOf(a)
 					return p.Endpoint == "" || p.AnyRegion || len(p.Regions) > 1
@@ -439,18 +466,20 @@ var table = []Step{
 					return out
 				},
 				Placeholder: func(a *Answers) string { return providerOf(a).DefaultRegion() },
-				Check: func(a *Answers, raw string) error {
-					if strings.TrimSpace(raw) == "" {
-						return nil // the provider's default
+				Default:     func(a *Answers) string { return providerOf(a).DefaultRegion() },
+				TitleFor: func(a *Answers) string {
+					if p, ok := presets.FindProvider(a.Storage.Provider); ok {
+						return "Region at " + p.Title
 					}
-					return CheckRegion(a.Storage.Provider, strings.TrimSpace(raw))
-				}},
-			{Key: "s3_access_key", Env: ExportS3AccessKey, Kind: KindSecret, Title: "Access key",
+					return "Region"
+				},
+				Check: checkRegion},
+			{Key: "s3_access_key", Env: ExportS3AccessKey, EnvAlso: []string{EnvS3AccessKeyFallback}, Kind: KindSecret, Title: "Access key",
 				Help:  "the storage access key (also " + EnvS3AccessKeyFallback + ")",
-				Check: func(_ *Answers, raw string) error { return CheckSecret(raw) }},
-			{Key: "s3_secret_key", Env: ExportS3SecretKey, Kind: KindSecret, Title: "Secret key",
+				Check: checkSecret("s3_access_key")},
+			{Key: "s3_secret_key", Env: ExportS3SecretKey, EnvAlso: []string{EnvS3SecretKeyFallback}, Kind: KindSecret, Title: "Secret key",
 				Help:  "the storage secret key (also " + EnvS3SecretKeyFallback + ")",
-				Check: func(_ *Answers, raw string) error { return CheckSecret(raw) }},
+				Check: checkSecret("s3_secret_key")},
 		}},
 	{ID: StepEFS, Title: "EFS",
 		Applies: func(a *Answers) bool { return a.Technique == TechniqueEFS },
@@ -460,27 +489,19 @@ var table = []Step{
 		},
 		Questions: []Question{
 			{Key: "efs.region", Flag: "efs-region", Kind: KindText, Title: "EFS region",
-				Help: "EFS region", Default: "the storage region",
+				Help: "EFS region", DefaultDoc: "the storage region",
 				Placeholder: func(a *Answers) string { return a.Storage.Region },
-				Check: func(_ *Answers, raw string) error {
-					if strings.TrimSpace(raw) == "" {
-						return nil
-					}
-					return CheckRegion("aws", strings.TrimSpace(raw))
-				}},
+				Default:     func(a *Answers) string { return when(a.Technique == TechniqueEFS, a.Storage.Region) },
+				Check:       checkEFSRegion},
 			{Key: "efs.subnet_ids", Flag: "subnet", Kind: KindList, Title: "Subnets of the web servers (comma-separated)",
-				Help: "EFS mount target subnet id (repeat for more)", Default: "required for efs",
+				Help: "EFS mount target subnet id (repeat for more)", DefaultDoc: "required for efs",
 				Placeholder: func(*Answers) string { return "subnet-0123abcd" },
-				Check: func(a *Answers, raw string) error {
-					if len(SplitList(raw)) == 0 {
-						return fmt.Errorf("give at least one subnet, such as subnet-0123abcd")
-					}
-					return checkList(CheckSubnetID, 0, "")(a, raw)
-				}},
+				Check:       checkSubnets,
+				Rules:       []Rule{rule("efs needs at least one subnet", efsNeedsASubnet)}},
 			{Key: "efs.security_group_ids", Flag: "security-group", Kind: KindList, Title: "Security groups (optional, comma-separated)",
-				Help: "EFS mount target security group id (repeat for more)", Default: "the VPC's default group",
+				Help: "EFS mount target security group id (repeat for more)", DefaultDoc: "the VPC's default group",
 				Placeholder: func(*Answers) string { return "sg-0123abcd" },
-				Check:       checkList(CheckSecurityGroupID, 5, "security groups")},
+				Check:       checkSecurityGroups},
 		}},
 	{ID: StepBackups, Title: "Backups",
 		Applies: func(a *Answers) bool { return a.MakesBuckets() },
@@ -494,12 +515,16 @@ var table = []Step{
 		},
 		Questions: []Question{
 			{Key: "storage.versioning", Flag: "versioning", Kind: KindBool, Title: "Keep old versions of uploads?",
-				Help: "keep old versions of uploads: true or false", Default: "true when the buckets hold the only copy"},
+				Help: "keep old versions of uploads: true or false", DefaultDoc: "true when the buckets hold the only copy",
+				// The buckets hold the only copy of the uploads (the toolkit backs up no mounted
+				// directory), so keep old versions unless told otherwise.
+				Default: func(a *Answers) string { return when(a.MakesBuckets(), "true") }},
 			{Key: "storage.noncurrent_version_days", Flag: "noncurrent-version-days", Kind: KindNumber,
 				Title: "Days to keep an old version", Help: "days to keep old versions",
-				Default: fmt.Sprint(DefaultNoncurrentVersionDays),
-				When:    func(a *Answers) bool { return a.Versioned() },
-				Check:   func(_ *Answers, raw string) error { return CheckNoncurrentVersionDays(raw) }},
+				DefaultDoc: fmt.Sprint(DefaultNoncurrentVersionDays),
+				When:       func(a *Answers) bool { return a.Versioned() },
+				Default:    func(a *Answers) string { return when(a.Versioned(), fmt.Sprint(DefaultNoncurrentVersionDays)) },
+				Check:      checkNoncurrentDays},
 		}},
 	{ID: StepCDN, Title: "CDN",
 		Explain: func(a *Answers) string {
@@ -513,36 +538,50 @@ var table = []Step{
 		},
 		Questions: []Question{
 			{Key: "cdn.provider", Flag: "cdn", Kind: KindChoice, Title: "Serve uploads through a CDN?",
-				Help: "the CDN in front of the site", Default: CDNNone,
+				Help: "the CDN in front of the site", DefaultDoc: CDNNone,
+				Default: constant(CDNNone),
+				Check:   oneOfChoices("a CDN assetwiz can set up", func(*Answers) []string { return CDNs }, func(a *Answers) string { return a.CDN.Provider }),
 				Choices: func(*Answers) []Choice {
 					return []Choice{{CDNNone, "no CDN rules"}, {CDNCloudflare, "Cloudflare caches the uploads at its edge"}}
 				}},
 			{Key: "cdn.method", Flag: "cdn-method", Kind: KindChoice, Title: "Which kind of Cloudflare rule?",
-				Help: "the kind of Cloudflare rule", Default: MethodCacheRules,
-				When: cloudflare,
+				Help: "the kind of Cloudflare rule", DefaultDoc: MethodCacheRules,
+				When:    cloudflare,
+				Default: func(a *Answers) string { return when(cloudflare(a), MethodCacheRules) },
+				Check: oneOfChoices("a Cloudflare method", func(*Answers) []string { return Methods }, func(a *Answers) string {
+					return when(cloudflare(a), a.CDN.Method)
+				}),
 				Choices: func(*Answers) []Choice {
 					return []Choice{{MethodCacheRules, "Cache Rules (recommended)"}, {MethodPageRules, "Page Rules (older; few per plan)"}}
 				}},
 			{Key: "cloudflare_api_token", Env: ExportCloudflareToken, Kind: KindSecret, Title: "Cloudflare API token",
 				Help: "Zone read, and Cache Rules (or Page Rules) edit",
-				When: cloudflare, Check: func(_ *Answers, raw string) error { return CheckSecret(raw) }},
+				When: cloudflare, Check: checkToken},
 			{Key: "cdn.zone", Flag: "cdn-zone", Kind: KindText, Title: "Zone (press Enter to find it from the website URL)",
-				Help: "Cloudflare zone", Default: "found from website_url through the API",
+				TitleFor: func(a *Answers) string { return "Zone (press Enter to find it from " + a.WebsiteURL + ")" },
+				Help:     "Cloudflare zone", DefaultDoc: "found from website_url through the API",
 				When:   cloudflare,
-				Check:  func(a *Answers, raw string) error { return CheckZone(raw, a.WebsiteURL) },
+				Check:  checkZone,
+				Rules:  []Rule{rule("the zone holds website_url", zoneHoldsTheSite)},
 				Resets: []string{"cdn.host"}},
 			{Key: "cdn.host", Flag: "cdn-host", Kind: KindText, Title: "CDN host in front of the bucket",
-				Help:    "the host Cloudflare serves the plugin's bucket under (plugin only): a proxied CNAME to the bucket",
-				Default: "website_url without the zone, dots as dashes, then -assets. and the zone (www-assets.example.com)",
-				When:    func(a *Answers) bool { return a.CDNHostAsked() },
+				Help:       "the host Cloudflare serves the plugin's bucket under (plugin only): a proxied CNAME to the bucket",
+				DefaultDoc: "website_url without the zone, dots as dashes, then -assets. and the zone (www-assets.example.com)",
+				When:       func(a *Answers) bool { return a.CDNHostAsked() },
+				// With the zone open, the zone found through the API gives it (cmd), else the guessed one.
+				Default: func(a *Answers) string {
+					return when(a.CDNHostAsked() && a.CDN.Zone != "", DefaultCDNHost(a.WebsiteURL, a.CDN.Zone))
+				},
 				Placeholder: func(a *Answers) string {
 					return DefaultCDNHost(a.WebsiteURL, firstNonEmpty(a.CDN.Zone, GuessedZone(a.WebsiteURL)))
 				},
-				Check: CheckCDNHost},
+				Check: checkCDNHost,
+				Rules: []Rule{rule("a CDN host needs a bucket with a host name of its own (the provider's virtual_host)", cdnHostNeedsAVirtualHost)}},
 			{Key: "cdn.edge_ttl", Flag: "edge-ttl", Kind: KindNumber, Title: "Seconds Cloudflare keeps an upload",
-				Help: "seconds Cloudflare keeps an asset", Default: fmt.Sprint(DefaultEdgeTTL),
-				When:  cloudflare,
-				Check: func(_ *Answers, raw string) error { return CheckEdgeTTL(raw) }},
+				Help: "seconds Cloudflare keeps an asset", DefaultDoc: fmt.Sprint(DefaultEdgeTTL),
+				When:    cloudflare,
+				Default: func(a *Answers) string { return when(cloudflare(a), fmt.Sprint(DefaultEdgeTTL)) },
+				Check:   checkEdgeTTL},
 		}},
 	{ID: StepOutput, Title: "Output",
 		Explain: func(*Answers) string {
@@ -551,11 +590,13 @@ var table = []Step{
 		},
 		Questions: []Question{
 			{Key: "output.override_file", Flag: "override-file", Kind: KindText, Title: "Override file",
-				Help: "the toolkit override file to write", Default: DefaultOverrideFile,
-				Check: notEmpty("the override file's path, such as " + DefaultOverrideFile)},
+				Help: "the toolkit override file to write", DefaultDoc: DefaultOverrideFile,
+				Default: constant(DefaultOverrideFile),
+				Check:   required("output.override_file", "the override file's path, such as "+DefaultOverrideFile)},
 			{Key: "output.snippets_dir", Flag: "snippets-dir", Kind: KindText, Title: "Snippets folder",
-				Help: "folder for fstab lines, mount commands and plugin settings", Default: DefaultSnippetsDir,
-				Check: notEmpty("a folder, such as " + DefaultSnippetsDir)},
+				Help: "folder for fstab lines, mount commands and plugin settings", DefaultDoc: DefaultSnippetsDir,
+				Default: constant(DefaultSnippetsDir),
+				Check:   required("output.snippets_dir", "a folder, such as "+DefaultSnippetsDir)},
 		}},
 	{ID: StepBackup, Title: "Backup (assetwiz backup)",
 		Explain: func(*Answers) string {
@@ -563,29 +604,46 @@ var table = []Step{
 				"Its keys come from " + EnvBackupAccessKey + " and " + EnvBackupSecretKey + ". The wizard does not ask these."
 		},
 		Questions: []Question{
-			{Key: "backup.provider", Kind: KindChoice, Title: "Backup provider", Help: "the backup's storage provider", Default: "none: no backup",
-				Advanced: true, Choices: func(*Answers) []Choice {
+			{Key: "backup.provider", Kind: KindChoice, Title: "Backup provider", Help: "the backup's storage provider", DefaultDoc: "none: no backup",
+				Advanced: true, Check: checkBackupProvider,
+				Rules: []Rule{
+					rule("is required when another backup answer is given", backupNeedsAProvider),
+					rule("needs buckets (technique plugin or s3fs)", backupNeedsBuckets),
+				},
+				Choices: func(*Answers) []Choice {
 					var out []Choice
 					for _, p := range presets.Providers() {
 						out = append(out, Choice{p.Name, p.Title})
 					}
 					return out
 				}},
-			{Key: "backup.region", Kind: KindText, Title: "Backup region", Help: "the backup's region", Default: "the provider's first listed region", Advanced: true},
-			{Key: "backup.endpoint", Kind: KindText, Title: "Backup endpoint", Help: "the backup's endpoint host or URL", Default: "derived from the provider and region", Advanced: true},
-			{Key: "backup.bucket_suffix", Kind: KindText, Title: "Backup bucket suffix", Help: "ends each backup bucket's name: <asset bucket>-<suffix>", Default: DefaultBackupSuffix, Advanced: true},
+			{Key: "backup.region", Kind: KindText, Title: "Backup region", Help: "the backup's region", DefaultDoc: "the provider's first listed region", Advanced: true,
+				Default: func(a *Answers) string {
+					p, _ := presets.FindProvider(a.Backup.Provider)
+					return when(a.HasBackup(), p.DefaultRegion())
+				},
+				Check: checkBackupRegion},
+			{Key: "backup.endpoint", Kind: KindText, Title: "Backup endpoint", Help: "the backup's endpoint host or URL", DefaultDoc: "derived from the provider and region", Advanced: true,
+				Default: func(a *Answers) string {
+					p, _ := presets.FindProvider(a.Backup.Provider)
+					return when(a.HasBackup(), p.EndpointFor(firstNonEmpty(a.Backup.Region, p.DefaultRegion())))
+				},
+				Check: checkBackupEndpoint},
+			{Key: "backup.bucket_suffix", Kind: KindText, Title: "Backup bucket suffix", Help: "ends each backup bucket's name: <asset bucket>-<suffix>", DefaultDoc: DefaultBackupSuffix, Advanced: true,
+				Default: func(a *Answers) string { return when(a.HasBackup(), DefaultBackupSuffix) },
+				Check:   checkBackupSuffix},
 		}},
 	{ID: StepReview, Title: "Review"},
 }
 
-// SplitDirectories splits directories typed on one line: by commas only, so that a space
-// inside a name is reported rather than making two directories; each is trimmed of spaces
-// and of a trailing '/'.
+// SplitDirectories splits directories typed on one line as the answers file's list is read:
+// by commas only, so that a space inside a name is reported rather than making two
+// directories; each is trimmed of spaces, and nothing else is changed (a trailing '/' or a
+// directory given twice is refused as plan refuses it).
 func SplitDirectories(raw string) []string {
 	var out []string
 	for _, s := range strings.Split(raw, ",") {
-		s = strings.TrimRight(strings.TrimSpace(s), "/")
-		if s != "" && !slices.Contains(out, s) {
+		if s = strings.TrimSpace(s); s != "" {
 			out = append(out, s)
 		}
 	}

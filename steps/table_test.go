@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -14,10 +15,11 @@ func TestWebsiteURLWithoutADot(t *testing.T) {
 	}
 }
 
-// Directories typed on one line split at commas only, and lose a trailing slash.
+// Directories typed on one line split at commas only, as the answers file's list is read:
+// a trailing slash and a repeat stay, to be refused as plan refuses them.
 func TestSplitDirectories(t *testing.T) {
 	got := SplitDirectories("/var/www/html/uploads, Images Big ,wp-content/uploads/,wp-content/uploads")
-	want := []string{"/var/www/html/uploads", "Images Big", "wp-content/uploads"}
+	want := []string{"/var/www/html/uploads", "Images Big", "wp-content/uploads/", "wp-content/uploads"}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -135,5 +137,86 @@ func TestProviderChoicesSayWhichGenerationHasAWS(t *testing.T) {
 	}
 	if h := awsHelp(ToolkitOriginal); strings.Contains(h, "no AWS support") {
 		t.Errorf("toolkit original: aws reads %q; original is the generation with AWS", h)
+	}
+}
+
+// The table is the one place: every answer of the Answers model is a question, every
+// question has a default function or none by design, Complete takes each default from it,
+// and every environment name is the one the key makes.
+func TestTheTableIsTheOnePlace(t *testing.T) {
+	keys := map[string]bool{}
+	walkLeaves(reflect.TypeOf(Answers{}), "", func(key string, _ []int) { keys[key] = true })
+	for _, q := range Questions() {
+		if q.Kind == KindSecret {
+			if q.EnvName() != q.Env || q.Env == "" {
+				t.Errorf("secret %s: environment %q", q.Key, q.EnvName())
+			}
+			continue
+		}
+		if !keys[q.Key] {
+			t.Errorf("question %s is no answer of the Answers model", q.Key)
+		}
+		delete(keys, q.Key)
+		if want := "ASSETWIZ_" + strings.ToUpper(strings.ReplaceAll(q.Key, ".", "_")); q.EnvName() != want || EnvVars()[want] != q.Key {
+			t.Errorf("%s: environment %q, want %q", q.Key, q.EnvName(), want)
+		}
+	}
+	for key := range keys {
+		t.Errorf("answer %s has no question in the table", key)
+	}
+	// None by design: what the user must give, what AWS or Cloudflare finds, what is off
+	// until given.
+	noDefault := map[string]string{
+		"mode": "required", "application": "required", "website_url": "required",
+		"cdn.zone": "found from website_url through the API", "efs.subnet_ids": "required for efs",
+		"efs.security_group_ids": "the VPC's default group, chosen by AWS", "backup.provider": "no backup until given",
+	}
+	for _, q := range Questions() {
+		switch {
+		case q.Kind == KindSecret && q.Default != nil:
+			t.Errorf("secret %s has a default", q.Key)
+		case q.Kind != KindSecret && q.Default == nil && noDefault[q.Key] == "":
+			t.Errorf("%s has no default function and is not listed as none by design", q.Key)
+		case q.Default != nil && noDefault[q.Key] != "":
+			t.Errorf("%s has a default, yet is listed as none by design", q.Key)
+		case q.Kind != KindSecret && q.DefaultDoc == "":
+			t.Errorf("%s does not say its default in words (--help, docs/answers.md)", q.Key)
+		}
+	}
+	// Complete writes in each default the table gives (except those left open on purpose).
+	for _, a := range []Answers{
+		{Mode: ModeTemporal, Application: "wordpress", WebsiteURL: "www.example.com", Storage: Storage{Provider: "digitalocean"},
+			CDN: CDN{Provider: CDNCloudflare}, Backup: Backup{Provider: "linode"}},
+		{Toolkit: ToolkitOriginal, Mode: ModeTemporal, Application: "joomla", WebsiteURL: "www.example.com", Technique: TechniqueEFS},
+		{Mode: ModeBaseline, Application: "drupal", WebsiteURL: "www.example.com"},
+	} {
+		done := a
+		done.Complete()
+		for _, q := range Questions() {
+			if q.Default == nil || q.KeepOpen {
+				continue
+			}
+			if want := q.Default(&done); want != "" && a.Get(q.Key) == "" && done.Get(q.Key) != strings.ReplaceAll(want, ",", ", ") {
+				t.Errorf("%s: Complete gave %q, the table's default is %q", q.Key, done.Get(q.Key), want)
+			}
+		}
+	}
+}
+
+// The deprecated BucketNameProblem named buckets the current way whatever the generation:
+// each generation's own name is judged now (classic keeps the '_'; current folds it).
+func TestBucketNamesAreJudgedPerGeneration(t *testing.T) {
+	for tk, bad := range map[string]bool{ToolkitCurrent: false, ToolkitClassic: true, ToolkitOriginal: true} {
+		a := Answers{Toolkit: tk, Mode: ModeTemporal, Application: "wordpress", WebsiteURL: "www.example.com",
+			Directories: []string{"my_uploads"}, Technique: TechniqueS3fs, Storage: Storage{Provider: "digitalocean"}}
+		a.Complete()
+		ps := a.Validate()
+		if got := len(ps) == 1 && ps[0].Key == "directories[0]" && strings.Contains(ps[0].Message, "cannot be a bucket"); got != bad {
+			t.Errorf("%s my_uploads: %v", tk, ps)
+		}
+		q, _ := FindQuestion("directories")
+		if err := q.Verdict(&a, "my_uploads"); (err != nil) != bad {
+			t.Errorf("%s my_uploads: the wizard's verdict %v", tk, err)
+		}
 	}
 }

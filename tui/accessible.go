@@ -42,6 +42,7 @@ func (l *lineReader) Read(p []byte) (int, error) {
 	}
 	if len(l.pending) > 0 {
 		p[0], l.pending = l.pending[0], l.pending[1:]
+		l.first = p[0] == '\n'
 		return 1, nil
 	}
 	n, err := l.r.Read(p[:1])
@@ -54,6 +55,9 @@ func (l *lineReader) Read(p []byte) (int, error) {
 			p[0], l.pending = l.def[0], []byte(l.def[1:]+"\n")
 		}
 	}
+	if n == 1 && p[0] == '\n' {
+		l.first = true // a prompt asked again after a refusal: an empty line takes the default again
+	}
 	return n, err
 }
 
@@ -61,6 +65,7 @@ var errInputEnded = errors.New("the input ended before the last question: nothin
 
 // readLine reads one line of the input itself (a secret from a pipe).
 func (l *lineReader) readLine() (string, bool) {
+	l.prompt("") // an empty line is an answer of its own here (keep the key), not a default typed
 	var line []byte
 	var b [1]byte
 	for {

@@ -169,3 +169,57 @@ func TestAccessibleGoesBackToAStepFromTheReview(t *testing.T) {
 		t.Errorf("the review was shown %d times, or the steps were not listed:\n%s", n, out.String())
 	}
 }
+
+// After an invalid website URL is asked again, an empty line takes the default again (the
+// answer known before), as it did the first time (issue 21).
+func TestAccessibleEnterTakesTheDefaultAfterARefusal(t *testing.T) {
+	t.Chdir(t.TempDir())
+	lines := []string{"", "", "", "", "example", ""} // toolkit, mode, period, application, a refused URL, then Enter
+	for range 20 {
+		lines = append(lines, "") // the rest as they are, then the review's first choice: save
+	}
+	var out bytes.Buffer
+	env := map[string]string{"S3_ACCESS_KEY": "AKIAXYZZY", "S3_SECRET_KEY": "plughplugh"}
+	opt := testOptions()
+	opt.DryRun, opt.Accessible = true, true
+	opt.Input, opt.Output = strings.NewReader(strings.Join(lines, "\n")+"\n"), &out
+	opt.Getenv = func(k string) string { return env[k] }
+	opt.Loaded.Answers = steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com", Technique: "s3fs",
+		Storage: steps.Storage{Provider: "digitalocean"}, Secrets: steps.Secrets{S3AccessKey: "AKIAXYZZY", S3SecretKey: "plughplugh"}}
+	if err := Run(context.Background(), opt); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "has no dot") {
+		t.Errorf("the refused URL was not told:\n%s", out.String())
+	}
+	loaded, err := steps.Load(steps.Sources{})
+	if err != nil || loaded.Answers.WebsiteURL != "www.example.com" {
+		t.Errorf("saved website_url %q (%v), want the default www.example.com\n%s", loaded.Answers.WebsiteURL, err, out.String())
+	}
+}
+
+// Issue 21, item 4, in the accessible wizard: classic my_uploads is refused at the
+// directories, and an empty line then keeps the directories known.
+func TestAccessibleRefusesADirectoryTheGenerationCannotMount(t *testing.T) {
+	t.Chdir(t.TempDir())
+	lines := []string{"", "", "", "", "", "my_uploads", ""} // toolkit … website URL as known, a refused directory, then Enter
+	for range 20 {
+		lines = append(lines, "")
+	}
+	var out bytes.Buffer
+	opt := testOptions()
+	opt.DryRun, opt.Accessible = true, true
+	opt.Input, opt.Output = strings.NewReader(strings.Join(lines, "\n")+"\n"), &out
+	opt.Loaded.Answers = steps.Answers{Toolkit: "classic", Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com",
+		Technique: "s3fs", Storage: steps.Storage{Provider: "digitalocean"}, Secrets: steps.Secrets{S3AccessKey: "AKIAXYZZY", S3SecretKey: "plughplugh"}}
+	if err := Run(context.Background(), opt); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "www-example-com-assets-my_uploads, which cannot be a bucket") {
+		t.Errorf("the refusal was not told:\n%s", out.String())
+	}
+	loaded, err := steps.Load(steps.Sources{})
+	if err != nil || strings.Join(loaded.Answers.Directories, ",") != "wp-content/uploads" {
+		t.Errorf("saved directories %v (%v)\n%s", loaded.Answers.Directories, err, out.String())
+	}
+}

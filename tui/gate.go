@@ -192,16 +192,16 @@ func objectCount(p provision.Plan, bucket string) string {
 // keysQuestion is where "Edit the keys" goes: the Cloudflare token when the failure is
 // Cloudflare's, else the storage keys, when their step is asked.
 func (w *wizard) keysQuestion(msg planMsg) (place, bool) {
-	key := "s3_access_key"
+	env := steps.ExportS3AccessKey
 	if msg.err != nil && strings.Contains(strings.ToLower(msg.err.Error()), "cloudflare") {
-		key = "cloudflare_api_token"
+		env = steps.ExportCloudflareToken
 	}
 	for s, st := range w.steps {
 		if !st.AppliesTo(&w.ans) {
 			continue
 		}
 		for q, question := range st.Questions {
-			if question.Key == key && question.Asked(&w.ans) {
+			if question.Kind == steps.KindSecret && question.Env == env && question.Asked(&w.ans) {
 				return place{s, q}, true
 			}
 		}

@@ -64,9 +64,11 @@ func newWizard(opt Options) *wizard {
 		}
 	}
 	env, _ := steps.FromEnv(opt.Getenv)
-	w.envSecrets["s3_access_key"] = env.Secrets.S3AccessKey != ""
-	w.envSecrets["s3_secret_key"] = env.Secrets.S3SecretKey != ""
-	w.envSecrets["cloudflare_api_token"] = env.Secrets.CloudflareToken != ""
+	for _, q := range steps.Questions() {
+		if q.Kind == steps.KindSecret {
+			w.envSecrets[q.Key] = env.Get(q.Key) != ""
+		}
+	}
 	return w
 }
 
@@ -189,52 +191,55 @@ type asked struct {
 	value  func() string
 }
 
-// current is the value a question starts from: the answer so far, or its default.
+// current is the value a question starts from: the answer so far, else the table's default
+// for the answers so far, else its suggestion.
 func (w *wizard) current(q steps.Question) string {
 	if q.Kind == steps.KindSecret {
 		return "" // a secret is never shown; Enter keeps the one known
 	}
 	v := w.ans.Get(q.Key)
-	if q.Kind == steps.KindBool && v == "" {
-		v = "true"
+	if q.Kind == steps.KindChoice && q.IsTyped(&w.ans) && q.Default != nil && v == q.Default(&w.ans) {
+		return "" // typed over an empty line: the title says Enter takes the default
 	}
-	if q.Key == "mode" && v == "" {
-		v = steps.ModeTemporal // the mode assetwiz is mostly for
+	if v == "" && q.Default != nil {
+		v = q.Default(&w.ans)
 	}
-	if q.Key == "storage.region" && q.IsTyped(&w.ans) && regionOfAnother(w.ans.Storage.Provider, v) {
-		v = "" // a region left over from a provider looked at before: Enter takes this one's
+	if v == "" && q.Suggest != nil {
+		v = q.Suggest(&w.ans)
 	}
 	return v
 }
 
 // title is a question's title, with what Enter does for a typed answer.
 func (w *wizard) title(q steps.Question, v string) string {
-	t := q.Title
-	if q.Key == "cdn.zone" {
-		t = "Zone (press Enter to find it from " + w.ans.WebsiteURL + ")"
-	}
+	t := q.TitleOf(&w.ans)
 	if q.Kind == steps.KindChoice && q.IsTyped(&w.ans) && q.Placeholder != nil && v == "" {
 		t += " (press Enter for " + q.Placeholder(&w.ans) + ")"
-	}
-	if q.Key == "storage.region" {
-		if p, ok := presets.FindProvider(w.ans.Storage.Provider); ok {
-			t = "Region at " + p.Title + strings.TrimPrefix(t, "Region")
-		}
 	}
 	return t
 }
 
-// check is a question's check as a huh validator, against the answers so far.
+// check is a question's check as a huh validator: the table's verdict, the same check and
+// rules Validate runs, against the answers so far (a copy: the form may call it from
+// goroutines of its own, and the answers do not change while it is shown).
 func (w *wizard) check(q steps.Question) func(string) error {
-	return func(s string) error {
-		if q.Check == nil {
-			return nil
+	a := w.ans
+	return func(s string) error { return q.Verdict(&a, s) }
+}
+
+// liveNote is the line under a typed answer as it is typed: why it would be refused, or the
+// value it becomes (a scheme stripped, case folded).
+func (w *wizard) liveNote(q steps.Question, value *string, desc string) func() string {
+	a := w.ans
+	return func() string {
+		s := strings.TrimSpace(w.get(value))
+		if s == "" || q.Kind == steps.KindSecret {
+			return desc
 		}
-		if q.Kind == steps.KindSecret && s == "" {
-			return nil // keeps the secret known, or leaves it to the environment
+		if err := q.Verdict(&a, s); err != nil {
+			return "✗ " + err.Error()
 		}
-		a := w.ans
-		return q.Check(&a, s)
+		return "✓ " + q.Taken(&a, s)
 	}
 }
 
@@ -258,7 +263,7 @@ func (w *wizard) field(q steps.Question) asked {
 		out.fields = []huh.Field{sel}
 	case q.Kind == steps.KindChoice && !q.IsTyped(&w.ans):
 		var opts []huh.Option[string]
-		cs := q.Choices(&w.ans)
+		cs := q.Offered(&w.ans)
 		width := 0
 		for _, c := range cs {
 			width = max(width, len(c.Value))
@@ -291,22 +296,14 @@ func (w *wizard) field(q steps.Question) asked {
 		if q.Kind == steps.KindSecret {
 			in = in.EchoMode(huh.EchoModePassword)
 		}
-		switch q.Key {
-		case "website_url":
-			in = in.DescriptionFunc(func() string {
-				s := w.get(value)
-				if s == "" {
-					return "The site's host, with a subdomain."
-				}
-				if err := steps.CheckWebsiteURL(s); err != nil {
-					return "✗ " + err.Error()
-				}
-				return "✓ " + steps.NormalizeWebsiteURL(s)
-			}, value)
-		case "output.override_file":
+		switch {
+		case q.Kind == steps.KindSecret:
+			in = in.Description(desc) // nothing about a secret is told as it is typed
+		case q.Key == "output.override_file":
+			// The merge preview needs provision/override, which steps (below it) cannot call.
 			in = in.DescriptionFunc(func() string { return w.overrideNote(strings.TrimSpace(w.get(value)), 6) }, value)
 		default:
-			in = in.Description(desc)
+			in = in.DescriptionFunc(w.liveNote(q, value, desc), value)
 		}
 		out.fields = []huh.Field{in}
 	}
@@ -324,8 +321,6 @@ func (w *wizard) describe(q steps.Question) string {
 		return "Already " + from + ": press Enter to keep it, or type another. Shown masked, never saved in " + steps.DefaultAnswersFile + "."
 	case q.Kind == steps.KindSecret:
 		return q.Help + ". Shown masked; saved only in the override file (mode 0600)."
-	case q.Key == "storage.endpoint":
-		return "The S3 endpoint's host or URL; start it with http:// for a server without TLS."
 	}
 	if q.Describe != nil {
 		return q.Describe(&w.ans)
@@ -342,13 +337,13 @@ func (w *wizard) directoriesField(q steps.Question) asked {
 		for _, d := range w.ans.Directories {
 			names = append(names, w.bucketLabel(d))
 		}
+		verdict := w.check(q)
 		in := huh.NewInput().Key(q.Key).Title(q.Title + " (comma-separated)").
 			Description("Now: " + strings.Join(names, "; ")).Validate(func(s string) error {
 			if strings.TrimSpace(s) == "" {
-				return nil // Enter keeps them
+				s = strings.Join(w.ans.Directories, ",") // Enter keeps them, if the check takes them
 			}
-			a := w.ans
-			return q.Check(&a, s)
+			return verdict(s)
 		}).Accessor(w.guard(&v))
 		return asked{q: q, fields: []huh.Field{in}, value: func() string {
 			if s := strings.TrimSpace(w.get(&v)); s != "" {
@@ -369,6 +364,7 @@ func (w *wizard) directoriesField(q steps.Question) asked {
 		opts = append(opts, huh.NewOption(w.bucketLabel(d), d))
 	}
 	ticked := slices.Clone(w.ans.Directories)
+	verdict := w.check(q)
 	var extra string
 	all := func() string {
 		w.mu.Lock()
@@ -393,11 +389,10 @@ func (w *wizard) directoriesField(q steps.Question) asked {
 				return strings.Join(lines, "\n")
 			}, &extra).
 			Validate(func(s string) error {
-				a := w.ans
 				w.mu.Lock()
 				joined := strings.Join(append(slices.Clone(ticked), steps.SplitDirectories(s)...), ",")
 				w.mu.Unlock()
-				return q.Check(&a, joined)
+				return verdict(joined)
 			}).Accessor(w.guard(&extra)),
 	}}
 }
@@ -473,14 +468,4 @@ func (w *wizard) overrideNote(path string, maxLines int) string {
 		d = append(d[:maxLines], fmt.Sprintf("  … and %d more lines", len(d)-maxLines))
 	}
 	return "It exists: assetwiz's exports will be merged, every other line kept:\n" + strings.Join(d, "\n")
-}
-
-// regionOfAnother reports whether region is one of another provider's listed regions.
-func regionOfAnother(provider, region string) bool {
-	for _, p := range presets.Providers() {
-		if p.Name != provider && !p.AnyRegion && p.HasRegion(region) {
-			return true
-		}
-	}
-	return false
 }

@@ -242,7 +242,7 @@ func TestDirectoriesErrorGoesAfterReticking(t *testing.T) {
 	d := start(t, testOptions())
 	d.toDirectories()
 	d.send(typed("x"), enter, enter) // untick wp-content/uploads, nothing more typed
-	d.waitFor("✗ choose or type at least one directory")
+	d.waitFor("✗ directories: is empty; choose or list at least one directory")
 	d.send(shiftTab, typed("x"), enter) // back, tick it again, on to the "more" line
 	d.send(ctrlC)
 	m := d.final()

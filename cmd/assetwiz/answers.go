@@ -26,12 +26,12 @@ var answerFlags = func() []answerFlag {
 			continue
 		}
 		usage := q.Usage()
-		switch q.Default {
+		switch q.DefaultDoc {
 		case "":
 		case "required":
 			usage += " (required)"
 		default:
-			usage += " (default: " + q.Default + ")"
+			usage += " (default: " + q.DefaultDoc + ")"
 		}
 		list := q.Kind == steps.KindList || q.Kind == steps.KindDirectories
 		out = append(out, answerFlag{flag: q.Flag, key: q.Key, usage: usage, list: list})

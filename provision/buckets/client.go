@@ -122,11 +122,15 @@ func CheckAccess(ctx context.Context, a *steps.Answers) error {
 	if err != nil {
 		return err
 	}
-	if bs := a.Buckets(); len(bs) > 0 {
-		exists, err := bucketExists(ctx, client, bs[0].Name)
+	for _, b := range a.Buckets() {
+		if a.BucketNameProblem(b.Directory) != "" {
+			continue // a name no bucket can have is never sent: the provider's BadRequest would read as a key problem
+		}
+		exists, err := bucketExists(ctx, client, b.Name)
 		if err != nil || exists {
 			return err
 		}
+		break
 	}
 	return checkKeys(ctx, client)
 }

@@ -261,3 +261,20 @@ func TestVersitygwBinaryIsFound(t *testing.T) {
 		t.Fatal(p, err)
 	}
 }
+
+// A directory whose bucket name the generation cannot have (classic keeps the '_') is never
+// sent to the provider by the key check: the provider's BadRequest read as "the keys do not
+// work" although they do (issue 21).
+func TestKeyCheckSendsNoBucketNameTheGenerationCannotHave(t *testing.T) {
+	srv := s3test.Start(t)
+	a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "wordpress")
+	a.Toolkit, a.Directories = steps.ToolkitClassic, []string{"my_uploads"}
+	if a.BucketNameProblem("my_uploads") == "" {
+		t.Fatal("classic my_uploads should make a bad bucket name")
+	}
+	if err := buckets.CheckAccess(context.Background(), a); err != nil {
+		t.Errorf("good keys, bad bucket name: %v", err)
+	}
+	a.Secrets.S3SecretKey = "wrong-secret-value"
+	checkKeyError(t, buckets.CheckAccess(context.Background(), a), a.Secrets, srv)
+}

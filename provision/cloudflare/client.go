@@ -61,14 +61,10 @@ type Client struct {
 // from `cat token.txt` or a here-doc) is dropped; a token with anything else outside
 // printable ASCII cannot be sent in a header and is bad input naming CLOUDFLARE_API_TOKEN.
 func CleanToken(token string) (string, error) {
-	token = strings.TrimSpace(token)
-	for _, r := range token {
-		if r <= ' ' || r >= 0x7f {
-			return "", fmt.Errorf("%s: holds a space, a control character or a non-ASCII character inside it; "+
-				"set it to the token exactly as Cloudflare showed it", EnvToken)
-		}
+	if msg := steps.TokenProblem(token); msg != "" {
+		return "", fmt.Errorf("%s: %s", EnvToken, msg) // the table's check of the token
 	}
-	return token, nil
+	return strings.TrimSpace(token), nil
 }
 
 // NewClient makes a client for the token, against baseURL ("" for the public API). The

@@ -89,7 +89,7 @@ func Start(t testing.TB) *Server {
 // signed for another region), so a provider's own region can be tested.
 func StartRegion(t testing.TB, region string) *Server {
 	t.Helper()
-	return start(t, region, domain)
+	return start(t, region, "")
 }
 
 // StartVirtualHosted is StartRegion for a server that also serves each bucket under the host

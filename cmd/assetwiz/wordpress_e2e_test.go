@@ -62,7 +62,7 @@ const (
 // is on the CDN host, the double holds the proxied record, the origin rule and the cache rule
 // for it, and the test plays Cloudflare's edge with the double's own values: a request to the
 // loopback server (the record's target) with the origin rule's Host header, the bucket's
-// virtual host, and the URL's path serves the upload. The plugin's uploads there are routed
+// virtual host, and the URL's path serves the upload, with CORS for the site's pages. The plugin's uploads there are routed
 // virtual-host style too, as DigitalOcean's own client addresses buckets.
 func TestWordPressOffloadMediaEndToEnd(t *testing.T) {
 	tarball := findOffloadMedia(t)
@@ -239,6 +239,10 @@ func TestWordPressOffloadMediaEndToEnd(t *testing.T) {
 			if resp.StatusCode != http.StatusOK || !bytes.Equal(body, photo) {
 				t.Errorf("anonymous GET %s, Host %s (for %s): %s, %d bytes; want 200 and the %d bytes of the photo", served.URL, served.Host, up.URL, resp.Status, len(body), len(photo))
 			}
+			if o := served.Header.Get("Origin"); o != "" && resp.Header.Get("Access-Control-Allow-Origin") != o {
+				t.Errorf("the bucket's answer to the site's page (Origin %s) allows origin %q: its CORS does not cover the CDN host's responses",
+					o, resp.Header.Get("Access-Control-Allow-Origin"))
+			}
 
 			// The endpoint the plugin would have used, before the test routed it: the preset's.
 			if routedFor != "" {
@@ -295,6 +299,8 @@ func playTheEdge(t *testing.T, cf *cloudflaretest.Server, zoneID, u, site, bucke
 		t.Fatal(err)
 	}
 	req.Host = hostHeader
+	// A page of the site asks for it (a font, a script): Cloudflare passes the Origin on.
+	req.Header.Set("Origin", "https://"+site)
 	return req
 }
 

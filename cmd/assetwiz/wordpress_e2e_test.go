@@ -62,8 +62,8 @@ const (
 // is on the CDN host, the double holds the proxied record, the origin rule and the cache rule
 // for it, and the test plays Cloudflare's edge with the double's own values: a request to the
 // loopback server (the record's target) with the origin rule's Host header, the bucket's
-// virtual host, and the URL's path serves the upload, with CORS for the site's pages. The plugin's uploads there are routed
-// virtual-host style too, as DigitalOcean's own client addresses buckets.
+// virtual host, and the URL's path serves the upload, with CORS for the site's pages. The
+// plugin's uploads there are routed virtual-host style too, as DigitalOcean's client sends them.
 func TestWordPressOffloadMediaEndToEnd(t *testing.T) {
 	tarball := findOffloadMedia(t)
 	php := needWordPress(t)

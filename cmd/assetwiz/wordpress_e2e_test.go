@@ -16,6 +16,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -32,6 +33,7 @@ import (
 
 	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
+	"github.com/assetwiz/assetwiz/provision/cloudflare/cloudflaretest"
 	"github.com/assetwiz/assetwiz/provision/snippets"
 )
 
@@ -55,6 +57,13 @@ const (
 // server by a test-only must-use plugin through the plugin's own client-args filters, which
 // also record the endpoint the plugin would have used: the preset's. With storage.endpoint
 // the answers' endpoint is the loopback server itself and nothing is routed.
+//
+// With cdn.provider cloudflare (the Cloudflare double, an Enterprise zone), the attachment URL
+// is on the CDN host, the double holds the proxied record, the origin rule and the cache rule
+// for it, and the test plays Cloudflare's edge with the double's own values: a request to the
+// loopback server (the record's target) with the origin rule's Host header, the bucket's
+// virtual host, and the URL's path serves the upload, with CORS for the site's pages. The
+// plugin's uploads there are routed virtual-host style too, as DigitalOcean's client sends them.
 func TestWordPressOffloadMediaEndToEnd(t *testing.T) {
 	tarball := findOffloadMedia(t)
 	php := needWordPress(t)
@@ -65,18 +74,28 @@ func TestWordPressOffloadMediaEndToEnd(t *testing.T) {
 		name, provider, region string
 		ownEndpoint            bool // storage.endpoint is the loopback server: nothing routed
 		pluginProvider         string
+		cdn                    bool // cdn.provider cloudflare: a CDN host in front of the bucket
 	}{
 		{name: "digitalocean", provider: "digitalocean", region: "fra1", pluginProvider: "do"},
 		{name: "linode", provider: "linode", region: "gb-lon-1", pluginProvider: "aws"},
 		{name: "vultr", provider: "vultr", region: "ams1", pluginProvider: "aws"},
 		{name: "custom", provider: "custom", region: s3test.Region, ownEndpoint: true, pluginProvider: "aws"},
 		{name: "digitalocean-endpoint", provider: "digitalocean", region: "ams3", ownEndpoint: true, pluginProvider: "aws"},
+		{name: "digitalocean-cdn", provider: "digitalocean", region: "ams3", pluginProvider: "do", cdn: true},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			srv := s3test.StartRegion(t, c.region)
 			host := fmt.Sprintf("www.wp%d-%d.example.com", os.Getpid(), i) // short: the bucket name stays within 63
 			bucket := strings.ReplaceAll(host, ".", "-") + "-assets-wp-content-uploads"
+			preset, _ := presets.FindProvider(c.provider)
+			var srv *s3test.Server
+			if c.cdn {
+				// The loopback server answers for the preset's endpoint host as the provider
+				// does: <bucket>.<endpoint host> is the bucket (virtual-host addressing).
+				srv = s3test.StartVirtualHosted(t, c.region, preset.EndpointFor(c.region))
+			} else {
+				srv = s3test.StartRegion(t, c.region)
+			}
 
 			// assetwiz apply: the bucket on the loopback server, the snippets on disk.
 			dir := t.TempDir()
@@ -87,9 +106,21 @@ func TestWordPressOffloadMediaEndToEnd(t *testing.T) {
 			} else {
 				env["AWS_ENDPOINT_URL_S3"] = srv.Endpoint // the preset's endpoint, played by the loopback server
 			}
+			var cf *cloudflaretest.Server
+			var zoneID, cdnHost string
+			if c.cdn {
+				// Zone example.com, found through the API: cdn.host takes its default there,
+				// website_url without the zone, '.'→'-', "-assets." and the zone.
+				cf, zoneID = cdnHostDouble(t, "enterprise") // the origin rule's host_header needs Enterprise
+				cdnHost = fmt.Sprintf("www-wp%d-%d-assets.example.com", os.Getpid(), i)
+				answers += "cdn:\n  provider: cloudflare\n"
+				env["CLOUDFLARE_API_TOKEN"], env["CLOUDFLARE_BASE_URL"] = cfToken, cf.URL()
+			}
 			writeFile(t, filepath.Join(dir, "assetwiz.yaml"), answers)
 			if r := runCLI(t, dir, env, "apply", "--yes"); r.code != 0 {
 				t.Fatalf("apply: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+			} else if c.cdn && strings.Contains(r.stdout+r.stderr, cfToken) {
+				t.Errorf("apply printed the Cloudflare token")
 			}
 			out := filepath.Join(dir, "assetwiz-out", "plugin")
 
@@ -101,7 +132,11 @@ func TestWordPressOffloadMediaEndToEnd(t *testing.T) {
 			var routedFor string
 			if !c.ownEndpoint {
 				routedFor = c.pluginProvider
-				wp.routeTo(c.pluginProvider)
+				if c.cdn {
+					wp.routeVirtualHosted(c.pluginProvider, preset.EndpointFor(c.region), bucket)
+				} else {
+					wp.routeTo(c.pluginProvider)
+				}
 			}
 
 			// The first request after the paste loads.
@@ -115,7 +150,9 @@ func TestWordPressOffloadMediaEndToEnd(t *testing.T) {
 			}
 
 			var up uploadResult
+			before := time.Now().UTC()
 			wp.runJSON("upload", &up)
+			after := time.Now().UTC()
 			if !up.Setup || up.ProviderKey != c.pluginProvider || up.Bucket != bucket {
 				t.Errorf("the plugin reports setup %v, provider %q, bucket %q; want true, %q, %q", up.Setup, up.ProviderKey, up.Bucket, c.pluginProvider, bucket)
 			}
@@ -126,8 +163,9 @@ func TestWordPressOffloadMediaEndToEnd(t *testing.T) {
 			if want := (offloadItem{Provider: c.pluginProvider, Region: c.region, Bucket: bucket, Path: key}); *up.Item != want {
 				t.Errorf("the plugin's item: %+v, want %+v", *up.Item, want)
 			}
-			if !strings.HasSuffix(key, "/e2e-photo.jpg") || strings.Count(key, "/") != 2 {
-				t.Errorf("upload key %q, want YYYY/MM/e2e-photo.jpg (the upload folder's layout, no prefix)", key)
+			// WordPress's site time is UTC; the upload ran between before and after.
+			if key != before.Format("2006/01")+"/e2e-photo.jpg" && key != after.Format("2006/01")+"/e2e-photo.jpg" {
+				t.Errorf("upload key %q, want %s/e2e-photo.jpg (the upload folder's layout for the run's year and month, no prefix)", key, after.Format("2006/01"))
 			}
 
 			// The bucket holds the upload and its five sizes, byte for byte, and nothing else.
@@ -174,25 +212,41 @@ func TestWordPressOffloadMediaEndToEnd(t *testing.T) {
 				t.Errorf("the original upload is not the photo uploaded")
 			}
 
-			// The attachment URL is the provider's own, and an anonymous GET of it serves the upload.
-			wantURL, served := attachmentURL(t, c.provider, c.region, c.ownEndpoint, srv.Endpoint, bucket, key)
+			// The attachment URL is the provider's own (or the CDN host's), and an anonymous GET of
+			// it serves the upload.
+			var wantURL string
+			var served *http.Request
+			if c.cdn {
+				wantURL = "https://" + cdnHost + "/" + key
+				// The edge is played for the URL wanted (checked against the plugin's just below).
+				served = playTheEdge(t, cf, zoneID, wantURL, host, bucket+"."+preset.EndpointFor(c.region), srv.Endpoint)
+			} else {
+				var servedURL string
+				wantURL, servedURL = attachmentURL(t, c.provider, c.region, c.ownEndpoint, srv.Endpoint, bucket, key)
+				if served, err = http.NewRequest(http.MethodGet, servedURL, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if up.URL != wantURL {
 				t.Errorf("wp_get_attachment_url: %s, want %s", up.URL, wantURL)
 			}
-			resp, err := http.Get(served)
+			resp, err := http.DefaultClient.Do(served)
 			if err != nil {
-				t.Fatalf("anonymous GET %s (for %s): %v", served, up.URL, err)
+				t.Fatalf("anonymous GET %s, Host %s (for %s): %v", served.URL, served.Host, up.URL, err)
 			}
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode != http.StatusOK || !bytes.Equal(body, photo) {
-				t.Errorf("anonymous GET %s (for %s): %s, %d bytes; want 200 and the %d bytes of the photo", served, up.URL, resp.Status, len(body), len(photo))
+				t.Errorf("anonymous GET %s, Host %s (for %s): %s, %d bytes; want 200 and the %d bytes of the photo", served.URL, served.Host, up.URL, resp.Status, len(body), len(photo))
+			}
+			if o := served.Header.Get("Origin"); o != "" && resp.Header.Get("Access-Control-Allow-Origin") != o {
+				t.Errorf("the bucket's answer to the site's page (Origin %s) allows origin %q: its CORS does not cover the CDN host's responses",
+					o, resp.Header.Get("Access-Control-Allow-Origin"))
 			}
 
 			// The endpoint the plugin would have used, before the test routed it: the preset's.
 			if routedFor != "" {
-				p, _ := presets.FindProvider(c.provider)
-				wantRouted := []string{"https://" + p.EndpointFor(c.region)}
+				wantRouted := []string{"https://" + preset.EndpointFor(c.region)}
 				routed := append(loaded.Routed, up.Routed...)
 				slices.Sort(routed)
 				if routed = slices.Compact(routed); !slices.Equal(routed, wantRouted) {
@@ -204,6 +258,50 @@ func TestWordPressOffloadMediaEndToEnd(t *testing.T) {
 			}
 		})
 	}
+}
+
+// playTheEdge checks what the Cloudflare double holds for the CDN host of attachment URL u (a
+// proxied CNAME to the bucket's virtual host, an origin rule and a cache rule for it, and no
+// rule on the site's host), and returns the request Cloudflare's edge would send the origin:
+// to the record's target, played by the loopback server at endpoint, with the origin rule's
+// own Host header and the URL's path. Every value is read back from the double.
+func playTheEdge(t *testing.T, cf *cloudflaretest.Server, zoneID, u, site, bucketHost, endpoint string) *http.Request {
+	t.Helper()
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.Scheme != "https" {
+		t.Fatalf("the attachment URL %q is not https (%v)", u, err)
+	}
+	matches := `(http.host eq "` + parsed.Host + `")`
+
+	recs := cf.DNSRecords(zoneID)
+	if len(recs) != 1 || recs[0].Name != parsed.Host || recs[0].Type != "CNAME" || !recs[0].Proxied || recs[0].Content != bucketHost {
+		t.Fatalf("the double's DNS records: %+v; want one proxied CNAME %s → %s", recs, parsed.Host, bucketHost)
+	}
+	origin := cf.PhaseRules(zoneID, "http_request_origin")
+	if len(origin) != 1 || origin[0]["expression"] != matches || origin[0]["action"] != "route" || origin[0]["enabled"] != true {
+		t.Fatalf("the double's origin rules: %v; want one enabled route for %s", origin, matches)
+	}
+	params, _ := origin[0]["action_parameters"].(map[string]any)
+	hostHeader, _ := params["host_header"].(string)
+	if hostHeader != bucketHost {
+		t.Errorf("the origin rule's host_header is %q, want the bucket's virtual host %s", hostHeader, bucketHost)
+	}
+	cache := cf.Rules(zoneID)
+	if len(cache) != 1 || cache[0]["expression"] != matches || cache[0]["action"] != "set_cache_settings" || cache[0]["enabled"] != true {
+		t.Fatalf("the double's cache rules: %v; want one for %s (none on %s: its uploads never go there)", cache, matches, site)
+	}
+	if cp, _ := cache[0]["action_parameters"].(map[string]any); cp["cache"] != true {
+		t.Errorf("the cache rule does not cache: %v", cache[0])
+	}
+
+	req, err := http.NewRequest(http.MethodGet, endpoint+parsed.EscapedPath(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = hostHeader
+	// A page of the site asks for it (a font, a script): Cloudflare passes the Origin on.
+	req.Header.Set("Origin", "https://"+site)
+	return req
 }
 
 // pluginErrors are the errors WP Offload Media logged (AS3CF_Error::log, "AS3CF: ..." on
@@ -270,6 +368,7 @@ type wordPressSite struct {
 	php    string
 	dir    string
 	env    []string
+	s3     string // the loopback server's endpoint
 	stderr bytes.Buffer
 }
 
@@ -323,7 +422,7 @@ func newWordPressSite(t *testing.T, php, tarball, socket, db, host string, srv *
 		"WP_E2E_SITE=" + dir, "WP_E2E_HOST=" + host, "WP_E2E_DB=" + db, "WP_E2E_DB_SOCKET=" + socket,
 		"WP_E2E_S3=" + srv.Endpoint,
 	}
-	return &wordPressSite{t: t, php: php, dir: dir, env: env}
+	return &wordPressSite{t: t, php: php, dir: dir, env: env, s3: srv.Endpoint}
 }
 
 // run is one request: the driver with one action, in php-cli, with a memory limit (the
@@ -423,6 +522,37 @@ foreach ( array( 'as3cf_PROVIDER_init_client_args', 'as3cf_PROVIDER_s3_client_ar
 	}, 99 );
 }
 `, "PROVIDER", pluginProvider)
+	writeFile(w.t, filepath.Join(w.dir, "wp-content", "mu-plugins", "zz-assetwiz-e2e-route.php"), code)
+}
+
+// routeVirtualHosted is routeTo for a provider that addresses buckets by virtual host: the
+// plugin's client keeps its own addressing, <bucket>.<endpointHost>, on the loopback server's
+// port, and curl resolves those two names to loopback (the server answers for endpointHost).
+func (w *wordPressSite) routeVirtualHosted(pluginProvider, endpointHost, bucket string) {
+	w.t.Helper()
+	u, err := url.Parse(w.s3)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(w.dir, "wp-content", "mu-plugins"), 0o755); err != nil {
+		w.t.Fatal(err)
+	}
+	code := strings.NewReplacer("PROVIDER", pluginProvider, "ENDPOINT_HOST", endpointHost, "BUCKET", bucket, "PORT", u.Port()).Replace(`<?php
+// assetwiz's end-to-end test only: the storage provider's endpoint is played by a loopback S3
+// server that answers virtual-host requests, as the provider does.
+$GLOBALS['assetwiz_e2e_routed'] = array();
+foreach ( array( 'as3cf_PROVIDER_init_client_args', 'as3cf_PROVIDER_s3_client_args' ) as $hook ) {
+	add_filter( $hook, function ( $args ) {
+		if ( ! empty( $args['endpoint'] ) ) {
+			$GLOBALS['assetwiz_e2e_routed'][] = $args['endpoint'];
+		}
+		$args['endpoint'] = 'http://ENDPOINT_HOST:PORT';
+		$args['use_path_style_endpoint'] = false;
+		$args['http']['curl'][ CURLOPT_RESOLVE ] = array( 'ENDPOINT_HOST:PORT:127.0.0.1', 'BUCKET.ENDPOINT_HOST:PORT:127.0.0.1' );
+		return $args;
+	}, 99 );
+}
+`)
 	writeFile(w.t, filepath.Join(w.dir, "wp-content", "mu-plugins", "zz-assetwiz-e2e-route.php"), code)
 }
 

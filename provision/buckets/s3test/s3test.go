@@ -50,6 +50,9 @@ type Server struct {
 	VersionsDir string
 	// Region is the region the server answers for.
 	Region string
+	// VirtualDomain, when set, is the base domain of virtual-host addressing: a request whose
+	// Host is <bucket>.<VirtualDomain> is for that bucket; any other Host is path-style.
+	VirtualDomain string
 }
 
 // Binary finds versitygw: on PATH, then in $(go env GOPATH)/bin.
@@ -86,16 +89,30 @@ func Start(t testing.TB) *Server {
 // signed for another region), so a provider's own region can be tested.
 func StartRegion(t testing.TB, region string) *Server {
 	t.Helper()
+	return start(t, region, "")
+}
+
+// StartVirtualHosted is StartRegion for a server that also serves each bucket under the host
+// <bucket>.<domain> (versitygw's --virtual-domain), so a provider's virtual-host form (say
+// <bucket>.ams3.digitaloceanspaces.com) can be played on loopback with a Host header.
+func StartVirtualHosted(t testing.TB, region, domain string) *Server {
+	t.Helper()
+	return start(t, region, domain)
+}
+
+func start(t testing.TB, region, domain string) *Server {
+	t.Helper()
 	bin, err := Binary()
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := &Server{
-		AccessKey:   "AKTEST" + randomHex(t, 7),
-		SecretKey:   "sk" + randomHex(t, 16),
-		Dir:         t.TempDir(),
-		VersionsDir: t.TempDir(),
-		Region:      region,
+		AccessKey:     "AKTEST" + randomHex(t, 7),
+		SecretKey:     "sk" + randomHex(t, 16),
+		Dir:           t.TempDir(),
+		VersionsDir:   t.TempDir(),
+		Region:        region,
+		VirtualDomain: domain,
 	}
 	// A port taken between closing this listener and versitygw binding it makes versitygw
 	// exit; the start is then tried again on another port.
@@ -111,7 +128,11 @@ func StartRegion(t testing.TB, region string) *Server {
 }
 
 func (s *Server) run(t testing.TB, bin, addr string) error {
-	cmd := exec.Command(bin, "--port", addr, "--region", s.Region, "--quiet", "posix", "--versioning-dir", s.VersionsDir, s.Dir)
+	args := []string{"--port", addr, "--region", s.Region, "--quiet"}
+	if s.VirtualDomain != "" {
+		args = append(args, "--virtual-domain", s.VirtualDomain)
+	}
+	cmd := exec.Command(bin, append(args, "posix", "--versioning-dir", s.VersionsDir, s.Dir)...)
 	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+s.AccessKey, "ROOT_SECRET_KEY="+s.SecretKey)
 	var out syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/assetwiz/assetwiz/presets"
 )
 
 // ToolkitBucketName is the asset bucket the toolkit of a generation mounts for a directory
@@ -66,6 +68,21 @@ func (a *Answers) EndpointURL() string {
 		ep = "https://" + ep
 	}
 	return strings.TrimRight(ep, "/")
+}
+
+// PresetEndpoint reports whether the endpoint is the storage provider's own for the region,
+// as the presets give it.
+func (a *Answers) PresetEndpoint() bool {
+	p, ok := presets.FindProvider(a.Storage.Provider)
+	want := p.EndpointFor(a.Storage.Region)
+	return ok && want != "" && strings.EqualFold(a.EndpointURL(), "https://"+want)
+}
+
+// EndpointOverridden reports whether storage.endpoint replaces a preset provider's own
+// endpoint (a gateway, a test server, a private endpoint): every client and snippet goes there.
+func (a *Answers) EndpointOverridden() bool {
+	p, _ := presets.FindProvider(a.Storage.Provider)
+	return p.EndpointFor(a.Storage.Region) != "" && a.EndpointURL() != "" && !a.PresetEndpoint()
 }
 
 // HostBase is the toolkit's S3_HOST_BASE: the endpoint's host, with ":port" when it has one,

@@ -94,6 +94,11 @@ func newClient(ctx context.Context, a *steps.Answers, getenv func(string) string
 		// AWS checks checksums itself; the SDK's defaults suit it.
 		opts.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenSupported
 		opts.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenSupported
+		if override == "" && a.EndpointOverridden() {
+			// storage.endpoint in place of AWS's own: the snippets and exports point there, so
+			// the buckets are made there too, never at AWS behind the user's back.
+			override = a.EndpointURL()
+		}
 		if override != "" {
 			// An override points at a gateway or a test server: path-style reaches both.
 			opts.BaseEndpoint, opts.UsePathStyle = aws.String(override), true

@@ -47,17 +47,10 @@ type pluginTarget struct {
 
 // presetEndpoint reports whether the answers' endpoint is the provider's own for the region,
 // not one that storage.endpoint put in its place.
-func presetEndpoint(a *steps.Answers) bool {
-	p, ok := presets.FindProvider(a.Storage.Provider)
-	want := p.EndpointFor(a.Storage.Region)
-	return ok && want != "" && strings.EqualFold(a.EndpointURL(), "https://"+want)
-}
+func presetEndpoint(a *steps.Answers) bool { return a.PresetEndpoint() }
 
 // endpointOverridden reports whether storage.endpoint replaces a preset provider's own endpoint.
-func endpointOverridden(a *steps.Answers) bool {
-	p, _ := presets.FindProvider(a.Storage.Provider)
-	return p.EndpointFor(a.Storage.Region) != "" && !presetEndpoint(a)
-}
+func endpointOverridden(a *steps.Answers) bool { return a.EndpointOverridden() }
 
 func pluginFiles(a *steps.Answers) Set {
 	var set Set

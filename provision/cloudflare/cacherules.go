@@ -227,10 +227,11 @@ func findRule(rules []ruleJSON, r Rule) int {
 	return -1
 }
 
-// ruleDiff says how got differs from the rule assetwiz wants; empty when it is as wanted.
-func ruleDiff(got ruleJSON, r Rule) []string {
+// entryDiff says how got differs from a rule of assetwiz's in what every kind of rule has:
+// its action, expression, description and being enabled.
+func entryDiff(got ruleJSON, action string, r Rule) []string {
 	var diff []string
-	if got["action"] != "set_cache_settings" {
+	if got["action"] != action {
 		diff = append(diff, fmt.Sprintf("action %v", got["action"]))
 	}
 	if got["expression"] != r.Expression {
@@ -242,6 +243,12 @@ func ruleDiff(got ruleJSON, r Rule) []string {
 	if got["enabled"] != true {
 		diff = append(diff, "disabled")
 	}
+	return diff
+}
+
+// ruleDiff says how got differs from the rule assetwiz wants; empty when it is as wanted.
+func ruleDiff(got ruleJSON, r Rule) []string {
+	diff := entryDiff(got, "set_cache_settings", r)
 	params, _ := got["action_parameters"].(map[string]any)
 	if params["cache"] != true {
 		diff = append(diff, "cache off")

@@ -103,19 +103,7 @@ func originRuleBody(r Rule) ruleJSON {
 
 // originRuleDiff says how got differs from the origin rule assetwiz wants.
 func originRuleDiff(got ruleJSON, r Rule) []string {
-	var diff []string
-	if got["action"] != "route" {
-		diff = append(diff, fmt.Sprintf("action %v", got["action"]))
-	}
-	if got["expression"] != r.Expression {
-		diff = append(diff, "expression")
-	}
-	if got["description"] != r.Description {
-		diff = append(diff, "description")
-	}
-	if got["enabled"] != true {
-		diff = append(diff, "disabled")
-	}
+	diff := entryDiff(got, "route", r)
 	params, _ := got["action_parameters"].(map[string]any)
 	if params["host_header"] != r.Endpoint {
 		diff = append(diff, fmt.Sprintf("host_header %v", params["host_header"]))

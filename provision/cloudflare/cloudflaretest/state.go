@@ -275,17 +275,7 @@ func (s *Server) AddRule(zoneID string, rule Rule) {
 // Rules returns the stored cache rules of a zone, nil before the entry point exists.
 func (s *Server) Rules(zoneID string) []Rule {
 	s.t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rs := s.mustZone(zoneID).rulesets[phaseCache]
-	if rs == nil {
-		return nil
-	}
-	out := make([]Rule, len(rs.rules))
-	for i, r := range rs.rules {
-		out[i] = clone(r)
-	}
-	return out
+	return s.PhaseRules(zoneID, phaseCache)
 }
 
 // PageRules returns a zone's page rules in API order (priority, highest first).

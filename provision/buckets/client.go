@@ -44,8 +44,9 @@ var ErrAnswerTooLarge = awsclient.ErrAnswerTooLarge
 // getenv reads the environment (nil: os.Getenv); AWS_ENDPOINT_URL_S3 there overrides the endpoint.
 // The client waits DefaultAnswerTimeout at most for an answer, follows no redirect to another
 // origin, and reads at most MaxAnswerBytes of any answer but GetObject's. It retries as the
-// SDK does (5 tries in all), for callers with no retry of their own (sync, backup, the
-// wizard's key check); the plan and apply of the buckets use a client that does not (Live).
+// SDK does (5 tries in all) for callers with no retry of their own (the key check); sync and
+// backup turn that off per call and retry through provision.Retry (transfer's store), and
+// the plan and apply of the buckets use a client that does not retry at all (Live).
 func NewClient(ctx context.Context, a *steps.Answers, getenv func(string) string) (*s3.Client, error) {
 	return newClient(ctx, a, getenv, 0, 5)
 }

@@ -138,6 +138,9 @@ func Copy(ctx context.Context, b Buckets, opt Options, versions bool) (*Summary,
 	}
 	close(work)
 	wg.Wait()
+	if c.server != nil {
+		c.server.cleanup.Wait()
+	}
 	for _, w := range []struct {
 		bucket string
 		check  *orderCheck

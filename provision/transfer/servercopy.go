@@ -34,6 +34,8 @@ type serverSide struct {
 	conditional bool
 	// off: the server refused a copy as not implemented; the rest is streamed.
 	off atomic.Bool
+	// cleanup is the probe's deletion, which the copies need not wait for; Copy does.
+	cleanup sync.WaitGroup
 }
 
 // errStream sends one object down the streaming path: its MD5 is known only by reading it, or
@@ -191,9 +193,11 @@ func (c *copier) conditionalCopies(ctx context.Context, o Object) bool {
 		defer func() {
 			dctx := context.WithoutCancel(ctx)
 			for _, v := range versions {
-				_ = c.to.do(dctx, func(ctx context.Context) error {
-					_, err := c.to.c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(c.to.bucket), Key: aws.String(key), VersionId: v}, noSDKRetries)
-					return err
+				ss.cleanup.Go(func() {
+					_ = c.to.do(dctx, func(ctx context.Context) error {
+						_, err := c.to.c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(c.to.bucket), Key: aws.String(key), VersionId: v}, noSDKRetries)
+						return err
+					})
 				})
 			}
 		}()

@@ -29,8 +29,9 @@ type serverSide struct {
 	// limit is the largest object copied with one CopyObject.
 	limit int64
 	// conditional: the destination honours If-None-Match on CopyObject (AWS does; versitygw
-	// 1.8 ignores it). Found out once, by the first copy that needs the condition.
-	probe       sync.Once
+	// 1.8 ignores it). Found out once (probed), by the first small copy that needs the condition.
+	mu          sync.Mutex
+	probed      bool
 	conditional bool
 	// off: the server refused a copy as not implemented; the rest is streamed.
 	off atomic.Bool
@@ -169,12 +170,18 @@ func (c *copier) serverCopy(ctx context.Context, o Object, ifAbsent, withSource 
 }
 
 // conditionalCopies reports whether the destination honours If-None-Match on CopyObject. The
-// first caller finds out, with o as the source: it copies o twice to a key of its own under
-// .assetwiz/ with If-None-Match: *, and a server that honours it refuses the second; the probe's
-// versions are deleted after.
+// first caller with a small object finds out, with o as the source: it copies o twice to a key
+// of its own under .assetwiz/ with If-None-Match: *, and a server that honours it refuses the
+// second; the probe's versions are deleted after. Until then the answer is no (the safe one).
 func (c *copier) conditionalCopies(ctx context.Context, o Object) bool {
 	ss := c.server
-	ss.probe.Do(func() {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.probed || o.Size >= inMemory {
+		return ss.conditional
+	}
+	ss.probed = true
+	func() {
 		var rnd [8]byte
 		_, _ = rand.Read(rnd[:])
 		key := reservedPrefix + "copy-probe-" + hex.EncodeToString(rnd[:])
@@ -208,7 +215,7 @@ func (c *copier) conditionalCopies(ctx context.Context, o Object) bool {
 			return
 		}
 		ss.conditional = isPreconditionFailed(copyOnce())
-	})
+	}()
 	return ss.conditional
 }
 

@@ -6,6 +6,9 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"fmt"
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
+	"github.com/assetwiz/assetwiz/provision/faultproxy"
 )
 
 // through is a client of srv that goes through p (path-style, srv's keys).
@@ -195,4 +199,31 @@ func TestBackupBetweenTwoServersStreams(t *testing.T) {
 		t.Fatalf("GETs at the source %v, PUTs %v and copies %v at the target; want each object read and written", gets, puts, copies)
 	}
 	sameCopies(t, bc, "assets", "assets-backup", want)
+}
+
+// A restore copies a large object the asset bucket lacked when it was listed; the site writes
+// that key meanwhile. The server's copy must not replace what the site wrote: on versitygw,
+// which ignores If-None-Match on CopyObject, the copy goes by a multipart copy whose completion
+// carries the condition, and the object is reported as a conflict and left alone.
+func TestARestoreByTheServerLeavesAnObjectWrittenMeanwhile(t *testing.T) {
+	srv := s3test.Start(t)
+	direct := srv.Client(t)
+	makeBucket(t, direct, "assets")
+	makeBucket(t, direct, "assets-backup")
+	old, fresh := randomBytes(t, inMemory+10), randomBytes(t, inMemory+20)
+	putBytes(t, direct, "assets-backup", "video.mp4", old)
+	var once sync.Once
+	c := behind(t, srv, 0, func(r *http.Request, resp *http.Response) error {
+		if faultproxy.IsListObjectsV2(r) && strings.HasPrefix(r.URL.Path, "/assets") && !strings.HasPrefix(r.URL.Path, "/assets-backup") {
+			once.Do(func() { putBytes(t, direct, "assets", "video.mp4", fresh) }) // after the listing was read: it says absent
+		}
+		return nil
+	})
+	sum, err := Copy(context.Background(), Buckets{From: c, FromBucket: "assets-backup", To: c, ToBucket: "assets", Restore: true}, small, false)
+	if err != nil || len(sum.Conflicts) != 1 || sum.Copied != 0 {
+		t.Fatalf("%v %+v; want video.mp4 a conflict, nothing copied", err, sum)
+	}
+	if got, _ := getObject(t, direct, "assets", "video.mp4"); !bytes.Equal(got, fresh) {
+		t.Fatalf("the object the site wrote meanwhile was replaced by the backup's (%d bytes)", len(got))
+	}
 }

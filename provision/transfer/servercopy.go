@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,7 +30,7 @@ type serverSide struct {
 	// limit is the largest object copied with one CopyObject.
 	limit int64
 	// conditional: the destination honours If-None-Match on CopyObject (AWS does; versitygw
-	// 1.8 ignores it). Found out once (probed), by the first small copy that needs the condition.
+	// 1.8 ignores it). Found out once (probed), by the first copy that needs the condition.
 	mu          sync.Mutex
 	probed      bool
 	conditional bool
@@ -88,7 +89,7 @@ func (c *copier) serverCopy(ctx context.Context, o Object, ifAbsent, withSource 
 	ss := c.server
 	listed := etagMD5(o.ETag)
 	inParts := o.Size > ss.limit
-	if ifAbsent && !inParts && !c.conditionalCopies(ctx, o) {
+	if ifAbsent && !inParts && !c.conditionalCopies(ctx) {
 		if ss.off.Load() {
 			return errStream
 		}
@@ -170,52 +171,65 @@ func (c *copier) serverCopy(ctx context.Context, o Object, ifAbsent, withSource 
 }
 
 // conditionalCopies reports whether the destination honours If-None-Match on CopyObject. The
-// first caller with a small object finds out, with o as the source: it copies o twice to a key
-// of its own under .assetwiz/ with If-None-Match: *, and a server that honours it refuses the
-// second; the probe's versions are deleted after. Until then the answer is no (the safe one).
-func (c *copier) conditionalCopies(ctx context.Context, o Object) bool {
+// first caller finds out, once: it writes an empty object of its own under .assetwiz/ in the
+// destination and copies it twice to another such key with If-None-Match: *; a server that
+// honours the condition refuses the second copy. The probe's objects (every version) are
+// deleted after, beside the copies. No object of the user's is copied to find out.
+func (c *copier) conditionalCopies(ctx context.Context) bool {
 	ss := c.server
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if ss.probed || o.Size >= inMemory {
+	if ss.probed {
 		return ss.conditional
 	}
 	ss.probed = true
-	func() {
-		var rnd [8]byte
-		_, _ = rand.Read(rnd[:])
-		key := reservedPrefix + "copy-probe-" + hex.EncodeToString(rnd[:])
-		in := &s3.CopyObjectInput{Bucket: aws.String(c.to.bucket), Key: aws.String(key), CopySource: aws.String(copySource(c.from.bucket, o)),
-			IfNoneMatch: aws.String("*")}
-		var versions []*string
-		copyOnce := func() error {
-			return c.to.doBody(ctx, o.Size, func(ctx context.Context) error {
-				out, err := c.to.c.CopyObject(ctx, in, noSDKRetries)
-				if err == nil {
-					versions = append(versions, out.VersionId)
-				}
-				return err
-			})
-		}
-		defer func() {
-			dctx := context.WithoutCancel(ctx)
-			for _, v := range versions {
-				ss.cleanup.Go(func() {
-					_ = c.to.do(dctx, func(ctx context.Context) error {
-						_, err := c.to.c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(c.to.bucket), Key: aws.String(key), VersionId: v}, noSDKRetries)
-						return err
-					})
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	src, dst := reservedPrefix+"copy-probe-"+hex.EncodeToString(rnd[:]), reservedPrefix+"copy-probe-"+hex.EncodeToString(rnd[:])+"-copy"
+	type version struct{ key, id *string }
+	var made []version
+	defer func() {
+		// One after another, newest first: versitygw loses track of a key whose versions are
+		// deleted at once.
+		dctx := context.WithoutCancel(ctx)
+		ss.cleanup.Go(func() {
+			for _, v := range slices.Backward(made) {
+				_ = c.to.do(dctx, func(ctx context.Context) error {
+					_, err := c.to.c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(c.to.bucket), Key: v.key, VersionId: v.id}, noSDKRetries)
+					return err
 				})
 			}
-		}()
-		if err := copyOnce(); err != nil {
-			if errorCodeOf(err) == "NotImplemented" {
-				ss.off.Store(true)
-			}
-			return
-		}
-		ss.conditional = isPreconditionFailed(copyOnce())
+		})
 	}()
+	err := c.to.do(ctx, func(ctx context.Context) error {
+		out, err := c.to.c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(c.to.bucket), Key: aws.String(src), Body: bytes.NewReader(nil),
+			ContentLength: aws.Int64(0)}, unsignedPayload, noSDKRetries)
+		if err == nil {
+			made = append(made, version{aws.String(src), out.VersionId})
+		}
+		return err
+	})
+	if err != nil {
+		return false
+	}
+	in := &s3.CopyObjectInput{Bucket: aws.String(c.to.bucket), Key: aws.String(dst), CopySource: aws.String(copySource(c.to.bucket, Object{Key: src})),
+		IfNoneMatch: aws.String("*")}
+	copyOnce := func() error {
+		return c.to.do(ctx, func(ctx context.Context) error {
+			out, err := c.to.c.CopyObject(ctx, in, noSDKRetries)
+			if err == nil {
+				made = append(made, version{aws.String(dst), out.VersionId})
+			}
+			return err
+		})
+	}
+	if err := copyOnce(); err != nil {
+		if errorCodeOf(err) == "NotImplemented" {
+			ss.off.Store(true)
+		}
+		return false
+	}
+	ss.conditional = isPreconditionFailed(copyOnce())
 	return ss.conditional
 }
 

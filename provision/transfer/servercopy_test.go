@@ -45,7 +45,7 @@ func bodies(log []s3test.Request) (gets, puts, copies map[string]int) {
 	gets, puts, copies = map[string]int{}, map[string]int{}, map[string]int{}
 	for _, r := range log {
 		switch {
-		case r.Key == "" || r.Sub != "" && r.Sub != "uploads":
+		case r.Key == "" || r.Sub != "" && r.Sub != "uploads" || strings.HasPrefix(r.Key, reservedPrefix): // the copy probe's own
 		case r.Method == "GET":
 			gets[r.Key]++
 		case r.Method == "PUT" && r.CopySource != "":

@@ -16,6 +16,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -29,6 +30,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
 func main() {
@@ -38,6 +42,7 @@ func main() {
 	logPath := flag.String("log", "", "append one line per request to this file (default: none)")
 	addrFile := flag.String("addr-file", "", "write the address listened on to this file once listening")
 	lifecycle := flag.Bool("lifecycle", false, "answer bucket lifecycle requests itself, keeping the documents in memory (versitygw offers no lifecycle rules), so the benchmark is of a provider that has them")
+	conditionalCopy := flag.Bool("conditional-copy", false, "honour If-None-Match: * on CopyObject (412 when the key is taken), as AWS does and versitygw 1.8 does not: the destination is asked with a HEAD signed with S3_ACCESS_KEY and S3_SECRET_KEY (not atomic: a stand-in for such a provider)")
 	flag.Parse()
 
 	tu, err := url.Parse(*target)
@@ -78,6 +83,11 @@ func main() {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		if *lifecycle && r.URL.Query().Has("lifecycle") {
 			lifecycles.serve(sw, r)
+		} else if *conditionalCopy && r.Method == http.MethodPut && r.Header.Get("X-Amz-Copy-Source") != "" &&
+			r.Header.Get("If-None-Match") == "*" && !r.URL.Query().Has("uploadId") && taken(*target, r.URL.EscapedPath()) {
+			sw.Header().Set("Content-Type", "application/xml")
+			sw.WriteHeader(http.StatusPreconditionFailed)
+			fmt.Fprint(sw, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>`)
 		} else {
 			rp.ServeHTTP(sw, r)
 		}
@@ -97,6 +107,26 @@ func main() {
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	log.Fatal(srv.Serve(ln))
+}
+
+// taken asks the target whether an object is there: a HEAD signed with the bench's keys.
+func taken(target, path string) bool {
+	req, err := http.NewRequest(http.MethodHead, target+path, nil)
+	if err != nil {
+		return false
+	}
+	const empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	req.Header.Set("X-Amz-Content-Sha256", empty)
+	creds := aws.Credentials{AccessKeyID: os.Getenv("S3_ACCESS_KEY"), SecretAccessKey: os.Getenv("S3_SECRET_KEY")}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, empty, "s3", "us-east-1", time.Now()); err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
 }
 
 // lifecycleStore holds each bucket's lifecycle configuration as it was sent: the S3

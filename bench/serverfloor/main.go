@@ -7,6 +7,12 @@
 //
 //	serverfloor -endpoint http://127.0.0.1:7070 -buckets 200 -prefix floor-
 //
+// With -put DIR, it is the bare client of a sync instead: every file under DIR/<directory>/
+// is PUT as <prefix><directory>/<path>, -inflight at once (Content-MD5, unsigned payload, as
+// assetwiz sends them), and it prints the total.
+//
+//	serverfloor -endpoint http://127.0.0.1:7070 -put ./site -prefix www-example-com-assets- -inflight 64
+//
 // bench/run adds these times to the work floor (round trips × delay) to show how much of a
 // large apply's time the server and this machine's CPU take, whatever the client. The keys are
 // read from S3_ACCESS_KEY and S3_SECRET_KEY. Loopback endpoints only.
@@ -22,11 +28,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -45,6 +54,10 @@ func main() {
 	region := flag.String("region", "us-east-1", "signing region")
 	chains := flag.Bool("chains", false, "no waves: each bucket's requests one after another, every bucket at once; prints only the total")
 	lifecycle := flag.Bool("lifecycle", false, "add a fourth wave, the lifecycle rule (for an endpoint that offers lifecycle rules, such as bench/latencyproxy -lifecycle)")
+	lifecycleStatus := flag.Int("lifecycle-status", http.StatusOK, "the lifecycle PUT's expected status (501 for versitygw as it is, which refuses it)")
+	putDir := flag.String("put", "", "PUT every file under this folder's directories (see above) instead of making buckets")
+	inflight := flag.Int("inflight", 64, "with -put: requests at once")
+	only := flag.String("only", "", "with -put: only the directories whose name starts with this")
 	flag.Parse()
 	u, err := url.Parse(*endpoint)
 	if err != nil || u.Host == "" {
@@ -62,6 +75,16 @@ func main() {
 			MaxIdleConnsPerHost: *buckets + 1, // the next wave reuses the connections, as any client would
 		}},
 	}
+	if *putDir != "" {
+		c.http.Transport.(*http.Transport).MaxIdleConnsPerHost = *inflight
+		began := time.Now()
+		n, err := c.putAll(*putDir, *prefix, *only, *inflight)
+		if err != nil {
+			log.Fatalf("serverfloor: %v", err)
+		}
+		fmt.Printf("put\t%.1f\t%d\n", ms(time.Since(began)), n)
+		return
+	}
 	names := make([]string, *buckets)
 	for i := range names {
 		names[i] = fmt.Sprintf("%s%04d", *prefix, i)
@@ -72,7 +95,7 @@ func main() {
 		{"versioning", http.MethodPut, "versioning=", versioningOn, http.StatusOK},
 	}
 	if *lifecycle {
-		waves = append(waves, wave{"lifecycle", http.MethodPut, "lifecycle=", lifecycleRule, http.StatusOK})
+		waves = append(waves, wave{"lifecycle", http.MethodPut, "lifecycle=", lifecycleRule, *lifecycleStatus})
 	}
 	began := time.Now()
 	if *chains {
@@ -136,6 +159,86 @@ type client struct {
 	creds        aws.Credentials
 	signer       *v4.Signer
 	http         *http.Client
+}
+
+// putAll PUTs every file under dir/<directory>/ as bucket prefix+<directory>, key its path
+// below, inflight at once; it returns how many.
+func (c client) putAll(dir, prefix, only string, inflight int) (int, error) {
+	type file struct{ path, bucket, key string }
+	files := make(chan file)
+	errs := make(chan error, inflight)
+	var wg sync.WaitGroup
+	for range inflight {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range files {
+				if err := c.put(f.path, f.bucket, f.key); err != nil {
+					errs <- err
+					for range files { // drain
+					}
+					return
+				}
+			}
+		}()
+	}
+	n := 0
+	dirs, err := os.ReadDir(dir)
+	if err == nil {
+		for _, d := range dirs {
+			if !d.IsDir() || !strings.HasPrefix(d.Name(), only) {
+				continue
+			}
+			root := filepath.Join(dir, d.Name())
+			err = filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
+				if err != nil || !e.Type().IsRegular() {
+					return err
+				}
+				rel, _ := filepath.Rel(root, path)
+				n++
+				files <- file{path, prefix + d.Name(), filepath.ToSlash(rel)}
+				return nil
+			})
+			if err != nil {
+				break
+			}
+		}
+	}
+	close(files)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		return n, e
+	}
+	return n, err
+}
+
+// put sends one file as bucket/key: unsigned payload, Content-MD5 (the server checks the bytes).
+func (c client) put(path, bucket, key string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequest(http.MethodPut, c.base+"/"+bucket+"/"+(&url.URL{Path: key}).EscapedPath(), bytes.NewReader(data))
+	if err != nil {
+		return err
+	}
+	md := md5.Sum(data)
+	req.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(md[:]))
+	req.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")
+	if err := c.signer.SignHTTP(context.Background(), c.creds, req, "UNSIGNED-PAYLOAD", "s3", c.region, time.Now()); err != nil {
+		return err
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("PUT %s/%s: %s %s", bucket, key, resp.Status, msg)
+	}
+	return nil
 }
 
 // send sends one wave's signed request for a bucket and checks the answer's status.

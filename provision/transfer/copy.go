@@ -56,6 +56,9 @@ func Copy(ctx context.Context, b Buckets, opt Options, versions bool) (*Summary,
 	from, to := newStore(b.From, b.FromBucket, opt.Retry), newStore(b.To, b.ToBucket, opt.Retry)
 	c := &copier{b: b, from: from, to: to, opt: opt, sum: sum, prog: prog, put: &putter{store: to, threshold: opt.MultipartThreshold,
 		partSize: opt.PartSize, partWorkers: opt.PartWorkers, onPart: opt.OnPart, onBytes: func(n int64) { prog.DoneBytes.Add(n) }}}
+	if sameServer(ctx, b.From, b.To) {
+		c.server = &serverSide{limit: opt.CopyThreshold}
+	}
 
 	type item struct {
 		src, dst []Object
@@ -135,6 +138,9 @@ func Copy(ctx context.Context, b Buckets, opt Options, versions bool) (*Summary,
 	}
 	close(work)
 	wg.Wait()
+	if c.server != nil {
+		c.server.cleanup.Wait()
+	}
 	for _, w := range []struct {
 		bucket string
 		check  *orderCheck
@@ -167,6 +173,8 @@ type copier struct {
 	sum      *Summary
 	prog     *DirProgress
 	put      *putter
+	// server, when both buckets are on one server under one set of keys, has it copy.
+	server *serverSide
 	// listing is the destination's: a key it lacks is absent once it was all read in order.
 	listing *orderCheck
 }
@@ -443,6 +451,11 @@ func (c *copier) transferVersion(ctx context.Context, o Object, ifAbsent bool) e
 // error), an answer without Content-Length is read the same way, and the MD5 of what was read
 // is checked against the source's before it is written.
 func (c *copier) copyObject(ctx context.Context, o Object, ifAbsent, withSource bool) error {
+	if c.server != nil && !c.server.off.Load() {
+		if err := c.serverCopy(ctx, o, ifAbsent, withSource); !errors.Is(err, errStream) {
+			return err
+		}
+	}
 	h := md5.New()
 	var mem *bytes.Buffer
 	var tmp *os.File

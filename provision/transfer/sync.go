@@ -52,6 +52,10 @@ type Options struct {
 	PartWorkers        int
 	MultipartThreshold int64
 	PartSize           int64
+	// CopyThreshold is the largest object a server copies with one CopyObject, when both
+	// buckets of a copy are on one server (0: MaxSingleCopy, AWS's limit); larger ones are
+	// copied in parts of PartSize.
+	CopyThreshold int64
 	// Progress, when set, is updated as the copy goes.
 	Progress *Progress
 	// CacheDir holds the MD5 cache of sync ("" for none): a re-run reads only the files
@@ -73,6 +77,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PartSize <= 0 {
 		o.PartSize = DefaultPartSize
+	}
+	if o.CopyThreshold <= 0 {
+		o.CopyThreshold = MaxSingleCopy
 	}
 	return o
 }

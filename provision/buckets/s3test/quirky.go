@@ -16,6 +16,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // Quirks are ways of other S3 servers, reproduced by a proxy in front of versitygw. Each was
@@ -56,6 +59,10 @@ type Quirks struct {
 	// Fail answers every request for this sub-resource ("versions": the version listing)
 	// with 500 InternalError, as a provider in trouble does; the rest go through.
 	Fail string
+	// ConditionalCopy: the proxy honours If-None-Match: * on CopyObject (412 when the key is
+	// taken), as AWS does; versitygw 1.8 ignores it there. (A HEAD, then the copy: a stand-in
+	// for a provider, not atomic.)
+	ConditionalCopy bool
 }
 
 // TogetherWait is how long Quirks.Together holds a request that the others never join.
@@ -71,6 +78,9 @@ type Request struct {
 	Key string
 	// VersionID is the versionId the request names, "" for none.
 	VersionID string
+	// CopySource is the x-amz-copy-source header: the request is a CopyObject or an
+	// UploadPartCopy, and the server reads no body from the client.
+	CopySource string
 }
 
 // Quirky is a running proxy with quirks.
@@ -85,6 +95,7 @@ type Quirky struct {
 	gate     chan struct{}     // closed when Quirks.TogetherN were held at once
 	apart    int               // requests that went on after TogetherWait
 	rules    map[string][]byte // Quirks.Lifecycle: each bucket's configuration as sent
+	direct   *s3.Client        // Quirks.ConditionalCopy: the server itself
 }
 
 // subresources are the query keys that name what a request is about.
@@ -94,7 +105,7 @@ func parse(r *http.Request) Request {
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	bucket, key, _ := strings.Cut(path, "/")
 	q := r.URL.Query()
-	req := Request{Method: r.Method, Bucket: bucket, Key: key, VersionID: q.Get("versionId")}
+	req := Request{Method: r.Method, Bucket: bucket, Key: key, VersionID: q.Get("versionId"), CopySource: r.Header.Get("X-Amz-Copy-Source")}
 	for _, s := range subresources {
 		if q.Has(s) {
 			req.Sub = s
@@ -112,7 +123,7 @@ func StartQuirky(t testing.TB, srv *Server, q Quirks) *Quirky {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Quirky{inFlight: map[string]int{}, gate: make(chan struct{}), rules: map[string][]byte{}}
+	p := &Quirky{inFlight: map[string]int{}, gate: make(chan struct{}), rules: map[string][]byte{}, direct: srv.Client(t)}
 	forward := httputil.NewSingleHostReverseProxy(target)
 	forward.ModifyResponse = func(resp *http.Response) error {
 		if !q.PolicyNormalForm || resp.StatusCode != http.StatusOK || parse(resp.Request).Sub != "policy" || resp.Request.Method != http.MethodGet {
@@ -161,6 +172,12 @@ func StartQuirky(t testing.TB, srv *Server, q Quirks) *Quirky {
 			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><BucketName>%s</BucketName></Error>`, req.Bucket)
 			return
 		}
+		if q.ConditionalCopy && req.CopySource != "" && r.Header.Get("If-None-Match") == "*" && !r.URL.Query().Has("uploadId") && p.exists(r) {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusPreconditionFailed)
+			fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>`)
+			return
+		}
 		if q.Lifecycle && req.Sub == "lifecycle" {
 			p.lifecycle(w, r, req.Bucket, q.DropRuleIDs)
 			return
@@ -204,6 +221,13 @@ func StartQuirky(t testing.TB, srv *Server, q Quirks) *Quirky {
 	t.Cleanup(s.Close)
 	p.URL = s.URL
 	return p
+}
+
+// exists asks the server (with its root keys) whether the object a copy would write is there.
+func (p *Quirky) exists(r *http.Request) bool {
+	req := parse(r)
+	_, err := p.direct.HeadObject(r.Context(), &s3.HeadObjectInput{Bucket: aws.String(req.Bucket), Key: aws.String(req.Key)})
+	return err == nil
 }
 
 // together holds a request until n are held (see Quirks.Together).

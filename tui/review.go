@@ -92,14 +92,12 @@ func (m *model) layoutReview() {
 	width := max(m.width-1, 20)
 	// The banner comes first, where it cannot scroll out of sight: a plan that could not
 	// read, DATA LOSS. When it would leave the plan fewer than minPlan lines, its first lines
-	// stay and all of it opens the plan.
-	m.bannerShown = ""
+	// stay there and the rest of it opens the plan.
 	var banner []string
 	if m.rev.banner != "" {
-		banner = strings.Split(m.fitWidth(m.rev.banner), "\n")
+		banner = strings.Split(hangingWrap(strings.TrimRight(m.rev.banner, "\n"), width, "  "), "\n")
 	}
-	_, bottom := m.reviewChrome()
-	fixed := lineCount(m.fitWidth(m.header())) + 1 + lineCount(m.fitWidth(bottom)) + 1
+	fixed := lineCount(m.fitWidth(m.header())) + 1 + lineCount(m.fitWidth(m.reviewBottom(true))) + 1
 	if len(banner) > 0 {
 		fixed += len(banner) + 1
 	}
@@ -108,20 +106,16 @@ func (m *model) layoutReview() {
 	const minPlan = 5
 	if short := min(minPlan, lineCount(wrapped)) - (m.height - fixed); len(banner) > 0 && short > 0 {
 		keep := max(len(banner)-short, 1)
+		wrapped = strings.Join(banner[keep:], "\n") + "\n\n" + wrapped
 		fixed -= len(banner) - keep
 		banner = banner[:keep]
 		banner[keep-1] = strings.TrimRight(banner[keep-1], " ") + " …"
-		wrapped = hangingWrap(m.rev.banner+"\n\n"+content, width, "      ")
 	}
 	m.bannerShown = strings.Join(banner, "\n")
 	m.review.SetContent(wrapped)
 	m.review.Height = max(m.height-fixed, 3)
 	if lines := m.review.TotalLineCount(); lines > 0 && lines < m.review.Height {
 		m.review.Height = lines
-	}
-	// The key help grows by the scroll keys when the plan scrolls.
-	if _, now := m.reviewChrome(); lineCount(m.fitWidth(now)) > lineCount(m.fitWidth(bottom)) {
-		m.review.Height = max(m.review.Height-(lineCount(m.fitWidth(now))-lineCount(m.fitWidth(bottom))), 3)
 	}
 }
 
@@ -139,20 +133,26 @@ func (m *model) reviewChrome() (top, bottom string) {
 	if m.bannerShown != "" {
 		top += m.bannerShown + "\n\n"
 	}
+	return top, m.reviewBottom(m.review.TotalLineCount() > m.review.Height)
+}
+
+// reviewBottom is what the review shows under the plan: the menu and its keys, with the
+// scroll keys when the plan scrolls.
+func (m *model) reviewBottom(scrolls bool) string {
 	var b strings.Builder
 	if m.w.opt.DryRun {
-		b.WriteString("\n" + warnStyle.Render("--dry-run: nothing is applied; the answers can be saved.") + "\n")
+		b.WriteString(warnStyle.Render("--dry-run: nothing is applied; the answers can be saved.") + "\n")
 	}
 	if m.status != "" {
 		b.WriteString(m.status + "\n")
 	}
 	b.WriteString("\n" + m.menu.view() + "\n")
 	help := "↑/↓ choose • enter confirm • shift+tab/esc back • ctrl+c quit"
-	if m.review.TotalLineCount() > m.review.Height {
+	if scrolls {
 		help = fmt.Sprintf("%d%% · pgup/pgdn scroll • ", int(m.review.ScrollPercent()*100)) + help
 	}
 	b.WriteString(helpStyle.Render(wrapAt(help, " • ", m.width)))
-	return top, b.String()
+	return b.String()
 }
 
 func lineCount(s string) int { return strings.Count(s, "\n") + 1 }

@@ -60,6 +60,13 @@ func wrapLine(line string, first, rest int) []string {
 	for i, word := range strings.Split(line, " ") {
 		ww := ansi.StringWidth(word)
 		if i > 0 && curW+1+ww > width && curW > 0 {
+			if ww > rest { // cut anyway: it starts here, up to a separator that fits
+				if cut := sepBreak(word, width-curW-1, 1); cut > 0 {
+					cur.WriteString(" " + ansi.Truncate(word, cut, ""))
+					word = ansi.TruncateLeft(word, cut, "")
+					ww = ansi.StringWidth(word)
+				}
+			}
 			flush()
 		} else if i > 0 {
 			cur.WriteString(" ")
@@ -81,13 +88,23 @@ func wrapLine(line string, first, rest int) []string {
 // breakAt is how many columns of a word too long for the line go on it: up to and with the
 // last separator between values that fits, else the whole line.
 func breakAt(word string, width int) int {
+	if cut := sepBreak(word, width, width/3); cut > 0 {
+		return cut
+	}
+	return width
+}
+
+// sepBreak is the columns of word up to and with its last separator within width (a ':' or
+// ',' between values first, then a '/' inside a path, then a '.' or '='), 0 when none lies
+// after the first least columns.
+func sepBreak(word string, width, least int) int {
 	plain := []rune(ansi.Strip(word))
-	for _, seps := range []string{":,", "/", ".="} { // between values first, then inside a path
-		for i := min(width, len(plain)) - 1; i > width/3; i-- {
+	for _, seps := range []string{":,", "/", ".="} {
+		for i := min(width, len(plain)) - 1; i >= least; i-- {
 			if strings.ContainsRune(seps, plain[i]) {
 				return i + 1
 			}
 		}
 	}
-	return width
+	return 0
 }

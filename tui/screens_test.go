@@ -1,6 +1,10 @@
 package tui
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -39,19 +43,22 @@ func (d *driver) toPlanReview() {
 	d.waitFor("Go back to a step")
 }
 
-// The review of a plan at every size: the plan gets the lines the menu leaves (at 60×20,
-// 8 rather than 6), every choice and the key help show.
+// The review of a plan at every size, in a --dry-run as a newcomer's first walk is: the
+// plan gets the lines the menu leaves (at 60×20, 9 rather than 6), every choice and the
+// key help show.
 func TestReviewAtEverySize(t *testing.T) {
 	eachLook(t, func(t *testing.T, w, h int) {
 		t.Chdir(t.TempDir())
-		d := startSized(t, testOptions(), w, h)
+		opt := testOptions()
+		opt.DryRun = true
+		d := startSized(t, opt, w, h)
 		d.toPlanReview()
 		d.send(ctrlC)
 		m := d.final()
 		screen := m.screen()
 		requireGolden(t, screen)
 		fits(t, screen, w, h)
-		for _, want := range []string{"Apply this plan", "Save the answers", "Show the exports", "Go back to a step", "Quit without saving", "ctrl+c quit"} {
+		for _, want := range []string{"--dry-run", "Save the answers", "Show the exports", "Go back to a step", "Quit without saving", "ctrl+c quit"} {
 			if !strings.Contains(screen, want) {
 				t.Errorf("the review lacks %q:\n%s", want, screen)
 			}
@@ -62,12 +69,16 @@ func TestReviewAtEverySize(t *testing.T) {
 	})
 }
 
-// The Applied screen at every size: its key help shows under the summary, and the summary's
-// last line (the next steps) is reached by scrolling.
+// The Applied screen at every size, with uploads in the webroot (the sync offer makes the
+// next steps longer than 80×24 holds): its key help shows under the summary, and the
+// summary's last line is reached by scrolling.
 func TestAppliedAtEverySize(t *testing.T) {
+	webroot := uploadsInWebroot(t)
 	eachLook(t, func(t *testing.T, w, h int) {
 		t.Chdir(t.TempDir())
-		d := startSized(t, testOptions(), w, h)
+		opt := testOptions()
+		opt.Loaded.Answers.Webroot = webroot
+		d := startSized(t, opt, w, h)
 		d.toPlanReview()
 		d.send(enter) // Apply this plan
 		d.waitFor("enter exit")
@@ -75,7 +86,7 @@ func TestAppliedAtEverySize(t *testing.T) {
 		m := d.final()
 		m.quitting = false // the live frame, not the last word printed after the wizard
 		screen := m.screen()
-		requireGolden(t, screen)
+		requireGolden(t, strings.ReplaceAll(screen, webroot, "/tmp/assetwiz-webroot-XXXXXXXX"))
 		fits(t, screen, w, h)
 		if !strings.Contains(screen, "assetwiz · Applied") || !strings.Contains(screen, "enter exit") {
 			t.Errorf("no title or key help:\n%s", screen)
@@ -172,4 +183,24 @@ func TestStepNumbersDoNotJump(t *testing.T) {
 	if n2 != n+1 || total != total2 || total >= len(m.w.steps) {
 		t.Errorf("Technique is %d of %d, the next step that applies %d of %d (table: %d steps)", n, total, n2, total2, len(m.w.steps))
 	}
+}
+
+// uploadsInWebroot is a webroot holding three uploads, at a path of fixed length so that
+// wrapped screens are the same on every run.
+func uploadsInWebroot(t *testing.T) string {
+	t.Helper()
+	suffix := make([]byte, 4)
+	rand.Read(suffix)
+	webroot := filepath.Join("/tmp", "assetwiz-webroot-"+hex.EncodeToString(suffix))
+	t.Cleanup(func() { os.RemoveAll(webroot) })
+	for name, size := range map[string]int{"2024/01/a.jpg": 1500, "2024/01/b.png": 500, "c.pdf": 1000} {
+		path := filepath.Join(webroot, "wp-content", "uploads", filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, make([]byte, size), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return webroot
 }

@@ -204,3 +204,44 @@ func uploadsInWebroot(t *testing.T) string {
 	}
 	return webroot
 }
+
+// A data-loss review at every size: DATA LOSS opens the screen under the header, every
+// choice shows, and the banner's words are all there (its first lines above the plan, the
+// rest opening the plan); the typed-host screen fits too.
+func TestDataLossBannerAtEverySize(t *testing.T) {
+	a := steps.Answers{Toolkit: "current", Mode: "baseline", Application: "wordpress", WebsiteURL: "www.example.com",
+		Technique: "plugin", Storage: steps.Storage{Provider: "digitalocean", Region: "ams3"}}
+	a.Complete()
+	bucket := "www-example-com-assets-wp-content-uploads"
+	for _, s := range sizes {
+		opt := testOptions()
+		opt.Loaded.Answers = a
+		m := newModel(t.Context(), opt)
+		m.width, m.height = s.w, s.h
+		p, err := offlinePlan(t.Context(), &a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.DataLoss, p.DataLossObjects = []string{bucket}, map[string]int{bucket: 411}
+		m.showReview(planMsg{plan: p})
+		screen := ansi.Strip(m.screen())
+		fits(t, screen, s.w, s.h)
+		if lines := strings.Split(screen, "\n"); !strings.HasPrefix(lines[2], "DATA LOSS:") {
+			t.Errorf("at %dx%d DATA LOSS is not first:\n%s", s.w, s.h, screen)
+		}
+		for _, want := range []string{"Go back to a step", "Apply this plan", "Quit without saving"} {
+			if !strings.Contains(screen, want) {
+				t.Errorf("at %dx%d the review lacks %q:\n%s", s.w, s.h, want, screen)
+			}
+		}
+		m.review.Height = 1000
+		all := strings.Join(strings.Fields(m.bannerShown+" "+ansi.Strip(m.review.View())), " ")
+		if !strings.Contains(all, bucket+" holds 411 objects") || !strings.Contains(all, "Apply asks you to type www.example.com") {
+			t.Errorf("at %dx%d the banner lost words:\n%s", s.w, s.h, all)
+		}
+		m.layoutReview()
+		m.askConsent()
+		m.phase = phaseConsent
+		fits(t, ansi.Strip(m.screen()), s.w, s.h)
+	}
+}

@@ -384,6 +384,9 @@ func (m *model) screen() string {
 	if strings.Contains(ansi.Strip(body), "shift+tab back") { // huh's own help line says it already
 		footer = strings.Replace(footer, "shift+tab back • ", "", 1)
 	}
+	if m.phase != phaseForm { // a form's own key help sets the footer apart already
+		rest.WriteString("\n")
+	}
 	rest.WriteString("\n" + helpStyle.Render(wrapAt(footer, " • ", m.width)))
 	header := m.header()
 	// The question, its choices and the keys always show: the explanation gets the lines

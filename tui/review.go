@@ -141,7 +141,7 @@ func (m *model) reviewChrome() (top, bottom string) {
 func (m *model) reviewBottom(scrolls bool) string {
 	var b strings.Builder
 	if m.w.opt.DryRun {
-		b.WriteString(warnStyle.Render("--dry-run: nothing is applied; the answers can be saved.") + "\n")
+		b.WriteString("\n" + warnStyle.Render("--dry-run: nothing is applied; the answers can be saved.") + "\n")
 	}
 	if m.status != "" {
 		b.WriteString(m.status + "\n")

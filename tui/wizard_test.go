@@ -243,7 +243,12 @@ func TestDirectoriesErrorGoesAfterReticking(t *testing.T) {
 	d.toDirectories()
 	d.send(typed("x"), enter, enter) // untick wp-content/uploads, nothing more typed
 	d.waitFor("✗ directories: is empty; choose or list at least one directory")
-	d.send(shiftTab, typed("x"), enter) // back, tick it again, on to the "more" line
+	d.send(shiftTab) // back to the list
+	// Tick only once the list has the focus (huh moves it with a command of its own): typed
+	// before, the "x" went into the "more" line under load.
+	d.waitFor("┃ Asset directories")
+	d.send(typed("x"), enter) // tick it again, on to the "more" line
+	d.waitFor("┃ More directories")
 	d.send(ctrlC)
 	m := d.final()
 	if s := m.screen(); strings.Contains(s, "at least one directory") || !strings.Contains(s, "More directories") {

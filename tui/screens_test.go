@@ -44,7 +44,7 @@ func (d *driver) toPlanReview() {
 }
 
 // The review of a plan at every size, in a --dry-run as a newcomer's first walk is: the
-// plan gets the lines the menu leaves (at 60×20, 9 rather than 6), every choice and the
+// plan gets the lines the menu leaves (at 60×20, 8 rather than 6), every choice and the
 // key help show.
 func TestReviewAtEverySize(t *testing.T) {
 	eachLook(t, func(t *testing.T, w, h int) {

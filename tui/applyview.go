@@ -92,15 +92,58 @@ func (m *model) updateApply(msg tea.Msg) tea.Cmd {
 			m.err = ApplyError{msg.result.Err()}
 		}
 		m.menu = newMenu(item{"exit", "Exit"})
+		m.layoutApply()
 		return nil
 	case tea.KeyMsg:
-		if m.phase == phaseApplied && (msg.String() == "enter" || msg.String() == "q" || msg.String() == "esc") {
+		if m.phase != phaseApplied {
+			return nil
+		}
+		switch msg.String() {
+		case "enter", "q", "esc":
 			m.quitting = true
 			m.goodbye = m.applyView() + "\n"
 			return tea.Quit
+		case "home":
+			m.applied.GotoTop()
+		case "end":
+			m.applied.GotoBottom()
+		case "pgup", "pgdown", "up", "down", "k", "j", "ctrl+u", "ctrl+d", " ":
+			var cmd tea.Cmd
+			m.applied, cmd = m.applied.Update(msg)
+			return cmd
 		}
 	}
 	return nil
+}
+
+// layoutApply fills the Applied screen's scrolling part for this window: the title and the
+// key help stay in sight whatever the length of the summary and the next steps.
+func (m *model) layoutApply() {
+	if m.phase != phaseApplied {
+		return
+	}
+	m.applied.Width = m.width
+	m.applied.SetContent(m.appliedContent())
+	m.applied.Height = max(m.height-1-2-lineCount(m.applyHelp()), 3)
+	if lines := m.applied.TotalLineCount(); lines < m.applied.Height {
+		m.applied.Height = lines
+	}
+}
+
+// appliedContent is what the apply did and what to do next, wrapped to the window.
+func (m *model) appliedContent() string {
+	width := max(m.width, 40)
+	rows := hangingWrap(strings.Join(m.rowLines(max(m.height-6, 4)), "\n"), width, "    ")
+	return rows + "\n\n" + strings.TrimRight(hangingWrap(m.summary(), width, "   "), "\n")
+}
+
+// applyHelp is the Applied screen's key help, with the scroll keys when it scrolls.
+func (m *model) applyHelp() string {
+	help := "enter exit"
+	if m.applied.TotalLineCount() > m.applied.Height {
+		help = fmt.Sprintf("%d%% · ↑/↓ pgup/pgdn scroll • ", int(m.applied.ScrollPercent()*100)) + help
+	}
+	return wrapAt(help, " • ", m.width)
 }
 
 func (m *model) applyView() string {
@@ -115,21 +158,15 @@ func (m *model) applyView() string {
 		title = "Applied"
 	}
 	b.WriteString(titleStyle.Render("assetwiz · "+title) + "\n\n")
-	summary := ""
-	room := m.height - 6
-	if m.phase == phaseApplied {
-		summary = hangingWrap(m.summary(), max(m.width, 40), "   ")
-		room -= strings.Count(summary, "\n") + 1
-	}
-	lines := m.rowLines(room)
-	b.WriteString(strings.Join(lines, "\n") + "\n")
-	if m.phase == phaseApplied {
-		b.WriteString("\n" + summary)
-		if !m.quitting { // the last frame stays on the terminal: no keys to press there
-			b.WriteString("\n" + helpStyle.Render("enter exit"))
-		}
-	} else {
-		b.WriteString("\n" + helpStyle.Render("ctrl+c stop (running actions finish, no new one starts)"))
+	switch {
+	case m.phase == phaseApplied && m.quitting:
+		// The last frame, printed on the terminal after the wizard: all of it, no keys.
+		b.WriteString(m.appliedContent())
+	case m.phase == phaseApplied:
+		b.WriteString(m.applied.View() + "\n" + helpStyle.Render(m.applyHelp()))
+	default:
+		b.WriteString(strings.Join(m.rowLines(m.height-6), "\n") + "\n")
+		b.WriteString("\n" + helpStyle.Render(wrapAt("ctrl+c stop • running actions finish, no new one starts", " • ", m.width)))
 	}
 	return b.String()
 }

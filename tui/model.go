@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/spinner"
@@ -67,6 +68,8 @@ type model struct {
 	review  viewport.Model
 	// reviewContent is the review's text before wrapping to the window.
 	reviewContent string
+	// bannerShown is the review's banner as it fits above the plan (layoutReview).
+	bannerShown string
 	// reviewTab is what the review shows: the plan, or the exports.
 	reviewTab string
 	status    string // a line under the review (a save error, ...)
@@ -76,6 +79,8 @@ type model struct {
 	applyCancel context.CancelFunc
 	interrupted bool
 	result      provision.Result
+	// applied is the Applied screen's scrolling part: the actions and the summary.
+	applied viewport.Model
 
 	quitting bool
 	goodbye  string // the last thing shown when the wizard ends
@@ -87,6 +92,7 @@ func newModel(ctx context.Context, opt Options) *model {
 	m := &model{ctx: ctx, w: newWizard(opt), width: 80, height: 24}
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.review = viewport.New(m.width, 10)
+	m.applied = viewport.New(m.width, 10)
 	return m
 }
 
@@ -134,9 +140,19 @@ func (m *model) fitForm() {
 // contentWidth is the width text is wrapped to: the window's, less a margin.
 func (m *model) contentWidth() int { return max(m.width-2, 40) }
 
-// position is the step's number in the table (the same whatever the answers), and the
-// number of steps.
-func (m *model) position() (n, total int) { return m.cur.s + 1, len(m.w.steps) }
+// position is the step's number among the steps that apply to the answers so far, and how
+// many apply: a step skipped (the mounts for a plugin) leaves no gap in the count.
+func (m *model) position() (n, total int) { return m.w.stepNumber(m.cur.s) }
+
+// stepNumber is step i's number among the steps that apply, and how many apply.
+func (w *wizard) stepNumber(i int) (n, total int) {
+	shown := w.applicable()
+	if !slices.Contains(shown, i) { // shown anyway (asked for by name): counted in its place
+		shown = append(shown, i)
+		slices.Sort(shown)
+	}
+	return slices.Index(shown, i) + 1, len(shown)
+}
 
 // next asks the question after the current one; after the last, the review.
 func (m *model) next() tea.Cmd { return m.enterQuestion(place{m.cur.s, m.cur.q + 1}) }
@@ -206,7 +222,12 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		if m.form != nil { // huh wraps its lists to the width it was given when made
+			m.form.WithWidth(m.contentWidth())
+			m.fitForm()
+		}
 		m.layoutReview()
+		m.layoutApply()
 	case tea.KeyMsg:
 		if msg.String() == "ctrl+c" {
 			return m, m.interrupt()
@@ -347,24 +368,89 @@ func (m *model) screen() string {
 	case phaseApplying, phaseApplied:
 		return m.fit(m.applyView())
 	}
-	var b strings.Builder
-	b.WriteString(m.header())
+	var rest strings.Builder // everything under the step's explanation
+	explain := ""
 	if m.phase == phaseForm {
-		if explain := m.w.explain(m.step()); explain != "" {
-			b.WriteString(wrap(explain, m.contentWidth()) + "\n\n")
+		if e := m.w.explain(m.step()); e != "" {
+			explain = indentWrap(e, m.contentWidth())
 		}
-		b.WriteString(m.answeredInStep())
+		rest.WriteString(m.answeredInStep())
 	}
-	b.WriteString(body)
+	rest.WriteString(body)
 	if m.phase == phaseForm && m.refused != nil && !shownAlready(body, m.refused.Error()) {
-		b.WriteString("\n" + failStyle.Render(wrap("✗ "+m.refused.Error(), m.contentWidth())) + "\n")
+		rest.WriteString("\n" + failStyle.Render(wrap("✗ "+m.refused.Error(), m.contentWidth())) + "\n")
 	}
 	footer := m.footer()
 	if strings.Contains(ansi.Strip(body), "shift+tab back") { // huh's own help line says it already
 		footer = strings.Replace(footer, "shift+tab back • ", "", 1)
 	}
-	b.WriteString("\n" + helpStyle.Render(footer))
-	return m.fit(b.String())
+	if m.phase != phaseForm { // a form's own key help sets the footer apart already
+		rest.WriteString("\n")
+	}
+	rest.WriteString("\n" + helpStyle.Render(wrapAt(footer, " • ", m.width)))
+	header := m.header()
+	// The question, its choices and the keys always show: the explanation gets the lines
+	// they leave, cut short with "…" on a small window.
+	room := m.height - 1 - lineCount(m.fitWidth(header+rest.String()))
+	return m.fit(header + fitLines(explain, room) + rest.String())
+}
+
+// fitLines is text and the blank line after it in at most room lines: cut, its last line
+// ending in "…", when longer; nothing when fewer than two lines are left.
+func fitLines(text string, room int) string {
+	if text == "" {
+		return ""
+	}
+	lines := strings.Split(text, "\n")
+	if len(lines)+1 <= room {
+		return text + "\n\n"
+	}
+	if room < 2 {
+		return ""
+	}
+	lines = lines[:room-1]
+	lines[len(lines)-1] = strings.TrimRight(lines[len(lines)-1], " ") + " …"
+	return strings.Join(lines, "\n") + "\n\n"
+}
+
+// indentWrap wraps text to width, a line's continuation indented under its own text (an
+// indented entry of a list stays visibly one entry).
+func indentWrap(text string, width int) string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		lead := line[:len(line)-len(strings.TrimLeft(line, " "))]
+		indent := lead
+		if lead != "" {
+			indent += "  "
+		}
+		rows := wrapLine(line, width, max(width-len(indent), 10))
+		out = append(out, rows[0])
+		for _, r := range rows[1:] {
+			out = append(out, indent+r)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// wrapAt wraps a list of keys joined by sep between its entries, never inside one.
+func wrapAt(s, sep string, width int) string {
+	if width <= 0 {
+		return s
+	}
+	var lines []string
+	cur := ""
+	for _, part := range strings.Split(s, sep) {
+		switch {
+		case cur == "":
+			cur = part
+		case ansi.StringWidth(cur+sep+part) <= width:
+			cur += sep + part
+		default:
+			lines = append(lines, cur)
+			cur = part
+		}
+	}
+	return strings.Join(append(lines, cur), "\n")
 }
 
 // shownAlready reports whether a field's own description already shows the message (the

@@ -68,7 +68,8 @@ func (m *model) showSteps() {
 	var items []item
 	for _, i := range m.w.applicable() {
 		if s := m.w.steps[i]; s.ID != steps.StepReview {
-			items = append(items, item{string(s.ID), fmt.Sprintf("%d. %s", i+1, s.Title)})
+			n, _ := m.w.stepNumber(i) // as the step's header numbers it
+			items = append(items, item{string(s.ID), fmt.Sprintf("%d. %s", n, s.Title)})
 		}
 	}
 	items = append(items, item{"review", "Back to the review"})
@@ -76,15 +77,42 @@ func (m *model) showSteps() {
 	m.menu.cursor = len(items) - 1
 }
 
-// layoutReview sizes the plan's viewport to what the header and the menu leave.
+// layoutReview sizes the plan's viewport to what the header, the banner and the menu leave.
 func (m *model) layoutReview() {
 	m.review.Width = m.width
+	// The title scrolls with the plan: on a small window the plan gets its line.
+	title := m.rev.title
+	if m.reviewTab == "exports" {
+		title = "The exports (secrets masked):"
+	}
+	content := m.reviewContent
+	if title != "" {
+		content = sectionStyle.Render(title) + "\n" + content
+	}
+	width := max(m.width-1, 20)
+	// The banner comes first, where it cannot scroll out of sight: a plan that could not
+	// read, DATA LOSS. When it would leave the plan fewer than minPlan lines, its first lines
+	// stay there and the rest of it opens the plan.
+	var banner []string
+	if m.rev.banner != "" {
+		banner = strings.Split(hangingWrap(strings.TrimRight(m.rev.banner, "\n"), width, "  "), "\n")
+	}
+	fixed := lineCount(m.fitWidth(m.header())) + 1 + lineCount(m.fitWidth(m.reviewBottom(true))) + 1
+	if len(banner) > 0 {
+		fixed += len(banner) + 1
+	}
 	// Long plan lines wrap rather than lose their end; the words are the plan's own.
-	m.review.SetContent(hangingWrap(m.reviewContent, max(m.width-1, 20), "      "))
-	// The viewport gets what the header, the menu and the help leave, as they wrap at this
-	// width: the last choice and the key help always show.
-	top, bottom := m.reviewChrome()
-	fixed := lineCount(m.fitWidth(top)) + lineCount(m.fitWidth(bottom)) + 1
+	wrapped := hangingWrap(content, width, "      ")
+	const minPlan = 5
+	if short := min(minPlan, lineCount(wrapped)) - (m.height - fixed); len(banner) > 0 && short > 0 {
+		keep := max(len(banner)-short, 1)
+		wrapped = strings.Join(banner[keep:], "\n") + "\n\n" + wrapped
+		fixed -= len(banner) - keep
+		banner = banner[:keep]
+		banner[keep-1] = strings.TrimRight(banner[keep-1], " ") + " …"
+	}
+	m.bannerShown = strings.Join(banner, "\n")
+	m.review.SetContent(wrapped)
 	m.review.Height = max(m.height-fixed, 3)
 	if lines := m.review.TotalLineCount(); lines > 0 && lines < m.review.Height {
 		m.review.Height = lines
@@ -101,30 +129,30 @@ func (m *model) fitWidth(s string) string {
 
 // reviewChrome is what the review shows above and below the plan.
 func (m *model) reviewChrome() (top, bottom string) {
-	title := m.rev.title
-	if m.reviewTab == "exports" {
-		title = "The exports (secrets masked):"
-	}
 	top = m.header()
-	if m.rev.banner != "" {
-		// First, where it cannot scroll out of sight: a plan that could not read, DATA LOSS.
-		top += m.rev.banner + "\n\n"
+	if m.bannerShown != "" {
+		top += m.bannerShown + "\n\n"
 	}
-	top += sectionStyle.Render(title)
+	return top, m.reviewBottom(m.review.TotalLineCount() > m.review.Height)
+}
+
+// reviewBottom is what the review shows under the plan: the menu and its keys, with the
+// scroll keys when the plan scrolls.
+func (m *model) reviewBottom(scrolls bool) string {
 	var b strings.Builder
 	if m.w.opt.DryRun {
-		b.WriteString("\n" + warnStyle.Render("--dry-run: nothing is applied; only the answers can be saved.") + "\n")
+		b.WriteString("\n" + warnStyle.Render("--dry-run: nothing is applied; the answers can be saved.") + "\n")
 	}
 	if m.status != "" {
 		b.WriteString(m.status + "\n")
 	}
 	b.WriteString("\n" + m.menu.view() + "\n")
-	help := "↑/↓ choose • enter confirm • esc back • ctrl+c quit"
-	if m.review.TotalLineCount() > m.review.Height {
+	help := "↑/↓ choose • enter confirm • shift+tab/esc back • ctrl+c quit"
+	if scrolls {
 		help = fmt.Sprintf("%d%% · pgup/pgdn scroll • ", int(m.review.ScrollPercent()*100)) + help
 	}
-	b.WriteString(helpStyle.Render(help))
-	return top, b.String()
+	b.WriteString(helpStyle.Render(wrapAt(help, " • ", m.width)))
+	return b.String()
 }
 
 func lineCount(s string) int { return strings.Count(s, "\n") + 1 }
@@ -132,11 +160,17 @@ func lineCount(s string) int { return strings.Count(s, "\n") + 1 }
 func (m *model) updateReview(msg tea.Msg) tea.Cmd {
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch k.String() {
-		case "pgup", "pgdown", "ctrl+u", "ctrl+d", "home", "end":
+		case "pgup", "pgdown", "ctrl+u", "ctrl+d":
 			var cmd tea.Cmd
 			m.review, cmd = m.review.Update(msg)
 			return cmd
-		case "esc":
+		case "home":
+			m.review.GotoTop()
+			return nil
+		case "end":
+			m.review.GotoBottom()
+			return nil
+		case "esc", "shift+tab": // back to the last question, as on every other screen
 			return m.back()
 		}
 	}
@@ -192,21 +226,18 @@ func savedMessage(w *wizard) string {
 
 func (m *model) reviewView() string {
 	top, bottom := m.reviewChrome()
-	return m.fitWidth(top) + "\n" + m.review.View() + "\n" + m.fitWidth(bottom)
+	return m.fitWidth(top) + "\n\n" + m.review.View() + "\n" + m.fitWidth(bottom)
 }
 
 // hangingWrap wraps each line at width, indenting the continuation lines so a plan line's
-// detail stays visibly part of its action.
+// detail stays visibly part of its action. Words are kept whole (wordWrap).
 func hangingWrap(text string, width int, indent string) string {
 	var out []string
 	for _, line := range strings.Split(text, "\n") {
-		parts := strings.SplitN(wordWrap(line, width), "\n", 2)
-		out = append(out, parts[0])
-		if len(parts) == 2 {
-			rest := wordWrap(strings.ReplaceAll(parts[1], "\n", " "), width-len(indent))
-			for _, r := range strings.Split(rest, "\n") {
-				out = append(out, indent+r)
-			}
+		rows := wrapLine(line, width, max(width-len(indent), 1))
+		out = append(out, rows[0])
+		for _, r := range rows[1:] {
+			out = append(out, indent+r)
 		}
 	}
 	return strings.Join(out, "\n")

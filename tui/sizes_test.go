@@ -12,7 +12,7 @@ import (
 )
 
 // The sizes a newcomer's terminal has, and colour or NO_COLOR.
-var sizes = []struct{ w, h int }{{60, 20}, {80, 24}, {200, 50}}
+var sizes = []struct{ w, h int }{{60, 20}, {80, 24}, {120, 40}, {200, 50}}
 
 func eachLook(t *testing.T, f func(t *testing.T, w, h int)) {
 	for _, colour := range []bool{false, true} {

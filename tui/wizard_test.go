@@ -41,8 +41,9 @@ func start(t *testing.T, opt Options) *driver {
 	return &driver{t: t, tm: tm}
 }
 
-// How long a keystroke takes to settle, and how long a screen may take to show.
-var typistPause, screenWait = 15 * time.Millisecond, 5 * time.Second
+// How long a keystroke takes to settle, and how long a screen may take to show: long enough
+// for -race on two CPUs shared at a load average of 13 (at 5 s a frame sometimes came late).
+var typistPause, screenWait = 15 * time.Millisecond, 30 * time.Second
 
 // waitFor waits until the screen shows text.
 func (d *driver) waitFor(text string) {
@@ -59,7 +60,7 @@ func (d *driver) send(msgs ...tea.Msg) {
 }
 
 func (d *driver) final() *model {
-	return d.tm.FinalModel(d.t, teatest.WithFinalTimeout(5*time.Second)).(*model)
+	return d.tm.FinalModel(d.t, teatest.WithFinalTimeout(screenWait)).(*model)
 }
 
 // toBackups answers a WordPress temporal s3fs site at DigitalOcean up to the Backups step.
@@ -243,7 +244,12 @@ func TestDirectoriesErrorGoesAfterReticking(t *testing.T) {
 	d.toDirectories()
 	d.send(typed("x"), enter, enter) // untick wp-content/uploads, nothing more typed
 	d.waitFor("✗ directories: is empty; choose or list at least one directory")
-	d.send(shiftTab, typed("x"), enter) // back, tick it again, on to the "more" line
+	d.send(shiftTab) // back to the list
+	// Tick only once the list has the focus (huh moves it with a command of its own): typed
+	// before, the "x" went into the "more" line under load.
+	d.waitFor("┃ Asset directories")
+	d.send(typed("x"), enter) // tick it again, on to the "more" line
+	d.waitFor("┃ More directories")
 	d.send(ctrlC)
 	m := d.final()
 	if s := m.screen(); strings.Contains(s, "at least one directory") || !strings.Contains(s, "More directories") {

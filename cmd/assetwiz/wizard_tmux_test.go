@@ -175,7 +175,7 @@ func TestWizardInTmuxEveryModeAndTechnique(t *testing.T) {
 			newSession(t, s, shell)
 			choose := func(value string) { s.keys("/"); s.text(value); s.keys("Enter") }
 
-			s.waitFor("Step 1 of 11")
+			s.waitFor("Step 1 of") // the count is of the steps that apply: it follows the answers
 			if tc.technique == "efs" {
 				choose("original") // the only generation that mounts EFS
 			} else {
@@ -187,7 +187,7 @@ func TestWizardInTmuxEveryModeAndTechnique(t *testing.T) {
 				s.waitFor("temporal backup")
 				s.keys("Enter")
 			}
-			s.waitFor("Step 3 of 11")
+			s.waitFor("Step 3 of")
 			s.keys("Enter") // joomla
 			s.text("www.example.com")
 			s.waitFor("✓ www.example.com")

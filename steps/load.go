@@ -28,6 +28,9 @@ type Loaded struct {
 	AnswersFile string
 	// OverrideFound says whether the override file existed and was read back.
 	OverrideFound bool
+	// Given are the answers-file keys some source gave (the override file, the answers file,
+	// the environment, flags): the wizard starts on its advice only for the others.
+	Given map[string]bool
 	// Notes are things worth telling the user (values of the override file not read back, ...).
 	Notes []string
 }
@@ -81,6 +84,14 @@ func Load(src Sources) (Loaded, error) {
 	}
 
 	a := Merge(fromOverride, file, env, src.Flags)
+	out.Given = map[string]bool{}
+	for _, q := range Questions() {
+		for _, layer := range []*Answers{&fromOverride, &file, &env, &src.Flags} {
+			if layer.Get(q.Key) != "" {
+				out.Given[q.Key] = true
+			}
+		}
+	}
 	a.Complete()
 	problems = append(problems, secretsFrom(a.Validate(), env, fromOverride, overridePath)...)
 	problems = append(problems, checkOutputs(&a, out.AnswersFile)...)

@@ -73,7 +73,8 @@ type Question struct {
 	// KeepOpen: the default is not written into the answers, and choosing it in the wizard
 	// leaves the answer open, so that it keeps following the answers it depends on.
 	KeepOpen bool
-	// Suggest is the choice the wizard starts on for a required answer left open.
+	// Suggest is the choice the wizard starts on when no source gave the answer: the advice,
+	// which may differ from the answers file's Default (kept as the contract says).
 	Suggest func(a *Answers) string
 	// Choices are the answers the question lists; the wizard offers those Verdict allows.
 	Choices func(a *Answers) []Choice
@@ -223,11 +224,46 @@ var modeHelp = map[string]string{
 	ModeTemporal: "restored from periodic backups; offloads uploads",
 }
 
-var techniqueHelp = map[string]string{
-	TechniqueLocal:  "keep uploads on each server's disk (no buckets)",
-	TechniquePlugin: "the application writes to buckets (preferred)",
-	TechniqueS3fs:   "the toolkit mounts the buckets as folders (slow: a last resort)",
-	TechniqueEFS:    "the toolkit mounts AWS EFS (AWS only)",
+// techniqueChoices are the techniques with what each does for the answers so far: the
+// application's own plugin by name, the tool the toolkit mounts with.
+func techniqueChoices(a *Answers) []Choice {
+	plugin := "the application writes to the buckets itself (preferred)"
+	if app, ok := presets.FindApplication(a.Application); ok && app.Plugin.Name != "" {
+		plugin = "the " + app.Title + " plugin " + app.Plugin.Name + " writes to the buckets (preferred)"
+		if strings.Contains(strings.ToLower(app.Plugin.Name), "s3fs") {
+			// Drupal's module is called s3fs too: say which is which.
+			plugin += "; not the s3fs mount below"
+		}
+	}
+	help := map[string]string{
+		TechniqueLocal:  "keep uploads on each server's disk (no buckets)",
+		TechniquePlugin: plugin,
+		TechniqueS3fs: "mount the bucket as a folder on every web server (" + generationOf(a).DefaultMountTool() +
+			" by default for toolkit " + generationOf(a).Name + "; slow: a last resort)",
+		TechniqueEFS: "mount an AWS EFS file system on every web server (AWS, toolkit original only)",
+	}
+	return choices(Techniques, help)
+}
+
+// suggestTechnique follows the advice: the application's plugin where it has one and the
+// mode offloads (temporal); otherwise the default.
+func suggestTechnique(a *Answers) string {
+	if app, ok := presets.FindApplication(a.Application); ok && app.Plugin.Name != "" && a.Mode == ModeTemporal {
+		return TechniquePlugin
+	}
+	return ""
+}
+
+// suggestProvider is the first provider the answers' toolkit generation builds on (AWS
+// only for a generation with AWS support).
+func suggestProvider(a *Answers) string {
+	tk := generationOf(a)
+	for _, p := range presets.Providers() {
+		if p.Name != "aws" || tk.AWS {
+			return p.Name
+		}
+	}
+	return ""
 }
 
 func choices(values []string, help map[string]string) []Choice {
@@ -362,7 +398,8 @@ var table = []Step{
 					}
 					return TechniqueLocal
 				},
-				Choices: func(a *Answers) []Choice { return choices(Techniques, techniqueHelp) },
+				Suggest: suggestTechnique,
+				Choices: techniqueChoices,
 				Check:   checkTechnique,
 				Rules: []Rule{
 					rule("s3fs and efs are for mode temporal only", techniqueNeedsTemporal),
@@ -412,6 +449,7 @@ var table = []Step{
 				Help: "storage provider (see assetwiz presets)", DefaultDoc: "aws for efs; required otherwise",
 				When:    func(a *Answers) bool { return a.Technique != TechniqueEFS },
 				Default: func(a *Answers) string { return when(a.Technique == TechniqueEFS, "aws") },
+				Suggest: suggestProvider,
 				Check:   checkProvider,
 				Rules: []Rule{
 					rule("efs needs provider aws", efsNeedsAWS),

@@ -201,13 +201,25 @@ func (w *wizard) current(q steps.Question) string {
 	if q.Kind == steps.KindChoice && q.IsTyped(&w.ans) && q.Default != nil && v == q.Default(&w.ans) {
 		return "" // typed over an empty line: the title says Enter takes the default
 	}
+	if q.Suggest != nil && !w.chosen[q.Key] && !w.given(q.Key) {
+		// Nobody chose it: start on the advice (the plugin), not on the answers file's default.
+		if s := q.Suggest(&w.ans); s != "" {
+			return s
+		}
+	}
 	if v == "" && q.Default != nil {
 		v = q.Default(&w.ans)
 	}
-	if v == "" && q.Suggest != nil {
-		v = q.Suggest(&w.ans)
-	}
 	return v
+}
+
+// given reports whether a source before the wizard gave the answer at key (when Load did
+// not say, whether the answers it was handed hold one).
+func (w *wizard) given(key string) bool {
+	if g := w.opt.Loaded.Given; g != nil {
+		return g[key]
+	}
+	return w.opt.Loaded.Answers.Get(key) != ""
 }
 
 // title is a question's title, with what Enter does for a typed answer.

@@ -1,0 +1,42 @@
+package steps
+
+import (
+	"strings"
+	"testing"
+)
+
+// The wizard's starting choices follow the advice; the answers file's defaults stay the contract's.
+func TestSuggestionsFollowTheAdvice(t *testing.T) {
+	tq, _ := FindQuestion("technique")
+	a := Answers{Mode: ModeTemporal, Application: "drupal"}
+	if got := tq.Suggest(&a); got != TechniquePlugin {
+		t.Errorf("temporal drupal suggests %q, want plugin", got)
+	}
+	if got := tq.Default(&a); got != TechniqueS3fs {
+		t.Errorf("the answers file's default for temporal is %q, want s3fs (CONTRACT)", got)
+	}
+	if got := tq.Suggest(&Answers{Mode: ModeBaseline, Application: "drupal"}); got != "" {
+		t.Errorf("baseline suggests %q, want none (local, the default)", got)
+	}
+	pq, _ := FindQuestion("storage.provider")
+	if got := pq.Suggest(&Answers{Toolkit: ToolkitCurrent}); got == "aws" || got == "" {
+		t.Errorf("current suggests provider %q, which it does not support", got)
+	}
+	if got := pq.Suggest(&Answers{Toolkit: ToolkitOriginal}); got != "aws" {
+		t.Errorf("original suggests provider %q, want aws (its first, supported)", got)
+	}
+}
+
+func TestTechniqueLabelsSayWhatHappens(t *testing.T) {
+	tq, _ := FindQuestion("technique")
+	help := map[string]string{}
+	for _, c := range tq.Choices(&Answers{Toolkit: ToolkitCurrent, Mode: ModeTemporal, Application: "drupal"}) {
+		help[c.Value] = c.Help
+	}
+	if !strings.Contains(help[TechniqueS3fs], "mount the bucket as a folder on every web server (rclone by default for toolkit current") {
+		t.Errorf("s3fs label %q", help[TechniqueS3fs])
+	}
+	if !strings.Contains(help[TechniquePlugin], "S3 File System (s3fs module)") || !strings.Contains(help[TechniquePlugin], "not the s3fs mount") {
+		t.Errorf("drupal's plugin label %q does not name the module apart from the mount", help[TechniquePlugin])
+	}
+}

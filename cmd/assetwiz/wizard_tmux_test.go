@@ -84,7 +84,7 @@ func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
 	s.waitFor("Asset directories")
 	s.keys("Enter", "Enter")
 	s.waitFor("How should the servers")
-	s.keys("Enter") // s3fs
+	s.keys("Down", "Enter") // s3fs (the cursor starts on plugin, the advice)
 	s.waitFor("Which tool mounts")
 	s.keys("Enter") // rclone, the generation's own
 	s.waitFor("Storage provider")

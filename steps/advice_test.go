@@ -40,3 +40,14 @@ func TestTechniqueLabelsSayWhatHappens(t *testing.T) {
 		t.Errorf("drupal's plugin label %q does not name the module apart from the mount", help[TechniquePlugin])
 	}
 }
+
+// A region is asked "at" a provider by name, never "at Any other S3-compatible endpoint".
+func TestRegionTitleNamesTheProvider(t *testing.T) {
+	q, _ := FindQuestion("storage.region")
+	if got := q.TitleOf(&Answers{Storage: Storage{Provider: "custom"}}); strings.Contains(got, "Any other") {
+		t.Errorf("custom region title %q", got)
+	}
+	if got := q.TitleOf(&Answers{Storage: Storage{Provider: "linode"}}); got != "Region at Linode (Akamai) Object Storage" {
+		t.Errorf("linode region title %q", got)
+	}
+}

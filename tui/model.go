@@ -181,6 +181,13 @@ func (m *model) stepDone() tea.Cmd {
 		return m.startCheck(func(ctx context.Context, a *steps.Answers) (string, error) {
 			return "", m.w.opt.CheckStorage(ctx, a)
 		})
+	case m.step().ID == steps.StepBackup && m.w.opt.CheckStorage != nil && m.w.ans.HasBackup():
+		// The second copy's keys are checked as the storage keys are, against its endpoint.
+		target := m.w.ans.BackupTarget()
+		m.checkLabel = "Testing the backup keys against " + target.EndpointURL() + " …"
+		return m.startCheck(func(ctx context.Context, _ *steps.Answers) (string, error) {
+			return "", m.w.opt.CheckStorage(ctx, &target)
+		})
 	case m.step().ID == steps.StepCDN && m.w.opt.CheckCDN != nil && m.w.ans.CDN.Provider == steps.CDNCloudflare:
 		m.checkLabel = "Checking the Cloudflare token and finding the zone of " + m.w.ans.WebsiteURL + " …"
 		return m.startCheck(m.w.opt.CheckCDN)

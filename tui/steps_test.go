@@ -81,15 +81,15 @@ func TestHiddenSteps(t *testing.T) {
 		return out
 	}
 	local := names(steps.Answers{Mode: "virgin", Technique: "local"})
-	if slices.Contains(local, "Storage") || slices.Contains(local, "Backups") || slices.Contains(local, "EFS") {
+	if slices.Contains(local, "Storage") || slices.Contains(local, "Old versions") || slices.Contains(local, "EFS") {
 		t.Errorf("local asks %v", local)
 	}
 	efs := names(steps.Answers{Mode: "temporal", Technique: "efs", Toolkit: "original"})
-	if !slices.Contains(efs, "EFS") || slices.Contains(efs, "Backups") || !slices.Contains(efs, "Storage") {
+	if !slices.Contains(efs, "EFS") || slices.Contains(efs, "Old versions") || !slices.Contains(efs, "Storage") {
 		t.Errorf("efs asks %v", efs)
 	}
 	s3fs := names(steps.Answers{Mode: "temporal"})
-	if len(s3fs) != 10 || !slices.Contains(s3fs, "Backups") {
+	if len(s3fs) != 11 || !slices.Contains(s3fs, "Old versions") || !slices.Contains(s3fs, "Second copy") {
 		t.Errorf("s3fs asks %v", s3fs)
 	}
 }

@@ -101,6 +101,8 @@ func (d *driver) toBackupsWithKeys(access, secret string) {
 		}
 		d.send(enter)
 	}
+	d.waitFor("Keep a second copy elsewhere?")
+	d.send(enter) // none (optional; the cursor starts there)
 	d.waitFor("Keep old versions")
 }
 

@@ -530,8 +530,8 @@ var table = []Step{
 				},
 				Placeholder: func(a *Answers) string { return providerOf(a).DefaultRegion() },
 				Default:     func(a *Answers) string { return providerOf(a).DefaultRegion() },
-				TitleFor: func(a *Answers) string { return regionTitle("Region", providerOf(a)) },
-				Check: checkRegion},
+				TitleFor:    func(a *Answers) string { return regionTitle("Region", providerOf(a)) },
+				Check:       checkRegion},
 			{Key: "s3_access_key", Env: ExportS3AccessKey, EnvAlso: []string{EnvS3AccessKeyFallback}, Kind: KindSecret, Title: "Access key",
 				Help:     "the storage access key (also " + EnvS3AccessKeyFallback + ")",
 				Describe: describeStorageKey, Check: checkSecret("s3_access_key")},
@@ -549,7 +549,7 @@ var table = []Step{
 			{Key: "backup.provider", Kind: KindChoice, Title: "Keep a second copy elsewhere?", Help: "the backup's storage provider", DefaultDoc: "none: no backup",
 				When:    func(a *Answers) bool { return a.MakesBuckets() },
 				Suggest: constant(CDNNone), // optional: the wizard starts on none
-				Check: checkBackupProvider,
+				Check:   checkBackupProvider,
 				Rules: []Rule{
 					rule("is required when another backup answer is given", backupNeedsAProvider),
 					rule("needs buckets (technique plugin or s3fs)", backupNeedsBuckets),

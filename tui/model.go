@@ -77,6 +77,10 @@ type model struct {
 	interrupted bool
 	result      provision.Result
 
+	// reviewNow: the wizard opened on the review (a complete answers file); esc there lists
+	// every step to go back to.
+	reviewNow bool
+
 	quitting bool
 	goodbye  string // the last thing shown when the wizard ends
 	err      error  // what Run returns
@@ -90,7 +94,15 @@ func newModel(ctx context.Context, opt Options) *model {
 	return m
 }
 
-func (m *model) Init() tea.Cmd { return m.enterStep(0) }
+func (m *model) Init() tea.Cmd {
+	if m.w.complete() {
+		// Review now: a re-run with a complete answers file needs no 20 Enters.
+		m.reviewNow = true
+		m.cur = place{m.w.stepIndex(steps.StepReview), 0}
+		return m.startPlanning()
+	}
+	return m.enterStep(0)
+}
 
 // step is the step shown.
 func (m *model) step() steps.Step { return m.w.steps[m.cur.s] }

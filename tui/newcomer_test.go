@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -96,4 +97,39 @@ func (s atStep) Init() tea.Cmd { return s.enterStepID(s.id) }
 func (s atStep) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	_, cmd := s.model.Update(msg)
 	return s, cmd
+}
+
+// A re-run with a complete, valid answers file opens on the review; esc lists every step.
+func TestCompleteAnswersFileOpensOnTheReview(t *testing.T) {
+	t.Chdir(t.TempDir())
+	yaml := "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\ntechnique: s3fs\nstorage:\n  provider: digitalocean\n"
+	if err := os.WriteFile("assetwiz.yaml", []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := steps.Load(steps.Sources{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := testOptions()
+	opt.Loaded, opt.DryRun = loaded, true
+	d := start(t, opt)
+	d.waitFor("Plan:")
+	d.send(esc)
+	d.waitFor("Go back to which step?")
+	d.send(ctrlC)
+	m := d.final()
+	if m.phase != phaseJump || !strings.Contains(m.menu.view(), "1. Toolkit generation") || !strings.Contains(m.menu.view(), "Old versions") {
+		t.Errorf("esc at the review opened:\n%s", m.screen())
+	}
+	// An incomplete file starts at step 1, as before.
+	if err := os.WriteFile("assetwiz.yaml", []byte("mode: temporal\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	loaded, _ = steps.Load(steps.Sources{})
+	opt.Loaded = loaded
+	m = newModel(context.Background(), opt)
+	m.Init()
+	if m.phase != phaseForm || m.cur.s != 0 {
+		t.Errorf("an incomplete file opened at phase %d step %d", m.phase, m.cur.s)
+	}
 }

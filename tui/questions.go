@@ -220,6 +220,21 @@ func (w *wizard) current(q steps.Question) string {
 	return v
 }
 
+// complete reports whether the answers file gave a complete, valid set of answers: the
+// wizard then opens on the review ("review now"), every step one esc away. Secrets are not
+// in the file: a missing key is the review's to ask for (Edit the keys).
+func (w *wizard) complete() bool {
+	if w.opt.Loaded.AnswersFile == "" || len(w.dropped) > 0 {
+		return false
+	}
+	for _, p := range w.ans.Validate() {
+		if q, ok := steps.FindQuestion(strings.SplitN(p.Key, "[", 2)[0]); !ok || q.Kind != steps.KindSecret {
+			return false
+		}
+	}
+	return true
+}
+
 // given reports whether a source before the wizard gave the answer at key (when Load did
 // not say, whether the answers it was handed hold one).
 func (w *wizard) given(key string) bool {

@@ -137,6 +137,10 @@ func (m *model) updateReview(msg tea.Msg) tea.Cmd {
 			m.review, cmd = m.review.Update(msg)
 			return cmd
 		case "esc":
+			if m.reviewNow {
+				m.showSteps() // opened on the review: every step is one choice away
+				return nil
+			}
 			return m.back()
 		}
 	}

@@ -51,3 +51,25 @@ func TestRegionTitleNamesTheProvider(t *testing.T) {
 		t.Errorf("linode region title %q", got)
 	}
 }
+
+// A value a letter or two off gets "did you mean", from the check itself (so Validate and
+// the wizard say it alike).
+func TestMisspelledValuesGetDidYouMean(t *testing.T) {
+	a := Answers{Mode: "temporl", Application: "wordpres", WebsiteURL: "www.example.com", Technique: "s3fs",
+		Storage: Storage{Provider: "digitalocen"}}
+	a.Complete()
+	got := a.Validate().Error()
+	for _, want := range []string{"did you mean digitalocean?", "did you mean temporal?", "did you mean wordpress?"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in:\n%s", want, got)
+		}
+	}
+	q, _ := FindQuestion("storage.provider")
+	b := Answers{Mode: ModeTemporal, Application: "wordpress", WebsiteURL: "www.example.com", Technique: "s3fs"}
+	if err := q.Verdict(&b, "digitalocen"); err == nil || !strings.Contains(err.Error(), "did you mean digitalocean?") {
+		t.Errorf("the wizard's verdict: %v", err)
+	}
+	if err := q.Verdict(&b, "dropbox"); err != nil && strings.Contains(err.Error(), "did you mean") {
+		t.Errorf("a far-off value got a suggestion: %v", err)
+	}
+}

@@ -126,7 +126,8 @@ func checkTechnique(a *Answers) Problems {
 
 // techniqueNeedsTemporal: the toolkit mounts nothing for virgin and baseline builds.
 func techniqueNeedsTemporal(a *Answers) string {
-	if (a.Technique == TechniqueS3fs || a.Technique == TechniqueEFS) && a.Mode != ModeTemporal && a.Mode != "" {
+	// An unknown mode is said at mode, not here as well.
+	if (a.Technique == TechniqueS3fs || a.Technique == TechniqueEFS) && a.Mode != ModeTemporal && contains(Modes, a.Mode) {
 		return fmt.Sprintf("%s is for mode temporal only: the toolkit mounts nothing for %s builds; use plugin or local", a.Technique, a.Mode)
 	}
 	return ""
@@ -134,7 +135,7 @@ func techniqueNeedsTemporal(a *Answers) string {
 
 // efsNeedsOriginal: only the 2020–22 toolkit mounts EFS.
 func efsNeedsOriginal(a *Answers) string {
-	if a.Technique == TechniqueEFS && a.Toolkit != ToolkitOriginal {
+	if _, known := presets.FindToolkit(a.Toolkit); a.Technique == TechniqueEFS && a.Toolkit != ToolkitOriginal && known {
 		return fmt.Sprintf("efs needs toolkit: original (the 2020–22 toolkit is the only one that mounts EFS; the %s toolkit has none); use s3fs or plugin, or toolkit: original", a.Toolkit)
 	}
 	return ""

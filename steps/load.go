@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/assetwiz/assetwiz/presets"
@@ -93,8 +94,12 @@ func Load(src Sources) (Loaded, error) {
 		}
 	}
 	a.Complete()
-	problems = append(problems, secretsFrom(a.Validate(), env, fromOverride, overridePath)...)
-	problems = append(problems, checkOutputs(&a, out.AnswersFile)...)
+	// An answers file that could not be read at all (missing, not YAML, not a mapping) is said
+	// once: the answers it would have given are not also reported missing one by one.
+	if !slices.ContainsFunc(problems, func(p Problem) bool { return p.Key == "answers file" }) {
+		problems = append(problems, secretsFrom(a.Validate(), env, fromOverride, overridePath)...)
+		problems = append(problems, checkOutputs(&a, out.AnswersFile)...)
+	}
 	out.Answers = a
 	if len(problems) > 0 {
 		return out, problems

@@ -100,6 +100,8 @@ func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
 	s.keys("Enter", "Enter") // the keys from the environment
 	s.waitFor("The keys work")
 	s.keys("Enter")
+	s.waitFor("Keep a second copy elsewhere?")
+	s.keys("Enter") // none
 	s.waitFor("Keep old versions")
 	s.keys("Enter", "Enter")
 	s.waitFor("Serve uploads")
@@ -175,7 +177,7 @@ func TestWizardInTmuxEveryModeAndTechnique(t *testing.T) {
 			newSession(t, s, shell)
 			choose := func(value string) { s.keys("/"); s.text(value); s.keys("Enter") }
 
-			s.waitFor("Step 1 of 11")
+			s.waitFor("Step 1 of 12")
 			if tc.technique == "efs" {
 				choose("original") // the only generation that mounts EFS
 			} else {
@@ -187,7 +189,7 @@ func TestWizardInTmuxEveryModeAndTechnique(t *testing.T) {
 				s.waitFor("temporal backup")
 				s.keys("Enter")
 			}
-			s.waitFor("Step 3 of 11")
+			s.waitFor("Step 3 of 12")
 			s.keys("Enter") // joomla
 			s.text("www.example.com")
 			s.waitFor("✓ www.example.com")
@@ -229,6 +231,8 @@ func TestWizardInTmuxEveryModeAndTechnique(t *testing.T) {
 				s.keys("Enter")
 			}
 			if tc.technique == "plugin" || tc.technique == "s3fs" {
+				s.waitFor("Keep a second copy elsewhere?")
+				s.keys("Enter") // none
 				s.waitFor("Keep old versions")
 				s.keys("Enter", "Enter")
 			}

@@ -49,8 +49,29 @@ func addAnswerFlags(cmd *cobra.Command) {
 		} else {
 			f.String(af.flag, "", af.usage)
 		}
+		if q, ok := steps.FindQuestion(af.key); ok && q.Choices != nil {
+			_ = cmd.RegisterFlagCompletionFunc(af.flag, completeChoices(q))
+		}
 	}
 	f.SortFlags = false
+}
+
+// completeChoices completes a flag's value from its question's choices in the table, for
+// the answers the other flags on the line give (the regions of --provider).
+func completeChoices(q steps.Question) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		a, _ := flagAnswers(cmd.Flags())
+		if a.Mode == "" {
+			a.Mode = steps.ModeTemporal // every technique offered
+		}
+		var out []cobra.Completion
+		for _, c := range q.Choices(&a) {
+			if strings.HasPrefix(c.Value, toComplete) {
+				out = append(out, cobra.CompletionWithDesc(c.Value, c.Help))
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
 }
 
 // flagAnswers collects the answers given as flags; a flag not given answers nothing.

@@ -60,3 +60,19 @@ func TestNoTerminalMentionsAccessible(t *testing.T) {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// Completions complete flag values from the table's choices (cobra's __complete, which the
+// bash, zsh and fish scripts call).
+func TestCompletionsCompleteFlagValues(t *testing.T) {
+	dir := t.TempDir()
+	r := runCLI(t, dir, nil, "__complete", "plan", "--technique", "")
+	for _, want := range []string{"local", "plugin", "s3fs", "efs"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("--technique completes without %s:\n%s", want, r.stdout)
+		}
+	}
+	r = runCLI(t, dir, nil, "__complete", "plan", "--provider", "linode", "--region", "eu")
+	if !strings.Contains(r.stdout, "eu-central-1") || strings.Contains(r.stdout, "ams3") {
+		t.Errorf("--region after --provider linode completes:\n%s", r.stdout)
+	}
+}

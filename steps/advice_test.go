@@ -73,3 +73,11 @@ func TestMisspelledValuesGetDidYouMean(t *testing.T) {
 		t.Errorf("a far-off value got a suggestion: %v", err)
 	}
 }
+
+// The period question says what it changes.
+func TestPeriodSaysWhatItChanges(t *testing.T) {
+	q, _ := FindQuestion("period")
+	if q.Describe == nil || !strings.Contains(q.Describe(&Answers{}), "BUILD_ARCHIVE_CHOICE") {
+		t.Error("the period question does not say it sets BUILD_ARCHIVE_CHOICE")
+	}
+}

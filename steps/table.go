@@ -340,7 +340,10 @@ var table = []Step{
 				Default: func(a *Answers) string { return when(a.Mode == ModeTemporal, Periods[0]) },
 				Choices: func(*Answers) []Choice { return choices(Periods, nil) },
 				When:    func(a *Answers) bool { return a.Mode == ModeTemporal },
-				Check:   oneOfChoices("a temporal period", func(*Answers) []string { return Periods }, func(a *Answers) string { return a.Period }),
+				Describe: func(*Answers) string {
+					return "Sets BUILD_ARCHIVE_CHOICE (and BUILD_CHOICE for classic and original): which of the toolkit's periodic backups a build restores the site from."
+				},
+				Check: oneOfChoices("a temporal period", func(*Answers) []string { return Periods }, func(a *Answers) string { return a.Period }),
 				Rules: []Rule{rule("applies to mode temporal only", func(a *Answers) string {
 					if contains(Periods, a.Period) && contains(Modes, a.Mode) && a.Mode != ModeTemporal {
 						return "applies to mode temporal only (mode is " + a.Mode + "); remove it or set mode: temporal"

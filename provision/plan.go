@@ -243,7 +243,7 @@ func (p Plan) WriteText(w io.Writer) error {
 	}
 	if len(p.Warnings) > 0 {
 		b.WriteString("\nWarnings:\n")
-		for _, wn := range p.Warnings {
+		for _, wn := range OrderedWarnings(p.Warnings) {
 			b.WriteString("  ! " + wn + "\n")
 		}
 	}
@@ -254,4 +254,23 @@ func (p Plan) WriteText(w io.Writer) error {
 // Verifier checks the live result of a backend: one line per thing that does not hold.
 type Verifier interface {
 	Verify(ctx context.Context, a *steps.Answers) []string
+}
+
+// OrderedWarnings are the warnings as told: DATA LOSS first (it is not cosmetic), each said
+// once (two backends may find the same fact).
+func OrderedWarnings(ws []string) []string {
+	var loss, rest []string
+	seen := map[string]bool{}
+	for _, w := range ws {
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		if strings.HasPrefix(w, "DATA LOSS") {
+			loss = append(loss, w)
+		} else {
+			rest = append(rest, w)
+		}
+	}
+	return append(loss, rest...)
 }

@@ -59,6 +59,10 @@ func (a *Answers) secret(key string) *string {
 		return &a.Secrets.S3SecretKey
 	case "cloudflare_api_token":
 		return &a.Secrets.CloudflareToken
+	case "backup_s3_access_key":
+		return &a.Secrets.BackupS3AccessKey
+	case "backup_s3_secret_key":
+		return &a.Secrets.BackupS3SecretKey
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ type BackupBucket struct {
 }
 
 // HasBackup reports whether a backup target is answered.
-func (a *Answers) HasBackup() bool { return a.Backup.Provider != "" }
+func (a *Answers) HasBackup() bool { return a.Backup.Provider != "" && a.Backup.Provider != CDNNone }
 
 // BackupBuckets pairs every asset bucket with its backup bucket, "<asset bucket>-<suffix>".
 func (a *Answers) BackupBuckets() []BackupBucket {

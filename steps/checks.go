@@ -29,7 +29,7 @@ func oneOfChoices(what string, values func(a *Answers) []string, get func(a *Ans
 		if v == "" || contains(values(a), v) {
 			return nil
 		}
-		return bad("%s is not %s; use one of %s", quote(v), what, oneOf(values(a)))
+		return bad("%s is not %s%s; use one of %s", quote(v), what, didYouMean(v, values(a)), oneOf(values(a)))
 	}
 }
 
@@ -42,7 +42,7 @@ func checkToolkit(a *Answers) Problems {
 		for _, t := range presets.Toolkits() {
 			gens = append(gens, t.Name+" ("+t.Title+")")
 		}
-		return bad("%s is not a toolkit generation; use one of %s", quote(a.Toolkit), strings.Join(gens, ", "))
+		return bad("%s is not a toolkit generation%s; use one of %s", quote(a.Toolkit), didYouMean(a.Toolkit, presets.Names(presets.Toolkits())), strings.Join(gens, ", "))
 	}
 	return nil
 }
@@ -52,7 +52,7 @@ func checkMode(a *Answers) Problems {
 	case a.Mode == "":
 		return bad("is required; use one of %s", oneOf(Modes))
 	case !contains(Modes, a.Mode):
-		return bad("%s is not a deployment mode; use one of %s", quote(a.Mode), oneOf(Modes))
+		return bad("%s is not a deployment mode%s; use one of %s", quote(a.Mode), didYouMean(a.Mode, Modes), oneOf(Modes))
 	}
 	return nil
 }
@@ -63,7 +63,7 @@ func checkApplication(a *Answers) Problems {
 		return bad("is required; use one of %s", apps)
 	}
 	if _, ok := presets.FindApplication(a.Application); !ok {
-		return bad("%s is not an application the toolkit builds; use one of %s", quote(a.Application), apps)
+		return bad("%s is not an application the toolkit builds%s; use one of %s", quote(a.Application), didYouMean(a.Application, presets.Names(presets.Applications())), apps)
 	}
 	return nil
 }
@@ -119,14 +119,15 @@ func checkBucketNames(a *Answers) Problems {
 
 func checkTechnique(a *Answers) Problems {
 	if a.Technique != "" && !contains(Techniques, a.Technique) {
-		return bad("%s is not a technique; use one of %s", quote(a.Technique), oneOf(Techniques))
+		return bad("%s is not a technique%s; use one of %s", quote(a.Technique), didYouMean(a.Technique, Techniques), oneOf(Techniques))
 	}
 	return nil
 }
 
 // techniqueNeedsTemporal: the toolkit mounts nothing for virgin and baseline builds.
 func techniqueNeedsTemporal(a *Answers) string {
-	if (a.Technique == TechniqueS3fs || a.Technique == TechniqueEFS) && a.Mode != ModeTemporal && a.Mode != "" {
+	// An unknown mode is said at mode, not here as well.
+	if (a.Technique == TechniqueS3fs || a.Technique == TechniqueEFS) && a.Mode != ModeTemporal && contains(Modes, a.Mode) {
 		return fmt.Sprintf("%s is for mode temporal only: the toolkit mounts nothing for %s builds; use plugin or local", a.Technique, a.Mode)
 	}
 	return ""
@@ -134,7 +135,7 @@ func techniqueNeedsTemporal(a *Answers) string {
 
 // efsNeedsOriginal: only the 2020–22 toolkit mounts EFS.
 func efsNeedsOriginal(a *Answers) string {
-	if a.Technique == TechniqueEFS && a.Toolkit != ToolkitOriginal {
+	if _, known := presets.FindToolkit(a.Toolkit); a.Technique == TechniqueEFS && a.Toolkit != ToolkitOriginal && known {
 		return fmt.Sprintf("efs needs toolkit: original (the 2020–22 toolkit is the only one that mounts EFS; the %s toolkit has none); use s3fs or plugin, or toolkit: original", a.Toolkit)
 	}
 	return ""
@@ -146,7 +147,7 @@ func checkMountTool(a *Answers) Problems {
 		return nil // open, or said by the toolkit's check or the rule below
 	}
 	if !contains(tk.MountTools, a.MountTool) {
-		return bad("%s is not a mount tool of the %s toolkit; use one of %s (DATASTOREMOUNTTOOL in its buildstyles)", quote(a.MountTool), tk.Name, oneOf(tk.MountTools))
+		return bad("%s is not a mount tool of the %s toolkit%s; use one of %s (DATASTOREMOUNTTOOL in its buildstyles)", quote(a.MountTool), tk.Name, didYouMean(a.MountTool, tk.MountTools), oneOf(tk.MountTools))
 	}
 	return nil
 }
@@ -175,7 +176,7 @@ func checkProvider(a *Answers) Problems {
 		return nil // the rules below say when it is required
 	}
 	if _, ok := presets.FindProvider(a.Storage.Provider); !ok {
-		return bad("%s is not a known storage provider; use one of %s (custom for any other S3-compatible endpoint)", quote(a.Storage.Provider), oneOf(presets.Names(presets.Providers())))
+		return bad("%s is not a known storage provider%s; use one of %s (custom for any other S3-compatible endpoint)", quote(a.Storage.Provider), didYouMean(a.Storage.Provider, presets.Names(presets.Providers())), oneOf(presets.Names(presets.Providers())))
 	}
 	return nil
 }
@@ -220,7 +221,7 @@ func checkRegion(a *Answers) Problems {
 	case !regionName.MatchString(a.Storage.Region):
 		return bad("%s is not a region name; for %s use one of %s", quote(a.Storage.Region), p.Name, oneOf(p.Regions))
 	case !p.HasRegion(a.Storage.Region):
-		return bad("%s is not a %s region; use one of %s", quote(a.Storage.Region), p.Name, oneOf(p.Regions))
+		return bad("%s is not a %s region%s; use one of %s", quote(a.Storage.Region), p.Name, didYouMean(a.Storage.Region, p.Regions), oneOf(p.Regions))
 	}
 	return nil
 }
@@ -350,7 +351,7 @@ func checkBackupProvider(a *Answers) Problems {
 		return nil // the rules below
 	}
 	if _, ok := presets.FindProvider(a.Backup.Provider); !ok {
-		return bad("%s is not a known storage provider; use one of %s", quote(a.Backup.Provider), oneOf(presets.Names(presets.Providers())))
+		return bad("%s is not a known storage provider%s; use one of %s", quote(a.Backup.Provider), didYouMean(a.Backup.Provider, presets.Names(presets.Providers())), oneOf(presets.Names(presets.Providers())))
 	}
 	return nil
 }
@@ -379,7 +380,7 @@ func backupProvider(a *Answers) (presets.Provider, bool) {
 
 func checkBackupRegion(a *Answers) Problems {
 	if p, ok := backupProvider(a); ok && (!regionName.MatchString(a.Backup.Region) || !p.HasRegion(a.Backup.Region)) {
-		return bad("%s is not a %s region; use one of %s", quote(a.Backup.Region), p.Name, oneOf(p.Regions))
+		return bad("%s is not a %s region%s; use one of %s", quote(a.Backup.Region), p.Name, didYouMean(a.Backup.Region, p.Regions), oneOf(p.Regions))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/assetwiz/assetwiz/presets"
@@ -28,6 +29,9 @@ type Loaded struct {
 	AnswersFile string
 	// OverrideFound says whether the override file existed and was read back.
 	OverrideFound bool
+	// Given are the answers-file keys some source gave (the override file, the answers file,
+	// the environment, flags): the wizard starts on its advice only for the others.
+	Given map[string]bool
 	// Notes are things worth telling the user (values of the override file not read back, ...).
 	Notes []string
 }
@@ -81,9 +85,21 @@ func Load(src Sources) (Loaded, error) {
 	}
 
 	a := Merge(fromOverride, file, env, src.Flags)
+	out.Given = map[string]bool{}
+	for _, q := range Questions() {
+		for _, layer := range []*Answers{&fromOverride, &file, &env, &src.Flags} {
+			if layer.Get(q.Key) != "" {
+				out.Given[q.Key] = true
+			}
+		}
+	}
 	a.Complete()
-	problems = append(problems, secretsFrom(a.Validate(), env, fromOverride, overridePath)...)
-	problems = append(problems, checkOutputs(&a, out.AnswersFile)...)
+	// An answers file that could not be read at all (missing, not YAML, not a mapping) is said
+	// once: the answers it would have given are not also reported missing one by one.
+	if !slices.ContainsFunc(problems, func(p Problem) bool { return p.Key == "answers file" }) {
+		problems = append(problems, secretsFrom(a.Validate(), env, fromOverride, overridePath)...)
+		problems = append(problems, checkOutputs(&a, out.AnswersFile)...)
+	}
 	out.Answers = a
 	if len(problems) > 0 {
 		return out, problems

@@ -27,7 +27,7 @@ const (
 	StepBackups     StepID = "backups"
 	StepCDN         StepID = "cdn"
 	StepOutput      StepID = "output"
-	StepBackup      StepID = "backup" // flags and answers file only: asked by no screen
+	StepBackup      StepID = "backup" // the second copy (assetwiz backup), after Storage
 	StepReview      StepID = "review"
 )
 
@@ -73,7 +73,8 @@ type Question struct {
 	// KeepOpen: the default is not written into the answers, and choosing it in the wizard
 	// leaves the answer open, so that it keeps following the answers it depends on.
 	KeepOpen bool
-	// Suggest is the choice the wizard starts on for a required answer left open.
+	// Suggest is the choice the wizard starts on when no source gave the answer: the advice,
+	// which may differ from the answers file's Default (kept as the contract says).
 	Suggest func(a *Answers) string
 	// Choices are the answers the question lists; the wizard offers those Verdict allows.
 	Choices func(a *Answers) []Choice
@@ -204,6 +205,31 @@ func describeMountTool(a *Answers) string {
 		"The line spells goofys \"goof\"."
 }
 
+// regionTitle is a region question's title: at a provider by name, not at "Any other …".
+func regionTitle(title string, p presets.Provider) string {
+	switch {
+	case p.Name == "":
+		return title
+	case p.Endpoint == "" && p.AnyRegion:
+		return title + " (the one your endpoint expects)"
+	}
+	return title + " at " + p.Title
+}
+
+func backupProviderOf(a *Answers) presets.Provider {
+	p, _ := presets.FindProvider(a.Backup.Provider)
+	return p
+}
+
+func describeStorageKey(*Answers) string {
+	return "Shown masked; written only into the override file (mode 0600), where the toolkit needs it, never into " + DefaultAnswersFile + "."
+}
+
+func describeBackupKey(*Answers) string {
+	return "Shown masked and never saved: the backup timer reads it from " + EnvBackupAccessKey + " and " + EnvBackupSecretKey +
+		" in its environment file (the next steps say where)."
+}
+
 // constant is a default that depends on no other answer.
 func constant(v string) func(*Answers) string { return func(*Answers) string { return v } }
 
@@ -223,11 +249,46 @@ var modeHelp = map[string]string{
 	ModeTemporal: "restored from periodic backups; offloads uploads",
 }
 
-var techniqueHelp = map[string]string{
-	TechniqueLocal:  "keep uploads on each server's disk (no buckets)",
-	TechniquePlugin: "the application writes to buckets (preferred)",
-	TechniqueS3fs:   "the toolkit mounts the buckets as folders (slow: a last resort)",
-	TechniqueEFS:    "the toolkit mounts AWS EFS (AWS only)",
+// techniqueChoices are the techniques with what each does for the answers so far: the
+// application's own plugin by name, the tool the toolkit mounts with.
+func techniqueChoices(a *Answers) []Choice {
+	plugin := "the application writes to the buckets itself (preferred)"
+	if app, ok := presets.FindApplication(a.Application); ok && app.Plugin.Name != "" {
+		plugin = "the " + app.Title + " plugin " + app.Plugin.Name + " writes to the buckets (preferred)"
+		if strings.Contains(strings.ToLower(app.Plugin.Name), "s3fs") {
+			// Drupal's module is called s3fs too: say which is which.
+			plugin += "; not the s3fs mount below"
+		}
+	}
+	help := map[string]string{
+		TechniqueLocal:  "keep uploads on each server's disk (no buckets)",
+		TechniquePlugin: plugin,
+		TechniqueS3fs: "mount the bucket as a folder on every web server (" + generationOf(a).DefaultMountTool() +
+			" by default for toolkit " + generationOf(a).Name + "; slow: a last resort)",
+		TechniqueEFS: "mount an AWS EFS file system on every web server (AWS, toolkit original only)",
+	}
+	return choices(Techniques, help)
+}
+
+// suggestTechnique follows the advice: the application's plugin where it has one and the
+// mode offloads (temporal); otherwise the default.
+func suggestTechnique(a *Answers) string {
+	if app, ok := presets.FindApplication(a.Application); ok && app.Plugin.Name != "" && a.Mode == ModeTemporal {
+		return TechniquePlugin
+	}
+	return ""
+}
+
+// suggestProvider is the first provider the answers' toolkit generation builds on (AWS
+// only for a generation with AWS support).
+func suggestProvider(a *Answers) string {
+	tk := generationOf(a)
+	for _, p := range presets.Providers() {
+		if p.Name != "aws" || tk.AWS {
+			return p.Name
+		}
+	}
+	return ""
 }
 
 func choices(values []string, help map[string]string) []Choice {
@@ -279,7 +340,10 @@ var table = []Step{
 				Default: func(a *Answers) string { return when(a.Mode == ModeTemporal, Periods[0]) },
 				Choices: func(*Answers) []Choice { return choices(Periods, nil) },
 				When:    func(a *Answers) bool { return a.Mode == ModeTemporal },
-				Check:   oneOfChoices("a temporal period", func(*Answers) []string { return Periods }, func(a *Answers) string { return a.Period }),
+				Describe: func(*Answers) string {
+					return "Sets BUILD_ARCHIVE_CHOICE (and BUILD_CHOICE for classic and original): which of the toolkit's periodic backups a build restores the site from."
+				},
+				Check: oneOfChoices("a temporal period", func(*Answers) []string { return Periods }, func(a *Answers) string { return a.Period }),
 				Rules: []Rule{rule("applies to mode temporal only", func(a *Answers) string {
 					if contains(Periods, a.Period) && contains(Modes, a.Mode) && a.Mode != ModeTemporal {
 						return "applies to mode temporal only (mode is " + a.Mode + "); remove it or set mode: temporal"
@@ -362,7 +426,8 @@ var table = []Step{
 					}
 					return TechniqueLocal
 				},
-				Choices: func(a *Answers) []Choice { return choices(Techniques, techniqueHelp) },
+				Suggest: suggestTechnique,
+				Choices: techniqueChoices,
 				Check:   checkTechnique,
 				Rules: []Rule{
 					rule("s3fs and efs are for mode temporal only", techniqueNeedsTemporal),
@@ -412,6 +477,7 @@ var table = []Step{
 				Help: "storage provider (see assetwiz presets)", DefaultDoc: "aws for efs; required otherwise",
 				When:    func(a *Answers) bool { return a.Technique != TechniqueEFS },
 				Default: func(a *Answers) string { return when(a.Technique == TechniqueEFS, "aws") },
+				Suggest: suggestProvider,
 				Check:   checkProvider,
 				Rules: []Rule{
 					rule("efs needs provider aws", efsNeedsAWS),
@@ -467,19 +533,78 @@ var table = []Step{
 				},
 				Placeholder: func(a *Answers) string { return providerOf(a).DefaultRegion() },
 				Default:     func(a *Answers) string { return providerOf(a).DefaultRegion() },
-				TitleFor: func(a *Answers) string {
-					if p, ok := presets.FindProvider(a.Storage.Provider); ok {
-						return "Region at " + p.Title
-					}
-					return "Region"
-				},
-				Check: checkRegion},
+				TitleFor:    func(a *Answers) string { return regionTitle("Region", providerOf(a)) },
+				Check:       checkRegion},
 			{Key: "s3_access_key", Env: ExportS3AccessKey, EnvAlso: []string{EnvS3AccessKeyFallback}, Kind: KindSecret, Title: "Access key",
-				Help:  "the storage access key (also " + EnvS3AccessKeyFallback + ")",
-				Check: checkSecret("s3_access_key")},
+				Help:     "the storage access key (also " + EnvS3AccessKeyFallback + ")",
+				Describe: describeStorageKey, Check: checkSecret("s3_access_key")},
 			{Key: "s3_secret_key", Env: ExportS3SecretKey, EnvAlso: []string{EnvS3SecretKeyFallback}, Kind: KindSecret, Title: "Secret key",
-				Help:  "the storage secret key (also " + EnvS3SecretKeyFallback + ")",
-				Check: checkSecret("s3_secret_key")},
+				Help:     "the storage secret key (also " + EnvS3SecretKeyFallback + ")",
+				Describe: describeStorageKey, Check: checkSecret("s3_secret_key")},
+		}},
+	{ID: StepBackup, Title: "Second copy",
+		Applies: func(a *Answers) bool { return a.MakesBuckets() },
+		Explain: func(*Answers) string {
+			return "The buckets will hold the only copy of the uploads. `assetwiz backup` can keep a second copy at another " +
+				"provider, region or account, run daily by a timer on a server. Optional: choose none to skip it."
+		},
+		Questions: []Question{
+			{Key: "backup.provider", Kind: KindChoice, Title: "Keep a second copy elsewhere?", Help: "the backup's storage provider", DefaultDoc: "none: no backup",
+				When:    func(a *Answers) bool { return a.MakesBuckets() },
+				Suggest: constant(CDNNone), // optional: the wizard starts on none
+				Check:   checkBackupProvider,
+				Rules: []Rule{
+					rule("is required when another backup answer is given", backupNeedsAProvider),
+					rule("needs buckets (technique plugin or s3fs)", backupNeedsBuckets),
+				},
+				Choices: func(*Answers) []Choice {
+					out := []Choice{{CDNNone, "no second copy"}}
+					for _, p := range presets.Providers() {
+						out = append(out, Choice{p.Name, p.Title})
+					}
+					return out
+				},
+				Resets: []string{"backup.region", "backup.endpoint"}},
+			{Key: "backup.endpoint", Kind: KindText, Title: "Backup endpoint", Help: "the backup's endpoint host or URL", DefaultDoc: "derived from the provider and region",
+				When: func(a *Answers) bool { return a.HasBackup() && backupProviderOf(a).Endpoint == "" },
+				Placeholder: func(a *Answers) string {
+					return firstNonEmpty(backupProviderOf(a).EndpointExample, "s3.example.net")
+				},
+				Default: func(a *Answers) string {
+					p, _ := presets.FindProvider(a.Backup.Provider)
+					return when(a.HasBackup(), p.EndpointFor(firstNonEmpty(a.Backup.Region, p.DefaultRegion())))
+				},
+				Check: checkBackupEndpoint},
+			{Key: "backup.region", Kind: KindChoice, Title: "Backup region", Help: "the backup's region", DefaultDoc: "the provider's first listed region",
+				When: func(a *Answers) bool {
+					p := backupProviderOf(a)
+					return a.HasBackup() && (p.Endpoint == "" || p.AnyRegion || len(p.Regions) > 1)
+				},
+				Typed: func(a *Answers) bool { p := backupProviderOf(a); return p.Endpoint == "" || p.AnyRegion },
+				Choices: func(a *Answers) []Choice {
+					p := backupProviderOf(a)
+					var out []Choice
+					for _, r := range p.Regions {
+						out = append(out, Choice{r, p.EndpointFor(r)})
+					}
+					return out
+				},
+				Placeholder: func(a *Answers) string { return backupProviderOf(a).DefaultRegion() },
+				TitleFor:    func(a *Answers) string { return regionTitle("Backup region", backupProviderOf(a)) },
+				Default: func(a *Answers) string {
+					p, _ := presets.FindProvider(a.Backup.Provider)
+					return when(a.HasBackup(), p.DefaultRegion())
+				},
+				Check: checkBackupRegion},
+			{Key: "backup_s3_access_key", Env: EnvBackupAccessKey, Kind: KindSecret, Title: "Backup access key",
+				Help: "the backup target's access key", When: func(a *Answers) bool { return a.HasBackup() },
+				Describe: describeBackupKey, Check: checkSecret("backup_s3_access_key")},
+			{Key: "backup_s3_secret_key", Env: EnvBackupSecretKey, Kind: KindSecret, Title: "Backup secret key",
+				Help: "the backup target's secret key", When: func(a *Answers) bool { return a.HasBackup() },
+				Describe: describeBackupKey, Check: checkSecret("backup_s3_secret_key")},
+			{Key: "backup.bucket_suffix", Kind: KindText, Title: "Backup bucket suffix", Help: "ends each backup bucket's name: <asset bucket>-<suffix>", DefaultDoc: DefaultBackupSuffix, Advanced: true,
+				Default: func(a *Answers) string { return when(a.HasBackup(), DefaultBackupSuffix) },
+				Check:   checkBackupSuffix},
 		}},
 	{ID: StepEFS, Title: "EFS",
 		Applies: func(a *Answers) bool { return a.Technique == TechniqueEFS },
@@ -503,7 +628,7 @@ var table = []Step{
 				Placeholder: func(*Answers) string { return "sg-0123abcd" },
 				Check:       checkSecurityGroups},
 		}},
-	{ID: StepBackups, Title: "Backups",
+	{ID: StepBackups, Title: "Old versions",
 		Applies: func(a *Answers) bool { return a.MakesBuckets() },
 		Explain: func(a *Answers) string {
 			s := "The buckets will hold the only copy of the uploads: the toolkit backs up no offloaded directory. " +
@@ -556,7 +681,11 @@ var table = []Step{
 				}},
 			{Key: "cloudflare_api_token", Env: ExportCloudflareToken, Kind: KindSecret, Title: "Cloudflare API token",
 				Help: "Zone read, and Cache Rules (or Page Rules) edit",
-				When: cloudflare, Check: checkToken},
+				When: cloudflare, Check: checkToken,
+				// Nothing writes the token anywhere: say so, and how a re-run gets it.
+				Describe: func(*Answers) string {
+					return "Shown masked and never saved: a re-run asks again unless " + ExportCloudflareToken + " is set in the environment."
+				}},
 			{Key: "cdn.zone", Flag: "cdn-zone", Kind: KindText, Title: "Zone (press Enter to find it from the website URL)",
 				TitleFor: func(a *Answers) string { return "Zone (press Enter to find it from " + a.WebsiteURL + ")" },
 				Help:     "Cloudflare zone", DefaultDoc: "found from website_url through the API",
@@ -597,41 +726,6 @@ var table = []Step{
 				Help: "folder for fstab lines, mount commands and plugin settings", DefaultDoc: DefaultSnippetsDir,
 				Default: constant(DefaultSnippetsDir),
 				Check:   required("output.snippets_dir", "a folder, such as "+DefaultSnippetsDir)},
-		}},
-	{ID: StepBackup, Title: "Backup (assetwiz backup)",
-		Explain: func(*Answers) string {
-			return "Where `assetwiz backup` keeps a second copy of the uploads: another provider, region or account. " +
-				"Its keys come from " + EnvBackupAccessKey + " and " + EnvBackupSecretKey + ". The wizard does not ask these."
-		},
-		Questions: []Question{
-			{Key: "backup.provider", Kind: KindChoice, Title: "Backup provider", Help: "the backup's storage provider", DefaultDoc: "none: no backup",
-				Advanced: true, Check: checkBackupProvider,
-				Rules: []Rule{
-					rule("is required when another backup answer is given", backupNeedsAProvider),
-					rule("needs buckets (technique plugin or s3fs)", backupNeedsBuckets),
-				},
-				Choices: func(*Answers) []Choice {
-					var out []Choice
-					for _, p := range presets.Providers() {
-						out = append(out, Choice{p.Name, p.Title})
-					}
-					return out
-				}},
-			{Key: "backup.region", Kind: KindText, Title: "Backup region", Help: "the backup's region", DefaultDoc: "the provider's first listed region", Advanced: true,
-				Default: func(a *Answers) string {
-					p, _ := presets.FindProvider(a.Backup.Provider)
-					return when(a.HasBackup(), p.DefaultRegion())
-				},
-				Check: checkBackupRegion},
-			{Key: "backup.endpoint", Kind: KindText, Title: "Backup endpoint", Help: "the backup's endpoint host or URL", DefaultDoc: "derived from the provider and region", Advanced: true,
-				Default: func(a *Answers) string {
-					p, _ := presets.FindProvider(a.Backup.Provider)
-					return when(a.HasBackup(), p.EndpointFor(firstNonEmpty(a.Backup.Region, p.DefaultRegion())))
-				},
-				Check: checkBackupEndpoint},
-			{Key: "backup.bucket_suffix", Kind: KindText, Title: "Backup bucket suffix", Help: "ends each backup bucket's name: <asset bucket>-<suffix>", DefaultDoc: DefaultBackupSuffix, Advanced: true,
-				Default: func(a *Answers) string { return when(a.HasBackup(), DefaultBackupSuffix) },
-				Check:   checkBackupSuffix},
 		}},
 	{ID: StepReview, Title: "Review"},
 }

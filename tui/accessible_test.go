@@ -26,6 +26,7 @@ func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
 		"",                // region: ams3
 		"",                // access key: the one of the environment
 		"",                // secret key: the one of the environment
+		"",                // second copy: none
 		"",                // versioning: yes
 		"14",              // days
 		"",                // cdn: none
@@ -60,7 +61,7 @@ func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
 	if strings.Contains(out.String(), "plugh") {
 		t.Error("a secret was printed")
 	}
-	for _, want := range []string{"Step 1 of", "Step 6 of 11: Storage", "read from the input, not shown", "Plan:", "Saved the answers"} {
+	for _, want := range []string{"Step 1 of", "Step 6 of 12: Storage", "read from the input, not shown", "Plan:", "Saved the answers"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
 		}
@@ -87,7 +88,7 @@ func TestAccessibleInputEndingAtAListDoesNotPanic(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "input ended") {
 		t.Fatalf("err = %v\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "Step 6 of 11: Storage") {
+	if !strings.Contains(out.String(), "Step 6 of 12: Storage") {
 		t.Errorf("the provider prompt was not reached:\n%s", out.String())
 	}
 }
@@ -109,7 +110,7 @@ func TestAccessibleWrongNumberThenEndOfInputDoesNotPanic(t *testing.T) {
 // Enter at the key prompts keeps the keys of the environment (they reach the plan).
 func TestAccessibleEnterKeepsTheKeysOfTheEnvironment(t *testing.T) {
 	t.Chdir(t.TempDir())
-	script := strings.Join([]string{"", "3", "", "2", "www.example.com", "", "2", "2", "", "", "", "", "", "", "", "", ""}, "\n") + "\n"
+	script := strings.Join([]string{"", "3", "", "2", "www.example.com", "", "2", "2", "", "", "", "", "", "", "", "", "", ""}, "\n") + "\n"
 	env := map[string]string{"S3_ACCESS_KEY": "AKIAENVKEEP", "S3_SECRET_KEY": "env/keep"}
 	var out bytes.Buffer
 	var planned steps.Secrets
@@ -140,10 +141,10 @@ func TestAccessibleGoesBackToAStepFromTheReview(t *testing.T) {
 	t.Chdir(t.TempDir())
 	script := strings.Join([]string{
 		"", "3", "", "2", "www.example.com", "", "3", "", // current, temporal, hourly, wordpress, url, dirs, s3fs, rclone
-		"2", "", "", "", // digitalocean, ams3, the keys of the environment
+		"2", "", "", "", "", // digitalocean, ams3, the keys of the environment, no second copy
 		"", "14", "", "", "", // versioning, 14 days, no cdn, override file, snippets folder
 		"3",                  // review: go back to a step (after save and show the exports)
-		"7",                  // Backups (the 7th listed: EFS does not apply)
+		"8",                  // Old versions (the 8th listed: EFS does not apply)
 		"", "21", "", "", "", // versioning, 21 days, no cdn, override file, snippets folder
 		"", // review: save
 	}, "\n") + "\n"
@@ -165,7 +166,7 @@ func TestAccessibleGoesBackToAStepFromTheReview(t *testing.T) {
 	if a.Storage.NoncurrentVersionDays == nil || *a.Storage.NoncurrentVersionDays != 21 || a.Storage.Provider != "digitalocean" || a.Technique != "s3fs" {
 		t.Errorf("saved answers %+v", a)
 	}
-	if n := strings.Count(out.String(), "Step 11 of 11: Review"); n != 2 || !strings.Contains(out.String(), "7. Backups") {
+	if n := strings.Count(out.String(), "Step 12 of 12: Review"); n != 2 || !strings.Contains(out.String(), "8. Old versions") {
 		t.Errorf("the review was shown %d times, or the steps were not listed:\n%s", n, out.String())
 	}
 }

@@ -82,6 +82,10 @@ type model struct {
 	// applied is the Applied screen's scrolling part: the actions and the summary.
 	applied viewport.Model
 
+	// reviewNow: the wizard opened on the review (a complete answers file); esc there lists
+	// every step to go back to.
+	reviewNow bool
+
 	quitting bool
 	goodbye  string // the last thing shown when the wizard ends
 	err      error  // what Run returns
@@ -96,7 +100,15 @@ func newModel(ctx context.Context, opt Options) *model {
 	return m
 }
 
-func (m *model) Init() tea.Cmd { return m.enterStep(0) }
+func (m *model) Init() tea.Cmd {
+	if m.w.complete() {
+		// Review now: a re-run with a complete answers file needs no 20 Enters.
+		m.reviewNow = true
+		m.cur = place{m.w.stepIndex(steps.StepReview), 0}
+		return m.startPlanning()
+	}
+	return m.enterStep(0)
+}
 
 // step is the step shown.
 func (m *model) step() steps.Step { return m.w.steps[m.cur.s] }
@@ -196,6 +208,13 @@ func (m *model) stepDone() tea.Cmd {
 		m.checkLabel = "Testing the keys against " + m.w.ans.EndpointURL() + " …"
 		return m.startCheck(func(ctx context.Context, a *steps.Answers) (string, error) {
 			return "", m.w.opt.CheckStorage(ctx, a)
+		})
+	case m.step().ID == steps.StepBackup && m.w.opt.CheckStorage != nil && m.w.ans.HasBackup():
+		// The second copy's keys are checked as the storage keys are, against its endpoint.
+		target := m.w.ans.BackupTarget()
+		m.checkLabel = "Testing the backup keys against " + target.EndpointURL() + " …"
+		return m.startCheck(func(ctx context.Context, _ *steps.Answers) (string, error) {
+			return "", m.w.opt.CheckStorage(ctx, &target)
 		})
 	case m.step().ID == steps.StepCDN && m.w.opt.CheckCDN != nil && m.w.ans.CDN.Provider == steps.CDNCloudflare:
 		m.checkLabel = "Checking the Cloudflare token and finding the zone of " + m.w.ans.WebsiteURL + " …"

@@ -40,14 +40,15 @@ type wizard struct {
 	zoneFound string
 	// accessible: plain line prompts, where a list is typed rather than ticked.
 	accessible bool
-	// envSecrets: which secrets the environment gives.
-	envSecrets map[string]bool
+	// envSecrets: which secrets the environment gives; overrideSecrets: which the override
+	// file gives (any other known secret was typed earlier in this run).
+	envSecrets, overrideSecrets map[string]bool
 }
 
 func newWizard(opt Options) *wizard {
 	opt.defaults()
 	w := &wizard{opt: opt, ans: opt.Loaded.Answers, accessible: opt.Accessible, steps: wizardSteps(),
-		chosen: map[string]bool{}, envSecrets: map[string]bool{}}
+		chosen: map[string]bool{}, envSecrets: map[string]bool{}, overrideSecrets: map[string]bool{}}
 	w.dropped = w.ans.Settle()
 	// What the answers file gives was chosen: it does not follow other answers.
 	if opt.Loaded.AnswersFile != "" {
@@ -61,6 +62,9 @@ func newWizard(opt Options) *wizard {
 		if data, err := os.ReadFile(w.ans.Output.OverrideFile); err == nil {
 			from, _ := steps.FromOverride(string(data))
 			w.toolkitFromOverride = from.Toolkit != ""
+			for _, q := range steps.Questions() {
+				w.overrideSecrets[q.Key] = q.Kind == steps.KindSecret && from.Get(q.Key) != ""
+			}
 		}
 	}
 	env, _ := steps.FromEnv(opt.Getenv)
@@ -157,6 +161,9 @@ func (w *wizard) answer(key, raw string) {
 		return w.chosen[k] && q.Kind == steps.KindText
 	})
 	w.chosen[key] = true
+	if q, _ := steps.FindQuestion(key); q.Kind == steps.KindSecret && strings.TrimSpace(raw) != "" {
+		w.envSecrets[key], w.overrideSecrets[key] = false, false // typed now: no longer the source's
+	}
 	if w.ans.Get(key) != before {
 		for _, q := range steps.Questions() {
 			if slices.Contains(q.Follows, key) && !w.chosen[q.Key] {
@@ -201,13 +208,40 @@ func (w *wizard) current(q steps.Question) string {
 	if q.Kind == steps.KindChoice && q.IsTyped(&w.ans) && q.Default != nil && v == q.Default(&w.ans) {
 		return "" // typed over an empty line: the title says Enter takes the default
 	}
+	if q.Suggest != nil && !w.chosen[q.Key] && !w.given(q.Key) {
+		// Nobody chose it: start on the advice (the plugin), not on the answers file's default.
+		if s := q.Suggest(&w.ans); s != "" {
+			return s
+		}
+	}
 	if v == "" && q.Default != nil {
 		v = q.Default(&w.ans)
 	}
-	if v == "" && q.Suggest != nil {
-		v = q.Suggest(&w.ans)
-	}
 	return v
+}
+
+// complete reports whether the answers file gave a complete, valid set of answers: the
+// wizard then opens on the review ("review now"), every step one esc away. Secrets are not
+// in the file: a missing key is the review's to ask for (Edit the keys).
+func (w *wizard) complete() bool {
+	if w.opt.Loaded.AnswersFile == "" || len(w.dropped) > 0 {
+		return false
+	}
+	for _, p := range w.ans.Validate() {
+		if q, ok := steps.FindQuestion(strings.SplitN(p.Key, "[", 2)[0]); !ok || q.Kind != steps.KindSecret {
+			return false
+		}
+	}
+	return true
+}
+
+// given reports whether a source before the wizard gave the answer at key (when Load did
+// not say, whether the answers it was handed hold one).
+func (w *wizard) given(key string) bool {
+	if g := w.opt.Loaded.Given; g != nil {
+		return g[key]
+	}
+	return w.opt.Loaded.Answers.Get(key) != ""
 }
 
 // title is a question's title, with what Enter does for a typed answer.
@@ -314,13 +348,15 @@ func (w *wizard) field(q steps.Question) asked {
 func (w *wizard) describe(q steps.Question) string {
 	switch {
 	case q.Kind == steps.KindSecret && w.ans.Get(q.Key) != "":
-		from := "known from the override file"
-		if w.envSecrets[q.Key] {
+		// Say where it really came from: a key typed earlier in this run is not the file's.
+		from := "typed earlier"
+		switch {
+		case w.envSecrets[q.Key]:
 			from = "taken from " + q.Env + " in the environment"
+		case w.overrideSecrets[q.Key]:
+			from = "known from the override file"
 		}
 		return "Already " + from + ": press Enter to keep it, or type another. Shown masked, never saved in " + steps.DefaultAnswersFile + "."
-	case q.Kind == steps.KindSecret:
-		return q.Help + ". Shown masked; saved only in the override file (mode 0600)."
 	}
 	if q.Describe != nil {
 		return q.Describe(&w.ans)

@@ -171,6 +171,10 @@ func (m *model) updateReview(msg tea.Msg) tea.Cmd {
 			m.review.GotoBottom()
 			return nil
 		case "esc", "shift+tab": // back to the last question, as on every other screen
+			if m.reviewNow {
+				m.showSteps() // opened on the review: every step is one choice away
+				return nil
+			}
 			return m.back()
 		}
 	}

@@ -81,15 +81,15 @@ func TestHiddenSteps(t *testing.T) {
 		return out
 	}
 	local := names(steps.Answers{Mode: "virgin", Technique: "local"})
-	if slices.Contains(local, "Storage") || slices.Contains(local, "Backups") || slices.Contains(local, "EFS") {
+	if slices.Contains(local, "Storage") || slices.Contains(local, "Old versions") || slices.Contains(local, "EFS") {
 		t.Errorf("local asks %v", local)
 	}
 	efs := names(steps.Answers{Mode: "temporal", Technique: "efs", Toolkit: "original"})
-	if !slices.Contains(efs, "EFS") || slices.Contains(efs, "Backups") || !slices.Contains(efs, "Storage") {
+	if !slices.Contains(efs, "EFS") || slices.Contains(efs, "Old versions") || !slices.Contains(efs, "Storage") {
 		t.Errorf("efs asks %v", efs)
 	}
 	s3fs := names(steps.Answers{Mode: "temporal"})
-	if len(s3fs) != 10 || !slices.Contains(s3fs, "Backups") {
+	if len(s3fs) != 11 || !slices.Contains(s3fs, "Old versions") || !slices.Contains(s3fs, "Second copy") {
 		t.Errorf("s3fs asks %v", s3fs)
 	}
 }
@@ -109,7 +109,7 @@ func TestDirectoriesShowBucketNamesAndWarnWhenTooLong(t *testing.T) {
 
 func TestStorageBindsProviderRegionAndKeys(t *testing.T) {
 	m := formAt(t, steps.StepStorage, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com", Technique: "plugin"})
-	send(m, down, enter) // digitalocean
+	send(m, enter)       // digitalocean (current has no AWS: the cursor starts past aws)
 	send(m, down, enter) // nyc3
 	send(m, typed("AK"), enter, typed("SK"), enter)
 	a := m.w.ans
@@ -124,5 +124,33 @@ func TestShiftTabOnTheFirstFieldGoesBackAStep(t *testing.T) {
 	send(m, shiftTab)
 	if at(m) != steps.StepMode {
 		t.Errorf("step %s, want mode", at(m))
+	}
+}
+
+// A temporal site nobody chose a technique for starts on the plugin, the advice; the
+// provider starts on one the toolkit generation supports.
+func TestCursorsStartOnTheAdvice(t *testing.T) {
+	opt := testOptions()
+	opt.Loaded.Answers = steps.Answers{Toolkit: "current", Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com"}
+	opt.Loaded.Given = map[string]bool{"toolkit": true, "mode": true, "application": true, "website_url": true}
+	m := newModel(context.Background(), opt)
+	run(m, m.enterStepID(steps.StepTechnique))
+	if !strings.Contains(m.screen(), "> plugin") {
+		t.Errorf("the cursor is not on plugin:\n%s", m.screen())
+	}
+	send(m, enter)
+	if m.w.ans.Technique != "plugin" || at(m) != steps.StepStorage {
+		t.Fatalf("technique %q at %s", m.w.ans.Technique, at(m))
+	}
+	if !strings.Contains(m.screen(), "> digitalocean") {
+		t.Errorf("the provider cursor is not on one current supports:\n%s", m.screen())
+	}
+	// Given by a source (the answers file's s3fs), the answer is kept.
+	opt.Loaded.Answers.Technique = "s3fs"
+	opt.Loaded.Given["technique"] = true
+	m = newModel(context.Background(), opt)
+	run(m, m.enterStepID(steps.StepTechnique))
+	if !strings.Contains(m.screen(), "> s3fs") {
+		t.Errorf("the given s3fs was not kept:\n%s", m.screen())
 	}
 }

@@ -86,10 +86,16 @@ func contextsFor(key string) []setting {
 		a := temporal(steps.ToolkitCurrent, steps.TechniqueS3fs)
 		a.CDN.Provider = steps.CDNCloudflare
 		return []setting{{"cloudflare", a}}
-	case "backup.region", "backup.endpoint", "backup.bucket_suffix":
+	case "backup.region", "backup.bucket_suffix", "backup_s3_access_key", "backup_s3_secret_key":
 		a := temporal(steps.ToolkitCurrent, steps.TechniqueS3fs)
 		a.Backup.Provider = "linode"
-		return []setting{{"backup at linode", a}}
+		custom := temporal(steps.ToolkitCurrent, steps.TechniqueS3fs)
+		custom.Backup = steps.Backup{Provider: "custom", Endpoint: "s3.example.net"}
+		return []setting{{"backup at linode", a}, {"backup at custom", custom}}
+	case "backup.endpoint":
+		a := temporal(steps.ToolkitCurrent, steps.TechniqueS3fs)
+		a.Backup = steps.Backup{Provider: "custom", Endpoint: "s3.example.net"}
+		return []setting{{"backup at custom", a}}
 	case "storage.noncurrent_version_days":
 		a := temporal(steps.ToolkitCurrent, steps.TechniqueS3fs)
 		yes := true
@@ -139,7 +145,7 @@ func valuesFor(q steps.Question, c setting) []string {
 		return append(out, "mars1", "eu_west", "bad region", "us-east-1", "")
 	case "cloudflare_api_token":
 		return []string{"cf-Token_123", "cf-token\n", "cf token", "cf\ttoken", "tök", "abc$def", ""}
-	case "s3_access_key", "s3_secret_key":
+	case "s3_access_key", "s3_secret_key", "backup_s3_access_key", "backup_s3_secret_key":
 		return []string{"AKIDEXAMPLE", "abc$def", "a'b", "a\"b", "a`b", `a\b`, ""}
 	case "efs.region":
 		return []string{"eu-west-1", "us-east-1", "mars-1", "", "EU-WEST-1"}

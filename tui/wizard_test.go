@@ -83,11 +83,11 @@ func (d *driver) toBackupsWithKeys(access, secret string) {
 	d.waitFor("Asset directories")
 	d.send(enter, enter)
 	d.waitFor("Technique")
-	d.send(enter) // s3fs, the default for temporal
+	d.send(down, enter) // s3fs (the cursor starts on plugin, the advice)
 	d.waitFor("DATASTOREMOUNTTOOL:rclone:binary")
 	d.send(enter) // rclone, the generation's own
 	d.waitFor("Storage provider")
-	d.send(down, enter) // digitalocean
+	d.send(enter) // digitalocean (current has no AWS: the cursor starts past aws)
 	d.waitFor("Region at")
 	d.send(enter) // ams3
 	// Each key is typed once its input has the focus (huh moves it with a command of its own):
@@ -102,6 +102,8 @@ func (d *driver) toBackupsWithKeys(access, secret string) {
 		}
 		d.send(enter)
 	}
+	d.waitFor("Keep a second copy elsewhere?")
+	d.send(enter) // none (optional; the cursor starts there)
 	d.waitFor("Keep old versions")
 }
 

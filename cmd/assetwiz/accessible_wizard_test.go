@@ -19,6 +19,7 @@ func TestAccessibleWizardFromAPipe(t *testing.T) {
 		"", "1", "1", "www.example.com", "", "2", // classic, virgin, joomla, url, preset dirs, plugin
 		"10", "", "", // custom provider: an endpoint where nothing listens (loopback only), its region
 		"", "", // the keys: those of the environment
+		"",                 // the second copy: none
 		"", "", "", "", "", // versioning, days, no cdn, override file, snippets folder
 		"3", // save: the plan could not read the endpoint, so Retry and Edit the keys come first
 	}, "\n") + "\n"
@@ -62,6 +63,7 @@ func TestAccessibleWizardAsksTheMountTool(t *testing.T) {
 		"3",          // mount tool: goofys
 		"10", "", "", // custom provider: an endpoint where nothing listens (loopback only), its region
 		"", "", // the keys: those of the environment
+		"",                 // the second copy: none
 		"", "", "", "", "", // versioning, days, no cdn, override file, snippets folder
 		"3", // save: the plan could not read the endpoint, so Retry and Edit the keys come first
 	}, "\n") + "\n"

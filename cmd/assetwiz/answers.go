@@ -49,8 +49,29 @@ func addAnswerFlags(cmd *cobra.Command) {
 		} else {
 			f.String(af.flag, "", af.usage)
 		}
+		if q, ok := steps.FindQuestion(af.key); ok && q.Choices != nil {
+			_ = cmd.RegisterFlagCompletionFunc(af.flag, completeChoices(q))
+		}
 	}
 	f.SortFlags = false
+}
+
+// completeChoices completes a flag's value from its question's choices in the table, for
+// the answers the other flags on the line give (the regions of --provider).
+func completeChoices(q steps.Question) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		a, _ := flagAnswers(cmd.Flags())
+		if a.Mode == "" {
+			a.Mode = steps.ModeTemporal // every technique offered
+		}
+		var out []cobra.Completion
+		for _, c := range q.Choices(&a) {
+			if strings.HasPrefix(c.Value, toComplete) {
+				out = append(out, cobra.CompletionWithDesc(c.Value, c.Help))
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
 }
 
 // flagAnswers collects the answers given as flags; a flag not given answers nothing.
@@ -118,12 +139,28 @@ func (a *app) loadAnswers(cmd *cobra.Command) (steps.Loaded, error) {
 	}
 	if len(problems) > 0 {
 		if loaded.AnswersFile == "" && path == "" && missingRequired(problems) {
-			return loaded, badInput("%v\nThere is no %s here: run `assetwiz` for the wizard, which asks and saves the answers,\n"+
-				"or give them with -f FILE or flags (see docs/answers.md).", problems, steps.DefaultAnswersFile)
+			// No answers file: say that once, not every answer it would have given as missing.
+			msg := "There is no " + steps.DefaultAnswersFile + " here: run `assetwiz` for the wizard, which asks and saves the answers,\n" +
+				"or give them with -f FILE or flags (see docs/answers.md)."
+			if rest := notMissing(problems); len(rest) > 0 {
+				return loaded, badInput("%v\n%s", rest, msg)
+			}
+			return loaded, badInput("%s", msg)
 		}
 		return loaded, badInput("%v", problems)
 	}
 	return loaded, nil
+}
+
+// notMissing are the problems other than a required answer not given.
+func notMissing(ps steps.Problems) steps.Problems {
+	var out steps.Problems
+	for _, p := range ps {
+		if !strings.HasPrefix(p.Message, "is required") {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // missingRequired reports whether a required answer is missing (not merely wrong).

@@ -33,12 +33,13 @@ guard fails closed: apply exits 1 saying why and changes nothing, unless the sam
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			yes, _ := cmd.Flags().GetBool("yes")
-			if !yes && !a.env.IsTerminal() {
-				return badInput("apply needs confirmation: run it on a terminal, or add --yes to apply without asking")
-			}
+			// The answers first: in an empty folder, "there are no answers" is the news, not --yes.
 			loaded, err := a.loadAnswers(cmd)
 			if err != nil {
 				return err
+			}
+			if !yes && !a.env.IsTerminal() {
+				return badInput("apply needs confirmation: run it on a terminal, or add --yes to apply without asking")
 			}
 			p, err := a.makePlan(cmd, &loaded.Answers, false)
 			if err != nil {

@@ -26,8 +26,8 @@ func (a *app) backupBackend(ans *steps.Answers, offline bool) (provision.Backend
 func (a *app) backupClient(ans *steps.Answers) (*s3.Client, error) {
 	t := ans.BackupTarget()
 	if t.Storage.Provider != "aws" && (t.Secrets.S3AccessKey == "" || t.Secrets.S3SecretKey == "") {
-		return nil, badInput("%s and %s: not set; export the keys of the backup target (%s), or plan without them using --offline",
-			steps.EnvBackupAccessKey, steps.EnvBackupSecretKey, t.Storage.Provider)
+		return nil, badInput("%s and %s: not set; export the keys of the backup target (%s)%s",
+			steps.EnvBackupAccessKey, steps.EnvBackupSecretKey, t.Storage.Provider, a.withoutKeys("them"))
 	}
 	getenv := func(k string) string {
 		if k == buckets.EnvEndpointS3 {

@@ -18,7 +18,7 @@ func (a *app) bucketsBackend(ans *steps.Answers, offline bool) (provision.Backen
 	}
 	if ans.Storage.Provider != "aws" && (ans.Secrets.S3AccessKey == "" || ans.Secrets.S3SecretKey == "") {
 		// A missing key is a missing answer: say so before any call, and change nothing.
-		return nil, badInput("S3_ACCESS_KEY and S3_SECRET_KEY: not set; export the storage keys of %s (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or plan without them using --offline", ans.Storage.Provider)
+		return nil, badInput("S3_ACCESS_KEY and S3_SECRET_KEY: not set; export the storage keys of %s (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)%s", ans.Storage.Provider, a.withoutKeys("them"))
 	}
 	// What apply skips because the provider lacks it comes back as a skipped action.
 	return buckets.Live{Getenv: a.env.Getenv}, nil

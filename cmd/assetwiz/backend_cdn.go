@@ -25,8 +25,8 @@ func (a *app) cdnBackend(ans *steps.Answers, offline bool) (provision.Backend, e
 		if ans.CDNHostAsked() {
 			extra = ", Zone > DNS > Edit and Zone > Origin Rules > Edit (the CDN host in front of the bucket)"
 		}
-		return nil, badInput("CLOUDFLARE_API_TOKEN: not set; export a Cloudflare API token with Zone > Zone > Read and Zone > %s > Edit%s, or plan without it using --offline",
-			map[string]string{steps.MethodCacheRules: "Cache Rules", steps.MethodPageRules: "Page Rules"}[ans.CDN.Method], extra)
+		return nil, badInput("CLOUDFLARE_API_TOKEN: not set; export a Cloudflare API token with Zone > Zone > Read and Zone > %s > Edit%s%s",
+			map[string]string{steps.MethodCacheRules: "Cache Rules", steps.MethodPageRules: "Page Rules"}[ans.CDN.Method], extra, a.withoutKeys("it"))
 	}
 	return cloudflare.Live{Getenv: a.env.Getenv}, nil
 }

@@ -313,6 +313,16 @@ func TestCDNNotProxiedWarning(t *testing.T) {
 	if !strings.Contains(strings.Join(p.Warnings, "\n"), "www.example.com in zone example.com is not proxied (grey cloud)") {
 		t.Errorf("warnings: %v", p.Warnings)
 	}
+	// One warning per cause: the record read replaces the offline "make sure it is proxied".
+	n := 0
+	for _, w := range p.Warnings {
+		if strings.Contains(w, "proxied") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d warnings about proxying: %v", n, p.Warnings)
+	}
 }
 
 func TestCDNPageRules(t *testing.T) {

@@ -29,6 +29,7 @@ resource exists yet; files are still compared with what is on disk.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			offline, _ := cmd.Flags().GetBool("offline")
+			a.offlineFlag = true
 			asJSON, _ := cmd.Flags().GetBool("json")
 			detailed, _ := cmd.Flags().GetBool("detailed-exitcode")
 			loaded, err := a.loadAnswers(cmd)

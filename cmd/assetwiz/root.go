@@ -32,6 +32,17 @@ type app struct {
 	env    Env
 	stdout *redactor // data
 	stderr *redactor // messages and the UI
+	// offlineFlag: the command running has --offline (plan), so a message may suggest it.
+	offlineFlag bool
+}
+
+// withoutKeys is how a missing-keys message ends: plan offers --offline; the other commands
+// have no such flag, so they do not suggest it.
+func (a *app) withoutKeys(what string) string {
+	if a.offlineFlag {
+		return ", or plan without " + what + " using --offline"
+	}
+	return ""
 }
 
 // Main runs assetwiz with args and returns the exit code. A panic ends in exit 1 and one

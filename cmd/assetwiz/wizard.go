@@ -71,7 +71,8 @@ func (a *app) runWizard(cmd *cobra.Command, w wizardFlags) error {
 		return badInput("the wizard needs a terminal on stdin and stderr. Without one, write the answers to assetwiz.yaml and use\n" +
 			"  assetwiz plan -f assetwiz.yaml        to preview,\n" +
 			"  assetwiz apply --yes -f assetwiz.yaml to apply,\n" +
-			"  assetwiz render -f assetwiz.yaml      to print the toolkit exports")
+			"  assetwiz render -f assetwiz.yaml      to print the toolkit exports\n" +
+			"or answer plain line prompts from a pipe or a screen reader with `assetwiz --accessible`.")
 	}
 	loaded, err := a.wizardAnswers(cmd)
 	if err != nil {

@@ -41,8 +41,8 @@ func enters(n int) []string { return make([]string, n) }
 
 // promptsToReview: the questions the accessible wizard asks for s3Answers' temporal s3fs site
 // (toolkit, mode, period, application, url, directories, technique, mount tool, provider,
-// endpoint, region, two keys, versioning, days, cdn, override file, snippets folder).
-const promptsToReview = 18
+// endpoint, region, two keys, the second copy, versioning, days, cdn, override file, snippets folder).
+const promptsToReview = 19
 
 func bucketExists(t *testing.T, srv *s3test.Server, name string) bool {
 	_, err := srv.Client(t).HeadBucket(context.Background(), &s3.HeadBucketInput{Bucket: aws.String(name)})
@@ -62,11 +62,11 @@ func TestAccessibleWizardWithoutWorkingKeysAppliesNothing(t *testing.T) {
 			dir := t.TempDir()
 			writeFile(t, filepath.Join(dir, "assetwiz.yaml"), s3Answers(srv, "temporal", "wordpress", "s3fs"))
 			code, out := accessibleRun(t, dir, env, enters(promptsToReview+3)...) // then Enter at the review, three times
-			review := out[strings.Index(out, "Step 11 of 11: Review"):]
+			review := out[strings.Index(out, "Step 12 of 12: Review"):]
 			if code == 0 || !strings.Contains(out, "input ended") {
 				t.Errorf("exit %d, want non-zero when the input ends at the review", code)
 			}
-			if first := strings.SplitN(strings.TrimPrefix(review, "Step 11 of 11: Review\nPlanning …\n\n"), "\n", 2)[0]; !strings.HasPrefix(first, "✗ The plan could not read a provider") {
+			if first := strings.SplitN(strings.TrimPrefix(review, "Step 12 of 12: Review\nPlanning …\n\n"), "\n", 2)[0]; !strings.HasPrefix(first, "✗ The plan could not read a provider") {
 				t.Errorf("the review does not say first that the plan could not read the provider: %q", first)
 			}
 			for _, bad := range []string{"Apply this plan", "✓", "changes made", "done:", "Applying"} {
@@ -135,8 +135,8 @@ func TestAccessibleWizardDataLossNeedsTheTypedHost(t *testing.T) {
 	if code == 0 || buildArchiveChoice(t, dir) != "hourly" {
 		t.Fatalf("Enter alone: exit %d, BUILD_ARCHIVE_CHOICE %q: want non-zero and the override untouched\n%s", code, buildArchiveChoice(t, dir), out)
 	}
-	review := out[strings.Index(out, "Step 11 of 11: Review"):]
-	if first := strings.SplitN(strings.TrimPrefix(review, "Step 11 of 11: Review\nPlanning …\n\n"), "\n", 3); len(first) < 2 ||
+	review := out[strings.Index(out, "Step 12 of 12: Review"):]
+	if first := strings.SplitN(strings.TrimPrefix(review, "Step 12 of 12: Review\nPlanning …\n\n"), "\n", 3); len(first) < 2 ||
 		!strings.HasPrefix(first[0], "DATA LOSS:") || !strings.Contains(first[1], siteBucket+"  holds 1 object") {
 		t.Errorf("DATA LOSS with the bucket and its count is not first on the review:\n%s", review)
 	}
@@ -176,7 +176,7 @@ func TestApplyFailsClosedWhenTheGuardCannotLook(t *testing.T) {
 		t.Errorf("apply refused, yet BUILD_ARCHIVE_CHOICE is %q", got)
 	}
 	code, out := accessibleRun(t, dir, refused, enters(9)...)
-	review := out[strings.Index(out, "Step 11 of 11: Review"):]
+	review := out[strings.Index(out, "Step 12 of 12: Review"):]
 	if code == 0 || !strings.Contains(review, "DATA LOSS NOT RULED OUT") || !strings.Contains(review, "(Press Enter for 1: Retry)") {
 		t.Errorf("wizard without keys: exit %d\n%s", code, review)
 	}
@@ -222,7 +222,7 @@ func TestAccessibleWizardAsksBeforeReadingOnATerminal(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatalf("with no input, the first question was not shown:\n%q", seen.String())
 	}
-	for _, want := range []string{"Step 1 of 11", "Which toolkit generation", "1. current", "2. classic", "3. original"} {
+	for _, want := range []string{"Step 1 of 12", "Which toolkit generation", "1. current", "2. classic", "3. original"} {
 		if !strings.Contains(seen.String(), want) {
 			t.Errorf("the first screen lacks %q:\n%s", want, seen.String())
 		}
@@ -240,8 +240,8 @@ func TestAccessibleWizardNothingToDo(t *testing.T) {
 		t.Fatalf("apply: exit %d\n%s", res.code, res.stderr)
 	}
 	code, out := accessibleRun(t, dir, env, enters(promptsToReview+1)...)
-	review := out[strings.Index(out, "Step 11 of 11: Review"):]
-	if code != 0 || !strings.HasPrefix(strings.TrimPrefix(review, "Step 11 of 11: Review\nPlanning …\n\n"), "Nothing to do") ||
+	review := out[strings.Index(out, "Step 12 of 12: Review"):]
+	if code != 0 || !strings.HasPrefix(strings.TrimPrefix(review, "Step 12 of 12: Review\nPlanning …\n\n"), "Nothing to do") ||
 		strings.Contains(review, "Apply this plan") || !strings.Contains(review, "Saved the answers") {
 		t.Errorf("exit %d; want Nothing to do first, no Apply, Enter saving:\n%s", code, review)
 	}
@@ -265,20 +265,7 @@ func TestWizardInTmuxIsTheSameGate(t *testing.T) {
 		writeFile(t, filepath.Join(dir, "assetwiz.yaml"), s3Answers(srv, "temporal", "wordpress", "s3fs"))
 		s := tmuxSession{t: t, name: fmt.Sprintf("assetwiz-gate-nokeys-%d", os.Getpid())}
 		newSession(t, s, fmt.Sprintf("cd %s && %s; echo EXIT=$? > exit-code; sleep 60", dir, bin))
-		for _, step := range []struct {
-			wait string
-			keys []string
-		}{
-			{"Step 1 of", []string{"Enter"}}, {"How is the site built", []string{"Enter"}}, {"temporal backup", []string{"Enter"}},
-			{"Application and site", []string{"Enter"}}, {"✓ www.example.com", []string{"Enter"}}, {"Asset directories", []string{"Enter", "Enter"}},
-			{"How should the servers", []string{"Enter"}}, {"Which tool mounts", []string{"Enter"}}, {"Storage provider", []string{"Enter"}},
-			{"┃ Endpoint", []string{"Enter"}}, {"Region at", []string{"Enter"}}, {"┃ Access key", []string{"Enter"}}, {"┃ Secret key", []string{"Enter"}},
-			{"Continue anyway", []string{"Down", "Down", "Enter"}}, {"Keep old versions", []string{"Enter", "Enter"}},
-			{"Serve uploads", []string{"Enter"}}, {"Override file", []string{"Enter", "Enter"}},
-		} {
-			s.waitFor(step.wait)
-			s.keys(step.keys...)
-		}
+		// The answers file is complete: the wizard opens on the review (review now).
 		s.waitFor("could not read a provider")
 		s.keys("Enter") // Retry, the default
 		s.waitFor("> Retry")
@@ -301,17 +288,7 @@ func TestWizardInTmuxIsTheSameGate(t *testing.T) {
 		s := tmuxSession{t: t, name: fmt.Sprintf("assetwiz-gate-loss-%d", os.Getpid())}
 		newSession(t, s, fmt.Sprintf("cd %s && S3_ACCESS_KEY=%s S3_SECRET_KEY=%s %s; echo EXIT=$? > exit-code; sleep 60",
 			dir, env["S3_ACCESS_KEY"], env["S3_SECRET_KEY"], bin))
-		for _, step := range []struct {
-			wait string
-			keys []string
-		}{
-			{"Step 1 of", []string{"Enter"}}, {"How is the site built", []string{"Enter"}}, {"Application and site", []string{"Enter"}},
-			{"✓ www.example.com", []string{"Enter"}}, {"Asset directories", []string{"Enter", "Enter"}},
-			{"How should the servers", []string{"Enter"}}, {"Serve uploads", []string{"Enter"}}, {"Override file", []string{"Enter", "Enter"}},
-		} {
-			s.waitFor(step.wait)
-			s.keys(step.keys...)
-		}
+		// The answers file is complete: the wizard opens on the review (review now).
 		s.waitFor("> Go back to a step")
 		review := strings.Split(s.screen(), "\n")
 		if len(review) < 4 || !strings.HasPrefix(review[2], "DATA LOSS:") || !strings.Contains(strings.Join(review, "\n"), siteBucket+"  holds 1 object") {

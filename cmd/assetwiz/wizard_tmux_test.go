@@ -84,7 +84,7 @@ func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
 	s.waitFor("Asset directories")
 	s.keys("Enter", "Enter")
 	s.waitFor("How should the servers")
-	s.keys("Enter") // s3fs
+	s.keys("Down", "Enter") // s3fs (the cursor starts on plugin, the advice)
 	s.waitFor("Which tool mounts")
 	s.keys("Enter") // rclone, the generation's own
 	s.waitFor("Storage provider")
@@ -100,6 +100,8 @@ func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
 	s.keys("Enter", "Enter") // the keys from the environment
 	s.waitFor("The keys work")
 	s.keys("Enter")
+	s.waitFor("Keep a second copy elsewhere?")
+	s.keys("Enter") // none
 	s.waitFor("Keep old versions")
 	s.keys("Enter", "Enter")
 	s.waitFor("Serve uploads")
@@ -229,6 +231,8 @@ func TestWizardInTmuxEveryModeAndTechnique(t *testing.T) {
 				s.keys("Enter")
 			}
 			if tc.technique == "plugin" || tc.technique == "s3fs" {
+				s.waitFor("Keep a second copy elsewhere?")
+				s.keys("Enter") // none
 				s.waitFor("Keep old versions")
 				s.keys("Enter", "Enter")
 			}

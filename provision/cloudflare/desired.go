@@ -165,6 +165,10 @@ func Desired(a *steps.Answers) provision.Plan {
 		desiredOrigin(a, &p)
 		return p
 	}
-	p.Warn("Cloudflare rules apply only to proxied (orange-cloud) DNS records: make sure the record for %s is proxied", a.WebsiteURL)
+	p.Warn(proxiedReminder+"make sure the record for %s is proxied", a.WebsiteURL)
 	return p
 }
+
+// proxiedReminder starts the offline reminder that the site's record must be proxied; the
+// live plan, which reads the record, replaces it with what it found (one warning per cause).
+const proxiedReminder = "Cloudflare rules apply only to proxied (orange-cloud) DNS records: "

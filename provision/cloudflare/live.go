@@ -3,6 +3,7 @@ package cloudflare
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -81,6 +82,10 @@ func (l Live) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, error
 	}, func() { proxied, known, dnsErr = c.Proxied(ctx, z.ID, a.WebsiteURL) })
 	if err != nil {
 		return provision.Plan{}, err
+	}
+	if dnsErr == nil && known && !proxied {
+		// The record was read, grey: the warning below replaces the offline reminder.
+		p.Warnings = slices.DeleteFunc(p.Warnings, func(w string) bool { return strings.HasPrefix(w, proxiedReminder) })
 	}
 	switch {
 	case dnsErr != nil:

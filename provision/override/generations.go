@@ -62,11 +62,13 @@ func GenerationWarnings(a *steps.Answers, tk presets.Toolkit, exports []Export) 
 		// and those are the user's DNS credentials, not assetwiz's: it writes none of them.
 		// A plugin site's uploads go through the CDN host, whose proxied record assetwiz makes
 		// itself: only the site's own record is the toolkit's.
-		served := fmt.Sprintf("the cache rules apply only while %s is proxied through Cloudflare", a.WebsiteURL)
+		// That the site's record must be proxied is the Cloudflare plan's warning (it reads the
+		// record): said once, there.
+		served := ""
 		if host := a.CDNHost(); host != "" {
-			served = fmt.Sprintf("uploads are served through %s, whose proxied record assetwiz makes in the zone", host)
+			served = fmt.Sprintf("uploads are served through %s, whose proxied record assetwiz makes in the zone; ", host)
 		}
-		warn("cdn: %s; assetwiz does not write the toolkit's DNS exports: for the toolkit to keep the site's DNS at Cloudflare, set in the override file DNS_CHOICE=\"cloudflare\", DNS_USERNAME (the Cloudflare account's email) and DNS_SECURITY_KEY (%s)%s",
+		warn("cdn: %sassetwiz does not write the toolkit's DNS exports: for the toolkit to keep the site's DNS at Cloudflare, set in the override file DNS_CHOICE=\"cloudflare\", DNS_USERNAME (the Cloudflare account's email) and DNS_SECURITY_KEY (%s)%s",
 			served, dnsKeyForm(tk), authDNSNote(tk))
 	}
 	return out

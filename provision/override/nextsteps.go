@@ -33,5 +33,17 @@ func NextSteps(a *steps.Answers) []string {
 	case a.CDN.Provider == steps.CDNCloudflare:
 		out = append(out, "Keep "+a.WebsiteURL+" proxied through Cloudflare (orange cloud), so the cache rules apply.")
 	}
+	switch {
+	case a.HasBackup():
+		// The paths are provision/backup's (ConfigDir, EnvFile), which imports this package.
+		dir := a.Output.SnippetsDir + "/backup"
+		out = append(out, "Keep the second copy: on a server that runs daily, copy "+dir+"/assetwiz-backup.service and assetwiz-backup.timer into /etc/systemd/system "+
+			"(or "+dir+"/assetwiz-backup.cron into /etc/cron.d), the answers into /etc/assetwiz/assetwiz.yaml, and "+
+			steps.ExportS3AccessKey+", "+steps.ExportS3SecretKey+", "+steps.EnvBackupAccessKey+", "+steps.EnvBackupSecretKey+
+			" into /etc/assetwiz/backup.env (mode 0600); then `systemctl enable --now assetwiz-backup.timer`.",
+			"Run the first backup now: `assetwiz backup` (with those four variables set).")
+	case a.MakesBuckets():
+		out = append(out, "The buckets hold the only copy of the uploads: to keep a second one, answer the Second copy step (assetwiz init) and run `assetwiz backup`.")
+	}
 	return append(out, "Run `assetwiz verify` to check the result.")
 }

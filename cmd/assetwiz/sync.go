@@ -263,6 +263,9 @@ func (a *app) printDone(verb string, s *transfer.Summary, dry bool) {
 
 // writeTransferText is the summary in the plan's style: per directory, what is copied (+),
 // already there (=), in conflict (!), and what could not be read (x).
+// maxListed is how many skipped links the text names; --json names every one.
+const maxListed = 20
+
 func writeTransferText(w io.Writer, verb string, dry bool, sums []*transfer.Summary) {
 	var files, bytes, same, conflicts int64
 	copied := "copied"
@@ -292,7 +295,14 @@ func writeTransferText(w io.Writer, verb string, dry bool, sums []*transfer.Summ
 			fmt.Fprintf(w, "  x %s: %s\n", i.Key, i.Reason)
 		}
 		if len(s.Symlinks) > 0 {
-			fmt.Fprintf(w, "  - %s skipped (--follow-symlinks copies what they point to)\n", plural(len(s.Symlinks), "symlink"))
+			fmt.Fprintf(w, "  - %s skipped (--follow-symlinks copies what they point to, inside --from):\n", plural(len(s.Symlinks), "symlink"))
+			for i, l := range s.Symlinks {
+				if i == maxListed {
+					fmt.Fprintf(w, "      … and %d more (--json lists them all)\n", len(s.Symlinks)-maxListed)
+					break
+				}
+				fmt.Fprintf(w, "      %s\n", l)
+			}
 		}
 		for _, i := range s.Skipped {
 			fmt.Fprintf(w, "  - %s skipped: %s\n", i.Key, i.Reason)

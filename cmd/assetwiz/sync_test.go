@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
+	"github.com/assetwiz/assetwiz/provision/transfer"
 )
 
 // webrootWith makes a webroot holding files under wp-content/uploads.
@@ -151,5 +153,27 @@ func TestSyncNeverUploadsOutsideFromNorPrivateFiles(t *testing.T) {
 	}
 	if res := r.run(env, "sync", "--from", webroot, "--include-private"); res.code != 0 || countObjects(t, srv, bucket) != 2 {
 		t.Fatalf("--include-private: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
+
+// The summary names the symlinks it skipped (up to maxListed, then how many more), so a user
+// can tell which uploads did not go up.
+func TestSyncSummaryNamesTheSkippedSymlinks(t *testing.T) {
+	few := &transfer.Summary{From: "/var/www/html/wp-content/uploads", To: "bucket", Symlinks: []string{"2026/01/a.jpg", "latest"}}
+	var b strings.Builder
+	writeTransferText(&b, "sync", false, []*transfer.Summary{few})
+	for _, want := range []string{"2 symlinks skipped", "      2026/01/a.jpg\n", "      latest\n"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the summary lacks %q:\n%s", want, b.String())
+		}
+	}
+	many := &transfer.Summary{From: "/srv/uploads", To: "bucket"}
+	for i := range maxListed + 5 {
+		many.Symlinks = append(many.Symlinks, fmt.Sprintf("link-%02d", i))
+	}
+	b.Reset()
+	writeTransferText(&b, "sync", false, []*transfer.Summary{many})
+	if !strings.Contains(b.String(), "link-00\n") || strings.Contains(b.String(), fmt.Sprintf("link-%02d\n", maxListed)) || !strings.Contains(b.String(), "… and 5 more") {
+		t.Errorf("a long list is cut at %d with how many more:\n%s", maxListed, b.String())
 	}
 }

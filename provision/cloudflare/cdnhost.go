@@ -331,11 +331,8 @@ func (c *Client) planCDNHost(ctx context.Context, a *steps.Answers, z Zone, p *p
 			case own == nil:
 				act.Op = provision.Create
 			default:
-				if diff = recordDiff(*own, t); len(diff) > 0 {
-					act.Op = provision.Update
-				} else {
-					act.Op = provision.Noop
-				}
+				diff = recordDiff(*own, t)
+				act.Op = opFor(diff)
 			}
 			act.Detail = recordDetail(t, diff)
 			if act.Op == provision.Noop {

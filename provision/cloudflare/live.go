@@ -181,10 +181,9 @@ func (c *Client) planCacheRules(ctx context.Context, z Zone, host string, rules 
 		if j < 0 {
 			act.Op = provision.Create
 			creates = append(creates, r)
-		} else if diff = ruleDiff(ep.Rules[j], r); len(diff) > 0 {
-			act.Op = provision.Update
 		} else {
-			act.Op = provision.Noop
+			diff = ruleDiff(ep.Rules[j], r)
+			act.Op = opFor(diff)
 		}
 		act.Detail = cacheRuleDetail(r, diff)
 		again := func(ctx context.Context) error { return c.syncCacheRule(ctx, z.ID, r) }
@@ -269,11 +268,8 @@ func (c *Client) planPageRules(ctx context.Context, z Zone, rules []Rule, p *pro
 			act.Op = provision.Create
 			creates++
 		default:
-			if diff = pageRuleDiff(*own, r); len(diff) > 0 {
-				act.Op = provision.Update
-			} else {
-				act.Op = provision.Noop
-			}
+			diff = pageRuleDiff(*own, r)
+			act.Op = opFor(diff)
 		}
 		act.Detail = pageRuleDetail(r, diff)
 		if act.Op == provision.Noop {
@@ -352,4 +348,12 @@ func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
 		}
 	}
 	return out
+}
+
+// opFor is the op of a thing assetwiz made before: an update when it differs, else none.
+func opFor(diff []string) provision.Op {
+	if len(diff) > 0 {
+		return provision.Update
+	}
+	return provision.Noop
 }

@@ -20,10 +20,11 @@ const (
 	Retrying Status = "retrying"
 	Done     Status = "done"
 	Failed   Status = "failed"
-	Skipped  Status = "not started"
-	// NotOffered: the provider does not offer what the action makes; nothing was changed and
+	// NotStarted: apply stopped (a failure before it, or Ctrl-C) before the action began.
+	NotStarted Status = "not started"
+	// Skipped: the provider does not offer what the action makes; nothing was changed and
 	// the actions after it go on. Not a change, not a failure.
-	NotOffered Status = "skipped"
+	Skipped Status = "skipped"
 )
 
 // NotOfferedError is what an action returns when the provider answered that it does not
@@ -153,7 +154,7 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 	res := Result{Actions: p.Actions, Status: make([]Status, n), Errs: make([]error, n)}
 	if err := p.Check(); err != nil {
 		for i := range res.Status {
-			res.Status[i], res.Errs[i] = Skipped, nil
+			res.Status[i], res.Errs[i] = NotStarted, nil
 		}
 		res.GraphErr = err
 		return res
@@ -221,13 +222,13 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 			if res.Status[j] != Pending {
 				continue
 			}
-			res.Status[j] = Skipped
+			res.Status[j] = NotStarted
 			stack = append(stack, dependents[j]...)
 		}
 	}
 	settled := func(j int, s Status) {
 		res.Status[j] = s
-		if s != Done && s != NotOffered {
+		if s != Done && s != Skipped {
 			for _, i := range dependents[j] {
 				block(i)
 			}
@@ -291,8 +292,8 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 		switch {
 		case errors.As(f.err, &notOffered):
 			res.Errs[f.i] = nil
-			settled(f.i, NotOffered)
-			emit(Event{Action: act, Status: NotOffered, Err: notOffered})
+			settled(f.i, Skipped)
+			emit(Event{Action: act, Status: Skipped, Err: notOffered})
 		case f.err != nil:
 			res.Errs[f.i] = named(act, f.err)
 			settled(f.i, Failed)
@@ -304,7 +305,7 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 	}
 	for i, s := range res.Status {
 		if s == Pending { // waits on something interrupted before it could start
-			res.Status[i] = Skipped
+			res.Status[i] = NotStarted
 		}
 	}
 	res.Interrupted = ctx.Err() != nil

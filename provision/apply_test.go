@@ -119,7 +119,7 @@ func TestApplyRetriesTransientFaultsOnly(t *testing.T) {
 			mu.Unlock()
 		}
 	}})
-	if got := []Status{res.Status[0], res.Status[1], res.Status[2], res.Status[3]}; got[0] != Done || got[1] != Failed || got[2] != Skipped || got[3] != Done {
+	if got := []Status{res.Status[0], res.Status[1], res.Status[2], res.Status[3]}; got[0] != Done || got[1] != Failed || got[2] != NotStarted || got[3] != Done {
 		t.Fatalf("statuses %v", got)
 	}
 	if tries503.Load() != 3 || tries403.Load() != 1 {
@@ -178,7 +178,7 @@ func TestInterruptionStopsNewStartsAndLetsRunningFinish(t *testing.T) {
 	}}
 	go func() { <-started; cancel() }()
 	res := Apply(ctx, p, ApplyOptions{Parallel: 1, Retry: fast})
-	if !res.Interrupted || res.Status[0] != Done || res.Status[1] != Skipped || !finishedRunning {
+	if !res.Interrupted || res.Status[0] != Done || res.Status[1] != NotStarted || !finishedRunning {
 		t.Fatalf("interrupted %v statuses %v finished %v", res.Interrupted, res.Status, finishedRunning)
 	}
 }
@@ -245,7 +245,7 @@ func TestApplyRefusesABrokenGraph(t *testing.T) {
 			t.Errorf("%s: no error", name)
 		}
 		for i, s := range res.Status {
-			if s != Skipped {
+			if s != NotStarted {
 				t.Errorf("%s: %s is %s, want not started", name, res.Actions[i].Key(), s)
 			}
 		}
@@ -276,10 +276,10 @@ func TestNotOfferedIsSkippedAndTheChainGoesOn(t *testing.T) {
 	}}
 	var events []Event
 	res := Apply(context.Background(), p, ApplyOptions{OnEvent: func(e Event) { events = append(events, e) }})
-	if res.Err() != nil || res.Status[0] != NotOffered || res.Status[1] != Done || res.Count()[Done] != 1 {
+	if res.Err() != nil || res.Status[0] != Skipped || res.Status[1] != Done || res.Count()[Done] != 1 {
 		t.Errorf("statuses %v, err %v, counts %v", res.Status, res.Err(), res.Count())
 	}
-	if !slices.ContainsFunc(events, func(e Event) bool { return e.Status == NotOffered && e.Err != nil && e.Err.Error() == "no CORS here" }) {
+	if !slices.ContainsFunc(events, func(e Event) bool { return e.Status == Skipped && e.Err != nil && e.Err.Error() == "no CORS here" }) {
 		t.Errorf("no skipped event with its reason: %v", events)
 	}
 }

@@ -141,16 +141,6 @@ func (s Step) AppliesTo(a *Answers) bool { return s.Applies == nil || s.Applies(
 // Steps is the table of the wizard's steps, the review last.
 func Steps() []Step { return table }
 
-// FindStep returns the step with id.
-func FindStep(id StepID) Step {
-	for _, s := range table {
-		if s.ID == id {
-			return s
-		}
-	}
-	panic("steps: no step " + string(id))
-}
-
 // Questions lists every question of every step, in order.
 func Questions() []Question {
 	var out []Question

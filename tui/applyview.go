@@ -181,11 +181,11 @@ func (m *model) rowLines(room int) []string {
 			return m.spinner.View() + " " + label + helpStyle.Render("  "+string(r.action.Op))
 		case provision.Done:
 			return okStyle.Render("✓") + " " + label
-		case provision.NotOffered:
+		case provision.Skipped:
 			return helpStyle.Render("⚠ " + label + "  (not offered by the provider; skipped)")
 		case provision.Failed:
 			return failStyle.Render("✗ "+label) + "\n    " + failStyle.Render(errText(r))
-		case provision.Skipped:
+		case provision.NotStarted:
 			return helpStyle.Render("- " + label + "  (not started)")
 		}
 		return helpStyle.Render("· " + label)
@@ -240,13 +240,13 @@ func (m *model) summary() string {
 	var b strings.Builder
 	switch {
 	case m.interrupted:
-		fmt.Fprintf(&b, "Stopped: %d done, %d not started. Run `assetwiz apply` to finish.\n", counts[provision.Done], counts[provision.Skipped]+counts[provision.Pending])
+		fmt.Fprintf(&b, "Stopped: %d done, %d not started. Run `assetwiz apply` to finish.\n", counts[provision.Done], counts[provision.NotStarted]+counts[provision.Pending])
 	case counts[provision.Failed] > 0:
 		fmt.Fprintf(&b, "%s %d done, %d failed, %d not started. Fix the cause and run `assetwiz apply`: it carries on where this stopped.\n",
-			failStyle.Render("Apply failed:"), counts[provision.Done], counts[provision.Failed], counts[provision.Skipped])
+			failStyle.Render("Apply failed:"), counts[provision.Done], counts[provision.Failed], counts[provision.NotStarted])
 	default:
 		skipped := ""
-		if n := counts[provision.NotOffered]; n > 0 {
+		if n := counts[provision.Skipped]; n > 0 {
 			skipped = fmt.Sprintf(", %d skipped (not offered by the provider)", n)
 		}
 		fmt.Fprintf(&b, "%s %s made%s. Answers saved to %s.\n", okStyle.Render("Done:"), plural(counts[provision.Done], "change"), skipped, m.w.opt.AnswersPath)

@@ -131,7 +131,7 @@ func (a *app) progressLog(style string) func(provision.Event) {
 			fmt.Fprintf(a.stderr, "%sretry  %s in %s (try %d failed: %v)\n", stamp(), what, e.Wait.Round(time.Millisecond), e.Attempt, e.Err)
 		case provision.Done:
 			fmt.Fprintf(a.stderr, "%s✓ %s\n", stamp(), what)
-		case provision.NotOffered:
+		case provision.Skipped:
 			fmt.Fprintf(a.stderr, "%s⚠ %s: %v\n", stamp(), what, e.Err)
 		case provision.Failed:
 			fmt.Fprintf(a.stderr, "%s✗ %s\n", stamp(), e.Err)
@@ -180,7 +180,7 @@ func (a *app) writeApplyJSON(cmd *cobra.Command, res provision.Result) error {
 			out.Summary["done"]++
 		case provision.Failed:
 			out.Summary["failed"]++
-		case provision.NotOffered:
+		case provision.Skipped:
 			out.Summary["skipped"]++
 		default:
 			out.Summary["not_started"]++
@@ -198,9 +198,9 @@ func (a *app) writeApplyJSON(cmd *cobra.Command, res provision.Result) error {
 func (a *app) applyOutcome(res provision.Result) error {
 	counts := res.Count()
 	if res.Interrupted {
-		fmt.Fprintf(a.stderr, "Interrupted: %d done, %d failed, %d not started:\n", counts[provision.Done], counts[provision.Failed], counts[provision.Skipped])
+		fmt.Fprintf(a.stderr, "Interrupted: %d done, %d failed, %d not started:\n", counts[provision.Done], counts[provision.Failed], counts[provision.NotStarted])
 		for i, s := range res.Status {
-			if s == provision.Skipped && res.Actions[i].Op != provision.Noop {
+			if s == provision.NotStarted && res.Actions[i].Op != provision.Noop {
 				fmt.Fprintf(a.stderr, "  - %s %s\n", res.Actions[i].Resource, res.Actions[i].ID)
 			}
 		}
@@ -212,11 +212,11 @@ func (a *app) applyOutcome(res provision.Result) error {
 	}
 	if err := res.Err(); err != nil {
 		fmt.Fprintf(a.stderr, "Apply failed: %d done, %d failed, %d not started. Fix the cause and run apply again: it carries on where this run stopped.\n",
-			counts[provision.Done], counts[provision.Failed], counts[provision.Skipped])
+			counts[provision.Done], counts[provision.Failed], counts[provision.NotStarted])
 		return failure(err)
 	}
 	skipped := ""
-	if n := counts[provision.NotOffered]; n > 0 {
+	if n := counts[provision.Skipped]; n > 0 {
 		skipped = fmt.Sprintf(", %d skipped (not offered by the provider)", n)
 	}
 	fmt.Fprintf(a.stderr, "Apply complete: %s made%s.\n", plural(counts[provision.Done], "change"), skipped)

@@ -154,11 +154,6 @@ and use plan, apply, render and verify.`,
 	return root
 }
 
-// indent indents every line of s.
-func indent(s, prefix string) string {
-	return prefix + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix)
-}
-
 // unknownCommand refuses an argument to the root, which takes none: it is a command
 // misspelled, and cobra's suggestions (by edit distance and prefix) say which was meant.
 func unknownCommand(c *cobra.Command, args []string) error {

@@ -38,7 +38,7 @@ func TestChangedDaysUpdateTheRuleWhenTheServerDropsIDs(t *testing.T) {
 		if lc.Op != want {
 			t.Fatalf("lifecycle %s (%s), want %s", lc.Op, lc.Detail, want)
 		}
-		if res := provision.Apply(ctx, p, provision.ApplyOptions{}); res.Err() != nil || res.Count()[provision.NotOffered] != 0 {
+		if res := provision.Apply(ctx, p, provision.ApplyOptions{}); res.Err() != nil || res.Count()[provision.Skipped] != 0 {
 			t.Fatalf("apply: %v %v", res.Err(), res.Count())
 		}
 		return lc

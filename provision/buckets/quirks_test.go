@@ -46,7 +46,7 @@ func TestAnotherS3ServerConvergesAndLosesNothing(t *testing.T) {
 	for i, act := range res.Actions {
 		want := provision.Done
 		if act.Resource == provision.BucketCORS || act.Resource == provision.BucketLifecycle { // not offered here
-			want = provision.NotOffered
+			want = provision.Skipped
 		}
 		if res.Status[i] != want {
 			t.Errorf("apply: %s is %q, want %q", act.Key(), res.Status[i], want)

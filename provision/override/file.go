@@ -9,13 +9,6 @@ import (
 // FileMode is the mode of the override file: it holds the storage keys.
 const FileMode = 0o600
 
-// Read returns a file's content, "" and exists=false when there is none. Links, FIFOs,
-// devices and files over files.MaxSize are refused before reading (see files.Load).
-func Read(path string) (content string, exists bool, err error) {
-	content, _, exists, err = files.Read(path)
-	return content, exists, err
-}
-
 // Load reads the override file with what identifies this version of it, so that a write can
 // refuse to replace an edit made after the plan (see WriteFile).
 func Load(path string) (files.State, error) { return files.Load(path) }

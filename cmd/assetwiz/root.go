@@ -91,21 +91,27 @@ func Main(ctx context.Context, args []string, env Env) (code int) {
 	if msg := explain.Line(err, debug); msg != "" {
 		fmt.Fprintln(a.stderr, "assetwiz: "+msg)
 		if code == exitBadInput {
-			fmt.Fprintln(a.stderr, "Nothing was changed. See 'assetwiz "+commandName(args)+"--help'.")
+			fmt.Fprintln(a.stderr, "Nothing was changed. See 'assetwiz "+commandName(root, args)+"--help'.")
 		}
 	}
 	return code
 }
 
-// commandName is "plan " for `assetwiz plan ...`, "" for the root, for the help hint.
-func commandName(args []string) string {
-	for _, a := range args {
-		switch a {
-		case "init", "plan", "apply", "render", "verify", "sync", "backup", "presets", "version", "completion", "man", "help":
-			return a + " "
-		}
+// commandName is "plan " for `assetwiz plan ...`, "" for the root, for the help hint: the
+// command below the root that cobra runs for args, found in the tree as cobra finds it (an
+// answer such as `--mode plan` names no command).
+func commandName(root *cobra.Command, args []string) string {
+	c, _, err := root.Find(args)
+	if err != nil || c == nil {
+		return ""
 	}
-	return ""
+	for c.HasParent() && c.Parent() != root {
+		c = c.Parent()
+	}
+	if c == root {
+		return ""
+	}
+	return c.Name() + " "
 }
 
 func (a *app) redact(s steps.Secrets) {

@@ -132,7 +132,7 @@ func (a *app) loadAnswers(cmd *cobra.Command) (steps.Loaded, error) {
 	case errors.As(err, &ps):
 		problems = append(problems, ps...)
 	case err != nil:
-		return loaded, badInput("%v", err)
+		return loaded, badInput("%w", err)
 	}
 	for _, n := range loaded.Notes {
 		a.note("%s", n)
@@ -143,11 +143,11 @@ func (a *app) loadAnswers(cmd *cobra.Command) (steps.Loaded, error) {
 			msg := "There is no " + steps.DefaultAnswersFile + " here: run `assetwiz` for the wizard, which asks and saves the answers,\n" +
 				"or give them with -f FILE or flags (see docs/answers.md)."
 			if rest := notMissing(problems); len(rest) > 0 {
-				return loaded, badInput("%v\n%s", rest, msg)
+				return loaded, badInput("%w\n%s", rest, msg)
 			}
 			return loaded, badInput("%s", msg)
 		}
-		return loaded, badInput("%v", problems)
+		return loaded, badInput("%w", problems)
 	}
 	return loaded, nil
 }

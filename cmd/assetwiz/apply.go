@@ -100,7 +100,7 @@ func gateRefusal(err error) error {
 	var unread *provision.GuardUnreadError
 	switch {
 	case errors.As(err, &loss):
-		return badInput("%v: read the warning above; to go ahead all the same, add --%s", err, dataLossFlag)
+		return badInput("%w: read the warning above; to go ahead all the same, add --%s", err, dataLossFlag)
 	case errors.As(err, &unread):
 		return failure(fmt.Errorf("%w: a %s build may delete them with every upload in them, so nothing was changed. "+
 			"Make them readable (the keys, the provider) and run apply again, or add --%s to go ahead all the same", err, "baseline or virgin", dataLossFlag))

@@ -16,7 +16,7 @@ func (a *app) cdnBackend(ans *steps.Answers, offline bool) (provision.Backend, e
 	// space or control characters inside cannot be sent: bad input, before any request.
 	token, err := cloudflare.CleanToken(ans.Secrets.CloudflareToken)
 	if err != nil {
-		return nil, badInput("%v", err)
+		return nil, badInput("%w", err)
 	}
 	ans.Secrets.CloudflareToken = token
 	if token == "" {

@@ -34,6 +34,8 @@ func (e exitError) Error() string {
 }
 func (e exitError) Unwrap() error { return e.err }
 
+// badInput is bad input (exit 64) in fmt.Errorf's words: an error given with %w stays in the
+// chain, for errors.Is and errors.As.
 func badInput(format string, args ...any) error {
 	return exitError{exitBadInput, fmt.Errorf(format, args...)}
 }
@@ -58,7 +60,7 @@ func markUsageErrors(cmd *cobra.Command) {
 	if check := cmd.Args; check != nil {
 		cmd.Args = func(c *cobra.Command, args []string) error {
 			if err := check(c, args); err != nil {
-				return badInput("%v", err)
+				return badInput("%w", err)
 			}
 			return nil
 		}

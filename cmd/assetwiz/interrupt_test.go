@@ -22,7 +22,7 @@ func buildAssetwiz(t *testing.T) string {
 	build.once.Do(func() {
 		build.bin = filepath.Join(binDir, "assetwiz")
 		if out, err := exec.Command("go", "build", "-o", build.bin, ".").CombinedOutput(); err != nil {
-			build.err = fmt.Errorf("go build: %v\n%s", err, out)
+			build.err = fmt.Errorf("go build: %w\n%s", err, out)
 		}
 	})
 	if build.err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -72,7 +71,7 @@ func (a *app) makePlan(cmd *cobra.Command, ans *steps.Answers, offline bool) (pr
 	}
 	p, err := provision.Make(a.ctx, ans, backends...)
 	if ps := (steps.Problems{}); errors.As(err, &ps) {
-		return p, badInput("%v", ps) // found in a file assetwiz reads (the override file)
+		return p, badInput("%w", ps) // found in a file assetwiz reads (the override file)
 	}
 	if err != nil {
 		return p, failure(err)
@@ -88,19 +87,19 @@ func (a *app) backends(_ *cobra.Command, ans *steps.Answers, offline bool) ([]pr
 	var out []provision.Backend
 	// Every missing key or token is named at once (the S3 keys and the Cloudflare token),
 	// not one per run.
-	var bad []string
+	var bad []error
 	for _, backend := range []func(*steps.Answers, bool) (provision.Backend, error){a.bucketsBackend, a.backupBackend, a.efsBackend, a.cdnBackend} {
 		b, err := backend(ans, offline)
 		switch {
 		case err != nil && exitCode(err) == exitBadInput:
-			bad = append(bad, err.Error())
+			bad = append(bad, err)
 		case err != nil:
 			return nil, err
 		}
 		out = append(out, b)
 	}
 	if len(bad) > 0 {
-		return nil, badInput("%s", strings.Join(bad, "\n"))
+		return nil, badInput("%w", errors.Join(bad...)) // one a line
 	}
 	return append(out, snippets.Backend{}, override.Backend{}), nil
 }

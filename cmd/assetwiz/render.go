@@ -46,7 +46,7 @@ the previous content kept as FILE.bak, mode 0600).`,
 			}
 			st, err := override.Load(out)
 			if errors.Is(err, files.ErrSymlink) || errors.Is(err, files.ErrNotRegular) || errors.Is(err, files.ErrTooLarge) {
-				return badInput("-o: override file %v", err) // nothing written
+				return badInput("-o: override file %w", err) // nothing written
 			} else if err != nil {
 				return failure(fmt.Errorf("override file %w", err))
 			}
@@ -55,7 +55,7 @@ the previous content kept as FILE.bak, mode 0600).`,
 				keep = override.SecretNames
 			}
 			if ps := override.Unmergeable(st.Content, exports, keep...); len(ps) > 0 {
-				return badInput("%v", ps)
+				return badInput("%w", ps)
 			}
 			wrote, err := override.WriteFile(out, override.Merge(st.Content, exports, keep...), &st)
 			if err != nil {

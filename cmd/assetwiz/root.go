@@ -146,7 +146,7 @@ and use plan, apply, render and verify.`,
 		},
 	}
 	root.PersistentFlags().Bool("debug", false, "show a provider error's whole chain as the SDK wrote it, not only its line")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput("%v", err) })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput("%w", err) })
 	root.CompletionOptions.HiddenDefaultCmd = false
 	addWizardFlags(root)
 	// Our own --version, not cobra's Version field: cobra prints that one through text/template, and a

@@ -134,7 +134,7 @@ func debugWanted(cmd *cobra.Command) bool {
 func (a *app) wizardAnswers(cmd *cobra.Command) (steps.Loaded, error) {
 	flags, flagProblems := flagAnswers(cmd.Flags())
 	if len(flagProblems) > 0 {
-		return steps.Loaded{}, badInput("%v", flagProblems)
+		return steps.Loaded{}, badInput("%w", flagProblems)
 	}
 	path, _ := cmd.Flags().GetString("answers")
 	file := path
@@ -144,7 +144,7 @@ func (a *app) wizardAnswers(cmd *cobra.Command) (steps.Loaded, error) {
 	if _, err := steps.LoadFile(file); err != nil {
 		var ps steps.Problems
 		if errors.As(err, &ps) || path != "" {
-			return steps.Loaded{}, badInput("%v", err)
+			return steps.Loaded{}, badInput("%w", err)
 		}
 	}
 	loaded, _ := steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: flags})

@@ -175,7 +175,7 @@ func WriteIfUnchanged(path, content string, mode fs.FileMode, was *State) (wrote
 	}
 	if cur.Exists {
 		if err = keepOwner(tmp, cur.UID, cur.GID); err != nil {
-			return false, fmt.Errorf("%s is owned by uid %d gid %d, and the new file could not be given that owner (%v): run assetwiz as that user or as root", path, cur.UID, cur.GID, err)
+			return false, fmt.Errorf("%s is owned by uid %d gid %d, and the new file could not be given that owner (%w): run assetwiz as that user or as root", path, cur.UID, cur.GID, err)
 		}
 	}
 	if _, err = tmp.WriteString(content); err != nil {

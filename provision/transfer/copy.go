@@ -560,7 +560,7 @@ func ReadMarker(ctx context.Context, c *s3.Client, bucket string) (m Marker, fou
 		if code := errorCodeOf(err); code == "NoSuchKey" || code == "NotFound" {
 			return m, false, nil
 		}
-		return m, false, fmt.Errorf("bucket %s: %s", bucket, describe(err))
+		return m, false, fmt.Errorf("bucket %s: %w", bucket, describedError{err})
 	}
 	if len(data) > maxMarkerBytes {
 		return m, false, fmt.Errorf("bucket %s: the last-backup marker is longer than %d bytes: not one assetwiz wrote", bucket, maxMarkerBytes)

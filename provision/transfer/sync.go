@@ -499,6 +499,12 @@ func isBadDigest(err error) bool {
 	return errors.As(err, &ae) && (ae.ErrorCode() == "BadDigest" || ae.ErrorCode() == "InvalidDigest")
 }
 
+// describedError is err in describe's words, still wrapping it for errors.Is and errors.As.
+type describedError struct{ err error }
+
+func (e describedError) Error() string { return describe(e.err) }
+func (e describedError) Unwrap() error { return e.err }
+
 // describe is an S3 error in a line: its code and message, never a request's headers.
 func describe(err error) string {
 	var ae smithy.APIError

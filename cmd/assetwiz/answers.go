@@ -112,21 +112,38 @@ func joinList(values []string) string {
 	return out
 }
 
+// answerOptions are the answers given on a command's line: --answers and the answer flags.
+type answerOptions struct {
+	// File is --answers: "" reads steps.DefaultAnswersFile when it exists.
+	File string
+	// Flags are the answers the answer flags give; a flag not given answers nothing.
+	Flags steps.Answers
+	// FlagProblems are answer flags whose value is wrong: said together with the problems of
+	// the other sources, so that one run names them all.
+	FlagProblems steps.Problems
+}
+
+// answerOptionsOf parses --answers and the answer flags (addAnswerFlags) of a command.
+func answerOptionsOf(f *pflag.FlagSet) answerOptions {
+	flags, problems := flagAnswers(f)
+	path, _ := f.GetString("answers")
+	return answerOptions{File: path, Flags: flags, FlagProblems: problems}
+}
+
 // loadAnswers reads the answers from every source for a command. Bad input comes back as
 // an error with exit code 64 that lists every problem.
-func (a *app) loadAnswers(cmd *cobra.Command) (steps.Loaded, error) {
-	flags, flagProblems := flagAnswers(cmd.Flags())
-	path, _ := cmd.Flags().GetString("answers")
+func (a *app) loadAnswers(in answerOptions) (steps.Loaded, error) {
+	path := in.File
 	// Loading only reads; on Ctrl-C or SIGTERM the run stops without waiting for it.
 	loaded, err := provision.Interruptible(a.ctx, func() (steps.Loaded, error) {
-		return steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: flags})
+		return steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: in.Flags})
 	})
 	if a.ctx.Err() != nil {
 		return loaded, a.ctx.Err()
 	}
 	a.redact(loaded.Answers.Secrets)
 	var problems steps.Problems
-	problems = append(problems, flagProblems...)
+	problems = append(problems, in.FlagProblems...)
 	var ps steps.Problems
 	switch {
 	case errors.As(err, &ps):

@@ -14,7 +14,19 @@ import (
 	"github.com/assetwiz/assetwiz/provision/override"
 )
 
-func (a *app) applyCommand() *cobra.Command {
+// ApplyOptions are apply's flags, parsed and checked.
+type ApplyOptions struct {
+	app      *app
+	Answers  answerOptions
+	Yes      bool   // --yes
+	JSON     bool   // --json
+	Progress string // --progress: auto, plain or none
+	DataLoss bool   // --i-understand-buckets-will-be-deleted
+}
+
+// NewCmdApply is the apply command; runF, when given, runs instead of applyRun (for tests).
+func NewCmdApply(a *app, runF func(*ApplyOptions) error) *cobra.Command {
+	opts := &ApplyOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "apply",
 		Short: "Carry the plan out: buckets, EFS, CDN rules, then the files",
@@ -32,62 +44,80 @@ guard fails closed: apply exits 1 saying why and changes nothing, unless the sam
   assetwiz apply --yes -f assetwiz.yaml   # in CI`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			yes, _ := cmd.Flags().GetBool("yes")
-			// The answers first: in an empty folder, "there are no answers" is the news, not --yes.
-			loaded, err := a.loadAnswers(cmd)
-			if err != nil {
+			if err := checkProgress(opts.Progress); err != nil {
 				return err
 			}
-			if !yes && !a.env.IsTerminal() {
-				return badInput("apply needs confirmation: run it on a terminal, or add --yes to apply without asking")
+			opts.Answers = answerOptionsOf(cmd.Flags())
+			if runF != nil {
+				return runF(opts)
 			}
-			p, err := a.makePlan(cmd, &loaded.Answers, false)
-			if err != nil {
-				return err
-			}
-			confirmed, _ := cmd.Flags().GetBool(dataLossFlag)
-			consent := provision.Consent{DataLoss: confirmed}
-			p.WriteText(a.stderr)
-			if err := provision.Gate(p, consent); err != nil {
-				return gateRefusal(err)
-			}
-			if !p.Changes() {
-				return a.writeApplyJSON(cmd, provision.Result{Actions: p.Actions, Status: doneAll(p)})
-			}
-			if !yes {
-				ok, err := a.confirm("Apply this plan?")
-				if err != nil || !ok {
-					a.note("nothing was changed")
-					return silentExit(exitInterrupted)
-				}
-			}
-			progress, _ := cmd.Flags().GetString("progress")
-			log := a.progressLog(progress)
-			// The one gate, which the wizard's Apply goes through as well.
-			res, err := provision.ApplyGated(a.ctx, p, consent, provision.ApplyOptions{OnEvent: log})
-			if err != nil {
-				return gateRefusal(err)
-			}
-			if err := a.writeApplyJSON(cmd, res); err != nil {
-				return err
-			}
-			if err := a.applyOutcome(res); err != nil {
-				return err
-			}
-			// Where this generation reads the override, and what its build then does.
-			fmt.Fprintln(a.stderr, "Next steps:")
-			for _, step := range override.NextSteps(&loaded.Answers) {
-				fmt.Fprintln(a.stderr, "  - "+step)
-			}
-			return nil
+			return applyRun(opts)
 		},
 	}
 	addAnswerFlags(cmd)
-	cmd.Flags().BoolP("yes", "y", false, "apply without asking for confirmation")
-	cmd.Flags().Bool("json", false, "print the result of each action as JSON on stdout")
-	cmd.Flags().String("progress", "auto", "progress on stderr: auto (a line per action), plain (timestamped, for CI logs) or none")
-	cmd.Flags().Bool(dataLossFlag, false, "confirm the plan's data-loss warning: existing asset buckets holding uploads, which a baseline or virgin build of the toolkit deletes")
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "apply without asking for confirmation")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the result of each action as JSON on stdout")
+	cmd.Flags().StringVar(&opts.Progress, "progress", "auto", "progress on stderr: auto (a line per action), plain (timestamped, for CI logs) or none")
+	cmd.Flags().BoolVar(&opts.DataLoss, dataLossFlag, false, "confirm the plan's data-loss warning: existing asset buckets holding uploads, which a baseline or virgin build of the toolkit deletes")
 	return cmd
+}
+
+func applyRun(opts *ApplyOptions) error {
+	a := opts.app
+	// The answers first: in an empty folder, "there are no answers" is the news, not --yes.
+	loaded, err := a.loadAnswers(opts.Answers)
+	if err != nil {
+		return err
+	}
+	if !opts.Yes && !a.env.IsTerminal() {
+		return badInput("apply needs confirmation: run it on a terminal, or add --yes to apply without asking")
+	}
+	p, err := a.makePlan(&loaded.Answers, false)
+	if err != nil {
+		return err
+	}
+	consent := provision.Consent{DataLoss: opts.DataLoss}
+	p.WriteText(a.stderr)
+	if err := provision.Gate(p, consent); err != nil {
+		return gateRefusal(err)
+	}
+	if !p.Changes() {
+		return a.writeApplyJSON(opts.JSON, provision.Result{Actions: p.Actions, Status: doneAll(p)})
+	}
+	if !opts.Yes {
+		ok, err := a.confirm("Apply this plan?")
+		if err != nil || !ok {
+			a.note("nothing was changed")
+			return silentExit(exitInterrupted)
+		}
+	}
+	log := a.progressLog(opts.Progress)
+	// The one gate, which the wizard's Apply goes through as well.
+	res, err := provision.ApplyGated(a.ctx, p, consent, provision.ApplyOptions{OnEvent: log})
+	if err != nil {
+		return gateRefusal(err)
+	}
+	if err := a.writeApplyJSON(opts.JSON, res); err != nil {
+		return err
+	}
+	if err := a.applyOutcome(res); err != nil {
+		return err
+	}
+	// Where this generation reads the override, and what its build then does.
+	fmt.Fprintln(a.stderr, "Next steps:")
+	for _, step := range override.NextSteps(&loaded.Answers) {
+		fmt.Fprintln(a.stderr, "  - "+step)
+	}
+	return nil
+}
+
+// checkProgress refuses a --progress other than auto, plain or none (apply, sync, backup).
+func checkProgress(style string) error {
+	switch style {
+	case "auto", "plain", "none":
+		return nil
+	}
+	return badInput("--progress %s: use auto, plain or none", style)
 }
 
 // dataLossFlag confirms a plan's DataLoss; --yes does not.
@@ -149,8 +179,8 @@ func doneAll(p provision.Plan) []provision.Status {
 }
 
 // writeApplyJSON prints the result of each action for scripts, when --json is given.
-func (a *app) writeApplyJSON(cmd *cobra.Command, res provision.Result) error {
-	if on, _ := cmd.Flags().GetBool("json"); !on {
+func (a *app) writeApplyJSON(asJSON bool, res provision.Result) error {
+	if !asJSON {
 		return nil
 	}
 	type actionJSON struct {

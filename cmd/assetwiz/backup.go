@@ -15,7 +15,18 @@ import (
 	"github.com/assetwiz/assetwiz/steps"
 )
 
-func (a *app) backupCommand() *cobra.Command {
+// BackupOptions are backup's flags, parsed and checked.
+type BackupOptions struct {
+	app      *app
+	Answers  answerOptions
+	Restore  bool // --restore: from the backup buckets into the asset buckets
+	Versions bool // --versions: every version, not only the current objects
+	Transfer transferOptions
+}
+
+// NewCmdBackup is the backup command; runF, when given, runs instead of backupRun (for tests).
+func NewCmdBackup(a *app, runF func(*BackupOptions) error) *cobra.Command {
+	opts := &BackupOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "backup",
 		Short: "Copy every asset bucket to its backup bucket (or back, with --restore)",
@@ -44,67 +55,77 @@ by the listed size and a time; listings out of key order are detected and not tr
   assetwiz backup --restore --dry-run`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			restore, _ := cmd.Flags().GetBool("restore")
-			versions, _ := cmd.Flags().GetBool("versions")
-			loaded, err := a.loadAnswers(cmd)
-			if err != nil {
+			if err := checkProgress(opts.Transfer.Progress); err != nil {
 				return err
 			}
-			ans := &loaded.Answers
-			if !ans.HasBackup() {
-				return badInput("backup.provider: not answered; add a backup target to the answers file (backup.provider, backup.region, backup.endpoint), then run assetwiz apply to make its buckets")
+			opts.Answers = answerOptionsOf(cmd.Flags())
+			if runF != nil {
+				return runF(opts)
 			}
-			if err := a.needStorageKeys(ans, "S3_ACCESS_KEY and S3_SECRET_KEY", ans.Storage.Provider, ans.Secrets.S3AccessKey, ans.Secrets.S3SecretKey); err != nil {
-				return err
-			}
-			backupClient, err := a.backupClient(ans)
-			if err != nil {
-				return err
-			}
-			assetClient, err := buckets.NewClient(a.ctx, ans, a.env.Getenv)
-			if err != nil {
-				return failure(err)
-			}
-			if !restore { // uploads are never copied into a bucket open to everyone
-				if open := backup.Public(a.ctx, backupClient, ans); len(open) > 0 {
-					return failure(fmt.Errorf("nothing was copied: %s", strings.Join(open, "; ")))
-				}
-			}
-			opt := a.transferOptions(cmd)
-			if !restore {
-				// The backup buckets are ours and versioned: a changed upload replaces the backup's copy, which stays as a version.
-				opt.Overwrite = true
-			}
-			verb := "backup"
-			if restore {
-				verb = "restore"
-			}
-			var jobs []transferJob
-			for _, bb := range ans.BackupBuckets() {
-				pair := transfer.Buckets{Name: bb.Asset.Directory, From: assetClient, FromBucket: bb.Asset.Name, To: backupClient, ToBucket: bb.Name}
-				if restore {
-					pair = transfer.Buckets{Name: bb.Asset.Directory, From: backupClient, FromBucket: bb.Name, To: assetClient, ToBucket: bb.Asset.Name, Restore: true}
-				}
-				jobs = append(jobs, transferJob{name: bb.Asset.Directory, run: func(ctx context.Context, o transfer.Options) (*transfer.Summary, error) {
-					s, err := transfer.Copy(ctx, pair, o, versions)
-					if err == nil && !restore && !o.DryRun && s.Problems() == 0 {
-						m := transfer.Marker{Finished: time.Now().UTC(), From: pair.FromBucket, Objects: s.Files, Bytes: s.Bytes, Versions: versions}
-						if werr := transfer.WriteMarker(ctx, backupClient, pair.ToBucket, m); werr != nil {
-							s.Error = "bucket " + pair.ToBucket + ": the last-backup marker could not be written: " + werr.Error()
-						}
-					}
-					return s, err
-				}})
-			}
-			return a.runTransfers(cmd, verb, jobs, opt)
+			return backupRun(opts)
 		},
 	}
 	addAnswerFlags(cmd)
-	cmd.Flags().Bool("restore", false, "copy from the backup buckets back into the asset buckets (never deleting; conflicts reported)")
-	cmd.Flags().Bool("versions", false, "copy every version of every object, not only the current ones")
-	addTransferFlags(cmd)
+	cmd.Flags().BoolVar(&opts.Restore, "restore", false, "copy from the backup buckets back into the asset buckets (never deleting; conflicts reported)")
+	cmd.Flags().BoolVar(&opts.Versions, "versions", false, "copy every version of every object, not only the current ones")
+	addTransferFlags(cmd, &opts.Transfer)
 	cmd.Flags().Lookup("overwrite").Usage = "with --restore: replace objects of the asset buckets that differ from the backup (default: report them as conflicts)"
 	return cmd
+}
+
+func backupRun(opts *BackupOptions) error {
+	a, restore, versions := opts.app, opts.Restore, opts.Versions
+	loaded, err := a.loadAnswers(opts.Answers)
+	if err != nil {
+		return err
+	}
+	ans := &loaded.Answers
+	if !ans.HasBackup() {
+		return badInput("backup.provider: not answered; add a backup target to the answers file (backup.provider, backup.region, backup.endpoint), then run assetwiz apply to make its buckets")
+	}
+	if err := a.needStorageKeys(ans, "S3_ACCESS_KEY and S3_SECRET_KEY", ans.Storage.Provider, ans.Secrets.S3AccessKey, ans.Secrets.S3SecretKey); err != nil {
+		return err
+	}
+	backupClient, err := a.backupClient(ans)
+	if err != nil {
+		return err
+	}
+	assetClient, err := buckets.NewClient(a.ctx, ans, a.env.Getenv)
+	if err != nil {
+		return failure(err)
+	}
+	if !restore { // uploads are never copied into a bucket open to everyone
+		if open := backup.Public(a.ctx, backupClient, ans); len(open) > 0 {
+			return failure(fmt.Errorf("nothing was copied: %s", strings.Join(open, "; ")))
+		}
+	}
+	t := opts.Transfer
+	if !restore {
+		// The backup buckets are ours and versioned: a changed upload replaces the backup's copy, which stays as a version.
+		t.Copy.Overwrite = true
+	}
+	verb := "backup"
+	if restore {
+		verb = "restore"
+	}
+	var jobs []transferJob
+	for _, bb := range ans.BackupBuckets() {
+		pair := transfer.Buckets{Name: bb.Asset.Directory, From: assetClient, FromBucket: bb.Asset.Name, To: backupClient, ToBucket: bb.Name}
+		if restore {
+			pair = transfer.Buckets{Name: bb.Asset.Directory, From: backupClient, FromBucket: bb.Name, To: assetClient, ToBucket: bb.Asset.Name, Restore: true}
+		}
+		jobs = append(jobs, transferJob{name: bb.Asset.Directory, run: func(ctx context.Context, o transfer.Options) (*transfer.Summary, error) {
+			s, err := transfer.Copy(ctx, pair, o, versions)
+			if err == nil && !restore && !o.DryRun && s.Problems() == 0 {
+				m := transfer.Marker{Finished: time.Now().UTC(), From: pair.FromBucket, Objects: s.Files, Bytes: s.Bytes, Versions: versions}
+				if werr := transfer.WriteMarker(ctx, backupClient, pair.ToBucket, m); werr != nil {
+					s.Error = "bucket " + pair.ToBucket + ": the last-backup marker could not be written: " + werr.Error()
+				}
+			}
+			return s, err
+		}})
+	}
+	return a.runTransfers(verb, jobs, t)
 }
 
 // verifyBackup reports, for each backup bucket, when the last backup finished. A backup

@@ -2,9 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"io"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
@@ -57,5 +62,146 @@ func TestCommandsBadInputKeepsItsChain(t *testing.T) {
 	var loss *provision.DataLossError
 	if err := gateRefusal(&provision.DataLossError{Buckets: []string{"b"}}); exitCode(err) != exitBadInput || !errors.As(err, &loss) {
 		t.Errorf("data-loss refusal: exit %d, lost its chain: %v", exitCode(err), err)
+	}
+}
+
+// execCmd runs cmd under a root as Main builds it (its flag error function, --debug, the
+// argument errors marked bad input), args following the command's name.
+func execCmd(cmd *cobra.Command, args ...string) error {
+	root := &cobra.Command{Use: "assetwiz", SilenceErrors: true, SilenceUsage: true}
+	root.PersistentFlags().Bool("debug", false, "")
+	root.SetFlagErrorFunc(flagError)
+	root.AddCommand(cmd)
+	markUsageErrors(root)
+	root.SetArgs(append([]string{cmd.Name()}, args...))
+	root.SetOut(io.Discard)
+	root.SetErr(io.Discard)
+	return root.Execute()
+}
+
+// testApp is an app whose streams are discarded.
+func testApp() *app { return newApp(context.Background(), Env{Stdout: io.Discard, Stderr: io.Discard}) }
+
+// refusedBeforeRun runs a command whose run function must not be reached: bad flag values
+// are bad input (64) naming what is wrong, found while the flags are parsed.
+func refusedBeforeRun[O any](t *testing.T, newCmd func(*app, func(*O) error) *cobra.Command, want string, args ...string) {
+	t.Helper()
+	ran := false
+	err := execCmd(newCmd(testApp(), func(*O) error { ran = true; return nil }), args...)
+	if ran || exitCode(err) != exitBadInput || err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("%v: ran %v, exit %d, error %v; want exit 64 before run, naming %q", args, ran, exitCode(err), err, want)
+	}
+}
+
+// parsed runs a command with args and returns the Options its run function was given.
+func parsed[O any](t *testing.T, newCmd func(*app, func(*O) error) *cobra.Command, args ...string) O {
+	t.Helper()
+	var got *O
+	if err := execCmd(newCmd(testApp(), func(o *O) error { got = o; return nil }), args...); err != nil || got == nil {
+		t.Fatalf("%v: %v (run reached: %v)", args, err, got != nil)
+	}
+	return *got
+}
+
+func TestPlanOptions(t *testing.T) {
+	o := parsed(t, NewCmdPlan, "-f", "a.yaml", "--website-url", "www.example.com", "--directory", "x", "--directory", "y",
+		"--offline", "--json", "--detailed-exitcode")
+	if o.Answers.File != "a.yaml" || o.Answers.Flags.WebsiteURL != "www.example.com" || !slices.Equal(o.Answers.Flags.Directories, []string{"x", "y"}) ||
+		!o.Offline || !o.JSON || !o.DetailedExitCode || o.app == nil {
+		t.Errorf("options %+v", o)
+	}
+	if o := parsed(t, NewCmdPlan); o.Offline || o.JSON || o.DetailedExitCode || o.Answers.File != "" {
+		t.Errorf("defaults %+v", o)
+	}
+	// An answer flag's bad value is carried to the run, said there with the answers file's problems.
+	if o := parsed(t, NewCmdPlan, "--directory", "a,b"); len(o.Answers.FlagProblems) != 1 || o.Answers.FlagProblems[0].Key != "directories" {
+		t.Errorf("flag problems %v", o.Answers.FlagProblems)
+	}
+	refusedBeforeRun(t, NewCmdPlan, "--offline", "--offline=maybe")
+	refusedBeforeRun(t, NewCmdPlan, "unknown flag: --bogus", "--bogus")
+}
+
+func TestApplyOptions(t *testing.T) {
+	o := parsed(t, NewCmdApply, "--yes", "--json", "--progress", "plain", "--"+dataLossFlag, "--mode", "baseline")
+	if !o.Yes || !o.JSON || o.Progress != "plain" || !o.DataLoss || o.Answers.Flags.Mode != "baseline" {
+		t.Errorf("options %+v", o)
+	}
+	if o := parsed(t, NewCmdApply); o.Yes || o.JSON || o.Progress != "auto" || o.DataLoss {
+		t.Errorf("defaults %+v", o)
+	}
+	refusedBeforeRun(t, NewCmdApply, "--progress fancy: use auto, plain or none", "--yes", "--progress", "fancy")
+	refusedBeforeRun(t, NewCmdApply, "unknown command", "now")
+}
+
+func TestRenderOptions(t *testing.T) {
+	o := parsed(t, NewCmdRender, "--no-secrets", "-o", "out.tmpl", "--application", "joomla")
+	if !o.NoSecrets || o.Output != "out.tmpl" || o.Answers.Flags.Application != "joomla" {
+		t.Errorf("options %+v", o)
+	}
+	refusedBeforeRun(t, NewCmdRender, "flag needs an argument", "-o")
+}
+
+func TestVerifyOptions(t *testing.T) {
+	if o := parsed(t, NewCmdVerify, "--answers", "v.yaml", "--mode", "temporal"); o.Answers.File != "v.yaml" || o.Answers.Flags.Mode != "temporal" {
+		t.Errorf("options %+v", o)
+	}
+	refusedBeforeRun(t, NewCmdVerify, "unknown command", "everything")
+}
+
+func TestSyncOptions(t *testing.T) {
+	dir := t.TempDir()
+	o := parsed(t, NewCmdSync, "--from", dir, "--dry-run", "--overwrite", "--transfers", "3", "--json", "--progress", "none",
+		"--follow-symlinks", "--include-private", "--web-user", "nginx")
+	c := o.Transfer.Copy
+	if o.From != dir || !c.DryRun || !c.Overwrite || c.Workers != 3 || !o.Transfer.JSON || o.Transfer.Progress != "none" ||
+		!c.FollowSymlinks || !c.IncludePrivate || c.WebUser != "nginx" {
+		t.Errorf("options %+v", o)
+	}
+	if o := parsed(t, NewCmdSync, "--from", dir); o.Transfer.Copy.Workers != 64 || o.Transfer.Copy.WebUser != "www-data" || o.Transfer.Progress != "auto" {
+		t.Errorf("defaults %+v", o)
+	}
+	refusedBeforeRun(t, NewCmdSync, "sync needs --from DIR")
+	refusedBeforeRun(t, NewCmdSync, "not a folder", "--from", dir+"/missing")
+	refusedBeforeRun(t, NewCmdSync, "--progress bars: use auto, plain or none", "--from", dir, "--progress", "bars")
+	refusedBeforeRun(t, NewCmdSync, "--transfers", "--from", dir, "--transfers", "many")
+}
+
+func TestBackupOptions(t *testing.T) {
+	o := parsed(t, NewCmdBackup, "--restore", "--versions", "--dry-run", "--transfers", "2", "--progress", "plain", "--json")
+	c := o.Transfer.Copy
+	if !o.Restore || !o.Versions || !c.DryRun || c.Overwrite || c.Workers != 2 || o.Transfer.Progress != "plain" || !o.Transfer.JSON {
+		t.Errorf("options %+v", o)
+	}
+	refusedBeforeRun(t, NewCmdBackup, "--progress live: use auto, plain or none", "--progress", "live")
+	refusedBeforeRun(t, NewCmdBackup, "unknown flag: --web-user", "--web-user", "nginx") // sync's only
+}
+
+func TestWizardOptions(t *testing.T) {
+	o := parsed(t, NewCmdInit, "--dry-run", "--accessible", "-f", "w.yaml", "--debug", "--provider", "aws")
+	if !o.DryRun || !o.Accessible || !o.Debug || o.Answers.File != "w.yaml" || o.Answers.Flags.Storage.Provider != "aws" {
+		t.Errorf("options %+v", o)
+	}
+	refusedBeforeRun(t, NewCmdInit, "--accessible", "--accessible=perhaps")
+}
+
+func TestPresetsOptions(t *testing.T) {
+	if o := parsed(t, NewCmdPresets, "--json"); !o.JSON {
+		t.Errorf("options %+v", o)
+	}
+	refusedBeforeRun(t, NewCmdPresets, "unknown command", "aws")
+}
+
+// A run function takes its Options and runs without cobra.
+func TestPlanRunWithoutCobra(t *testing.T) {
+	t.Chdir(t.TempDir()) // no answers or override file
+	var stdout bytes.Buffer
+	opts := &PlanOptions{app: newApp(context.Background(), Env{Stdout: &stdout, Stderr: io.Discard}), Offline: true, JSON: true, DetailedExitCode: true}
+	for k, v := range map[string]string{"mode": "temporal", "application": "wordpress", "website_url": "www.example.com", "storage.provider": "digitalocean"} {
+		if err := opts.Answers.Flags.Set(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := planRun(opts); exitCode(err) != exitChanges || !strings.Contains(stdout.String(), `"format_version"`) {
+		t.Errorf("exit %d (%v), want 2 and the plan as JSON:\n%s", exitCode(err), err, stdout.String())
 	}
 }

@@ -53,6 +53,10 @@ func exitCode(err error) int {
 	return exitFailure
 }
 
+// flagError makes cobra's complaint about a flag (unknown, or a value of the wrong type) bad
+// input; it is the root's flag error function, which every command inherits.
+func flagError(_ *cobra.Command, err error) error { return badInput("%w", err) }
+
 // markUsageErrors makes cobra's complaints about arguments (an unknown command, arguments
 // where none are taken) bad input, for every command of the tree. Flag errors are marked by
 // the root's flag error function.

@@ -11,7 +11,18 @@ import (
 	"github.com/assetwiz/assetwiz/steps"
 )
 
-func (a *app) planCommand() *cobra.Command {
+// PlanOptions are plan's flags, parsed.
+type PlanOptions struct {
+	app              *app
+	Answers          answerOptions
+	Offline          bool // --offline
+	JSON             bool // --json
+	DetailedExitCode bool // --detailed-exitcode
+}
+
+// NewCmdPlan is the plan command; runF, when given, runs instead of planRun (for tests).
+func NewCmdPlan(a *app, runF func(*PlanOptions) error) *cobra.Command {
+	opts := &PlanOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Preview what apply would do (changes nothing)",
@@ -27,45 +38,51 @@ resource exists yet; files are still compared with what is on disk.`,
   assetwiz plan --detailed-exitcode; [ $? -eq 2 ] && echo "changes pending"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			offline, _ := cmd.Flags().GetBool("offline")
-			a.offlineFlag = true
-			asJSON, _ := cmd.Flags().GetBool("json")
-			detailed, _ := cmd.Flags().GetBool("detailed-exitcode")
-			loaded, err := a.loadAnswers(cmd)
-			if err != nil {
-				return err
+			opts.Answers = answerOptionsOf(cmd.Flags())
+			if runF != nil {
+				return runF(opts)
 			}
-			p, err := a.makePlan(cmd, &loaded.Answers, offline)
-			if err != nil {
-				return err
-			}
-			if offline {
-				a.note("offline plan: nothing remote was read; it assumes no bucket, file system or CDN rule exists yet")
-			}
-			if asJSON {
-				err = p.WriteJSON(a.stdout)
-			} else {
-				err = p.WriteText(a.stdout)
-			}
-			if err != nil {
-				return failure(err)
-			}
-			if detailed && p.Changes() {
-				return silentExit(exitChanges)
-			}
-			return nil
+			return planRun(opts)
 		},
 	}
 	addAnswerFlags(cmd)
-	cmd.Flags().Bool("offline", false, "skip every remote read; assume no remote resource exists yet")
-	cmd.Flags().Bool("json", false, "print the plan as JSON")
-	cmd.Flags().Bool("detailed-exitcode", false, "exit 2 when the plan has changes, 0 when it has none")
+	cmd.Flags().BoolVar(&opts.Offline, "offline", false, "skip every remote read; assume no remote resource exists yet")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the plan as JSON")
+	cmd.Flags().BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when it has none")
 	return cmd
 }
 
+func planRun(opts *PlanOptions) error {
+	a := opts.app
+	a.offlineFlag = true
+	loaded, err := a.loadAnswers(opts.Answers)
+	if err != nil {
+		return err
+	}
+	p, err := a.makePlan(&loaded.Answers, opts.Offline)
+	if err != nil {
+		return err
+	}
+	if opts.Offline {
+		a.note("offline plan: nothing remote was read; it assumes no bucket, file system or CDN rule exists yet")
+	}
+	if opts.JSON {
+		err = p.WriteJSON(a.stdout)
+	} else {
+		err = p.WriteText(a.stdout)
+	}
+	if err != nil {
+		return failure(err)
+	}
+	if opts.DetailedExitCode && p.Changes() {
+		return silentExit(exitChanges)
+	}
+	return nil
+}
+
 // makePlan plans with every backend: remote ones live or offline, then the files.
-func (a *app) makePlan(cmd *cobra.Command, ans *steps.Answers, offline bool) (provision.Plan, error) {
-	backends, err := a.backends(cmd, ans, offline)
+func (a *app) makePlan(ans *steps.Answers, offline bool) (provision.Plan, error) {
+	backends, err := a.backends(ans, offline)
 	if err != nil {
 		return provision.Plan{}, err
 	}
@@ -83,7 +100,7 @@ func (a *app) makePlan(cmd *cobra.Command, ans *steps.Answers, offline bool) (pr
 // backends are the planners of each kind of resource, in the order apply runs them:
 // remote resources before the files that name them. Each remote kind has its own file
 // (backend_*.go) that builds its live planner.
-func (a *app) backends(_ *cobra.Command, ans *steps.Answers, offline bool) ([]provision.Backend, error) {
+func (a *app) backends(ans *steps.Answers, offline bool) ([]provision.Backend, error) {
 	var out []provision.Backend
 	// Every missing key or token is named at once (the S3 keys and the Cloudflare token),
 	// not one per run.

@@ -12,7 +12,17 @@ import (
 	"github.com/assetwiz/assetwiz/steps"
 )
 
-func (a *app) renderCommand() *cobra.Command {
+// RenderOptions are render's flags, parsed.
+type RenderOptions struct {
+	app       *app
+	Answers   answerOptions
+	NoSecrets bool   // --no-secrets
+	Output    string // -o: the file to merge the exports into, "" for stdout
+}
+
+// NewCmdRender is the render command; runF, when given, runs instead of renderRun (for tests).
+func NewCmdRender(a *app, runF func(*RenderOptions) error) *cobra.Command {
+	opts := &RenderOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "render",
 		Short: "Print the toolkit override exports for the answers",
@@ -25,52 +35,59 @@ the previous content kept as FILE.bak, mode 0600).`,
       --provider digitalocean --region ams3 -o override.tmpl`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			noSecrets, _ := cmd.Flags().GetBool("no-secrets")
-			out, _ := cmd.Flags().GetString("output")
-			loaded, err := a.loadAnswers(cmd)
-			if err != nil {
-				return err
+			opts.Answers = answerOptionsOf(cmd.Flags())
+			if runF != nil {
+				return runF(opts)
 			}
-			ans := &loaded.Answers
-			exports, warnings := override.Exports(ans, noSecrets)
-			for _, w := range warnings {
-				a.note("warning: %s", w)
-			}
-			if out == "" {
-				// The exports are the data asked for: the keys go to stdout unredacted.
-				_, err := io.WriteString(a.env.Stdout, override.Render(exports))
-				return err
-			}
-			if steps.IsAnswersFile(out, loaded.AnswersFile) {
-				return badInput("-o: %s is the answers file assetwiz reads; writing the exports into it would break every later run: give the toolkit's override file, such as %s", out, steps.DefaultOverrideFile)
-			}
-			st, err := override.Load(out)
-			if errors.Is(err, files.ErrSymlink) || errors.Is(err, files.ErrNotRegular) || errors.Is(err, files.ErrTooLarge) {
-				return badInput("-o: override file %w", err) // nothing written
-			} else if err != nil {
-				return failure(fmt.Errorf("override file %w", err))
-			}
-			var keep []string
-			if noSecrets {
-				keep = override.SecretNames
-			}
-			if ps := override.Unmergeable(st.Content, exports, keep...); len(ps) > 0 {
-				return badInput("%w", ps)
-			}
-			wrote, err := override.WriteFile(out, override.Merge(st.Content, exports, keep...), &st)
-			if err != nil {
-				return failure(fmt.Errorf("override file %w", err))
-			}
-			if wrote {
-				a.note("wrote %d exports to %s", len(exports), out)
-			} else {
-				a.note("%s already holds these exports: nothing written", out)
-			}
-			return nil
+			return renderRun(opts)
 		},
 	}
 	addAnswerFlags(cmd)
-	cmd.Flags().Bool("no-secrets", false, "leave the secret exports (S3 keys) out")
-	cmd.Flags().StringP("output", "o", "", "write the exports into this file instead of stdout (merging)")
+	cmd.Flags().BoolVar(&opts.NoSecrets, "no-secrets", false, "leave the secret exports (S3 keys) out")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the exports into this file instead of stdout (merging)")
 	return cmd
+}
+
+func renderRun(opts *RenderOptions) error {
+	a, noSecrets, out := opts.app, opts.NoSecrets, opts.Output
+	loaded, err := a.loadAnswers(opts.Answers)
+	if err != nil {
+		return err
+	}
+	ans := &loaded.Answers
+	exports, warnings := override.Exports(ans, noSecrets)
+	for _, w := range warnings {
+		a.note("warning: %s", w)
+	}
+	if out == "" {
+		// The exports are the data asked for: the keys go to stdout unredacted.
+		_, err := io.WriteString(a.env.Stdout, override.Render(exports))
+		return err
+	}
+	if steps.IsAnswersFile(out, loaded.AnswersFile) {
+		return badInput("-o: %s is the answers file assetwiz reads; writing the exports into it would break every later run: give the toolkit's override file, such as %s", out, steps.DefaultOverrideFile)
+	}
+	st, err := override.Load(out)
+	if errors.Is(err, files.ErrSymlink) || errors.Is(err, files.ErrNotRegular) || errors.Is(err, files.ErrTooLarge) {
+		return badInput("-o: override file %w", err) // nothing written
+	} else if err != nil {
+		return failure(fmt.Errorf("override file %w", err))
+	}
+	var keep []string
+	if noSecrets {
+		keep = override.SecretNames
+	}
+	if ps := override.Unmergeable(st.Content, exports, keep...); len(ps) > 0 {
+		return badInput("%w", ps)
+	}
+	wrote, err := override.WriteFile(out, override.Merge(st.Content, exports, keep...), &st)
+	if err != nil {
+		return failure(fmt.Errorf("override file %w", err))
+	}
+	if wrote {
+		a.note("wrote %d exports to %s", len(exports), out)
+	} else {
+		a.note("%s already holds these exports: nothing written", out)
+	}
+	return nil
 }

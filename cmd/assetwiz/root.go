@@ -57,20 +57,7 @@ func Main(ctx context.Context, args []string, env Env) (code int) {
 			code = exitFailure
 		}
 	}()
-	if env.Getenv == nil {
-		env.Getenv = func(string) string { return "" }
-	}
-	if env.IsTerminal == nil {
-		env.IsTerminal = func() bool { return false }
-	}
-	if env.UIIsTerminal == nil {
-		env.UIIsTerminal = env.IsTerminal
-	}
-	a := &app{ctx: ctx, env: env, stdout: &redactor{w: env.Stdout}, stderr: &redactor{w: env.Stderr}}
-	// Secrets from the environment are redacted from the start, before any answer is read.
-	envAnswers, _ := steps.FromEnv(env.Getenv)
-	a.redact(envAnswers.Secrets)
-
+	a := newApp(ctx, env)
 	root := a.rootCommand()
 	markUsageErrors(root)
 	root.SetArgs(args)
@@ -114,12 +101,32 @@ func commandName(root *cobra.Command, args []string) string {
 	return c.Name() + " "
 }
 
+// newApp is one run of assetwiz in env, its defaults filled in.
+func newApp(ctx context.Context, env Env) *app {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	if env.IsTerminal == nil {
+		env.IsTerminal = func() bool { return false }
+	}
+	if env.UIIsTerminal == nil {
+		env.UIIsTerminal = env.IsTerminal
+	}
+	a := &app{ctx: ctx, env: env, stdout: &redactor{w: env.Stdout}, stderr: &redactor{w: env.Stderr}}
+	// Secrets from the environment are redacted from the start, before any answer is read.
+	envAnswers, _ := steps.FromEnv(env.Getenv)
+	a.redact(envAnswers.Secrets)
+	return a
+}
+
 func (a *app) redact(s steps.Secrets) {
 	a.stdout.setSecrets(s.Values())
 	a.stderr.setSecrets(s.Values())
 }
 
 func (a *app) rootCommand() *cobra.Command {
+	wizard := &WizardOptions{app: a}
+	var printVersion bool
 	root := &cobra.Command{
 		Use:   "assetwiz",
 		Short: "Set up asset offloading and CDN caching for Agile Deployment Toolkit sites",
@@ -138,24 +145,25 @@ and use plan, apply, render and verify.`,
 		// cobra's own default, which it sets only on the path it takes without Args.
 		SuggestionsMinimumDistance: 2,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if v, _ := cmd.Flags().GetBool("version"); v {
+			if printVersion {
 				_, err := fmt.Fprintf(cmd.OutOrStdout(), "assetwiz %s\n", versionString())
 				return err
 			}
-			return a.runWizard(cmd, wizardFlagsOf(cmd))
+			parseWizardFlags(cmd, wizard)
+			return wizardRun(wizard)
 		},
 	}
 	root.PersistentFlags().Bool("debug", false, "show a provider error's whole chain as the SDK wrote it, not only its line")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return badInput("%w", err) })
+	root.SetFlagErrorFunc(flagError)
 	root.CompletionOptions.HiddenDefaultCmd = false
-	addWizardFlags(root)
+	addWizardFlags(root, wizard)
 	// Our own --version, not cobra's Version field: cobra prints that one through text/template, and a
 	// reachable template.Execute stops the linker from dropping unused methods — every operation of
 	// the S3 and EFS clients stayed in the binary (+7 MB stripped;
 	// TestReleaseBinaryLetsTheLinkerDropUnusedMethods).
-	root.Flags().BoolP("version", "v", false, "print the version, commit and build date")
-	root.AddCommand(a.initCommand(), a.planCommand(), a.applyCommand(), a.renderCommand(),
-		a.verifyCommand(), a.presetsCommand(), a.versionCommand(), a.manCommand(), a.syncCommand(), a.backupCommand())
+	root.Flags().BoolVarP(&printVersion, "version", "v", false, "print the version, commit and build date")
+	root.AddCommand(NewCmdInit(a, nil), NewCmdPlan(a, nil), NewCmdApply(a, nil), NewCmdRender(a, nil),
+		NewCmdVerify(a, nil), NewCmdPresets(a, nil), a.versionCommand(), a.manCommand(), NewCmdSync(a, nil), NewCmdBackup(a, nil))
 	a.addCompletionAndHelp(root)
 	return root
 }

@@ -23,7 +23,17 @@ import (
 	"github.com/assetwiz/assetwiz/tui/transferview"
 )
 
-func (a *app) syncCommand() *cobra.Command {
+// SyncOptions are sync's flags, parsed and checked.
+type SyncOptions struct {
+	app      *app
+	Answers  answerOptions
+	From     string // --from: the folder holding the directories
+	Transfer transferOptions
+}
+
+// NewCmdSync is the sync command; runF, when given, runs instead of syncRun (for tests).
+func NewCmdSync(a *app, runF func(*SyncOptions) error) *cobra.Command {
+	opts := &SyncOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "sync --from DIR",
 		Short: "Copy the uploads already on disk into the asset buckets",
@@ -55,80 +65,88 @@ is left in the bucket.`,
   assetwiz sync --from ./baseline-checkout --json > sync.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			from, _ := cmd.Flags().GetString("from")
-			if from == "" {
+			if opts.From == "" {
 				return badInput("sync needs --from DIR: the webroot (such as /var/www/html) or a checkout of the baseline repository")
 			}
-			if st, err := os.Stat(from); err != nil || !st.IsDir() {
-				return badInput("--from %s: not a folder; give the webroot or a checkout of the baseline repository", from)
+			if st, err := os.Stat(opts.From); err != nil || !st.IsDir() {
+				return badInput("--from %s: not a folder; give the webroot or a checkout of the baseline repository", opts.From)
 			}
-			loaded, err := a.loadAnswers(cmd)
-			if err != nil {
+			if err := checkProgress(opts.Transfer.Progress); err != nil {
 				return err
 			}
-			ans := &loaded.Answers
-			if !ans.MakesBuckets() {
-				return badInput("technique: %s keeps the uploads without buckets; sync copies into the asset buckets of technique plugin or s3fs", ans.Technique)
+			opts.Answers = answerOptionsOf(cmd.Flags())
+			if runF != nil {
+				return runF(opts)
 			}
-			if err := a.needStorageKeys(ans, "S3_ACCESS_KEY and S3_SECRET_KEY", ans.Storage.Provider, ans.Secrets.S3AccessKey, ans.Secrets.S3SecretKey); err != nil {
-				return err
-			}
-			var folders []transfer.Folder
-			for _, b := range ans.Buckets() {
-				path := filepath.Join(from, filepath.FromSlash(b.Directory))
-				if st, err := os.Stat(path); err != nil || !st.IsDir() {
-					a.note("%s: no such folder under %s, skipped", b.Directory, from)
-					continue
-				}
-				folders = append(folders, transfer.Folder{Directory: b.Directory, Path: path, Bucket: b.Name, Root: from})
-			}
-			if len(folders) == 0 {
-				return badInput("--from %s: holds none of the directories (%s); give the webroot that holds them", from, strings.Join(ans.Directories, ", "))
-			}
-			client, err := buckets.NewClient(a.ctx, ans, a.env.Getenv)
-			if err != nil {
-				return failure(err)
-			}
-			opt := a.transferOptions(cmd)
-			opt.CacheDir = a.md5CacheDir()
-			jobs := make([]transferJob, len(folders))
-			for i, f := range folders {
-				jobs[i] = transferJob{name: f.Directory, run: func(ctx context.Context, o transfer.Options) (*transfer.Summary, error) {
-					return transfer.Sync(ctx, client, f, o)
-				}}
-			}
-			return a.runTransfers(cmd, "sync", jobs, opt)
+			return syncRun(opts)
 		},
 	}
 	addAnswerFlags(cmd)
-	cmd.Flags().String("from", "", "the folder holding the directories: the webroot, or a checkout of the baseline repository")
-	cmd.Flags().Bool("follow-symlinks", false, "copy what symlinks point to when it is inside --from (default: skip symlinks; links leading out of --from are always skipped)")
-	cmd.Flags().Bool("include-private", false, "also copy files the web server's user could not read (default: skip them, as they were not meant to be served)")
-	cmd.Flags().String("web-user", "www-data", "the web server's user, for what it may read")
-	addTransferFlags(cmd)
+	f, copyOpt := cmd.Flags(), &opts.Transfer.Copy
+	f.StringVar(&opts.From, "from", "", "the folder holding the directories: the webroot, or a checkout of the baseline repository")
+	f.BoolVar(&copyOpt.FollowSymlinks, "follow-symlinks", false, "copy what symlinks point to when it is inside --from (default: skip symlinks; links leading out of --from are always skipped)")
+	f.BoolVar(&copyOpt.IncludePrivate, "include-private", false, "also copy files the web server's user could not read (default: skip them, as they were not meant to be served)")
+	f.StringVar(&copyOpt.WebUser, "web-user", "www-data", "the web server's user, for what it may read")
+	addTransferFlags(cmd, &opts.Transfer)
 	return cmd
 }
 
-// addTransferFlags adds the flags sync and backup share.
-func addTransferFlags(cmd *cobra.Command) {
-	cmd.Flags().Bool("dry-run", false, "compare and report what would be copied; copy nothing")
-	cmd.Flags().Bool("overwrite", false, "replace objects that differ (default: report them as conflicts and leave them alone)")
-	cmd.Flags().Int("transfers", transfer.DefaultWorkers, "files copied at once")
-	cmd.Flags().Bool("json", false, "print a JSON summary on stdout at the end")
-	cmd.Flags().String("progress", "auto", "progress on stderr: auto (a live view on a terminal, lines otherwise), plain (lines) or none")
+func syncRun(opts *SyncOptions) error {
+	a, from := opts.app, opts.From
+	loaded, err := a.loadAnswers(opts.Answers)
+	if err != nil {
+		return err
+	}
+	ans := &loaded.Answers
+	if !ans.MakesBuckets() {
+		return badInput("technique: %s keeps the uploads without buckets; sync copies into the asset buckets of technique plugin or s3fs", ans.Technique)
+	}
+	if err := a.needStorageKeys(ans, "S3_ACCESS_KEY and S3_SECRET_KEY", ans.Storage.Provider, ans.Secrets.S3AccessKey, ans.Secrets.S3SecretKey); err != nil {
+		return err
+	}
+	var folders []transfer.Folder
+	for _, b := range ans.Buckets() {
+		path := filepath.Join(from, filepath.FromSlash(b.Directory))
+		if st, err := os.Stat(path); err != nil || !st.IsDir() {
+			a.note("%s: no such folder under %s, skipped", b.Directory, from)
+			continue
+		}
+		folders = append(folders, transfer.Folder{Directory: b.Directory, Path: path, Bucket: b.Name, Root: from})
+	}
+	if len(folders) == 0 {
+		return badInput("--from %s: holds none of the directories (%s); give the webroot that holds them", from, strings.Join(ans.Directories, ", "))
+	}
+	client, err := buckets.NewClient(a.ctx, ans, a.env.Getenv)
+	if err != nil {
+		return failure(err)
+	}
+	t := opts.Transfer
+	t.Copy.CacheDir = a.md5CacheDir()
+	jobs := make([]transferJob, len(folders))
+	for i, f := range folders {
+		jobs[i] = transferJob{name: f.Directory, run: func(ctx context.Context, o transfer.Options) (*transfer.Summary, error) {
+			return transfer.Sync(ctx, client, f, o)
+		}}
+	}
+	return a.runTransfers("sync", jobs, t)
 }
 
-func (a *app) transferOptions(cmd *cobra.Command) transfer.Options {
-	var o transfer.Options
-	o.DryRun, _ = cmd.Flags().GetBool("dry-run")
-	o.Overwrite, _ = cmd.Flags().GetBool("overwrite")
-	o.Workers, _ = cmd.Flags().GetInt("transfers")
-	if cmd.Flags().Lookup("follow-symlinks") != nil {
-		o.FollowSymlinks, _ = cmd.Flags().GetBool("follow-symlinks")
-		o.IncludePrivate, _ = cmd.Flags().GetBool("include-private")
-		o.WebUser, _ = cmd.Flags().GetString("web-user")
-	}
-	return o
+// transferOptions are the flags sync and backup share, parsed.
+type transferOptions struct {
+	// Copy holds --dry-run, --overwrite, --transfers (and sync's own --follow-symlinks,
+	// --include-private, --web-user).
+	Copy     transfer.Options
+	JSON     bool   // --json
+	Progress string // --progress: auto, plain or none
+}
+
+// addTransferFlags adds the flags sync and backup share.
+func addTransferFlags(cmd *cobra.Command, t *transferOptions) {
+	cmd.Flags().BoolVar(&t.Copy.DryRun, "dry-run", false, "compare and report what would be copied; copy nothing")
+	cmd.Flags().BoolVar(&t.Copy.Overwrite, "overwrite", false, "replace objects that differ (default: report them as conflicts and leave them alone)")
+	cmd.Flags().IntVar(&t.Copy.Workers, "transfers", transfer.DefaultWorkers, "files copied at once")
+	cmd.Flags().BoolVar(&t.JSON, "json", false, "print a JSON summary on stdout at the end")
+	cmd.Flags().StringVar(&t.Progress, "progress", "auto", "progress on stderr: auto (a live view on a terminal, lines otherwise), plain (lines) or none")
 }
 
 // md5CacheDir is where sync keeps the MD5s of the files it read (XDG's cache folder), ""
@@ -161,16 +179,10 @@ type transferJob struct {
 	run  func(context.Context, transfer.Options) (*transfer.Summary, error)
 }
 
-// runTransfers runs the jobs one after the other with the progress the flags ask for, then
-// prints the summary (text, or JSON on stdout) and gives the exit code.
-func (a *app) runTransfers(cmd *cobra.Command, verb string, jobs []transferJob, opt transfer.Options) error {
-	asJSON, _ := cmd.Flags().GetBool("json")
-	style, _ := cmd.Flags().GetString("progress")
-	switch style {
-	case "auto", "plain", "none":
-	default:
-		return badInput("--progress %s: use auto, plain or none", style)
-	}
+// runTransfers runs the jobs side by side with the progress t asks for, then prints the
+// summary (text, or JSON on stdout) and gives the exit code.
+func (a *app) runTransfers(verb string, jobs []transferJob, t transferOptions) error {
+	opt, asJSON, style := t.Copy, t.JSON, t.Progress
 	ctx, cancel := context.WithCancel(a.ctx)
 	defer cancel()
 	opt.Progress = &transfer.Progress{}

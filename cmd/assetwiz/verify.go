@@ -11,7 +11,15 @@ import (
 	"github.com/assetwiz/assetwiz/steps"
 )
 
-func (a *app) verifyCommand() *cobra.Command {
+// VerifyOptions are verify's flags, parsed.
+type VerifyOptions struct {
+	app     *app
+	Answers answerOptions
+}
+
+// NewCmdVerify is the verify command; runF, when given, runs instead of verifyRun (for tests).
+func NewCmdVerify(a *app, runF func(*VerifyOptions) error) *cobra.Command {
+	opts := &VerifyOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check the live result: buckets, versioning, CDN rules, override file",
@@ -21,39 +29,48 @@ planned exports. Exit 0 when all hold, 1 otherwise, with one line per failure.`,
 		Example: "  assetwiz verify -f assetwiz.yaml",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			loaded, err := a.loadAnswers(cmd)
-			if err != nil {
-				return err
+			opts.Answers = answerOptionsOf(cmd.Flags())
+			if runF != nil {
+				return runF(opts)
 			}
-			ans := &loaded.Answers
-			backends, err := a.backends(cmd, ans, false)
-			if err != nil {
-				return err
-			}
-			var failures []string
-			for _, b := range backends {
-				if v, ok := b.(provision.Verifier); ok {
-					failures = append(failures, v.Verify(a.ctx, ans)...)
-				}
-			}
-			failures = append(failures, verifyOverride(ans)...)
-			backupFailures, err := a.verifyBackup(ans)
-			if err != nil {
-				return err
-			}
-			failures = append(failures, backupFailures...)
-			if len(failures) > 0 {
-				for _, f := range failures {
-					fmt.Fprintln(a.stdout, "FAIL "+f)
-				}
-				return failure(errors.New(plural(len(failures), "check") + " failed; run assetwiz plan to see what apply would change"))
-			}
-			fmt.Fprintln(a.stdout, "OK: everything is as the answers ask")
-			return nil
+			return verifyRun(opts)
 		},
 	}
 	addAnswerFlags(cmd)
 	return cmd
+}
+
+func verifyRun(opts *VerifyOptions) error {
+	a := opts.app
+	loaded, err := a.loadAnswers(opts.Answers)
+	if err != nil {
+		return err
+	}
+	ans := &loaded.Answers
+	backends, err := a.backends(ans, false)
+	if err != nil {
+		return err
+	}
+	var failures []string
+	for _, b := range backends {
+		if v, ok := b.(provision.Verifier); ok {
+			failures = append(failures, v.Verify(a.ctx, ans)...)
+		}
+	}
+	failures = append(failures, verifyOverride(ans)...)
+	backupFailures, err := a.verifyBackup(ans)
+	if err != nil {
+		return err
+	}
+	failures = append(failures, backupFailures...)
+	if len(failures) > 0 {
+		for _, f := range failures {
+			fmt.Fprintln(a.stdout, "FAIL "+f)
+		}
+		return failure(errors.New(plural(len(failures), "check") + " failed; run assetwiz plan to see what apply would change"))
+	}
+	fmt.Fprintln(a.stdout, "OK: everything is as the answers ask")
+	return nil
 }
 
 // verifyOverride checks that the override file holds the planned exports.

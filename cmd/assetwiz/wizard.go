@@ -14,25 +14,31 @@ import (
 	"github.com/assetwiz/assetwiz/tui"
 )
 
-type wizardFlags struct {
-	dryRun     bool
-	accessible bool
+// WizardOptions are the flags of the wizard (assetwiz, assetwiz init), parsed.
+type WizardOptions struct {
+	app        *app
+	Answers    answerOptions
+	DryRun     bool // --dry-run: end at the review
+	Accessible bool // --accessible: plain line prompts
+	Debug      bool // --debug
 }
 
-func addWizardFlags(cmd *cobra.Command) {
+// addWizardFlags adds the wizard's flags to the root and to init.
+func addWizardFlags(cmd *cobra.Command, opts *WizardOptions) {
 	addAnswerFlags(cmd)
-	cmd.Flags().Bool("dry-run", false, "end at the review: preview the plan and save the answers, change nothing else")
-	cmd.Flags().Bool("accessible", false, "plain line prompts for screen readers (also ACCESSIBLE=1 or TERM=dumb)")
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "end at the review: preview the plan and save the answers, change nothing else")
+	cmd.Flags().BoolVar(&opts.Accessible, "accessible", false, "plain line prompts for screen readers (also ACCESSIBLE=1 or TERM=dumb)")
 }
 
-func wizardFlagsOf(cmd *cobra.Command) wizardFlags {
-	var w wizardFlags
-	w.dryRun, _ = cmd.Flags().GetBool("dry-run")
-	w.accessible, _ = cmd.Flags().GetBool("accessible")
-	return w
+// parseWizardFlags completes opts from the flags that are not bound to it.
+func parseWizardFlags(cmd *cobra.Command, opts *WizardOptions) {
+	opts.Answers = answerOptionsOf(cmd.Flags())
+	opts.Debug, _ = cmd.Flags().GetBool("debug")
 }
 
-func (a *app) initCommand() *cobra.Command {
+// NewCmdInit is the init command; runF, when given, runs instead of wizardRun (for tests).
+func NewCmdInit(a *app, runF func(*WizardOptions) error) *cobra.Command {
+	opts := &WizardOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "The interactive wizard (the same as assetwiz with no command)",
@@ -45,27 +51,32 @@ uploads (DATA LOSS) only after you type the site's host.`,
 		Example: "  assetwiz init\n  assetwiz init --dry-run\n  assetwiz init --accessible",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runWizard(cmd, wizardFlagsOf(cmd))
+			parseWizardFlags(cmd, opts)
+			if runF != nil {
+				return runF(opts)
+			}
+			return wizardRun(opts)
 		},
 	}
-	addWizardFlags(cmd)
+	addWizardFlags(cmd, opts)
 	return cmd
 }
 
 // accessibleWanted: --accessible, ACCESSIBLE set to a true value, or TERM=dumb.
-func (a *app) accessibleWanted(w wizardFlags) bool {
+func (a *app) accessibleWanted(flag bool) bool {
 	switch strings.ToLower(strings.TrimSpace(a.env.Getenv("ACCESSIBLE"))) {
 	case "", "0", "false", "no", "off":
 	default:
 		return true
 	}
-	return w.accessible || a.env.Getenv("TERM") == "dumb"
+	return flag || a.env.Getenv("TERM") == "dumb"
 }
 
-func (a *app) runWizard(cmd *cobra.Command, w wizardFlags) error {
+func wizardRun(opts *WizardOptions) error {
+	a := opts.app
 	// Line prompts asked for by name (--accessible, ACCESSIBLE=1) work from a pipe too, for
 	// screen readers and scripted runs; TERM=dumb alone, as in CI, does not count.
-	explicitlyAccessible := w.accessible || a.accessibleWanted(wizardFlags{}) && a.env.Getenv("ACCESSIBLE") != ""
+	explicitlyAccessible := opts.Accessible || a.accessibleWanted(false) && a.env.Getenv("ACCESSIBLE") != ""
 	// The wizard draws on stderr and reads stdin (stdout may be redirected, as gum's habit).
 	if !a.env.UIIsTerminal() && !explicitlyAccessible {
 		return badInput("the wizard needs a terminal on stdin and stderr. Without one, write the answers to assetwiz.yaml and use\n" +
@@ -74,29 +85,29 @@ func (a *app) runWizard(cmd *cobra.Command, w wizardFlags) error {
 			"  assetwiz render -f assetwiz.yaml      to print the toolkit exports\n" +
 			"or answer plain line prompts from a pipe or a screen reader with `assetwiz --accessible`.")
 	}
-	loaded, err := a.wizardAnswers(cmd)
+	loaded, err := a.wizardAnswers(opts.Answers)
 	if err != nil {
 		return err
 	}
-	path, _ := cmd.Flags().GetString("answers")
+	path := opts.Answers.File
 	if path == "" {
 		path = steps.DefaultAnswersFile
 	}
 	opt := tui.Options{
 		Loaded:      loaded,
 		AnswersPath: path,
-		DryRun:      w.dryRun,
-		Accessible:  a.accessibleWanted(w),
-		Debug:       debugWanted(cmd),
+		DryRun:      opts.DryRun,
+		Accessible:  a.accessibleWanted(opts.Accessible),
+		Debug:       opts.Debug,
 		// The live plan of `assetwiz apply`, with its key checks and data-loss guard; the
 		// wizard applies it through provision.ApplyGated, apply's gate.
 		Plan: func(_ context.Context, ans *steps.Answers) (provision.Plan, error) {
 			a.redact(ans.Secrets)
-			return a.makePlan(cmd, ans, false)
+			return a.makePlan(ans, false)
 		},
 		// Shown as a preview when the live plan fails; never applied.
 		OfflinePlan: func(_ context.Context, ans *steps.Answers) (provision.Plan, error) {
-			return a.makePlan(cmd, ans, true)
+			return a.makePlan(ans, true)
 		},
 		// The S3 backend tests the keys; the Cloudflare backend checks the token and finds
 		// the site's zone.
@@ -124,19 +135,13 @@ func (a *app) runWizard(cmd *cobra.Command, w wizardFlags) error {
 	}
 }
 
-func debugWanted(cmd *cobra.Command) bool {
-	debug, _ := cmd.Flags().GetBool("debug")
-	return debug
-}
-
 // wizardAnswers loads every source before the wizard. Answers that are missing or invalid
 // are the wizard's to ask; a malformed answers file or flag is still bad input (exit 64).
-func (a *app) wizardAnswers(cmd *cobra.Command) (steps.Loaded, error) {
-	flags, flagProblems := flagAnswers(cmd.Flags())
-	if len(flagProblems) > 0 {
-		return steps.Loaded{}, badInput("%w", flagProblems)
+func (a *app) wizardAnswers(in answerOptions) (steps.Loaded, error) {
+	if len(in.FlagProblems) > 0 {
+		return steps.Loaded{}, badInput("%w", in.FlagProblems)
 	}
-	path, _ := cmd.Flags().GetString("answers")
+	path := in.File
 	file := path
 	if file == "" {
 		file = steps.DefaultAnswersFile
@@ -147,7 +152,7 @@ func (a *app) wizardAnswers(cmd *cobra.Command) (steps.Loaded, error) {
 			return steps.Loaded{}, badInput("%w", err)
 		}
 	}
-	loaded, _ := steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: flags})
+	loaded, _ := steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: in.Flags})
 	a.redact(loaded.Answers.Secrets)
 	return loaded, nil
 }

@@ -446,13 +446,21 @@ func (c *copier) transferVersion(ctx context.Context, o Object, ifAbsent bool) e
 }
 
 // copyObject reads one object (version) and writes it to the destination, keeping its content
-// type and metadata. Small objects pass through memory, large ones through a temporary file;
+// type and metadata. Small objects pass through memory, large ones are piped (pipe.go) or, when
+// they cannot be, go through a temporary file;
 // either way no more than the listed size is read (a body that goes on, or ends short, is an
 // error), an answer without Content-Length is read the same way, and the MD5 of what was read
 // is checked against the source's before it is written.
 func (c *copier) copyObject(ctx context.Context, o Object, ifAbsent, withSource bool) error {
 	if c.server != nil && !c.server.off.Load() {
 		if err := c.serverCopy(ctx, o, ifAbsent, withSource); !errors.Is(err, errStream) {
+			return err
+		}
+	}
+	if o.Size >= inMemory {
+		// Too big for memory: streamed from the GET into the PUT where it can be, so no
+		// temporary file holds it.
+		if err := c.pipe(ctx, o, ifAbsent, withSource); !errors.Is(err, errNoPipe) {
 			return err
 		}
 	}

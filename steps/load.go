@@ -7,8 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/assetwiz/assetwiz/internal/safefile"
 	"github.com/assetwiz/assetwiz/presets"
-	"github.com/assetwiz/assetwiz/provision/files"
 )
 
 // Sources are the places answers come from, lowest priority first (DESIGN.md): defaults,
@@ -72,7 +72,7 @@ func Load(src Sources) (Loaded, error) {
 	// The override file's path itself is an answer; the higher sources say where it is.
 	overridePath := firstNonEmpty(src.Flags.Output.OverrideFile, env.Output.OverrideFile, file.Output.OverrideFile, DefaultOverrideFile)
 	var fromOverride Answers
-	if st, err := files.Load(overridePath); err != nil {
+	if st, err := safefile.Load(overridePath); err != nil {
 		problems.add("output.override_file", "cannot be read: %v", err)
 	} else if st.Exists {
 		out.OverrideFound = true

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/assetwiz/assetwiz/provision/files"
+	"github.com/assetwiz/assetwiz/internal/safefile"
 	"github.com/assetwiz/assetwiz/provision/override"
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -45,7 +45,7 @@ the previous content kept as FILE.bak, mode 0600).`,
 				return badInput("-o: %s is the answers file assetwiz reads; writing the exports into it would break every later run: give the toolkit's override file, such as %s", out, steps.DefaultOverrideFile)
 			}
 			st, err := override.Load(out)
-			if errors.Is(err, files.ErrSymlink) || errors.Is(err, files.ErrNotRegular) || errors.Is(err, files.ErrTooLarge) {
+			if errors.Is(err, safefile.ErrSymlink) || errors.Is(err, safefile.ErrNotRegular) || errors.Is(err, safefile.ErrTooLarge) {
 				return badInput("-o: override file %v", err) // nothing written
 			} else if err != nil {
 				return failure(fmt.Errorf("override file %w", err))

@@ -11,8 +11,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/assetwiz/assetwiz/internal/safefile"
 	"github.com/assetwiz/assetwiz/provision"
-	"github.com/assetwiz/assetwiz/provision/files"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -84,10 +84,10 @@ func TestPlanRefusesASymlinkedOverrideFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Backend{}.Plan(context.Background(), hostileAnswers(path))
-	if !errors.Is(err, files.ErrSymlink) || !strings.Contains(err.Error(), target) {
+	if !errors.Is(err, safefile.ErrSymlink) || !strings.Contains(err.Error(), target) {
 		t.Fatalf("err = %v, want a refusal naming the link's target", err)
 	}
-	if _, err := WriteFile(path, "x\n", nil); !errors.Is(err, files.ErrSymlink) {
+	if _, err := WriteFile(path, "x\n", nil); !errors.Is(err, safefile.ErrSymlink) {
 		t.Errorf("WriteFile through a link: %v", err)
 	}
 	assertFile(t, target, "export A=\"1\"\n", 0o644)
@@ -108,10 +108,10 @@ func TestPlanRefusesSpecialFiles(t *testing.T) {
 	}
 	for _, path := range []string{fifo, "/dev/zero", os.TempDir()} {
 		_, err := Backend{}.Plan(context.Background(), hostileAnswers(path))
-		if !errors.Is(err, files.ErrNotRegular) {
+		if !errors.Is(err, safefile.ErrNotRegular) {
 			t.Errorf("%s: err = %v, want a refusal", path, err)
 		}
-		if _, err := WriteFile(path, "x\n", nil); !errors.Is(err, files.ErrNotRegular) {
+		if _, err := WriteFile(path, "x\n", nil); !errors.Is(err, safefile.ErrNotRegular) {
 			t.Errorf("%s: WriteFile: %v", path, err)
 		}
 	}
@@ -123,10 +123,10 @@ func TestPlanRefusesAReadOnlyOverrideFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "override.tmpl")
 	os.WriteFile(path, []byte("export APPLICATION=\"moodle\"\n"), 0o444)
 	_, err := Backend{}.Plan(context.Background(), hostileAnswers(path))
-	if !errors.Is(err, files.ErrReadOnly) || !strings.Contains(err.Error(), "chmod 600 "+path) {
+	if !errors.Is(err, safefile.ErrReadOnly) || !strings.Contains(err.Error(), "chmod 600 "+path) {
 		t.Fatalf("err = %v, want a refusal naming the fix", err)
 	}
-	if _, err := WriteFile(path, "x\n", nil); !errors.Is(err, files.ErrReadOnly) {
+	if _, err := WriteFile(path, "x\n", nil); !errors.Is(err, safefile.ErrReadOnly) {
 		t.Errorf("WriteFile: %v", err)
 	}
 	assertFile(t, path, "export APPLICATION=\"moodle\"\n", 0o444)
@@ -145,7 +145,7 @@ func TestAnEditMadeAfterThePlanIsNotOverwritten(t *testing.T) {
 	edit := "export APPLICATION=\"moodle\"\nexport MY_EDIT=\"1\"\n"
 	os.WriteFile(path, []byte(edit), 0o600)
 	err := act.Do(context.Background())
-	if !errors.Is(err, files.ErrChanged) || !strings.Contains(err.Error(), "run again") {
+	if !errors.Is(err, safefile.ErrChanged) || !strings.Contains(err.Error(), "run again") {
 		t.Fatalf("err = %v, want a refusal saying to run again", err)
 	}
 	assertFile(t, path, edit, 0o600)

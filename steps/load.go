@@ -34,6 +34,10 @@ type Loaded struct {
 	Given map[string]bool
 	// Notes are things worth telling the user (values of the override file not read back, ...).
 	Notes []string
+	// FileAnswers are the answers the answers file gave and OverrideAnswers those read back
+	// from the override file, each as read (before the other sources and the defaults): the
+	// wizard takes them from here, so that every file is read once, through the same guards.
+	FileAnswers, OverrideAnswers Answers
 }
 
 // Load reads every source in order, completes the defaults and validates. Any problem,
@@ -84,6 +88,7 @@ func Load(src Sources) (Loaded, error) {
 		out.Notes = append(out.Notes, notes...)
 	}
 
+	out.FileAnswers, out.OverrideAnswers = file, fromOverride
 	a := Merge(fromOverride, file, env, src.Flags)
 	out.Given = map[string]bool{}
 	for _, q := range Questions() {

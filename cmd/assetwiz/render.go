@@ -7,7 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/assetwiz/assetwiz/provision/files"
+	"github.com/assetwiz/assetwiz/internal/exportfile"
+	"github.com/assetwiz/assetwiz/internal/safefile"
 	"github.com/assetwiz/assetwiz/provision/override"
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -61,14 +62,14 @@ func renderRun(opts *RenderOptions) error {
 	}
 	if out == "" {
 		// The exports are the data asked for: the keys go to stdout unredacted.
-		_, err := io.WriteString(a.env.Stdout, override.Render(exports))
+		_, err := io.WriteString(a.env.Stdout, exportfile.Render(exports))
 		return err
 	}
 	if steps.IsAnswersFile(out, loaded.AnswersFile) {
 		return badInput("-o: %s is the answers file assetwiz reads; writing the exports into it would break every later run: give the toolkit's override file, such as %s", out, steps.DefaultOverrideFile)
 	}
 	st, err := override.Load(out)
-	if errors.Is(err, files.ErrSymlink) || errors.Is(err, files.ErrNotRegular) || errors.Is(err, files.ErrTooLarge) {
+	if errors.Is(err, safefile.ErrSymlink) || errors.Is(err, safefile.ErrNotRegular) || errors.Is(err, safefile.ErrTooLarge) {
 		return badInput("-o: override file %w", err) // nothing written
 	} else if err != nil {
 		return failure(fmt.Errorf("override file %w", err))
@@ -80,7 +81,7 @@ func renderRun(opts *RenderOptions) error {
 	if ps := override.Unmergeable(st.Content, exports, keep...); len(ps) > 0 {
 		return badInput("%w", ps)
 	}
-	wrote, err := override.WriteFile(out, override.Merge(st.Content, exports, keep...), &st)
+	wrote, err := override.WriteFile(out, exportfile.Merge(st.Content, exports, keep...), &st)
 	if err != nil {
 		return failure(fmt.Errorf("override file %w", err))
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/assetwiz/assetwiz/internal/exportfile"
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/override"
 	"github.com/assetwiz/assetwiz/steps"
@@ -83,12 +84,12 @@ func verifyOverride(ans *steps.Answers) []string {
 	if !exists {
 		return []string{"override file " + path + ": missing"}
 	}
-	got := steps.ReadExports(desired)
+	got := exportfile.Read(desired)
 	st, err := override.Load(path)
 	if err != nil {
 		return []string{"override file " + err.Error()}
 	}
-	have := steps.ReadExports(st.Content)
+	have := exportfile.Read(st.Content)
 	var out []string
 	if st.Mode != override.FileMode {
 		// It holds the keys: readable by others, it is a leak even with the right exports.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/assetwiz/assetwiz/internal/exportfile"
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -32,7 +33,7 @@ func desiredFrom(a *steps.Answers, noSecrets bool, current string) (desired stri
 	if noSecrets {
 		keep = SecretNames
 	}
-	return Merge(current, exports, keep...), exports, warnings
+	return exportfile.Merge(current, exports, keep...), exports, warnings
 }
 
 // Plan compares the override file on disk with what it should hold: its content and its
@@ -54,13 +55,13 @@ func (b Backend) Plan(_ context.Context, a *steps.Answers) (provision.Plan, erro
 	}
 	p.Warnings = append(p.Warnings, warnings...)
 	p.Warnings = append(p.Warnings, LeftBehind(a, path, st.Content, exports)...)
-	if a.Technique != steps.TechniqueEFS && a.Toolkit == steps.ToolkitOriginal && steps.ReadExports(desired)[steps.ExportEnableEFS] == "1" {
+	if a.Technique != steps.TechniqueEFS && a.Toolkit == steps.ToolkitOriginal && exportfile.Read(desired)[steps.ExportEnableEFS] == "1" {
 		// assetwiz writes ENABLE_EFS only for efs, so an earlier run's "1" stays unless removed.
 		p.Warn("%s still has ENABLE_EFS=\"1\" (from an EFS setup): the toolkit would mount EFS instead of the buckets; remove that line or set it to \"0\"", path)
 	}
 	act := provision.Action{Resource: provision.File, ID: path}
 	var details []string
-	switch changed := Changed(st.Content, desired, exports); {
+	switch changed := exportfile.Changed(st.Content, desired, exports); {
 	case !st.Exists:
 		act.Op = provision.Create
 		details = append(details, fmt.Sprintf("toolkit override exports (%d), mode 0600", len(exports)))

@@ -223,7 +223,12 @@ func (c *copier) current(ctx context.Context, src Object, dst *Object, perKey bo
 			c.copied(src.Size, overwrite)
 			return
 		}
-		err := c.transfer(ctx, src, !overwrite)
+		// A new object is written only if its key is still free where the site writes: a
+		// restore's bucket. A backup's bucket has no writer but assetwiz's backups and keeps
+		// versions, so there the condition guards nothing and costs much (where the server
+		// ignores it on copies, as versitygw does, a server copy becomes a multipart copy or a
+		// read and a write through assetwiz).
+		err := c.transfer(ctx, src, !overwrite && c.b.Restore)
 		if errors.Is(err, errExists) && try == 0 {
 			out, found, herr := c.to.head(ctx, src.Key, "")
 			if herr != nil {

@@ -68,7 +68,12 @@ func TestBackupAndRestoreCommandsAgainstTwoVersitygw(t *testing.T) {
 		}
 		r.outputs = append(r.outputs, string(data)) // checked for secrets with the rest
 	}
-	if res := r.run(env, "verify"); !strings.Contains(res.stdout, "backup "+backupBucket+": no backup has finished yet") {
+	// verify lists what it checked on stderr (the backup bucket among them); stdout stays
+	// the one OK line scripts read.
+	if res := r.run(env, "verify"); res.code != 0 || res.stdout != "OK: everything is as the answers ask\n" ||
+		!strings.Contains(res.stderr, "\n  ✓ backup bucket "+backupBucket+": exists, versioned, not public, no backup has finished yet; run assetwiz backup\n") ||
+		!strings.Contains(res.stderr, "\n  ✓ bucket "+asset+": exists, versioning enabled") ||
+		!strings.Contains(res.stderr, "\n  ✓ override file ") {
 		t.Errorf("verify before any backup: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 
@@ -84,8 +89,8 @@ func TestBackupAndRestoreCommandsAgainstTwoVersitygw(t *testing.T) {
 		t.Fatalf("second backup: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	// How long ago, in words: "(now)" or "(3 seconds ago)", never "(0s ago)" or a minute for 30 s.
-	if res := r.run(env, "verify"); !strings.Contains(res.stdout, "backup "+backupBucket+": last backup finished") ||
-		!regexp.MustCompile(`\((now|\d+ seconds? ago)\)`).MatchString(res.stdout) {
+	if res := r.run(env, "verify"); !strings.Contains(res.stderr, "  ✓ backup bucket "+backupBucket+": exists, versioned, not public, last backup finished") ||
+		!regexp.MustCompile(`\((now|\d+ seconds? ago)\), 3 objects`).MatchString(res.stderr) || res.stdout != "OK: everything is as the answers ask\n" {
 		t.Errorf("verify after a backup: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 

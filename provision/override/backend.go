@@ -101,3 +101,41 @@ func describeChange(changed []string) string {
 	}
 	return "sets " + strings.Join(changed, ", ")
 }
+
+// Verify checks that the override file holds the planned exports, with the mode that keeps
+// its keys to their owner.
+func (b Backend) Verify(_ context.Context, a *steps.Answers) []provision.Check {
+	path := a.Output.OverrideFile
+	what := "override file " + path
+	st, err := Load(path)
+	if err != nil {
+		return []provision.Check{{Err: fmt.Errorf("override file %w", err)}}
+	}
+	if !st.Exists {
+		return []provision.Check{provision.Fail(what, "missing")}
+	}
+	desired, exports, _ := desiredFrom(a, b.NoSecrets, st.Content)
+	want, have := steps.ReadExports(desired), steps.ReadExports(st.Content)
+	var out []provision.Check
+	if st.Mode != FileMode {
+		// It holds the keys: readable by others, it is a leak even with the right exports.
+		out = append(out, provision.Fail(what, "mode %04o, want %04o (it holds the keys); run assetwiz apply, or chmod 600 %s", st.Mode, FileMode, path))
+	}
+	for _, e := range exports {
+		if have[e.Name] == want[e.Name] {
+			continue
+		}
+		why := fmt.Sprintf("is %q, want %q", have[e.Name], want[e.Name])
+		if e.Secret {
+			why = "differs from the keys in use"
+		}
+		if _, ok := have[e.Name]; !ok {
+			why = "is missing"
+		}
+		out = append(out, provision.Fail(what, "%s %s", e.Name, why))
+	}
+	if len(out) == 0 {
+		out = append(out, provision.Check{What: what, Detail: fmt.Sprintf("holds the %d planned exports, mode %04o", len(exports), FileMode)})
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/assetwiz/assetwiz/provision/backup"
 	"github.com/assetwiz/assetwiz/provision/buckets"
 	"github.com/assetwiz/assetwiz/provision/transfer"
+	"github.com/assetwiz/assetwiz/steps"
 )
 
 func (a *app) backupCommand() *cobra.Command {
@@ -52,8 +54,9 @@ by the listed size and a time; listings out of key order are detected and not tr
 			if !ans.HasBackup() {
 				return badInput("backup.provider: not answered; add a backup target to the answers file (backup.provider, backup.region, backup.endpoint), then run assetwiz apply to make its buckets")
 			}
-			if err := a.needStorageKeys(ans, "S3_ACCESS_KEY and S3_SECRET_KEY", ans.Storage.Provider, ans.Secrets.S3AccessKey, ans.Secrets.S3SecretKey); err != nil {
-				return err
+			// Both pairs of keys are named at once when both are missing.
+			if err := errors.Join(ans.KeysNotSet(steps.StorageKeys), ans.KeysNotSet(steps.BackupKeys)); err != nil {
+				return badInput("%w", err)
 			}
 			backupClient, err := a.backupClient(ans)
 			if err != nil {

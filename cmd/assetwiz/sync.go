@@ -70,8 +70,8 @@ is left in the bucket.`,
 			if !ans.MakesBuckets() {
 				return badInput("technique: %s keeps the uploads without buckets; sync copies into the asset buckets of technique plugin or s3fs", ans.Technique)
 			}
-			if err := a.needStorageKeys(ans, "S3_ACCESS_KEY and S3_SECRET_KEY", ans.Storage.Provider, ans.Secrets.S3AccessKey, ans.Secrets.S3SecretKey); err != nil {
-				return err
+			if err := ans.KeysNotSet(steps.StorageKeys); err != nil {
+				return badInput("%w", err)
 			}
 			var folders []transfer.Folder
 			for _, b := range ans.Buckets() {
@@ -144,15 +144,6 @@ func (a *app) md5CacheDir() string {
 		return ""
 	}
 	return filepath.Join(base, "assetwiz", "sync-md5")
-}
-
-// needStorageKeys is bad input when a provider other than aws has no keys (aws may use its
-// credential chain); it names the variables.
-func (a *app) needStorageKeys(_ *steps.Answers, names, provider, ak, sk string) error {
-	if provider != "aws" && (ak == "" || sk == "") {
-		return badInput("%s: not set; export the keys of %s", names, provider)
-	}
-	return nil
 }
 
 // transferJob is one directory's (or bucket's) copy.

@@ -152,8 +152,8 @@ type transferJob struct {
 	run  func(context.Context, transfer.Options) (*transfer.Summary, error)
 }
 
-// runTransfers runs the jobs one after the other with the progress the flags ask for, then
-// prints the summary (text, or JSON on stdout) and gives the exit code.
+// runTransfers runs the jobs side by side with the progress the flags ask for, then prints
+// the summary (text, or JSON on stdout) and gives the exit code.
 func (a *app) runTransfers(cmd *cobra.Command, verb string, jobs []transferJob, opt transfer.Options) error {
 	asJSON, _ := cmd.Flags().GetBool("json")
 	style, _ := cmd.Flags().GetString("progress")
@@ -193,8 +193,7 @@ func (a *app) runTransfers(cmd *cobra.Command, verb string, jobs []transferJob, 
 		sums = slices.DeleteFunc(sums, func(s *transfer.Summary) bool { return s == nil })
 	}
 	if style == "auto" && a.env.IsTerminal() && !opt.DryRun {
-		title := map[bool]string{true: "Checking (dry run)", false: "Copying"}[opt.DryRun]
-		p := tea.NewProgram(transferview.New(title, opt.Progress, cancel), tea.WithInput(a.env.Stdin), tea.WithOutput(a.uiOutput()), tea.WithContext(a.ctx))
+		p := tea.NewProgram(transferview.New("Copying", opt.Progress, cancel), tea.WithInput(a.env.Stdin), tea.WithOutput(a.uiOutput()), tea.WithContext(a.ctx))
 		finished := make(chan struct{})
 		go func() { work(); close(finished); p.Send(transferview.DoneMsg{}) }()
 		_, viewErr := p.Run()

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/md5"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -104,7 +105,25 @@ func TestBackupAndRestoreCommandsAgainstTwoVersitygw(t *testing.T) {
 	if got := bucketSums(t, sc, asset); len(got) != 0 {
 		t.Fatalf("asset bucket not emptied: %v", got)
 	}
-	if res := r.run(env, "backup", "--restore"); res.code != 0 || !strings.Contains(res.stdout, "Restore: 3 files copied") {
+	// The dry run names the files it would restore (text and JSON), and restores nothing.
+	res = r.run(env, "backup", "--restore", "--dry-run")
+	if res.code != 0 || !strings.Contains(res.stdout, "  + 3 files to copy (11 B):\n      2024/a.jpg\n      2024/b.png\n      c.txt\n  = 0 already there\n") {
+		t.Errorf("restore --dry-run: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	res = r.run(env, "backup", "--restore", "--dry-run", "--json")
+	var dry struct {
+		Directories []struct {
+			ToCopy []string `json:"to_copy"`
+		} `json:"directories"`
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &dry); err != nil || len(dry.Directories) != 1 ||
+		strings.Join(dry.Directories[0].ToCopy, " ") != "2024/a.jpg 2024/b.png c.txt" {
+		t.Errorf("restore --dry-run --json: %v\n%s", err, res.stdout)
+	}
+	if got := bucketSums(t, sc, asset); len(got) != 0 {
+		t.Fatalf("the dry run restored %v", got)
+	}
+	if res := r.run(env, "backup", "--restore"); res.code != 0 || !strings.Contains(res.stdout, "Restore: 3 files copied") || strings.Contains(res.stdout, "      c.txt") {
 		t.Fatalf("restore: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	got := bucketSums(t, sc, asset)

@@ -253,7 +253,8 @@ func (a *app) printDone(verb string, s *transfer.Summary, dry bool) {
 
 // writeTransferText is the summary in the plan's style: per directory, what is copied (+),
 // already there (=), in conflict (!), and what could not be read (x).
-// maxListed is how many skipped links the text names; --json names every one.
+// maxListed is how many skipped links, or files a dry run would copy, the text names;
+// --json names every one.
 const maxListed = 20
 
 func writeTransferText(w io.Writer, verb string, dry bool, sums []*transfer.Summary) {
@@ -270,6 +271,16 @@ func writeTransferText(w io.Writer, verb string, dry bool, sums []*transfer.Summ
 		fmt.Fprintf(w, "  + %s %s (%s)", plural(int(s.Copied), "file"), copied, humanize.Bytes(uint64(s.CopiedBytes)))
 		if s.Overwritten > 0 {
 			fmt.Fprintf(w, ", %d of them replacing what differed", s.Overwritten)
+		}
+		if len(s.ToCopy) > 0 {
+			fmt.Fprint(w, ":")
+			for i, name := range s.ToCopy {
+				if i == maxListed {
+					fmt.Fprintf(w, "\n      … and %d more (--json lists them all)", len(s.ToCopy)-maxListed)
+					break
+				}
+				fmt.Fprintf(w, "\n      %s", name)
+			}
 		}
 		fmt.Fprintf(w, "\n  = %d already there\n", s.Same)
 		if len(s.Conflicts) > 0 {

@@ -2,13 +2,11 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/assetwiz/assetwiz/internal/exportfile"
-	"github.com/assetwiz/assetwiz/internal/safefile"
 	"github.com/assetwiz/assetwiz/provision/override"
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -68,22 +66,19 @@ func renderRun(opts *RenderOptions) error {
 	if steps.IsAnswersFile(out, loaded.AnswersFile) {
 		return badInput("-o: %s is the answers file assetwiz reads; writing the exports into it would break every later run: give the toolkit's override file, such as %s", out, steps.DefaultOverrideFile)
 	}
-	st, err := override.Load(out)
-	if errors.Is(err, safefile.ErrSymlink) || errors.Is(err, safefile.ErrNotRegular) || errors.Is(err, safefile.ErrTooLarge) {
-		return badInput("-o: override file %w", err) // nothing written
-	} else if err != nil {
-		return failure(fmt.Errorf("override file %w", err))
-	}
 	var keep []string
 	if noSecrets {
 		keep = override.SecretNames
 	}
-	if ps := override.Unmergeable(st.Content, exports, keep...); len(ps) > 0 {
+	wrote, err := override.WriteExports(out, exports, keep...)
+	var ps steps.Problems
+	switch {
+	case errors.As(err, &ps):
 		return badInput("%w", ps)
-	}
-	wrote, err := override.WriteFile(out, exportfile.Merge(st.Content, exports, keep...), &st)
-	if err != nil {
-		return failure(fmt.Errorf("override file %w", err))
+	case override.Refused(err):
+		return badInput("-o: %w", err) // nothing written
+	case err != nil:
+		return failure(err)
 	}
 	if wrote {
 		a.note("wrote %d exports to %s", len(exports), out)

@@ -78,7 +78,7 @@ func TestAnotherS3ServerConvergesAndLosesNothing(t *testing.T) {
 	if w := strings.Join(p2.Warnings, "\n"); !strings.Contains(w, "CORS rules") {
 		t.Errorf("the plan after apply does not warn that CORS is not offered: %q", p2.Warnings)
 	}
-	if fails := live.Verify(ctx, a); len(fails) > 0 {
+	if fails := provision.Failures(live.Verify(ctx, a)); len(fails) > 0 {
 		t.Errorf("verify: %q", fails)
 	}
 
@@ -88,7 +88,7 @@ func TestAnotherS3ServerConvergesAndLosesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	p3, _ := live.Plan(ctx, a)
-	fails := live.Verify(ctx, a)
+	fails := provision.Failures(live.Verify(ctx, a))
 	if ops(p3)["bucket_policy/"+name] != provision.Create || len(fails) != 1 || !strings.Contains(fails[0], "bucket_policy "+name) {
 		t.Errorf("policy removed: plan %v, verify %q", ops(p3), fails)
 	}

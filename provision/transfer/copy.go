@@ -220,7 +220,7 @@ func (c *copier) current(ctx context.Context, src Object, dst *Object, perKey bo
 			overwrite = true
 		}
 		if c.opt.DryRun {
-			c.copied(src.Size, overwrite)
+			c.copied(src, overwrite, false)
 			return
 		}
 		// A new object is written only if its key is still free where the site writes: a
@@ -247,17 +247,26 @@ func (c *copier) current(ctx context.Context, src Object, dst *Object, perKey bo
 			failed(ctx, c.sum, src.Key, err)
 			return
 		}
-		c.copied(src.Size, overwrite)
+		c.copied(src, overwrite, false)
 		return
 	}
 }
 
-func (c *copier) copied(size int64, overwrite bool) {
+// copied counts an object copied (or, on a dry run, to copy, then named: version says which
+// version of its key, for --versions).
+func (c *copier) copied(o Object, overwrite, version bool) {
 	c.sum.add(func(s *Summary) {
 		s.Copied++
-		s.CopiedBytes += size
+		s.CopiedBytes += o.Size
 		if overwrite {
 			s.Overwritten++
+		}
+		if c.opt.DryRun {
+			name := o.Key
+			if version && o.VersionID != "" && o.VersionID != "null" {
+				name += " (version " + o.VersionID + ")"
+			}
+			s.ToCopy = append(s.ToCopy, name)
 		}
 	})
 }
@@ -350,13 +359,13 @@ func (c *copier) versions(ctx context.Context, src, dst []Object) {
 		case currentIsNewest:
 			c.sum.add(func(s *Summary) { s.Same++ })
 		case c.opt.DryRun:
-			c.copied(src[0].Size, true)
+			c.copied(src[0], true, true)
 		default:
 			if err := c.transferVersion(ctx, src[0], false); err != nil {
 				failed(ctx, c.sum, key, err)
 				return
 			}
-			c.copied(src[0].Size, true)
+			c.copied(src[0], true, true)
 		}
 		return
 	}
@@ -384,7 +393,7 @@ func (c *copier) versions(ctx context.Context, src, dst []Object) {
 			}
 		}
 		have[ids[i]], copied = true, true
-		c.copied(src[i].Size, false)
+		c.copied(src[i], false, true)
 	}
 	if !copied {
 		c.sum.add(func(s *Summary) { s.Same++ })

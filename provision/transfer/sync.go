@@ -103,6 +103,8 @@ type Summary struct {
 	CopiedBytes int64 `json:"copied_bytes"`
 	Overwritten int64 `json:"overwritten"`
 	Same        int64 `json:"same"`
+	// ToCopy names what a dry run would copy (keys; with --versions, which version).
+	ToCopy []string `json:"to_copy,omitempty"`
 	// Conflicts differ from what is there and were left alone.
 	Conflicts []Issue `json:"conflicts"`
 	// Unreadable could not be read (sync) and were skipped; Failed could not be stored.
@@ -135,6 +137,7 @@ func (s *Summary) sortLists() {
 	slices.SortFunc(s.Failed, byKey)
 	slices.SortFunc(s.Skipped, byKey)
 	slices.Sort(s.Symlinks)
+	slices.Sort(s.ToCopy)
 }
 
 // Problems counts what makes the run fail: unreadable or failed files, or a directory error.
@@ -463,11 +466,15 @@ func (s *syncer) file(ctx context.Context, p pair) {
 				return
 			}
 		}
+		dry := s.opt.DryRun
 		sum.add(func(s *Summary) {
 			s.Copied++
 			s.CopiedBytes += size
 			if overwrite {
 				s.Overwritten++
+			}
+			if dry {
+				s.ToCopy = append(s.ToCopy, l.Key)
 			}
 		})
 		return

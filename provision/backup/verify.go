@@ -43,7 +43,7 @@ func (b Backend) Verify(ctx context.Context, a *steps.Answers) []provision.Check
 		}
 		grants, err := buckets.PublicAccess(ctx, b.Client, bb.Name)
 		if err != nil {
-			out = append(out, provision.Fail(what, "cannot tell whether it is public: %v", err))
+			out = append(out, provision.Fail(what, "cannot tell whether it is public: %w", err))
 		}
 		for _, g := range grants {
 			out = append(out, provision.Fail(what, "public: %s, and a backup bucket is never public; run assetwiz apply to make it private", g.What))

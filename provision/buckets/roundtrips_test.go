@@ -88,3 +88,58 @@ func TestARefusalTheReadCannotTellIsNotedWithoutReadingTags(t *testing.T) {
 		t.Errorf("the next plan: %v %v", ops(p2), err)
 	}
 }
+
+// The no-op re-apply of the bench's site (WordPress, s3fs, versioning on, a custom provider)
+// on versitygw as it is (no lifecycle rules, on read or write), per bucket: its HEAD, then
+// four reads sent at once (versioning; lifecycle, refused, which tells the plan by itself;
+// the CORS rule and policy assetwiz may have made for the plugin technique, kept from issue
+// 24), and nothing else: no tags read, no write, no second HEAD. Every bucket's policy read is
+// held by the proxy until all are under way, so the buckets' reads go at once, not in turn.
+// Counted, not timed: one more request per bucket fails here.
+func TestANoOpPlanTakesAHeadAndFourReadsPerBucketOnVersitygw(t *testing.T) {
+	srv := s3test.Start(t)
+	ctx := context.Background()
+	a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "wordpress")
+	a.Directories = []string{"wp-content/uploads", "wp-content/uploads-2", "wp-content/uploads-3", "wp-content/uploads-4"}
+	if ps := a.Validate(); len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	live := buckets.Live{Getenv: func(string) string { return "" }}
+	p, err := live.Plan(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := provision.Apply(ctx, p, provision.ApplyOptions{}); res.Err() != nil {
+		t.Fatal(res.Err())
+	}
+	proxy := s3test.StartQuirky(t, srv, s3test.Quirks{Together: "policy", TogetherN: len(a.Buckets())})
+	a.Storage.Endpoint = proxy.URL
+	p2, err := live.Plan(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p2.Changes() {
+		t.Fatalf("the second plan changes %v", ops(p2))
+	}
+	if res := provision.Apply(ctx, p2, provision.ApplyOptions{}); res.Err() != nil {
+		t.Fatal(res.Err())
+	}
+	got := requestsPerBucket(proxy)
+	for _, b := range a.Buckets() {
+		reqs := got[b.Name]
+		if len(reqs) == 0 || reqs[0] != "HEAD " {
+			t.Errorf("bucket %s: %q does not start with its HEAD", b.Name, reqs)
+			continue
+		}
+		rest := slices.Sorted(slices.Values(reqs[1:]))
+		if want := []string{"GET cors", "GET lifecycle", "GET policy", "GET versioning"}; !slices.Equal(rest, want) {
+			t.Errorf("bucket %s: after the HEAD %d requests %q, want %q", b.Name, len(rest), rest, want)
+		}
+	}
+	if others := got[""]; len(others) != 1 {
+		t.Errorf("requests outside the buckets: %q, want the one key check", others)
+	}
+	if n := proxy.Apart(); n > 0 {
+		t.Errorf("%d policy reads went alone: the buckets' reads were not under way at once", n)
+	}
+}

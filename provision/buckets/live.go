@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -73,7 +75,7 @@ func (l Live) planBuckets(ctx context.Context, a *steps.Answers) (provision.Plan
 		return provision.Plan{}, err
 	}
 	// Every bucket at once, but at most readsAtOnce requests under way (pool): the key check,
-	// each bucket's HEAD, then its documents.
+	// each bucket's probe (probe), then its documents.
 	states := make(map[string]*bucketState, len(bs))
 	for _, b := range bs {
 		states[b.Name] = &bucketState{unsupported: map[provision.Resource]string{}}
@@ -185,15 +187,15 @@ func wantedPerBucket(desired provision.Plan) map[string]map[provision.Resource]b
 	return out
 }
 
-// readState reads what the plan needs of one bucket into st: HeadBucket, then every document
-// the plan compares at once, each a task of work, so a bucket costs two dependent round trips
-// (three when a document is missing and TagNotOffered may say why). A feature the provider
-// does not offer is noted, not an error. done is called once, with the first error or nil,
-// when the bucket's last read has answered.
+// readState reads what the plan needs of one bucket into st: whether it exists, then every
+// other document the plan compares at once, each a task of work, so a bucket costs two
+// dependent round trips (three when a document is missing and TagNotOffered may say why). A
+// feature the provider does not offer is noted, not an error. done is called once, with the
+// first error or nil, when the bucket's last read has answered.
 func (l Live) readState(ctx context.Context, work *pool, c *s3.Client, bucket string, wants map[provision.Resource]bool, provider string, st *bucketState, done func(error)) {
-	var exists bool
+	var exists, versioningRead bool
 	err := l.read(ctx, func(ctx context.Context) (err error) {
-		exists, err = bucketExists(ctx, c, bucket)
+		exists, versioningRead, err = l.probe(ctx, c, bucket, provider, st)
 		return err
 	})
 	if err != nil {
@@ -225,14 +227,16 @@ func (l Live) readState(ctx context.Context, work *pool, c *s3.Client, bucket st
 		return false, explain(bucket, err)
 	}
 	var reads []func(context.Context) error
-	reads = append(reads, func(ctx context.Context) error {
-		v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
-		ok, err := check(provision.BucketVersioning, err, "")
-		if ok {
-			st.versioning = string(v.Status)
-		}
-		return err
-	})
+	if !versioningRead {
+		reads = append(reads, func(ctx context.Context) error {
+			v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
+			ok, err := check(provision.BucketVersioning, err, "")
+			if ok {
+				st.versioning = string(v.Status)
+			}
+			return err
+		})
+	}
 	if wants[provision.BucketLifecycle] {
 		reads = append(reads, func(ctx context.Context) error {
 			lc, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
@@ -288,7 +292,11 @@ func (l Live) readState(ctx context.Context, work *pool, c *s3.Client, bucket st
 		})
 	}
 	// The reads go at once; the last to answer finishes the bucket. The first runs here, on
-	// the worker whose stack the HEAD has grown already.
+	// the worker whose stack the probe has grown already.
+	if len(reads) == 0 {
+		done(l.notedRefusals(ctx, c, bucket, st, missing))
+		return
+	}
 	errs := make([]error, len(reads))
 	var left atomic.Int32
 	left.Store(int32(len(reads)))
@@ -309,6 +317,32 @@ func (l Live) readState(ctx context.Context, work *pool, c *s3.Client, bucket st
 		work.Go(func() { run(i) })
 	}
 	run(0)
+}
+
+// probe tells whether the bucket exists with GET ?versioning where the provider offers
+// versioning: its answer is both the bucket's existence (NoSuchBucket) and its versioning
+// state, which the plan reads anyway, so an existing bucket costs no HEAD (a no-op: four
+// requests per bucket, not five) and a new one still four (GET ?versioning, PUT, PUT
+// ?versioning, PUT ?lifecycle). A refusal or a redirect (3xx, 4xx, NotImplemented) is asked
+// again with HEAD (bucketExists), whose reading of each is the one users know (which 403, where
+// a redirect points); no answer, a throttle or a server error is the read's error, retried as
+// any read is. versioningRead: st.versioning holds the bucket's state.
+func (l Live) probe(ctx context.Context, c *s3.Client, bucket, provider string, st *bucketState) (exists, versioningRead bool, err error) {
+	if prov, ok := presets.FindProvider(provider); ok && prov.Capabilities.Versioning {
+		v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
+		status := httpStatus(err)
+		switch {
+		case err == nil:
+			st.versioning = string(v.Status)
+			return true, true, nil
+		case isNotFound(err):
+			return false, false, nil
+		case !isUnsupported(err) && (status == 0 || status >= 500 || status == http.StatusTooManyRequests):
+			return false, false, explain(bucket, err)
+		}
+	}
+	exists, err = bucketExists(ctx, c, bucket)
+	return exists, false, err
 }
 
 // notedRefusals reads the bucket's tags when a document is not set: it may be one the

@@ -144,3 +144,37 @@ func TestANoOpPlanTakesFourRequestsPerBucketOnVersitygw(t *testing.T) {
 		t.Errorf("%d policy reads went alone: the buckets' reads were not under way at once", n)
 	}
 }
+
+// PublicAccess (verify's and the backup plan's check that a bucket is not public) reads the
+// policy and the ACL at once: neither answer tells the other, so one round trip, not two. The
+// proxy holds both reads until both are under way; read one after the other, the first waits
+// s3test.TogetherWait alone and is counted by Apart.
+func TestPublicAccessReadsPolicyAndACLAtOnce(t *testing.T) {
+	srv := s3test.Start(t)
+	proxy := s3test.StartQuirky(t, srv, s3test.Quirks{Together: "policy acl", TogetherN: 2})
+	ctx := context.Background()
+	c := srv.Client(t)
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("private-one")}); err != nil {
+		t.Fatal(err)
+	}
+	a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "drupal")
+	a.Storage.Endpoint = proxy.URL
+	pc, err := buckets.NewClient(ctx, a, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	grants, err := buckets.PublicAccess(ctx, pc, "private-one")
+	if err != nil || len(grants) > 0 {
+		t.Fatalf("PublicAccess of a private bucket: %v, %v", grants, err)
+	}
+	if n := proxy.Apart(); n > 0 {
+		t.Errorf("%d of the policy and ACL reads went alone, want both at once", n)
+	}
+	var subs []string
+	for _, r := range proxy.Requests() {
+		subs = append(subs, r.Sub)
+	}
+	if slices.Sort(subs); !slices.Equal(subs, []string{"acl", "policy"}) {
+		t.Errorf("requests %q, want one policy and one ACL read", subs)
+	}
+}

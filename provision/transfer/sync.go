@@ -177,12 +177,12 @@ func Sync(ctx context.Context, c *s3.Client, f Folder, opt Options) (*Summary, e
 	if root == "" {
 		root = f.Path
 	}
-	realRoot, err := filepath.EvalSymlinks(root)
+	realRoot, err := absReal(root)
 	if err != nil {
 		sum.Error = "folder " + root + ": " + errText(err)
 		return sum, nil
 	}
-	realPath, err := filepath.EvalSymlinks(f.Path)
+	realPath, err := absReal(f.Path)
 	if err != nil {
 		sum.Error = "folder " + f.Path + ": " + errText(err)
 		return sum, nil
@@ -483,6 +483,17 @@ func (s *syncer) file(ctx context.Context, p pair) {
 
 // realPathOf is where an open file really is: the kernel's name for it (/proc/self/fd), or
 // the path resolved where there is no /proc.
+// absReal is path made absolute with every symlink resolved: what an open file's real path
+// (/proc/self/fd) is compared with. A relative --from left it relative, and every file was
+// then "outside the folder being copied": nothing copied, exit 0.
+func absReal(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(abs)
+}
+
 func realPathOf(f *os.File, path string) string {
 	if real, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(f.Fd()))); err == nil && filepath.IsAbs(real) {
 		return real

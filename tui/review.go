@@ -69,7 +69,11 @@ func (m *model) showSteps() {
 	for _, i := range m.w.applicable() {
 		if s := m.w.steps[i]; s.ID != steps.StepReview {
 			n, _ := m.w.stepNumber(i) // as the step's header numbers it
-			items = append(items, item{string(s.ID), fmt.Sprintf("%d. %s", n, s.Title)})
+			label := fmt.Sprintf("%d. %s", n, s.Title)
+			if m.w.partOfStep(i) { // under the step whose number it has
+				label = strings.Repeat(" ", len(fmt.Sprint(n))+2) + s.Title
+			}
+			items = append(items, item{string(s.ID), label})
 		}
 	}
 	items = append(items, item{"review", "Back to the review"})

@@ -259,6 +259,9 @@ questions:
 			continue
 		case choiceExports:
 			fmt.Fprintln(out, "\n"+exportsText(w.ans))
+			if note := exportsNote(w.ans); note != "" {
+				fmt.Fprintln(out, "\n"+note)
+			}
 			goto choose
 		case choiceKeys:
 			start, _ = w.keysQuestion(msg)

@@ -317,10 +317,11 @@ func (w *wizard) check(q steps.Question) func(string) error {
 }
 
 // liveNote is the line under a typed answer as it is typed: why it would be refused, or the
-// value it becomes when that is not what the input shows (a scheme stripped, case folded);
-// the value itself is on the input's line already, so a value taken as typed is not said again.
+// value it becomes (a scheme stripped, case folded). The value the input starts with (the
+// default, the answer known) is on the input's line already: "✓ 30" above "> 30" is not said.
 func (w *wizard) liveNote(q steps.Question, value *string, desc string) func() string {
 	a := w.ans
+	start := strings.TrimSpace(w.get(value))
 	return func() string {
 		s := strings.TrimSpace(w.get(value))
 		if s == "" || q.Kind == steps.KindSecret {
@@ -329,7 +330,7 @@ func (w *wizard) liveNote(q steps.Question, value *string, desc string) func() s
 		if err := q.Verdict(&a, s); err != nil {
 			return "✗ " + err.Error()
 		}
-		if taken := q.Taken(&a, s); taken != s {
+		if taken := q.Taken(&a, s); s != start || taken != s {
 			return "✓ " + taken
 		}
 		return desc

@@ -209,6 +209,10 @@ func (m *model) stepDone() tea.Cmd {
 		target := m.w.ans.BackupTarget()
 		m.checkLabel = "Testing the backup keys against " + target.EndpointURL() + " …"
 		return m.startCheck(func(ctx context.Context, _ *steps.Answers) (string, error) {
+			if target.Secrets.S3AccessKey == "" || target.Secrets.S3SecretKey == "" {
+				// The storage check would name the storage keys' variables, not the backup's.
+				return "", fmt.Errorf("no backup keys: set %s and %s", steps.EnvBackupAccessKey, steps.EnvBackupSecretKey)
+			}
 			return "", m.w.opt.CheckStorage(ctx, &target)
 		})
 	case m.step().ID == steps.StepCDN && m.w.opt.CheckCDN != nil && m.w.ans.CDN.Provider == steps.CDNCloudflare:

@@ -228,3 +228,28 @@ func TestExportsViewSaysWhyS3LocationIsUS(t *testing.T) {
 		t.Error("the note is in the exports themselves")
 	}
 }
+
+// Found walking issue 22's no-keys wizard: the second copy's check said "set S3_ACCESS_KEY and
+// S3_SECRET_KEY", the storage keys' variables. It names the backup's own.
+func TestBackupCheckNamesTheBackupKeys(t *testing.T) {
+	a := temporal(steps.ToolkitCurrent, steps.TechniqueS3fs)
+	a.Backup.Provider = "wasabi"
+	opt := testOptions()
+	opt.Loaded.Answers = a
+	opt.CheckStorage = func(context.Context, *steps.Answers) error {
+		return errors.New("no storage keys: set S3_ACCESS_KEY and S3_SECRET_KEY") // what buckets.CheckAccess says
+	}
+	m := newModel(context.Background(), opt)
+	run(m, m.enterStepID(steps.StepBackup))
+	m.cur = place{m.w.stepIndex(steps.StepBackup), 0}
+	// The check's own message, without the spinner's ticks (run would follow them for ever).
+	for _, c := range m.stepDone()().(tea.BatchMsg) {
+		if msg, ok := c().(checkMsg); ok {
+			m.Update(msg)
+		}
+	}
+	screen := ansi.Strip(m.screen())
+	if !strings.Contains(screen, "set "+steps.EnvBackupAccessKey+" and "+steps.EnvBackupSecretKey) || strings.Contains(screen, "set S3_ACCESS_KEY") {
+		t.Errorf("the backup check:\n%s", screen)
+	}
+}

@@ -127,6 +127,7 @@ func (m *model) enterQuestion(p place) tea.Cmd {
 	}
 	m.cur = next
 	m.phase = phaseForm
+	m.w.labelWidth = m.optionWidth()
 	m.ask = m.w.field(m.step().Questions[next.q])
 	m.form = huh.NewForm(huh.NewGroup(m.ask.fields...)).WithTheme(formTheme()).WithKeyMap(keyMap()).
 		WithShowHelp(true).WithShowErrors(false).WithWidth(m.contentWidth())

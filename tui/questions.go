@@ -42,6 +42,9 @@ type wizard struct {
 	zoneFound string
 	// accessible: plain line prompts, where a list is typed rather than ticked.
 	accessible bool
+	// labelWidth is the width of a list's entry on the screen, the cursor's columns included
+	// (0: not wrapped, as in accessible mode).
+	labelWidth int
 	// envSecrets: which secrets the environment gives; overrideSecrets: which the override
 	// file gives (any other known secret was typed earlier in this run).
 	envSecrets, overrideSecrets map[string]bool
@@ -457,8 +460,16 @@ func (w *wizard) directoriesField(q steps.Question) asked {
 		}
 	}
 	var opts []huh.Option[string]
+	lines := 0
 	for _, d := range choices {
-		opts = append(opts, huh.NewOption(w.bucketLabel(d), d))
+		label := w.bucketLabel(d)
+		if w.labelWidth > 0 {
+			// Between words (before the bucket's name), not at a hyphen inside it; the cursor
+			// and the tick box ("> [•] ") take six columns.
+			label = strings.Join(wrapLine(label, w.labelWidth-4, w.labelWidth-4), "\n")
+		}
+		lines += strings.Count(label, "\n") + 1
+		opts = append(opts, huh.NewOption(label, d))
 	}
 	ticked := slices.Clone(w.ans.Directories)
 	verdict := w.check(q)
@@ -471,7 +482,7 @@ func (w *wizard) directoriesField(q steps.Question) asked {
 	return asked{q: q, value: all, fields: []huh.Field{
 		huh.NewMultiSelect[string]().Key(q.Key).Title(q.Title).
 			Description("space or x ticks and unticks; enter goes on to add more").
-			Options(opts...).Value(&ticked).Height(min(len(opts)+2, 8)),
+			Options(opts...).Value(&ticked).Height(min(lines+2, 8)),
 		huh.NewInput().Key("more_directories").Title("More directories (comma-separated, optional)").
 			Placeholder(q.Placeholder(&w.ans)).
 			DescriptionFunc(func() string {

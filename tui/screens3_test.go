@@ -73,6 +73,11 @@ func TestListEntriesWrapBetweenWordsAt60Columns(t *testing.T) {
 			t.Errorf("the technique list lacks %q at 60×20:\n%s", want, screen)
 		}
 	}
+	// A directory's bucket name is not cut at a hyphen either.
+	dirs := sizedAt(t, steps.StepDirectories, temporal(steps.ToolkitCurrent, steps.TechniqueS3fs), 60, 20)
+	if screen := ansi.Strip(dirs.screen()); !strings.Contains(screen, "www-example-com-assets-wp-content-uploads") {
+		t.Errorf("the bucket's name is cut:\n%s", screen)
+	}
 	// A change of width wraps them again, the cursor where it was.
 	send(m, down) // s3fs
 	send(m, tea.WindowSizeMsg{Width: 120, Height: 40})

@@ -459,18 +459,20 @@ func (w *wizard) directoriesField(q steps.Question) asked {
 			choices = append(choices, d)
 		}
 	}
-	var opts []huh.Option[string]
-	lines := 0
-	for _, d := range choices {
-		label := w.bucketLabel(d)
-		if w.labelWidth > 0 {
-			// Between words (before the bucket's name), not at a hyphen inside it; the cursor
-			// and the tick box ("> [•] ") take six columns.
-			label = strings.Join(wrapLine(label, w.labelWidth-4, w.labelWidth-4), "\n")
+	labels := func(width int) (opts []huh.Option[string], lines int) {
+		for _, d := range choices {
+			label := w.bucketLabel(d)
+			if width > 0 {
+				// Between words (before the bucket's name), not at a hyphen inside it; the
+				// tick box ("[•] ") takes four columns more than a list's cursor.
+				label = strings.Join(wrapLine(label, width-4, width-4), "\n")
+			}
+			lines += strings.Count(label, "\n") + 1
+			opts = append(opts, huh.NewOption(label, d))
 		}
-		lines += strings.Count(label, "\n") + 1
-		opts = append(opts, huh.NewOption(label, d))
+		return opts, lines
 	}
+	opts, lines := labels(w.labelWidth)
 	ticked := slices.Clone(w.ans.Directories)
 	verdict := w.check(q)
 	var extra string
@@ -479,10 +481,15 @@ func (w *wizard) directoriesField(q steps.Question) asked {
 		defer w.mu.Unlock()
 		return strings.Join(append(slices.Clone(ticked), steps.SplitDirectories(extra)...), ",")
 	}
-	return asked{q: q, value: all, fields: []huh.Field{
-		huh.NewMultiSelect[string]().Key(q.Key).Title(q.Title).
-			Description("space or x ticks and unticks; enter goes on to add more").
-			Options(opts...).Value(&ticked).Height(min(lines+2, 8)),
+	list := huh.NewMultiSelect[string]().Key(q.Key).Title(q.Title).
+		Description("space or x ticks and unticks; enter goes on to add more").
+		Options(opts...).Value(&ticked).Height(min(lines+2, 8))
+	relabel := func(width int) {
+		opts, lines := labels(width)
+		list.Options(opts...).Height(min(lines+2, 8)) // the ticks are read back from ticked
+	}
+	return asked{q: q, value: all, relabel: relabel, fields: []huh.Field{
+		list,
 		huh.NewInput().Key("more_directories").Title("More directories (comma-separated, optional)").
 			Placeholder(q.Placeholder(&w.ans)).
 			DescriptionFunc(func() string {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/assetwiz/assetwiz/internal/exportfile"
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/buckets"
 	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
@@ -175,7 +176,7 @@ func TestDataLossReviewNeedsTheTypedHost(t *testing.T) {
 		t.Fatal(m.err)
 	}
 	data, err := os.ReadFile(steps.DefaultOverrideFile)
-	if err != nil || steps.ReadExports(string(data))["BUILD_ARCHIVE_CHOICE"] != "baseline" {
+	if err != nil || exportfile.Read(string(data))["BUILD_ARCHIVE_CHOICE"] != "baseline" {
 		t.Errorf("after the typed host the override holds %q (%v)", data, err)
 	}
 }

@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/assetwiz/assetwiz/internal/safefile"
 	"github.com/assetwiz/assetwiz/provision"
-	"github.com/assetwiz/assetwiz/provision/files"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -143,7 +143,7 @@ func errorCode(err error) string {
 
 func planFile(path string, f scheduleFile) (provision.Action, error) {
 	act := provision.Action{Resource: provision.File, ID: path}
-	current, mode, exists, err := files.Read(path)
+	current, mode, exists, err := safefile.Read(path)
 	if err != nil {
 		return act, fmt.Errorf("file %s: %w", path, err)
 	}
@@ -157,7 +157,7 @@ func planFile(path string, f scheduleFile) (provision.Action, error) {
 	}
 	content := f.content
 	act.Do = func(context.Context) error {
-		if _, err := files.Write(path, content, 0o644); err != nil {
+		if _, err := safefile.Write(path, content, 0o644); err != nil {
 			return fmt.Errorf("file %s: %w", path, err)
 		}
 		return nil

@@ -66,7 +66,7 @@ func exportsText(a steps.Answers) string {
 // (adt-toolkit.md §1.2, §3.1). The view's own: render prints the exports only.
 func exportsNote(a steps.Answers) string {
 	_, desired, _, _, _, err := override.Desired(&a, false)
-	exports := steps.ReadExports(desired)
+	exports := exportfile.Read(desired)
 	if err != nil || exports[steps.ExportS3Location] != "US" {
 		return ""
 	}

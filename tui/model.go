@@ -210,9 +210,9 @@ func (m *model) stepDone() tea.Cmd {
 		target := m.w.ans.BackupTarget()
 		m.checkLabel = "Testing the backup keys against " + target.EndpointURL() + " …"
 		return m.startCheck(func(ctx context.Context, _ *steps.Answers) (string, error) {
-			if target.Secrets.S3AccessKey == "" || target.Secrets.S3SecretKey == "" {
-				// The storage check would name the storage keys' variables, not the backup's.
-				return "", fmt.Errorf("no backup keys: set %s and %s", steps.EnvBackupAccessKey, steps.EnvBackupSecretKey)
+			if err := m.w.ans.KeysNotSet(steps.BackupKeys); err != nil {
+				// As the plan says it: the storage check would name the storage keys' variables.
+				return "", err
 			}
 			return "", m.w.opt.CheckStorage(ctx, &target)
 		})

@@ -254,7 +254,7 @@ func TestBackupCheckNamesTheBackupKeys(t *testing.T) {
 		}
 	}
 	screen := ansi.Strip(m.screen())
-	if !strings.Contains(screen, "set "+steps.EnvBackupAccessKey+" and "+steps.EnvBackupSecretKey) || strings.Contains(screen, "set S3_ACCESS_KEY") {
+	if !strings.Contains(screen, steps.EnvBackupAccessKey+" and "+steps.EnvBackupSecretKey+": not set") || strings.Contains(screen, "set S3_ACCESS_KEY") {
 		t.Errorf("the backup check:\n%s", screen)
 	}
 }

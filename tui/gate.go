@@ -242,9 +242,9 @@ var notSet = regexp.MustCompile(`(?m)^\s*([A-Z][A-Z0-9_]+(?:(?:, | and )[A-Z][A-
 
 var varName = regexp.MustCompile(`[A-Z][A-Z0-9_]+`)
 
-// saidAbove leaves out the preview's warnings about a variable the banner already says is
-// not set: one line a cause (the offline plan's "S3_ACCESS_KEY is not set" and
-// "S3_SECRET_KEY is not set" under the banner's "S3_ACCESS_KEY and S3_SECRET_KEY: not set").
+// saidAbove leaves out the preview's warnings about variables the banner already says are
+// not set: one line a cause (the offline plan's "S3_ACCESS_KEY and S3_SECRET_KEY: not set
+// …: their exports are left out" under the banner's "S3_ACCESS_KEY and S3_SECRET_KEY: not set").
 func saidAbove(warnings []string, banner string) []string {
 	said := map[string]bool{}
 	for _, m := range notSet.FindAllStringSubmatch(banner, -1) {
@@ -254,10 +254,19 @@ func saidAbove(warnings []string, banner string) []string {
 	}
 	var out []string
 	for _, w := range warnings {
-		if name, _, ok := strings.Cut(w, " is not set"); ok && said[name] {
+		if m := notSet.FindStringSubmatch(w); m != nil && allSaid(varName.FindAllString(m[1], -1), said) {
 			continue
 		}
 		out = append(out, w)
 	}
 	return out
+}
+
+func allSaid(names []string, said map[string]bool) bool {
+	for _, n := range names {
+		if !said[n] {
+			return false
+		}
+	}
+	return len(names) > 0
 }

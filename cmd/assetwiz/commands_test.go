@@ -18,6 +18,7 @@ import (
 // The help hint of bad input names the command cobra ran, found in the command tree: an
 // answer that happens to be a command's name (--mode plan) names no command.
 func TestBadInputHintNamesTheCommandFromTheTree(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		args []string
 		hint string
@@ -37,6 +38,7 @@ func TestBadInputHintNamesTheCommandFromTheTree(t *testing.T) {
 // Bad input keeps the error it was made from in its chain (errors.Is and errors.As see
 // through it), with the same words and exit 64.
 func TestBadInputKeepsItsChain(t *testing.T) {
+	t.Parallel()
 	cause := errors.New("the cause")
 	err := badInput("-o: override file %w", cause)
 	if !errors.Is(err, cause) || exitCode(err) != exitBadInput || err.Error() != "-o: override file the cause" {
@@ -52,6 +54,7 @@ func TestBadInputKeepsItsChain(t *testing.T) {
 // The commands' bad input keeps what it was made from: the problems of the answers, the
 // gate's data-loss refusal, cobra's flag error.
 func TestCommandsBadInputKeepsItsChain(t *testing.T) {
+	t.Parallel()
 	root := commandTree()
 	root.SetArgs([]string{"plan", "--offline", "--mode", "temporal", "--application", "wordpress", "--website-url", "example.com", "--provider", "digitalocean"})
 	err := root.Execute()
@@ -104,6 +107,7 @@ func parsed[O any](t *testing.T, newCmd func(*app, func(*O) error) *cobra.Comman
 }
 
 func TestPlanOptions(t *testing.T) {
+	t.Parallel()
 	o := parsed(t, NewCmdPlan, "-f", "a.yaml", "--website-url", "www.example.com", "--directory", "x", "--directory", "y",
 		"--offline", "--json", "--detailed-exitcode")
 	if o.Answers.File != "a.yaml" || o.Answers.Flags.WebsiteURL != "www.example.com" || !slices.Equal(o.Answers.Flags.Directories, []string{"x", "y"}) ||
@@ -122,6 +126,7 @@ func TestPlanOptions(t *testing.T) {
 }
 
 func TestApplyOptions(t *testing.T) {
+	t.Parallel()
 	o := parsed(t, NewCmdApply, "--yes", "--json", "--progress", "plain", "--"+dataLossFlag, "--mode", "baseline")
 	if !o.Yes || !o.JSON || o.Progress != "plain" || !o.DataLoss || o.Answers.Flags.Mode != "baseline" {
 		t.Errorf("options %+v", o)
@@ -134,6 +139,7 @@ func TestApplyOptions(t *testing.T) {
 }
 
 func TestRenderOptions(t *testing.T) {
+	t.Parallel()
 	o := parsed(t, NewCmdRender, "--no-secrets", "-o", "out.tmpl", "--application", "joomla")
 	if !o.NoSecrets || o.Output != "out.tmpl" || o.Answers.Flags.Application != "joomla" {
 		t.Errorf("options %+v", o)
@@ -142,6 +148,7 @@ func TestRenderOptions(t *testing.T) {
 }
 
 func TestVerifyOptions(t *testing.T) {
+	t.Parallel()
 	if o := parsed(t, NewCmdVerify, "--answers", "v.yaml", "--mode", "temporal"); o.Answers.File != "v.yaml" || o.Answers.Flags.Mode != "temporal" {
 		t.Errorf("options %+v", o)
 	}
@@ -149,6 +156,7 @@ func TestVerifyOptions(t *testing.T) {
 }
 
 func TestSyncOptions(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	o := parsed(t, NewCmdSync, "--from", dir, "--dry-run", "--overwrite", "--transfers", "3", "--json", "--progress", "none",
 		"--follow-symlinks", "--include-private", "--web-user", "nginx")
@@ -167,6 +175,7 @@ func TestSyncOptions(t *testing.T) {
 }
 
 func TestBackupOptions(t *testing.T) {
+	t.Parallel()
 	o := parsed(t, NewCmdBackup, "--restore", "--versions", "--dry-run", "--transfers", "2", "--progress", "plain", "--json")
 	c := o.Transfer.Copy
 	if !o.Restore || !o.Versions || !c.DryRun || c.Overwrite || c.Workers != 2 || o.Transfer.Progress != "plain" || !o.Transfer.JSON {
@@ -177,6 +186,7 @@ func TestBackupOptions(t *testing.T) {
 }
 
 func TestWizardOptions(t *testing.T) {
+	t.Parallel()
 	o := parsed(t, NewCmdInit, "--dry-run", "--accessible", "-f", "w.yaml", "--debug", "--provider", "aws")
 	if !o.DryRun || !o.Accessible || !o.Debug || o.Answers.File != "w.yaml" || o.Answers.Flags.Storage.Provider != "aws" {
 		t.Errorf("options %+v", o)
@@ -185,6 +195,7 @@ func TestWizardOptions(t *testing.T) {
 }
 
 func TestPresetsOptions(t *testing.T) {
+	t.Parallel()
 	if o := parsed(t, NewCmdPresets, "--json"); !o.JSON {
 		t.Errorf("options %+v", o)
 	}

@@ -2,6 +2,7 @@ package buckets_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,21 +16,15 @@ import (
 	"github.com/assetwiz/assetwiz/provision/buckets"
 	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
 	"github.com/assetwiz/assetwiz/steps"
+	"github.com/assetwiz/assetwiz/steps/stepstest"
 )
 
 // answers are completed, valid answers for the test server.
 func answers(t *testing.T, srv *s3test.Server, mode, technique, application string) *steps.Answers {
 	t.Helper()
-	a := steps.Answers{
-		Mode: mode, Application: application, WebsiteURL: "www.example.com", Technique: technique,
-		Storage: steps.Storage{Provider: "custom", Region: "us-east-1", Endpoint: srv.Endpoint},
-	}
-	a.Complete()
-	if ps := a.Validate(); len(ps) > 0 {
-		t.Fatalf("answers: %v", ps)
-	}
-	a.Secrets = steps.Secrets{S3AccessKey: srv.AccessKey, S3SecretKey: srv.SecretKey}
-	return &a
+	return stepstest.Answers(t, fmt.Sprintf("mode: %s\napplication: %s\nwebsite_url: www.example.com\ntechnique: %s\n"+
+		"storage:\n  provider: custom\n  region: us-east-1\n  endpoint: %s\n", mode, application, technique, srv.Endpoint),
+		stepstest.Keys(srv.AccessKey, srv.SecretKey))
 }
 
 func ops(p provision.Plan) map[string]provision.Op {

@@ -11,13 +11,15 @@ import (
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/cloudflare/cloudflaretest"
 	"github.com/assetwiz/assetwiz/steps"
+	"github.com/assetwiz/assetwiz/steps/stepstest"
 )
 
 const token = "tok-live-test-0123456789"
 
+// answers are the CDN answers for host and dirs, as given: the backend reads no others.
 func answers(host string, dirs ...string) *steps.Answers {
-	return &steps.Answers{WebsiteURL: host, Directories: dirs,
-		CDN: steps.CDN{Provider: steps.CDNCloudflare, Method: steps.MethodCacheRules, EdgeTTL: 600}}
+	return stepstest.Must("cdn:\n  provider: cloudflare\n  method: cache-rules\n  edge_ttl: 600\n", stepstest.AsGiven(),
+		stepstest.With(func(a *steps.Answers) { a.WebsiteURL, a.Directories = host, dirs }))
 }
 
 func env(s *cloudflaretest.Server) func(string) string {

@@ -3,7 +3,6 @@ package efs_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -19,22 +18,19 @@ import (
 	"github.com/assetwiz/assetwiz/provision/efs"
 	"github.com/assetwiz/assetwiz/provision/efs/efstest"
 	"github.com/assetwiz/assetwiz/steps"
+	"github.com/assetwiz/assetwiz/steps/stepstest"
 )
 
 const region = "eu-west-1"
 
-// answers are completed answers for technique efs with the given subnets, writing the
-// snippets into a temporary folder.
+// answers are the answers for technique efs with the given subnets, writing the snippets
+// into a temporary folder; as given, not validated: the double's ids are not AWS's shape.
 func answers(t *testing.T, subnets ...string) *steps.Answers {
 	t.Helper()
-	return &steps.Answers{
-		Toolkit: steps.ToolkitOriginal, Mode: steps.ModeTemporal, Period: "hourly", Application: "wordpress",
-		WebsiteURL: "www.example.com", Directories: []string{"wp-content/uploads"},
-		Technique: steps.TechniqueEFS, Webroot: steps.DefaultWebroot,
-		Storage: steps.Storage{Provider: "aws", Region: region},
-		EFS:     steps.EFS{Region: region, SubnetIDs: subnets, SecurityGroupIDs: []string{"sg-0web"}},
-		Output:  steps.Output{OverrideFile: filepath.Join(t.TempDir(), "override.tmpl"), SnippetsDir: filepath.Join(t.TempDir(), "assetwiz-out")},
-	}
+	return stepstest.Answers(t, "toolkit: original\nmode: temporal\nperiod: hourly\napplication: wordpress\n"+
+		"website_url: www.example.com\ndirectories: [wp-content/uploads]\ntechnique: efs\nwebroot: "+steps.DefaultWebroot+"\n"+
+		"storage:\n  provider: aws\n  region: "+region+"\nefs:\n  region: "+region+"\n  security_group_ids: [sg-0web]\n",
+		stepstest.With(func(a *steps.Answers) { a.EFS.SubnetIDs = subnets }), stepstest.OutputsIn(t.TempDir()), stepstest.AsGiven())
 }
 
 // server is the EFS double with two subnets in eu-west-1a, one in eu-west-1b, and the

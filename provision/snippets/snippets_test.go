@@ -12,6 +12,7 @@ import (
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
+	"github.com/assetwiz/assetwiz/steps/stepstest"
 )
 
 // Fixed fake keys: they must show up only in the s3fs credential files.
@@ -26,16 +27,12 @@ func answers(technique, app, provider, region, endpoint string, keys bool, cdn s
 
 // answersWith is answers whose build mounts with a given tool ("" for the toolkit's default).
 func answersWith(tool, technique, app, provider, region, endpoint string, keys bool, cdn string) *steps.Answers {
-	a := &steps.Answers{
-		Mode: steps.ModeTemporal, Application: app, WebsiteURL: "www.example.com", Technique: technique, MountTool: tool,
-		Storage: steps.Storage{Provider: provider, Region: region, Endpoint: endpoint},
-		CDN:     steps.CDN{Provider: cdn},
-	}
+	opts := []stepstest.Option{stepstest.Unvalidated()}
 	if keys {
-		a.Secrets = steps.Secrets{S3AccessKey: fakeAccessKey, S3SecretKey: fakeSecretKey}
+		opts = append(opts, stepstest.Keys(fakeAccessKey, fakeSecretKey))
 	}
-	a.Complete()
-	return a
+	return stepstest.Must(fmt.Sprintf("mode: temporal\napplication: %q\nwebsite_url: www.example.com\ntechnique: %q\nmount_tool: %q\n"+
+		"storage:\n  provider: %q\n  region: %q\n  endpoint: %q\ncdn:\n  provider: %q\n", app, technique, tool, provider, region, endpoint, cdn), opts...)
 }
 
 // withDirectories sets the answers' directories.

@@ -30,7 +30,8 @@ func TestSaveLoadsBackTheSameAnswers(t *testing.T) {
 	}
 	for name, a := range cases {
 		t.Run(name, func(t *testing.T) {
-			t.Chdir(t.TempDir())
+			dir := t.TempDir()
+			a.Dir = dir // saved and loaded in the test's own folder
 			a.Secrets = Secrets{S3AccessKey: "AKIAXYZZY", S3SecretKey: "plughplugh"}
 			a.Complete()
 			if ps := a.Validate(); len(ps) > 0 {
@@ -39,11 +40,11 @@ func TestSaveLoadsBackTheSameAnswers(t *testing.T) {
 			if err := Save(DefaultAnswersFile, a); err != nil {
 				t.Fatal(err)
 			}
-			data, _ := os.ReadFile(DefaultAnswersFile)
+			data, _ := os.ReadFile(filepath.Join(dir, DefaultAnswersFile))
 			if strings.Contains(string(data), "XYZZY") || strings.Contains(string(data), "plugh") {
 				t.Fatalf("a secret was saved:\n%s", data)
 			}
-			loaded, err := Load(Sources{})
+			loaded, err := Load(Sources{Dir: dir})
 			if err != nil {
 				t.Fatalf("load: %v\n%s", err, data)
 			}
@@ -78,16 +79,16 @@ func TestSaveLeavesDefaultsOut(t *testing.T) {
 
 func TestSaveWinsOverAnOverrideFile(t *testing.T) {
 	dir := t.TempDir()
-	t.Chdir(dir)
 	// The override file says current toolkit, daily and other directories: the saved
 	// answers must still load back as the wizard left them.
 	os.WriteFile(filepath.Join(dir, DefaultOverrideFile), []byte("export PERSIST_ASSETS_TO_DATASTORE=\"1\"\nexport BUILD_ARCHIVE_CHOICE=\"daily\"\nexport DIRECTORIES_TO_MOUNT=\"x/y\"\n"), 0o600)
 	a := Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com", Storage: Storage{Provider: "digitalocean"}}
 	a.Complete()
+	a.Dir = dir
 	if err := Save(DefaultAnswersFile, a); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := Load(Sources{})
+	loaded, err := Load(Sources{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

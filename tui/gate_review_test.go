@@ -14,7 +14,7 @@ import (
 func TestReviewChoicesFollowThePlan(t *testing.T) {
 	create := provision.Action{Resource: provision.Bucket, ID: "b", Op: provision.Create}
 	noop := provision.Action{Resource: provision.File, ID: "override.tmpl", Op: provision.Noop}
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Loaded.Answers = steps.Answers{Mode: steps.ModeBaseline, WebsiteURL: "www.example.com", Technique: steps.TechniquePlugin,
 		Storage: steps.Storage{Provider: "digitalocean"}}
 	w := newWizard(opt)

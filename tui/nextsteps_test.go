@@ -27,7 +27,7 @@ func TestNextStepsAreConcrete(t *testing.T) {
 
 // After Ctrl-C during apply the header says Stopped, and one change is "1 change".
 func TestApplyHeaderAndCounts(t *testing.T) {
-	m := newModel(t.Context(), testOptions())
+	m := newModel(t.Context(), testOptions(t))
 	m.phase, m.interrupted = phaseApplied, true
 	if v := m.applyView(); !strings.Contains(v, "assetwiz · Stopped") || strings.Contains(v, "Applied") {
 		t.Errorf("after Ctrl-C:\n%s", v)

@@ -47,19 +47,22 @@ type wizard struct {
 
 func newWizard(opt Options) *wizard {
 	opt.defaults()
+	if opt.Loaded.Answers.Dir == "" {
+		opt.Loaded.Answers.Dir = opt.Dir // the answers carry it to every backend and to Save
+	}
 	w := &wizard{opt: opt, ans: opt.Loaded.Answers, accessible: opt.Accessible, steps: wizardSteps(),
 		chosen: map[string]bool{}, envSecrets: map[string]bool{}, overrideSecrets: map[string]bool{}}
 	w.dropped = w.ans.Settle()
 	// What the answers file gives was chosen: it does not follow other answers.
 	if opt.Loaded.AnswersFile != "" {
-		if file, err := steps.LoadFile(opt.Loaded.AnswersFile); err == nil {
+		if file, err := steps.LoadFile(w.ans.Path(opt.Loaded.AnswersFile)); err == nil {
 			for _, q := range steps.Questions() {
 				w.chosen[q.Key] = file.Get(q.Key) != ""
 			}
 		}
 	}
 	if opt.Loaded.OverrideFound {
-		if data, err := os.ReadFile(w.ans.Output.OverrideFile); err == nil {
+		if data, err := os.ReadFile(w.ans.Path(w.ans.Output.OverrideFile)); err == nil {
 			from, _ := steps.FromOverride(string(data))
 			w.toolkitFromOverride = from.Toolkit != ""
 			for _, q := range steps.Questions() {

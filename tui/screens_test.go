@@ -48,8 +48,7 @@ func (d *driver) toPlanReview() {
 // key help show.
 func TestReviewAtEverySize(t *testing.T) {
 	eachLook(t, func(t *testing.T, w, h int) {
-		t.Chdir(t.TempDir())
-		opt := testOptions()
+		opt := testOptions(t)
 		opt.DryRun = true
 		d := startSized(t, opt, w, h)
 		d.toPlanReview()
@@ -75,8 +74,7 @@ func TestReviewAtEverySize(t *testing.T) {
 func TestAppliedAtEverySize(t *testing.T) {
 	webroot := uploadsInWebroot(t)
 	eachLook(t, func(t *testing.T, w, h int) {
-		t.Chdir(t.TempDir())
-		opt := testOptions()
+		opt := testOptions(t)
 		opt.Loaded.Answers.Webroot = webroot
 		d := startSized(t, opt, w, h)
 		d.toPlanReview()
@@ -108,7 +106,7 @@ func TestExportsWrapBetweenValues(t *testing.T) {
 	raw := ansi.Strip(exportsText(a))
 	atom := regexp.MustCompile(`[^\s:/=,."]+`)
 	for _, s := range sizes {
-		opt := testOptions()
+		opt := testOptions(t)
 		opt.Loaded.Answers = a
 		m := newModel(t.Context(), opt)
 		m.width, m.height = s.w, s.h
@@ -138,7 +136,7 @@ func TestExportsWrapBetweenValues(t *testing.T) {
 // At 60×20 every option of the first question shows, with the key help under it, and the
 // cursor is seen on the last one.
 func TestEveryOptionShowsOnASmallWindow(t *testing.T) {
-	m := newModel(t.Context(), testOptions())
+	m := newModel(t.Context(), testOptions(t))
 	run(m, m.Init())
 	send(m, tea.WindowSizeMsg{Width: 60, Height: 20})
 	send(m, down, down)
@@ -154,8 +152,7 @@ func TestEveryOptionShowsOnASmallWindow(t *testing.T) {
 // shift+tab at the review goes back to the last question, as on every other screen; it
 // does not move the menu's cursor (onto "Quit without saving").
 func TestShiftTabAtTheReviewGoesBack(t *testing.T) {
-	t.Chdir(t.TempDir())
-	d := start(t, testOptions())
+	d := start(t, testOptions(t))
 	d.toPlanReview()
 	d.send(shiftTab)
 	d.waitFor("Snippets folder")
@@ -214,7 +211,7 @@ func TestDataLossBannerAtEverySize(t *testing.T) {
 	a.Complete()
 	bucket := "www-example-com-assets-wp-content-uploads"
 	for _, s := range sizes {
-		opt := testOptions()
+		opt := testOptions(t)
 		opt.Loaded.Answers = a
 		m := newModel(t.Context(), opt)
 		m.width, m.height = s.w, s.h

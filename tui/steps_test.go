@@ -14,7 +14,7 @@ import (
 // formAt builds the model at step id with answers a, as after the earlier steps.
 func formAt(t *testing.T, id steps.StepID, a steps.Answers) *model {
 	t.Helper()
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Loaded.Answers = a
 	m := newModel(context.Background(), opt)
 	run(m, m.enterStepID(id))
@@ -130,7 +130,7 @@ func TestShiftTabOnTheFirstFieldGoesBackAStep(t *testing.T) {
 // A temporal site nobody chose a technique for starts on the plugin, the advice; the
 // provider starts on one the toolkit generation supports.
 func TestCursorsStartOnTheAdvice(t *testing.T) {
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Loaded.Answers = steps.Answers{Toolkit: "current", Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com"}
 	opt.Loaded.Given = map[string]bool{"toolkit": true, "mode": true, "application": true, "website_url": true}
 	m := newModel(context.Background(), opt)

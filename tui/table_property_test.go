@@ -232,7 +232,7 @@ func TestWizardAndValidateGiveTheSameVerdictForEveryQuestion(t *testing.T) {
 	judged := map[string]int{}
 	for _, q := range steps.Questions() {
 		for _, c := range contextsFor(q.Key) {
-			opt := testOptions()
+			opt := testOptions(t)
 			opt.Loaded.Answers = c.ans
 			w := newWizard(opt)
 			if !q.Advanced && !q.Asked(&w.ans) {
@@ -262,7 +262,7 @@ func TestWizardAndValidateGiveTheSameVerdictForEveryQuestion(t *testing.T) {
 // The findings of issue 21 item 3 and 4, said as the user meets them: classic keeps the '_'
 // the bucket cannot have, and the wizard refuses the directory where it is asked.
 func TestWizardRefusesADirectoryTheGenerationCannotMount(t *testing.T) {
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Loaded.Answers = temporal(steps.ToolkitClassic, steps.TechniqueS3fs)
 	w := newWizard(opt)
 	q, _ := steps.FindQuestion("directories")
@@ -302,8 +302,7 @@ func TestTheWizardBranchesOnNoAnswerKey(t *testing.T) {
 // which no bucket can have; the directory is refused where it is typed, naming the bucket
 // the toolkit would mount, and the wizard stays at the directories.
 func TestFullScreenRefusesADirectoryTheGenerationCannotMount(t *testing.T) {
-	t.Chdir(t.TempDir())
-	d := start(t, testOptions())
+	d := start(t, testOptions(t))
 	d.waitFor("Step 1 of")
 	d.send(down, enter) // classic
 	d.waitFor("Deployment mode")

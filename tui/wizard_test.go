@@ -119,8 +119,7 @@ func (d *driver) toReview() {
 }
 
 func TestWordPressTemporalS3fsToReview(t *testing.T) {
-	t.Chdir(t.TempDir())
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.DryRun = true
 	d := start(t, opt)
 	d.toReview()
@@ -141,9 +140,9 @@ func TestWordPressTemporalS3fsToReview(t *testing.T) {
 }
 
 func TestCtrlCAtReviewLeavesNoFiles(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	d := start(t, testOptions())
+	opt := testOptions(t)
+	dir := opt.Dir
+	d := start(t, opt)
 	d.toReview()
 	d.send(ctrlC)
 	m := d.final()
@@ -159,9 +158,8 @@ func TestCtrlCAtReviewLeavesNoFiles(t *testing.T) {
 }
 
 func TestSaveAtReviewWritesAnswersOnly(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	opt := testOptions()
+	opt := testOptions(t)
+	dir := opt.Dir
 	opt.DryRun = true
 	d := start(t, opt)
 	d.toReview()
@@ -173,7 +171,7 @@ func TestSaveAtReviewWritesAnswersOnly(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 || entries[0].Name() != steps.DefaultAnswersFile {
 		t.Errorf("files: %v", entries)
 	}
-	loaded, err := steps.Load(steps.Sources{})
+	loaded, err := steps.Load(steps.Sources{Dir: opt.Dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,8 +183,7 @@ func TestSaveAtReviewWritesAnswersOnly(t *testing.T) {
 }
 
 func TestBackFromStep5ToStep2ChangingTheMode(t *testing.T) {
-	t.Chdir(t.TempDir())
-	d := start(t, testOptions())
+	d := start(t, testOptions(t))
 	d.waitFor("Step 1 of")
 	d.send(enter)
 	d.waitFor("Deployment mode")
@@ -241,8 +238,7 @@ func (d *driver) toDirectories() {
 }
 
 func TestDirectoriesErrorGoesAfterReticking(t *testing.T) {
-	t.Chdir(t.TempDir())
-	d := start(t, testOptions())
+	d := start(t, testOptions(t))
 	d.toDirectories()
 	d.send(typed("x"), enter, enter) // untick wp-content/uploads, nothing more typed
 	d.waitFor("✗ directories: is empty; choose or list at least one directory")
@@ -262,8 +258,7 @@ func TestDirectoriesErrorGoesAfterReticking(t *testing.T) {
 // An answered yes/no question stays in sight as the user chose it ("Yes"), not as the answers
 // file spells it ("true").
 func TestAnsweredYesNoReadsAsChosen(t *testing.T) {
-	t.Chdir(t.TempDir())
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.DryRun = true
 	d := start(t, opt)
 	d.toBackups()
@@ -276,8 +271,7 @@ func TestAnsweredYesNoReadsAsChosen(t *testing.T) {
 // On a step's second field huh's own help line says "shift+tab back"; the footer does not
 // say it again.
 func TestShiftTabBackIsSaidOnce(t *testing.T) {
-	t.Chdir(t.TempDir())
-	d := start(t, testOptions())
+	d := start(t, testOptions(t))
 	d.toDirectories()
 	d.send(enter) // on to the "more" line
 	d.waitFor("┃ More directories")

@@ -119,7 +119,7 @@ func (a *app) loadAnswers(cmd *cobra.Command) (steps.Loaded, error) {
 	path, _ := cmd.Flags().GetString("answers")
 	// Loading only reads; on Ctrl-C or SIGTERM the run stops without waiting for it.
 	loaded, err := provision.Interruptible(a.ctx, func() (steps.Loaded, error) {
-		return steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: flags})
+		return steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: flags, Dir: a.env.Dir})
 	})
 	if a.ctx.Err() != nil {
 		return loaded, a.ctx.Err()

@@ -167,11 +167,10 @@ func TestCDNEndlessZoneListingInterrupted(t *testing.T) {
 	})
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), cdnSite("www.example.com", "cache-rules", 86400, "images"))
-	t.Chdir(dir)
 	var stdout, stderr bytes.Buffer
 	env := map[string]string{"CLOUDFLARE_API_TOKEN": cfToken, "CLOUDFLARE_BASE_URL": s.URL()}
 	code := Main(ctx, []string{"plan"}, Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-		Getenv: func(k string) string { return env[k] }})
+		Getenv: func(k string) string { return env[k] }, Dir: dir})
 	if code != exitInterrupted {
 		t.Errorf("exit %d, want %d\n%s%s", code, exitInterrupted, stdout.String(), stderr.String())
 	}

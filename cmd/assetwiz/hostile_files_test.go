@@ -155,8 +155,7 @@ func TestReadOnlyOverrideFileIsRefused(t *testing.T) {
 // loadForTest loads the answers in dir as a command would.
 func loadForTest(t *testing.T, dir string, env map[string]string) steps.Answers {
 	t.Helper()
-	t.Chdir(dir)
-	loaded, err := steps.Load(steps.Sources{Getenv: func(k string) string { return env[k] }})
+	loaded, err := steps.Load(steps.Sources{Getenv: func(k string) string { return env[k] }, Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,11 +172,10 @@ func TestInterruptedOfflinePlanExits130(t *testing.T) {
 		fmt.Fprintf(&b, "- d%d\n", i)
 	}
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), b.String())
-	t.Chdir(dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var stdout, stderr bytes.Buffer
-	code := Main(ctx, []string{"plan", "--offline"}, Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }})
+	code := Main(ctx, []string{"plan", "--offline"}, Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }, Dir: dir})
 	if code != 130 || !strings.Contains(stderr.String(), "interrupted") {
 		t.Errorf("exit %d, want 130:\n%s", code, stderr.String())
 	}

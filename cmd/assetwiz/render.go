@@ -41,10 +41,10 @@ the previous content kept as FILE.bak, mode 0600).`,
 				_, err := io.WriteString(a.env.Stdout, override.Render(exports))
 				return err
 			}
-			if steps.IsAnswersFile(out, loaded.AnswersFile) {
+			if steps.IsAnswersFileIn(a.env.Dir, out, loaded.AnswersFile) {
 				return badInput("-o: %s is the answers file assetwiz reads; writing the exports into it would break every later run: give the toolkit's override file, such as %s", out, steps.DefaultOverrideFile)
 			}
-			st, err := override.Load(out)
+			st, err := override.Load(a.path(out))
 			if errors.Is(err, files.ErrSymlink) || errors.Is(err, files.ErrNotRegular) || errors.Is(err, files.ErrTooLarge) {
 				return badInput("-o: override file %v", err) // nothing written
 			} else if err != nil {
@@ -57,7 +57,7 @@ the previous content kept as FILE.bak, mode 0600).`,
 			if ps := override.Unmergeable(st.Content, exports, keep...); len(ps) > 0 {
 				return badInput("%v", ps)
 			}
-			wrote, err := override.WriteFile(out, override.Merge(st.Content, exports, keep...), &st)
+			wrote, err := override.WriteFile(a.path(out), override.Merge(st.Content, exports, keep...), &st)
 			if err != nil {
 				return failure(fmt.Errorf("override file %w", err))
 			}

@@ -59,7 +59,7 @@ is left in the bucket.`,
 			if from == "" {
 				return badInput("sync needs --from DIR: the webroot (such as /var/www/html) or a checkout of the baseline repository")
 			}
-			if st, err := os.Stat(from); err != nil || !st.IsDir() {
+			if st, err := os.Stat(a.path(from)); err != nil || !st.IsDir() {
 				return badInput("--from %s: not a folder; give the webroot or a checkout of the baseline repository", from)
 			}
 			loaded, err := a.loadAnswers(cmd)
@@ -75,12 +75,12 @@ is left in the bucket.`,
 			}
 			var folders []transfer.Folder
 			for _, b := range ans.Buckets() {
-				path := filepath.Join(from, filepath.FromSlash(b.Directory))
+				path := filepath.Join(a.path(from), filepath.FromSlash(b.Directory))
 				if st, err := os.Stat(path); err != nil || !st.IsDir() {
 					a.note("%s: no such folder under %s, skipped", b.Directory, from)
 					continue
 				}
-				folders = append(folders, transfer.Folder{Directory: b.Directory, Path: path, Bucket: b.Name, Root: from})
+				folders = append(folders, transfer.Folder{Directory: b.Directory, Path: path, Bucket: b.Name, Root: a.path(from)})
 			}
 			if len(folders) == 0 {
 				return badInput("--from %s: holds none of the directories (%s); give the webroot that holds them", from, strings.Join(ans.Directories, ", "))

@@ -67,7 +67,7 @@ func verifyOverride(ans *steps.Answers) []string {
 		return []string{"override file " + path + ": missing"}
 	}
 	got := steps.ReadExports(desired)
-	st, err := override.Load(path)
+	st, err := override.Load(ans.Path(path))
 	if err != nil {
 		return []string{"override file " + err.Error()}
 	}

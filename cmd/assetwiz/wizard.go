@@ -85,6 +85,7 @@ func (a *app) runWizard(cmd *cobra.Command, w wizardFlags) error {
 	opt := tui.Options{
 		Loaded:      loaded,
 		AnswersPath: path,
+		Dir:         a.env.Dir,
 		DryRun:      w.dryRun,
 		Accessible:  a.accessibleWanted(w),
 		Debug:       debugWanted(cmd),
@@ -141,13 +142,13 @@ func (a *app) wizardAnswers(cmd *cobra.Command) (steps.Loaded, error) {
 	if file == "" {
 		file = steps.DefaultAnswersFile
 	}
-	if _, err := steps.LoadFile(file); err != nil {
+	if _, err := steps.LoadFile(a.path(file)); err != nil {
 		var ps steps.Problems
 		if errors.As(err, &ps) || path != "" {
 			return steps.Loaded{}, badInput("%v", err)
 		}
 	}
-	loaded, _ := steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: flags})
+	loaded, _ := steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: flags, Dir: a.env.Dir})
 	a.redact(loaded.Answers.Secrets)
 	return loaded, nil
 }

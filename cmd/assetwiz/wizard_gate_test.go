@@ -28,11 +28,10 @@ const siteBucket = "www-example-com-assets-wp-content-uploads"
 // accessibleRun runs `assetwiz init --accessible` in dir with the lines piped in.
 func accessibleRun(t *testing.T, dir string, env map[string]string, lines ...string) (int, string) {
 	t.Helper()
-	t.Chdir(dir)
 	var stdout, stderr bytes.Buffer
 	code := Main(context.Background(), []string{"init", "--accessible"}, Env{
 		Stdin: strings.NewReader(strings.Join(lines, "\n") + "\n"), Stdout: &stdout, Stderr: &stderr,
-		Getenv: func(k string) string { return env[k] },
+		Getenv: func(k string) string { return env[k] }, Dir: dir,
 	})
 	return code, stdout.String() + stderr.String()
 }

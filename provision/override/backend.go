@@ -18,7 +18,7 @@ type Backend struct {
 // Desired is the override file's content after writing the answers' exports into it, with
 // the current content and the warnings of rendering.
 func Desired(a *steps.Answers, noSecrets bool) (current, desired string, exists bool, exports []Export, warnings []string, err error) {
-	st, err := Load(a.Output.OverrideFile)
+	st, err := Load(a.Path(a.Output.OverrideFile))
 	if err != nil {
 		return "", "", false, nil, nil, fmt.Errorf("override file %w", err)
 	}
@@ -40,7 +40,7 @@ func desiredFrom(a *steps.Answers, noSecrets bool, current string) (desired stri
 func (b Backend) Plan(_ context.Context, a *steps.Answers) (provision.Plan, error) {
 	var p provision.Plan
 	path := a.Output.OverrideFile
-	st, err := Load(path)
+	st, err := Load(a.Path(path))
 	if err != nil {
 		return p, fmt.Errorf("override file %w", err)
 	}
@@ -81,11 +81,11 @@ func (b Backend) Plan(_ context.Context, a *steps.Answers) (provision.Plan, erro
 	}
 	act.Detail = strings.Join(details, "; ")
 	if act.Op != provision.Noop {
-		if err := st.Writable(path, FileMode); err != nil {
+		if err := st.Writable(a.Path(path), FileMode); err != nil {
 			return provision.Plan{}, fmt.Errorf("override file %w", err)
 		}
 		act.Do = func(context.Context) error {
-			if _, err := WriteFile(path, desired, &st); err != nil {
+			if _, err := WriteFile(a.Path(path), desired, &st); err != nil {
 				return fmt.Errorf("override file %w", err)
 			}
 			return nil

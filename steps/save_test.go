@@ -12,6 +12,7 @@ func boolPtr(b bool) *bool { return &b }
 func intPtr(n int) *int    { return &n }
 
 func TestSaveLoadsBackTheSameAnswers(t *testing.T) {
+	t.Parallel()
 	cases := map[string]Answers{
 		"wordpress temporal s3fs": {Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com",
 			Technique: "s3fs", Storage: Storage{Provider: "digitalocean"}},
@@ -59,6 +60,7 @@ func TestSaveLoadsBackTheSameAnswers(t *testing.T) {
 }
 
 func TestSaveLeavesDefaultsOut(t *testing.T) {
+	t.Parallel()
 	a := Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com", Storage: Storage{Provider: "digitalocean"}}
 	a.Complete()
 	data, err := Marshal(Minimal(a))
@@ -78,6 +80,7 @@ func TestSaveLeavesDefaultsOut(t *testing.T) {
 }
 
 func TestSaveWinsOverAnOverrideFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	// The override file says current toolkit, daily and other directories: the saved
 	// answers must still load back as the wizard left them.
@@ -99,6 +102,7 @@ func TestSaveWinsOverAnOverrideFile(t *testing.T) {
 }
 
 func TestFieldChecks(t *testing.T) {
+	t.Parallel()
 	if err := CheckWebsiteURL("https://www.example.com/"); err != nil {
 		t.Errorf("scheme and slash should be fine: %v", err)
 	}

@@ -13,6 +13,7 @@ import (
 )
 
 func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
+	t.Parallel()
 	script := strings.Join([]string{
 		"",                // toolkit: classic (default)
 		"3",               // mode: temporal
@@ -78,6 +79,7 @@ func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
 // Input that ends at the provider prompt ends the wizard with a message, not a panic
 // (huh's numbered list took the end of input as the answer -1).
 func TestAccessibleInputEndingAtAListDoesNotPanic(t *testing.T) {
+	t.Parallel()
 	script := strings.Join([]string{"", "3", "", "2", "www.example.com", "", "2"}, "\n") + "\n" // up to the technique: plugin
 	var out bytes.Buffer
 	opt := testOptions(t)
@@ -95,6 +97,7 @@ func TestAccessibleInputEndingAtAListDoesNotPanic(t *testing.T) {
 // A wrong number at a list, then the end of the input, ends the wizard with a message
 // (huh's list re-asks, then indexes its options with -1).
 func TestAccessibleWrongNumberThenEndOfInputDoesNotPanic(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	opt := testOptions(t)
 	opt.Accessible, opt.DryRun = true, true
@@ -107,6 +110,7 @@ func TestAccessibleWrongNumberThenEndOfInputDoesNotPanic(t *testing.T) {
 
 // Enter at the key prompts keeps the keys of the environment (they reach the plan).
 func TestAccessibleEnterKeepsTheKeysOfTheEnvironment(t *testing.T) {
+	t.Parallel()
 	script := strings.Join([]string{"", "3", "", "2", "www.example.com", "", "2", "2", "", "", "", "", "", "", "", "", "", ""}, "\n") + "\n"
 	env := map[string]string{"S3_ACCESS_KEY": "AKIAENVKEEP", "S3_SECRET_KEY": "env/keep"}
 	var out bytes.Buffer
@@ -135,6 +139,7 @@ func TestAccessibleEnterKeepsTheKeysOfTheEnvironment(t *testing.T) {
 // At the review, accessible mode goes back to a step: the answers are kept, the steps
 // from there are asked again, and the review comes back.
 func TestAccessibleGoesBackToAStepFromTheReview(t *testing.T) {
+	t.Parallel()
 	script := strings.Join([]string{
 		"", "3", "", "2", "www.example.com", "", "3", "", // current, temporal, hourly, wordpress, url, dirs, s3fs, rclone
 		"2", "", "", "", "", // digitalocean, ams3, the keys of the environment, no second copy
@@ -170,6 +175,7 @@ func TestAccessibleGoesBackToAStepFromTheReview(t *testing.T) {
 // After an invalid website URL is asked again, an empty line takes the default again (the
 // answer known before), as it did the first time (issue 21).
 func TestAccessibleEnterTakesTheDefaultAfterARefusal(t *testing.T) {
+	t.Parallel()
 	lines := []string{"", "", "", "", "example", ""} // toolkit, mode, period, application, a refused URL, then Enter
 	for range 20 {
 		lines = append(lines, "") // the rest as they are, then the review's first choice: save
@@ -197,6 +203,7 @@ func TestAccessibleEnterTakesTheDefaultAfterARefusal(t *testing.T) {
 // Issue 21, item 4, in the accessible wizard: classic my_uploads is refused at the
 // directories, and an empty line then keeps the directories known.
 func TestAccessibleRefusesADirectoryTheGenerationCannotMount(t *testing.T) {
+	t.Parallel()
 	lines := []string{"", "", "", "", "", "my_uploads", ""} // toolkit … website URL as known, a refused directory, then Enter
 	for range 20 {
 		lines = append(lines, "")

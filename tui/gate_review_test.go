@@ -12,6 +12,7 @@ import (
 // The review's choices for each kind of plan, the same in both wizards: Enter (the default)
 // never applies a plan that could not read, warns of data loss, or changes nothing.
 func TestReviewChoicesFollowThePlan(t *testing.T) {
+	t.Parallel()
 	create := provision.Action{Resource: provision.Bucket, ID: "b", Op: provision.Create}
 	noop := provision.Action{Resource: provision.File, ID: "override.tmpl", Op: provision.Noop}
 	opt := testOptions(t)

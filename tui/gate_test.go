@@ -41,6 +41,7 @@ func liveOptions(t *testing.T, srv *s3test.Server) Options {
 // first that the plan could not read the provider and offers Retry, Edit the keys and Save,
 // never Apply; Enter retries; nothing is shown done, no override file is written.
 func TestReviewWithoutWorkingKeysOffersNoApply(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	for name, keys := range map[string][2]string{"no keys": {"", ""}, "refused keys": {srv.AccessKey, "not-the-secret"}} {
 		t.Run(name, func(t *testing.T) {
@@ -102,6 +103,7 @@ func TestReviewWithoutWorkingKeysOffersNoApply(t *testing.T) {
 // first on the review, with the bucket and its count; Enter goes back (it never applies);
 // Apply asks for the site's host, refuses anything else, and applies once it is typed.
 func TestDataLossReviewNeedsTheTypedHost(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	bucket := "www-example-com-assets-wp-content-uploads"
 	if _, err := srv.Client(t).CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {

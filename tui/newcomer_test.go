@@ -17,6 +17,7 @@ import (
 // The second copy is asked after Storage: provider, region, keys; its keys are checked as
 // the storage keys are, against the backup's own endpoint; the next steps say how to run it.
 func TestSecondCopyIsAskedAndItsKeysChecked(t *testing.T) {
+	t.Parallel()
 	var checked []string
 	opt := testOptions(t)
 	opt.CheckStorage = func(_ context.Context, a *steps.Answers) error {
@@ -57,6 +58,7 @@ func TestSecondCopyIsAskedAndItsKeysChecked(t *testing.T) {
 
 // none is no backup: the answers file's own words.
 func TestBackupProviderNoneIsNoBackup(t *testing.T) {
+	t.Parallel()
 	a := steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com", Technique: "s3fs",
 		Storage: steps.Storage{Provider: "digitalocean"}, Backup: steps.Backup{Provider: "none"}}
 	a.Complete()
@@ -71,6 +73,7 @@ func TestBackupProviderNoneIsNoBackup(t *testing.T) {
 // Where a secret lives is said truly: the Cloudflare token is never saved, and a key typed
 // earlier in this run is not "known from the override file".
 func TestSecretClaimsAreTrue(t *testing.T) {
+	t.Parallel()
 	m := formAt(t, steps.StepCDN, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com",
 		Technique: "s3fs", Storage: steps.Storage{Provider: "digitalocean"}, CDN: steps.CDN{Provider: "cloudflare"}})
 	send(m, enter, enter) // cloudflare, cache rules
@@ -102,6 +105,7 @@ func (s atStep) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // A re-run with a complete, valid answers file opens on the review; esc lists every step.
 func TestCompleteAnswersFileOpensOnTheReview(t *testing.T) {
+	t.Parallel()
 	opt := testOptions(t)
 	yaml := "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\ntechnique: s3fs\nstorage:\n  provider: digitalocean\n"
 	if err := os.WriteFile(filepath.Join(opt.Dir, "assetwiz.yaml"), []byte(yaml), 0o600); err != nil {

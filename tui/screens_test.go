@@ -100,6 +100,7 @@ func TestAppliedAtEverySize(t *testing.T) {
 // file is whole on one line of the wrapped view, at every width (at 80 columns the Drupal
 // site's `sites/default/files/inline-images` came out as `…/files/in` / `line-i mages`).
 func TestExportsWrapBetweenValues(t *testing.T) {
+	t.Parallel()
 	a := steps.Answers{Toolkit: "current", Mode: "temporal", Application: "drupal", WebsiteURL: "www.example.com",
 		Technique: "s3fs", Storage: steps.Storage{Provider: "digitalocean", Region: "ams3"}}
 	a.Complete()
@@ -136,6 +137,7 @@ func TestExportsWrapBetweenValues(t *testing.T) {
 // At 60×20 every option of the first question shows, with the key help under it, and the
 // cursor is seen on the last one.
 func TestEveryOptionShowsOnASmallWindow(t *testing.T) {
+	t.Parallel()
 	m := newModel(t.Context(), testOptions(t))
 	run(m, m.Init())
 	send(m, tea.WindowSizeMsg{Width: 60, Height: 20})
@@ -152,6 +154,7 @@ func TestEveryOptionShowsOnASmallWindow(t *testing.T) {
 // shift+tab at the review goes back to the last question, as on every other screen; it
 // does not move the menu's cursor (onto "Quit without saving").
 func TestShiftTabAtTheReviewGoesBack(t *testing.T) {
+	t.Parallel()
 	d := start(t, testOptions(t))
 	d.toPlanReview()
 	d.send(shiftTab)
@@ -165,6 +168,7 @@ func TestShiftTabAtTheReviewGoesBack(t *testing.T) {
 // Steps are numbered among those that apply: a plugin site skips the mounts step, and the
 // step after Technique is the next number.
 func TestStepNumbersDoNotJump(t *testing.T) {
+	t.Parallel()
 	a := steps.Answers{Toolkit: "current", Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com",
 		Technique: "plugin", Storage: steps.Storage{Provider: "digitalocean", Region: "ams3"}}
 	m := formAt(t, steps.StepTechnique, a)
@@ -206,6 +210,7 @@ func uploadsInWebroot(t *testing.T) string {
 // choice shows, and the banner's words are all there (its first lines above the plan, the
 // rest opening the plan); the typed-host screen fits too.
 func TestDataLossBannerAtEverySize(t *testing.T) {
+	t.Parallel()
 	a := steps.Answers{Toolkit: "current", Mode: "baseline", Application: "wordpress", WebsiteURL: "www.example.com",
 		Technique: "plugin", Storage: steps.Storage{Provider: "digitalocean", Region: "ams3"}}
 	a.Complete()

@@ -119,6 +119,7 @@ func (d *driver) toReview() {
 }
 
 func TestWordPressTemporalS3fsToReview(t *testing.T) {
+	t.Parallel()
 	opt := testOptions(t)
 	opt.DryRun = true
 	d := start(t, opt)
@@ -140,6 +141,7 @@ func TestWordPressTemporalS3fsToReview(t *testing.T) {
 }
 
 func TestCtrlCAtReviewLeavesNoFiles(t *testing.T) {
+	t.Parallel()
 	opt := testOptions(t)
 	dir := opt.Dir
 	d := start(t, opt)
@@ -158,6 +160,7 @@ func TestCtrlCAtReviewLeavesNoFiles(t *testing.T) {
 }
 
 func TestSaveAtReviewWritesAnswersOnly(t *testing.T) {
+	t.Parallel()
 	opt := testOptions(t)
 	dir := opt.Dir
 	opt.DryRun = true
@@ -183,6 +186,7 @@ func TestSaveAtReviewWritesAnswersOnly(t *testing.T) {
 }
 
 func TestBackFromStep5ToStep2ChangingTheMode(t *testing.T) {
+	t.Parallel()
 	d := start(t, testOptions(t))
 	d.waitFor("Step 1 of")
 	d.send(enter)
@@ -238,6 +242,7 @@ func (d *driver) toDirectories() {
 }
 
 func TestDirectoriesErrorGoesAfterReticking(t *testing.T) {
+	t.Parallel()
 	d := start(t, testOptions(t))
 	d.toDirectories()
 	d.send(typed("x"), enter, enter) // untick wp-content/uploads, nothing more typed
@@ -258,6 +263,7 @@ func TestDirectoriesErrorGoesAfterReticking(t *testing.T) {
 // An answered yes/no question stays in sight as the user chose it ("Yes"), not as the answers
 // file spells it ("true").
 func TestAnsweredYesNoReadsAsChosen(t *testing.T) {
+	t.Parallel()
 	opt := testOptions(t)
 	opt.DryRun = true
 	d := start(t, opt)
@@ -271,6 +277,7 @@ func TestAnsweredYesNoReadsAsChosen(t *testing.T) {
 // On a step's second field huh's own help line says "shift+tab back"; the footer does not
 // say it again.
 func TestShiftTabBackIsSaidOnce(t *testing.T) {
+	t.Parallel()
 	d := start(t, testOptions(t))
 	d.toDirectories()
 	d.send(enter) // on to the "more" line

@@ -13,6 +13,7 @@ import (
 
 // The accessible wizard asked for by name runs from a pipe: plain line prompts, answers saved.
 func TestAccessibleWizardFromAPipe(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	script := strings.Join([]string{
 		"", "1", "1", "www.example.com", "", "2", // classic, virgin, joomla, url, preset dirs, plugin
@@ -55,6 +56,7 @@ func TestAccessibleWizardFromAPipe(t *testing.T) {
 // The accessible wizard asks the mount tool for s3fs from a pipe, says which buildstyles
 // line picks it, and saves a tool other than the generation's own.
 func TestAccessibleWizardAsksTheMountTool(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	script := strings.Join([]string{
 		"", "3", "", "2", "www.example.com", "", "3", // current, temporal, hourly, wordpress, url, preset dirs, s3fs

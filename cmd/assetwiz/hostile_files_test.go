@@ -19,6 +19,7 @@ import (
 // Issue 14's file findings, end to end: each is refused as bad input (exit 64) naming the
 // answers key, before anything is read that could hang and before anything is written.
 func TestHostileFilesAreBadInput(t *testing.T) {
+	t.Parallel()
 	fifo := func(t *testing.T, dir string) {
 		if err := syscall.Mkfifo(filepath.Join(dir, "override.tmpl"), 0o600); err != nil {
 			t.Fatal(err)
@@ -108,6 +109,7 @@ func snapshot(t *testing.T, dir string) []string {
 // Finding 5 end to end: render -o puts a widened override file back to 0600, and verify's
 // override check fails while it is not.
 func TestRenderFixesAndVerifyFlagsAWidenedOverrideFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), goodAnswers)
 	env := map[string]string{"S3_ACCESS_KEY": "AKFAKEFAKEFAKE", "S3_SECRET_KEY": "skfakefakefakefake"}
@@ -137,6 +139,7 @@ func TestRenderFixesAndVerifyFlagsAWidenedOverrideFile(t *testing.T) {
 
 // A read-only override file is refused with exit 1, naming the file and the fix.
 func TestReadOnlyOverrideFileIsRefused(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), goodAnswers)
 	path := filepath.Join(dir, "override.tmpl")
@@ -165,6 +168,7 @@ func loadForTest(t *testing.T, dir string, env map[string]string) steps.Answers 
 // Finding 9: a run interrupted (Ctrl-C or SIGTERM cancel the run's context) while loading
 // or planning many directories stops with exit 130 and writes nothing.
 func TestInterruptedOfflinePlanExits130(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var b strings.Builder
 	b.WriteString(goodAnswers + "directories:\n")

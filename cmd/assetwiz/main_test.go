@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/assetwiz/assetwiz/internal/testparallel"
 )
 
 // binDir holds the binary that tests of a process of assetwiz build once.
@@ -16,6 +18,7 @@ func TestMain(m *testing.M) {
 	if binDir, err = os.MkdirTemp("", "assetwiz-test-bin-"); err != nil {
 		panic(err)
 	}
+	testparallel.Default(6) // the tests wait on servers and terminals: see internal/testparallel
 	code := m.Run()
 	os.RemoveAll(binDir)
 	os.Exit(code)

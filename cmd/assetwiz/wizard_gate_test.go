@@ -52,6 +52,7 @@ func bucketExists(t *testing.T, srv *s3test.Server, name string) bool {
 // first that the plan could not read the provider, offers no Apply, reports nothing done and
 // writes no override file; Enter retries, and the run ends non-zero when the input does.
 func TestAccessibleWizardWithoutWorkingKeysAppliesNothing(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	for name, env := range map[string]map[string]string{
 		"no keys":      {},
@@ -125,6 +126,7 @@ func buildArchiveChoice(t *testing.T, dir string) string {
 // Finding 2 and 5(c): DATA LOSS is the first thing on the accessible review, with the bucket
 // and what it holds; Enter never applies it, a wrong host does not, the typed host does.
 func TestAccessibleWizardDataLossNeedsTheTypedHost(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	dir, env := dataLossSite(t, srv)
 	// toolkit, mode, application, url, directories, technique, cdn, override file, snippets folder
@@ -163,6 +165,7 @@ func TestAccessibleWizardDataLossNeedsTheTypedHost(t *testing.T) {
 // the right ones are in the override file, the environment's win): apply exits 1 naming why
 // and changes nothing; the flag passes it (CONTRACT.md, exit codes).
 func TestApplyFailsClosedWhenTheGuardCannotLook(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	dir, _ := dataLossSite(t, srv)
 	r := &s3Run{t: t, dir: dir}
@@ -190,6 +193,7 @@ func TestApplyFailsClosedWhenTheGuardCannotLook(t *testing.T) {
 // Finding 5(d): on a terminal with nothing typed yet, the accessible wizard has already
 // printed the first question and its numbered choices (it used to read first).
 func TestAccessibleWizardAsksBeforeReadingOnATerminal(t *testing.T) {
+	t.Parallel()
 	bin := buildAssetwiz(t)
 	cmd := exec.Command(bin, "init", "--accessible")
 	cmd.Dir = t.TempDir()
@@ -230,6 +234,7 @@ func TestAccessibleWizardAsksBeforeReadingOnATerminal(t *testing.T) {
 
 // When nothing would change, the review says so first and offers no Apply: Enter saves.
 func TestAccessibleWizardNothingToDo(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	dir := t.TempDir()
 	r := &s3Run{t: t, dir: dir}
@@ -250,6 +255,7 @@ func TestAccessibleWizardNothingToDo(t *testing.T) {
 // with no keys the review offers no Apply and nothing is made; on a data-loss site Enter goes
 // back, and only the typed host applies.
 func TestWizardInTmuxIsTheSameGate(t *testing.T) {
+	t.Parallel()
 	if raceDetector {
 		t.Skip("the walk types into a binary built without the race detector; the plain run covers it")
 	}

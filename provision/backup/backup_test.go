@@ -17,6 +17,7 @@ func answers(t *testing.T, yaml string) *steps.Answers {
 }
 
 func TestOfflinePlanMakesVersionedPrivateBackupBucketsAndTheSchedule(t *testing.T) {
+	t.Parallel()
 	a := answers(t, "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\ntechnique: plugin\n"+
 		"storage:\n  provider: digitalocean\nbackup:\n  provider: linode\n")
 	p, err := Backend{}.Plan(context.Background(), a)
@@ -49,6 +50,7 @@ func TestOfflinePlanMakesVersionedPrivateBackupBucketsAndTheSchedule(t *testing.
 }
 
 func TestSameAccountIsWarned(t *testing.T) {
+	t.Parallel()
 	a := answers(t, "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\n"+
 		"storage:\n  provider: digitalocean\nbackup:\n  provider: digitalocean\n")
 	p, err := Backend{}.Plan(context.Background(), a)

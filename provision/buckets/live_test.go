@@ -36,6 +36,7 @@ func ops(p provision.Plan) map[string]provision.Op {
 }
 
 func TestPlanApplyVerifyAgainstVersitygw(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "drupal")
@@ -112,6 +113,7 @@ func TestPlanApplyVerifyAgainstVersitygw(t *testing.T) {
 }
 
 func TestSuspendedVersioningIsAnUpdate(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "joomla")
@@ -142,6 +144,7 @@ func TestSuspendedVersioningIsAnUpdate(t *testing.T) {
 }
 
 func TestCORSForPluginKeepsOtherRules(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	a := answers(t, srv, steps.ModeTemporal, steps.TechniquePlugin, "wordpress")
@@ -179,6 +182,7 @@ func TestCORSForPluginKeepsOtherRules(t *testing.T) {
 }
 
 func TestDataLossGuardInBaseline(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	a := answers(t, srv, steps.ModeBaseline, steps.TechniquePlugin, "wordpress")
@@ -210,6 +214,7 @@ func TestDataLossGuardInBaseline(t *testing.T) {
 }
 
 func TestWrongKeysAreAClearError(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "wordpress")
@@ -248,6 +253,7 @@ func checkKeyError(t *testing.T, err error, used steps.Secrets, srv *s3test.Serv
 }
 
 func TestVersitygwBinaryIsFound(t *testing.T) {
+	t.Parallel()
 	p, err := s3test.Binary()
 	if err != nil {
 		t.Fatal(err)
@@ -261,6 +267,7 @@ func TestVersitygwBinaryIsFound(t *testing.T) {
 // sent to the provider by the key check: the provider's BadRequest read as "the keys do not
 // work" although they do (issue 21).
 func TestKeyCheckSendsNoBucketNameTheGenerationCannotHave(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "wordpress")
 	a.Toolkit, a.Directories = steps.ToolkitClassic, []string{"my_uploads"}

@@ -29,6 +29,7 @@ func quirkyAnswers(t *testing.T, srv *s3test.Server, endpoint, application strin
 // once: after one apply every setting it offers is in place, the CORS rule is shown as
 // skipped, and the next plan is empty (the warning remains); verify agrees with plan.
 func TestAnotherS3ServerConvergesAndLosesNothing(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	proxy := s3test.StartQuirky(t, srv, s3test.Quirks{PolicyNormalForm: true, NoCORS: true, LoseConcurrentWrites: true, Hold: 20 * time.Millisecond})
 	ctx := context.Background()
@@ -100,6 +101,7 @@ func TestAnotherS3ServerConvergesAndLosesNothing(t *testing.T) {
 // too, which tells the next plan). The no-op re-apply reads each bucket's documents after its HEAD and
 // writes nothing. Counted, not timed: a longer chain fails here.
 func TestRequestsPerBucketOfANewSite(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	proxy := s3test.StartQuirky(t, srv, s3test.Quirks{})
 	ctx := context.Background()

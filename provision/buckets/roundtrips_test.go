@@ -29,6 +29,7 @@ func requestsPerBucket(proxy *s3test.Quirky) map[string][]string {
 // HEAD, PUT, PUT ?versioning, PUT ?lifecycle; the next plan tells the refusal from its own read,
 // and is empty.
 func TestANewBucketTakesFourRequestsOnVersitygw(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	proxy := s3test.StartQuirky(t, srv, s3test.Quirks{})
 	ctx := context.Background()
@@ -66,6 +67,7 @@ func TestANewBucketTakesFourRequestsOnVersitygw(t *testing.T) {
 // the refusal on a bucket made in this run is checked with one read of ?cors and noted
 // without reading the new bucket's tags (it has none), so the next plan is empty.
 func TestARefusalTheReadCannotTellIsNotedWithoutReadingTags(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	proxy := s3test.StartQuirky(t, srv, s3test.Quirks{NoCORS: true})
 	ctx := context.Background()

@@ -29,6 +29,7 @@ func env(s *cloudflaretest.Server) func(string) string {
 }
 
 func TestCheckFindsTheLongestZone(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	s.AddToken(token, cloudflaretest.PermZoneRead)
 	for _, z := range []string{"co.uk", "example.co.uk", "ample.co.uk", "other.co.uk"} {
@@ -55,6 +56,7 @@ func TestCheckFindsTheLongestZone(t *testing.T) {
 
 // A zone list longer than one page is read to the end.
 func TestFindZonePages(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	s.AddToken(token, cloudflaretest.PermZoneRead)
 	for i := range 60 {
@@ -70,6 +72,7 @@ func TestFindZonePages(t *testing.T) {
 // A rule tells its site by its description, else by its expression; only rules with
 // assetwiz's ref are assetwiz's. Rules of the first release (same ref and description) are read the same.
 func TestSiteOf(t *testing.T) {
+	t.Parallel()
 	r := Rules(answers("slow.example.com", "images"))[0]
 	cases := []struct {
 		rule ruleJSON
@@ -95,6 +98,7 @@ func TestSiteOf(t *testing.T) {
 // An API error carries its status and Retry-After for the executor, names the permission
 // on a 403, and never holds the token.
 func TestErrorsForTheExecutor(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	s.AddToken(token, cloudflaretest.PermZoneRead)
 	zid := s.AddZone("example.com")
@@ -115,6 +119,7 @@ func TestErrorsForTheExecutor(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	s.AddToken(token, cloudflaretest.PermZoneRead, cloudflaretest.PermCacheRulesEdit)
 	zid := s.AddZone("example.com")

@@ -94,6 +94,7 @@ func equal(t *testing.T, what string, got, want []string) {
 const token = "wwwexacom-wp-content-uploads"
 
 func TestCreationTokenIsDeterministicAndNeverEmpty(t *testing.T) {
+	t.Parallel()
 	a := answers(t, "subnet-0a1")
 	a.Directories = []string{"wp-content/uploads", "images"}
 	first, second := efs.FileSystems(a), efs.FileSystems(a)
@@ -111,6 +112,7 @@ func TestCreationTokenIsDeterministicAndNeverEmpty(t *testing.T) {
 }
 
 func TestApplyCreatesFileSystemAndMountTargets(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1", "subnet-0b1")
@@ -168,6 +170,7 @@ func TestApplyCreatesFileSystemAndMountTargets(t *testing.T) {
 }
 
 func TestRerunIsNoopAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1", "subnet-0b1")
@@ -194,6 +197,7 @@ func TestRerunIsNoopAndWritesNothing(t *testing.T) {
 }
 
 func TestExistingTokenIsReused(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1")
@@ -223,6 +227,7 @@ func TestExistingTokenIsReused(t *testing.T) {
 // A run stopped between the plan and CreateFileSystem's answer: the plan said create, the
 // file system exists; FileSystemAlreadyExists is taken as "exists".
 func TestFileSystemAlreadyExistsIsAdopted(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1")
@@ -243,6 +248,7 @@ func TestFileSystemAlreadyExistsIsAdopted(t *testing.T) {
 }
 
 func TestSecondSubnetInAZoneIsSkipped(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1", "subnet-0a2") // both in eu-west-1a
@@ -273,6 +279,7 @@ func TestSecondSubnetInAZoneIsSkipped(t *testing.T) {
 // The zone of a subnet is known to EFS only once it holds a mount target: a subnet that
 // already has one is a noop at plan time.
 func TestSubnetWithMountTargetIsNoop(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	apply(t, l, answers(t, "subnet-0a1"))
@@ -286,6 +293,7 @@ func TestSubnetWithMountTargetIsNoop(t *testing.T) {
 }
 
 func TestMissingSubnetIsAClearError(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0missing")
@@ -302,6 +310,7 @@ func TestMissingSubnetIsAClearError(t *testing.T) {
 }
 
 func TestMissingSecurityGroupIsAClearError(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1")
@@ -313,6 +322,7 @@ func TestMissingSecurityGroupIsAClearError(t *testing.T) {
 }
 
 func TestVerifyReportsMissing(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1")
@@ -326,6 +336,7 @@ func TestVerifyReportsMissing(t *testing.T) {
 }
 
 func TestWaitIsBounded(t *testing.T) {
+	t.Parallel()
 	s := efstest.New(t, efstest.WithFileSystemReadyAfter(1000))
 	s.AddSubnet("subnet-0a1", "eu-west-1a")
 	s.AddSecurityGroup("sg-0web")
@@ -340,6 +351,7 @@ func TestWaitIsBounded(t *testing.T) {
 }
 
 func TestOfflinePlanListsSnippetsAsCreate(t *testing.T) {
+	t.Parallel()
 	a := answers(t, "subnet-0a1")
 	p, err := efs.Offline{}.Plan(context.Background(), a)
 	if err != nil {
@@ -354,6 +366,7 @@ func TestOfflinePlanListsSnippetsAsCreate(t *testing.T) {
 }
 
 func TestSnippetsGolden(t *testing.T) {
+	t.Parallel()
 	a := answers(t, "subnet-0a1")
 	a.WebsiteURL = "www.example.org"
 	a.Directories = []string{"sites/default/files/pictures", "sites/default/files/styles"}
@@ -366,6 +379,7 @@ func TestSnippetsGolden(t *testing.T) {
 }
 
 func TestSnippetWithOtherModeOrContentIsUpdated(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1")

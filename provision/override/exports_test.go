@@ -124,6 +124,7 @@ func want(a steps.Answers) map[string]string {
 }
 
 func TestExportsFollowTheContract(t *testing.T) {
+	t.Parallel()
 	var golden strings.Builder
 	for _, a := range combos(t) {
 		name := fmt.Sprintf("%s/%s/%s/%s/%s-%s", a.Application, a.Mode, a.Technique, a.Toolkit, a.Storage.Provider, a.Storage.Region)
@@ -152,6 +153,7 @@ func TestExportsFollowTheContract(t *testing.T) {
 }
 
 func TestExportsSourceBackInBash(t *testing.T) {
+	t.Parallel()
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		t.Fatal("bash is needed to prove the exports are valid shell")
@@ -185,6 +187,7 @@ func TestExportsSourceBackInBash(t *testing.T) {
 
 // Every period gets its BUILD_CHOICE, and BUILD_ARCHIVE_CHOICE agrees with it.
 func TestBuildChoiceFollowsThePeriod(t *testing.T) {
+	t.Parallel()
 	for _, tk := range []string{"classic", "original"} {
 		for _, period := range steps.Periods {
 			a := steps.Answers{Toolkit: tk, Mode: "temporal", Period: period, Application: "joomla", WebsiteURL: "www.example.com"}
@@ -201,6 +204,7 @@ func exportsOnly(e []Export, _ []string) []Export { return e }
 
 // What a generation cannot do is said before anything is made: one warning each.
 func TestGenerationWarnings(t *testing.T) {
+	t.Parallel()
 	base := func(tk string) steps.Answers {
 		return steps.Answers{Toolkit: tk, Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com",
 			Technique: "s3fs", Storage: steps.Storage{Provider: "digitalocean"}}
@@ -254,6 +258,7 @@ func TestGenerationWarnings(t *testing.T) {
 // Moving an override file from one generation to another: the owned exports take the new
 // generation's names, every other line stays, and the plan names the old ones left behind.
 func TestMigrationBetweenGenerations(t *testing.T) {
+	t.Parallel()
 	classicFile := `export PERSIST_ASSETS_TO_CLOUD="1"
 export DIRECTORIES_TO_MOUNT="wp-content.uploads"
 export BUILD_CHOICE="3"

@@ -51,6 +51,7 @@ func withoutOwned(content string, owned map[string]bool) []string {
 }
 
 func TestMergeLeavesEveryOtherByte(t *testing.T) {
+	t.Parallel()
 	before := readTestdata(t, "digitalocean3override.tmpl")
 	exports := ours()
 	after := Merge(before, exports)
@@ -98,6 +99,7 @@ func TestMergeLeavesEveryOtherByte(t *testing.T) {
 }
 
 func TestMergeNoSecretsLeavesSecretLinesAlone(t *testing.T) {
+	t.Parallel()
 	before := readTestdata(t, "digitalocean3override.tmpl")
 	var exports []Export
 	for _, e := range ours() {
@@ -118,6 +120,7 @@ func TestMergeNoSecretsLeavesSecretLinesAlone(t *testing.T) {
 }
 
 func TestMergeAddsTheMissingNewlineOnce(t *testing.T) {
+	t.Parallel()
 	before := readTestdata(t, "no-trailing-newline.tmpl")
 	after := Merge(before, []Export{{Name: "APPLICATION", Value: "moodle"}})
 	if want := before + "\nexport APPLICATION=\"moodle\"\n"; after != want {
@@ -134,6 +137,7 @@ func TestMergeAddsTheMissingNewlineOnce(t *testing.T) {
 }
 
 func TestWriteFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "override.tmpl")
 	before := readTestdata(t, "digitalocean3override.tmpl")
@@ -180,6 +184,7 @@ func TestWriteFile(t *testing.T) {
 
 // A reader racing the writer sees the old content or the new, never a mix or a part.
 func TestWriteFileIsAtomic(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "override.tmpl")
 	old := strings.Repeat("export OLD=\"1\"\n", 20000)
 	cur := strings.Repeat("export NEW=\"2\"\n", 20000)
@@ -231,6 +236,7 @@ func assertFile(t *testing.T, path, content string, mode os.FileMode) {
 }
 
 func TestPlanWarnsOfALeftoverEnableEFS(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "override.tmpl")
 	os.WriteFile(path, []byte("export ENABLE_EFS=\"1\"\nexport SUBNET_ID=\"subnet-0123\"\n"), 0o600)

@@ -78,6 +78,7 @@ func render(set Set) string {
 }
 
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got := render(Files(c.a))
@@ -89,6 +90,7 @@ func TestGolden(t *testing.T) {
 // TestSecretsOnlyInCredentialFiles: the keys are in the s3fs credential files, mode 0600,
 // and nowhere else: not in any other snippet, not in the warnings, not in the plan.
 func TestSecretsOnlyInCredentialFiles(t *testing.T) {
+	t.Parallel()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			set := Files(c.a)
@@ -142,6 +144,7 @@ func TestSecretsOnlyInCredentialFiles(t *testing.T) {
 // TestPlanAndWrite: create, then noop; a changed file is an update, and so is a credential
 // file whose mode was widened; Do writes with the planned mode.
 func TestPlanAndWrite(t *testing.T) {
+	t.Parallel()
 	a := answersWith("s3fs", "s3fs", "wordpress", "digitalocean", "ams3", "", true, "")
 	a.Output.SnippetsDir = filepath.Join(t.TempDir(), "out")
 	ctx := context.Background()
@@ -208,6 +211,7 @@ func TestPlanAndWrite(t *testing.T) {
 
 // TestNoSnippetsForOtherTechniques: local and efs get nothing from this backend.
 func TestNoSnippetsForOtherTechniques(t *testing.T) {
+	t.Parallel()
 	for _, tech := range []string{steps.TechniqueLocal, steps.TechniqueEFS} {
 		a := answers(tech, "wordpress", "aws", "eu-west-1", "", true, "")
 		if set := Files(a); len(set.Files) != 0 || len(set.Warnings) != 0 {

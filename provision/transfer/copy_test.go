@@ -64,6 +64,7 @@ func emptyBucket(t *testing.T, c *s3.Client, bucket string) {
 }
 
 func TestBackupThenRestoreIntoAnEmptiedBucket(t *testing.T) {
+	t.Parallel()
 	site, backup := s3test.Start(t), s3test.Start(t) // two providers
 	sc, bc := site.Client(t), backup.Client(t)
 	versionedBucket(t, sc, "site-uploads")
@@ -113,6 +114,7 @@ func TestBackupThenRestoreIntoAnEmptiedBucket(t *testing.T) {
 }
 
 func TestRestoreReportsConflictsAndDeletesNothing(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	c := srv.Client(t)
 	versionedBucket(t, c, "assets")

@@ -251,9 +251,62 @@ func (p Plan) WriteText(w io.Writer) error {
 	return err
 }
 
-// Verifier checks the live result of a backend: one line per thing that does not hold.
+// Verifier checks the live result of a backend: a Check for each thing it looked at, those
+// that hold as well as those that do not, so verify can say what it checked.
 type Verifier interface {
-	Verify(ctx context.Context, a *steps.Answers) []string
+	Verify(ctx context.Context, a *steps.Answers) []Check
+}
+
+// Check is one thing verify looked at and what it found.
+type Check struct {
+	// What is the thing, named as the plan names it: "bucket www-example-com-assets-images".
+	What string
+	// Detail says what was checked and held: "exists, round-trips an object, versioning enabled".
+	Detail string
+	// Err is why it does not hold, with what to do about it; nil when it holds.
+	Err error
+}
+
+// OK reports whether the check holds.
+func (c Check) OK() bool { return c.Err == nil }
+
+// Failure is the check's failure line, "bucket NAME: missing; run assetwiz apply…"; "" when it holds.
+func (c Check) Failure() string {
+	switch {
+	case c.Err == nil:
+		return ""
+	case c.What == "":
+		return c.Err.Error()
+	}
+	return c.What + ": " + c.Err.Error()
+}
+
+// String is the check's line in the list of what was checked: ✓ or ✗, the thing, and what
+// held or what did not.
+func (c Check) String() string {
+	if c.Err != nil {
+		return "✗ " + c.Failure()
+	}
+	if c.Detail == "" {
+		return "✓ " + c.What
+	}
+	return "✓ " + c.What + ": " + c.Detail
+}
+
+// Fail is a failing check: what, and why (fmt's format and arguments).
+func Fail(what, format string, args ...any) Check {
+	return Check{What: what, Err: fmt.Errorf(format, args...)}
+}
+
+// Failures are the failure lines of the checks that do not hold.
+func Failures(cs []Check) []string {
+	var out []string
+	for _, c := range cs {
+		if !c.OK() {
+			out = append(out, c.Failure())
+		}
+	}
+	return out
 }
 
 // OrderedWarnings are the warnings as told: DATA LOSS first (it is not cosmetic), each said

@@ -1,8 +1,9 @@
 package steps
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/assetwiz/assetwiz/internal/exportfile"
 )
 
 // The toolkit's exports that assetwiz writes (CONTRACT.md "Toolkit generations and the override exports").
@@ -30,46 +31,11 @@ const (
 	EnvS3SecretKeyFallback = "AWS_SECRET_ACCESS_KEY"
 )
 
-// exportLine matches `export NAME="value"` (and NAME='value' or NAME=value), as the toolkit writes them.
-var exportLine = regexp.MustCompile(`^\s*export\s+([A-Za-z_][A-Za-z0-9_]*)=(.*?)\s*$`)
-
-// ParseExportLine returns the name and the unquoted value of an export line.
-func ParseExportLine(line string) (name, value string, ok bool) {
-	m := exportLine.FindStringSubmatch(strings.TrimRight(line, "\r\n"))
-	if m == nil {
-		return "", "", false
-	}
-	v := m[2]
-	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') {
-		if end := strings.IndexByte(v[1:], v[0]); end >= 0 {
-			return m[1], v[1 : 1+end], true
-		}
-	}
-	if i := strings.Index(v, " #"); i >= 0 { // an unquoted value ends at a comment
-		v = v[:i]
-	}
-	return m[1], strings.TrimSpace(v), true
-}
-
-// ReadExports returns the value of each export in an override file; the first one wins, as
-// assetwiz replaces the first and drops the later duplicates.
-func ReadExports(content string) map[string]string {
-	out := map[string]string{}
-	for _, line := range strings.Split(content, "\n") {
-		if name, value, ok := ParseExportLine(line); ok {
-			if _, dup := out[name]; !dup {
-				out[name] = value
-			}
-		}
-	}
-	return out
-}
-
 // FromOverride reads the answers back from an existing override file's exports, so that a
 // second run starts where the first one ended. Values that make no sense as answers (a
 // template's placeholders, the toolkit's merge= form) are skipped and named in the notes.
 func FromOverride(content string) (a Answers, notes []string) {
-	ex := ReadExports(content)
+	ex := exportfile.Read(content)
 	get := func(name string) string { return strings.TrimSpace(ex[name]) }
 
 	persist := ""

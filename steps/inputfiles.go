@@ -11,17 +11,17 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/assetwiz/assetwiz/provision/files"
+	"github.com/assetwiz/assetwiz/internal/safefile"
 )
 
-// readAnswersFile reads an answers file as files.Load does: a link is followed (the answers
-// file is only read), but a FIFO, a device or a file over files.MaxSize is refused before
+// readAnswersFile reads an answers file as safefile.Load does: a link is followed (the answers
+// file is only read), but a FIFO, a device or a file over safefile.MaxSize is refused before
 // a byte is read, so `-f /dev/zero` or a FIFO cannot hang the run or fill the memory.
 func readAnswersFile(path string) ([]byte, error) {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
-	st, err := files.Load(path)
+	st, err := safefile.Load(path)
 	if err != nil {
 		return nil, err
 	}

@@ -7,8 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/assetwiz/assetwiz/internal/safefile"
 	"github.com/assetwiz/assetwiz/presets"
-	"github.com/assetwiz/assetwiz/provision/files"
 )
 
 // Sources are the places answers come from, lowest priority first (DESIGN.md): defaults,
@@ -37,6 +37,10 @@ type Loaded struct {
 	Given map[string]bool
 	// Notes are things worth telling the user (values of the override file not read back, ...).
 	Notes []string
+	// FileAnswers are the answers the answers file gave and OverrideAnswers those read back
+	// from the override file, each as read (before the other sources and the defaults): the
+	// wizard takes them from here, so that every file is read once, through the same guards.
+	FileAnswers, OverrideAnswers Answers
 }
 
 // Load reads every source in order, completes the defaults and validates. Any problem,
@@ -75,7 +79,7 @@ func Load(src Sources) (Loaded, error) {
 	// The override file's path itself is an answer; the higher sources say where it is.
 	overridePath := firstNonEmpty(src.Flags.Output.OverrideFile, env.Output.OverrideFile, file.Output.OverrideFile, DefaultOverrideFile)
 	var fromOverride Answers
-	if st, err := files.Load(InDir(src.Dir, overridePath)); err != nil {
+	if st, err := safefile.Load(InDir(src.Dir, overridePath)); err != nil {
 		problems.add("output.override_file", "cannot be read: %v", err)
 	} else if st.Exists {
 		out.OverrideFound = true
@@ -87,6 +91,7 @@ func Load(src Sources) (Loaded, error) {
 		out.Notes = append(out.Notes, notes...)
 	}
 
+	out.FileAnswers, out.OverrideAnswers = file, fromOverride
 	a := Merge(fromOverride, file, env, src.Flags)
 	out.Given = map[string]bool{}
 	for _, q := range Questions() {

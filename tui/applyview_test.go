@@ -15,7 +15,6 @@ import (
 // A failing action shows as ✗ with its error; what depended on it is not started; the summary
 // says to re-run, and the wizard ends with the apply error.
 func TestApplyViewShowsAFailure(t *testing.T) {
-	t.Parallel()
 	opt := testOptions(t)
 	opt.Plan = func(ctx context.Context, a *steps.Answers) (provision.Plan, error) {
 		p, err := offlinePlan(ctx, a)

@@ -5,6 +5,7 @@ import (
 
 	udiff "github.com/aymanbagabas/go-udiff"
 
+	"github.com/assetwiz/assetwiz/internal/exportfile"
 	"github.com/assetwiz/assetwiz/provision/override"
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -36,7 +37,7 @@ func maskSecrets(text string) string {
 }
 
 func maskSecret(line string) string {
-	name, _, ok := steps.ParseExportLine(line)
+	name, _, ok := exportfile.Parse(line)
 	if ok && (name == steps.ExportS3AccessKey || name == steps.ExportS3SecretKey) {
 		return "export " + name + "=(sensitive)"
 	}

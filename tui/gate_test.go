@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/assetwiz/assetwiz/internal/exportfile"
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/buckets"
 	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
@@ -41,7 +42,6 @@ func liveOptions(t *testing.T, srv *s3test.Server) Options {
 // first that the plan could not read the provider and offers Retry, Edit the keys and Save,
 // never Apply; Enter retries; nothing is shown done, no override file is written.
 func TestReviewWithoutWorkingKeysOffersNoApply(t *testing.T) {
-	t.Parallel()
 	srv := s3test.Start(t)
 	for name, keys := range map[string][2]string{"no keys": {"", ""}, "refused keys": {srv.AccessKey, "not-the-secret"}} {
 		t.Run(name, func(t *testing.T) {
@@ -103,7 +103,6 @@ func TestReviewWithoutWorkingKeysOffersNoApply(t *testing.T) {
 // first on the review, with the bucket and its count; Enter goes back (it never applies);
 // Apply asks for the site's host, refuses anything else, and applies once it is typed.
 func TestDataLossReviewNeedsTheTypedHost(t *testing.T) {
-	t.Parallel()
 	srv := s3test.Start(t)
 	bucket := "www-example-com-assets-wp-content-uploads"
 	if _, err := srv.Client(t).CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
@@ -175,7 +174,7 @@ func TestDataLossReviewNeedsTheTypedHost(t *testing.T) {
 		t.Fatal(m.err)
 	}
 	data, err := os.ReadFile(filepath.Join(opt.Dir, steps.DefaultOverrideFile))
-	if err != nil || steps.ReadExports(string(data))["BUILD_ARCHIVE_CHOICE"] != "baseline" {
+	if err != nil || exportfile.Read(string(data))["BUILD_ARCHIVE_CHOICE"] != "baseline" {
 		t.Errorf("after the typed host the override holds %q (%v)", data, err)
 	}
 }

@@ -17,7 +17,6 @@ import (
 // The second copy is asked after Storage: provider, region, keys; its keys are checked as
 // the storage keys are, against the backup's own endpoint; the next steps say how to run it.
 func TestSecondCopyIsAskedAndItsKeysChecked(t *testing.T) {
-	t.Parallel()
 	var checked []string
 	opt := testOptions(t)
 	opt.CheckStorage = func(_ context.Context, a *steps.Answers) error {
@@ -105,7 +104,6 @@ func (s atStep) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // A re-run with a complete, valid answers file opens on the review; esc lists every step.
 func TestCompleteAnswersFileOpensOnTheReview(t *testing.T) {
-	t.Parallel()
 	opt := testOptions(t)
 	yaml := "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\ntechnique: s3fs\nstorage:\n  provider: digitalocean\n"
 	if err := os.WriteFile(filepath.Join(opt.Dir, "assetwiz.yaml"), []byte(yaml), 0o600); err != nil {

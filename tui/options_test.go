@@ -13,7 +13,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
-	"github.com/assetwiz/assetwiz/internal/testparallel"
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/buckets"
 	"github.com/assetwiz/assetwiz/provision/cloudflare"
@@ -28,7 +27,6 @@ func TestMain(m *testing.M) {
 	lipgloss.SetColorProfile(termenv.Ascii)
 	// The golden files, by absolute path (the tests once ran in temporary folders).
 	testdata, _ = filepath.Abs("testdata")
-	testparallel.Default(6) // the walks wait on the screen: see internal/testparallel
 	os.Exit(m.Run())
 }
 

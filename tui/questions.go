@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -53,21 +52,19 @@ func newWizard(opt Options) *wizard {
 	w := &wizard{opt: opt, ans: opt.Loaded.Answers, accessible: opt.Accessible, steps: wizardSteps(),
 		chosen: map[string]bool{}, envSecrets: map[string]bool{}, overrideSecrets: map[string]bool{}}
 	w.dropped = w.ans.Settle()
-	// What the answers file gives was chosen: it does not follow other answers.
+	// What the answers file gives was chosen: it does not follow other answers. The files
+	// are not read again here: steps.Load read them, through its guards (no FIFO, no device,
+	// nothing over the size limit), and hands over what it found.
 	if opt.Loaded.AnswersFile != "" {
-		if file, err := steps.LoadFile(w.ans.Path(opt.Loaded.AnswersFile)); err == nil {
-			for _, q := range steps.Questions() {
-				w.chosen[q.Key] = file.Get(q.Key) != ""
-			}
+		for _, q := range steps.Questions() {
+			w.chosen[q.Key] = opt.Loaded.FileAnswers.Get(q.Key) != ""
 		}
 	}
 	if opt.Loaded.OverrideFound {
-		if data, err := os.ReadFile(w.ans.Path(w.ans.Output.OverrideFile)); err == nil {
-			from, _ := steps.FromOverride(string(data))
-			w.toolkitFromOverride = from.Toolkit != ""
-			for _, q := range steps.Questions() {
-				w.overrideSecrets[q.Key] = q.Kind == steps.KindSecret && from.Get(q.Key) != ""
-			}
+		from := opt.Loaded.OverrideAnswers
+		w.toolkitFromOverride = from.Toolkit != ""
+		for _, q := range steps.Questions() {
+			w.overrideSecrets[q.Key] = q.Kind == steps.KindSecret && from.Get(q.Key) != ""
 		}
 	}
 	env, _ := steps.FromEnv(opt.Getenv)

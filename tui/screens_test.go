@@ -154,7 +154,6 @@ func TestEveryOptionShowsOnASmallWindow(t *testing.T) {
 // shift+tab at the review goes back to the last question, as on every other screen; it
 // does not move the menu's cursor (onto "Quit without saving").
 func TestShiftTabAtTheReviewGoesBack(t *testing.T) {
-	t.Parallel()
 	d := start(t, testOptions(t))
 	d.toPlanReview()
 	d.send(shiftTab)

@@ -305,7 +305,6 @@ func TestTheWizardBranchesOnNoAnswerKey(t *testing.T) {
 // which no bucket can have; the directory is refused where it is typed, naming the bucket
 // the toolkit would mount, and the wizard stays at the directories.
 func TestFullScreenRefusesADirectoryTheGenerationCannotMount(t *testing.T) {
-	t.Parallel()
 	d := start(t, testOptions(t))
 	d.waitFor("Step 1 of")
 	d.send(down, enter) // classic

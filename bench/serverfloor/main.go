@@ -7,6 +7,12 @@
 //
 //	serverfloor -endpoint http://127.0.0.1:7070 -buckets 200 -prefix floor-
 //
+// With -noop, on the buckets a run with the same -prefix made, it is the bare client of a no-op
+// re-apply: per bucket GET ?versioning (the bucket exists), then each document of -reads at
+// once, every bucket at once; it prints the total.
+//
+//	serverfloor -endpoint http://127.0.0.1:7070 -buckets 200 -prefix floor- -noop
+//
 // With -put DIR, it is the bare client of a sync instead: every file under DIR/<directory>/
 // is PUT as <prefix><directory>/<path>, -inflight at once (Content-MD5, unsigned payload, as
 // assetwiz sends them), and it prints the total.
@@ -55,6 +61,8 @@ func main() {
 	chains := flag.Bool("chains", false, "no waves: each bucket's requests one after another, every bucket at once; prints only the total")
 	lifecycle := flag.Bool("lifecycle", false, "add a fourth wave, the lifecycle rule (for an endpoint that offers lifecycle rules, such as bench/latencyproxy -lifecycle)")
 	lifecycleStatus := flag.Int("lifecycle-status", http.StatusOK, "the lifecycle PUT's expected status (501 for versitygw as it is, which refuses it)")
+	noop := flag.Bool("noop", false, "the bare client of a no-op (see above), on buckets made before with the same -prefix; prints only the total")
+	reads := flag.String("reads", "lifecycle,cors,policy", "with -noop: the documents read at once after GET ?versioning")
 	putDir := flag.String("put", "", "PUT every file under this folder's directories (see above) instead of making buckets")
 	inflight := flag.Int("inflight", 64, "with -put: requests at once")
 	only := flag.String("only", "", "with -put: only the directories whose name starts with this")
@@ -98,6 +106,38 @@ func main() {
 		waves = append(waves, wave{"lifecycle", http.MethodPut, "lifecycle=", lifecycleRule, *lifecycleStatus})
 	}
 	began := time.Now()
+	if *noop {
+		// Any answer but a failure: a document that is set (200), not set (404) or not offered (501).
+		first := wave{"versioning", http.MethodGet, "versioning=", "", http.StatusOK}
+		var then []wave
+		for _, r := range strings.Split(*reads, ",") {
+			if r = strings.TrimSpace(r); r != "" {
+				then = append(then, wave{r, http.MethodGet, r + "=", "", anyAnswer})
+			}
+		}
+		err := eachBucket(names, func(name string) error {
+			if err := c.send(first, name); err != nil {
+				return fmt.Errorf("%s: %w", first.name, err)
+			}
+			errs := make([]error, len(then))
+			var wg sync.WaitGroup
+			for i, w := range then {
+				wg.Go(func() { errs[i] = c.send(w, name) })
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			log.Fatalf("serverfloor: %v", err)
+		}
+		fmt.Printf("noop\t%.1f\n", ms(time.Since(began)))
+		return
+	}
 	if *chains {
 		// Every bucket on its own: each request follows the bucket's previous answer, no bucket
 		// waits for another. The least any client can take here.
@@ -128,8 +168,11 @@ func main() {
 // wave is one request of the work, sent to every bucket.
 type wave struct {
 	name, method, query, body string
-	want                      int // the status that means it worked
+	want                      int // the status that means it worked (anyAnswer: 200, 404 or 501)
 }
+
+// anyAnswer is a wave's want when a document set, not set or not offered are all answers.
+const anyAnswer = -1
 
 // eachBucket runs do for every bucket at once and returns the first error.
 func eachBucket(names []string, do func(name string) error) error {
@@ -268,7 +311,11 @@ func (c client) send(w wave, bucket string) error {
 	}
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	if resp.StatusCode != want {
+	ok := resp.StatusCode == want
+	if want == anyAnswer {
+		ok = resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusNotImplemented
+	}
+	if !ok {
 		return fmt.Errorf("%s %s: %s %s", method, bucket, resp.Status, msg)
 	}
 	return nil

@@ -24,11 +24,10 @@ func (a *app) backupBackend(ans *steps.Answers, offline bool) (provision.Backend
 // backupClient reaches the backup target with its own keys. AWS_ENDPOINT_URL_S3 is the asset
 // storage's override, so it is not applied here: backup.endpoint says where the target is.
 func (a *app) backupClient(ans *steps.Answers) (*s3.Client, error) {
-	t := ans.BackupTarget()
-	if t.Storage.Provider != "aws" && (t.Secrets.S3AccessKey == "" || t.Secrets.S3SecretKey == "") {
-		return nil, badInput("%s and %s: not set; export the keys of the backup target (%s)%s",
-			steps.EnvBackupAccessKey, steps.EnvBackupSecretKey, t.Storage.Provider, a.withoutKeys("them"))
+	if err := ans.KeysNotSet(steps.BackupKeys); err != nil {
+		return nil, badInput("%w%s", err, a.withoutKeys("them"))
 	}
+	t := ans.BackupTarget()
 	getenv := func(k string) string {
 		if k == buckets.EnvEndpointS3 {
 			return ""

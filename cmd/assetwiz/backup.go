@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
 	"github.com/assetwiz/assetwiz/provision/backup"
@@ -54,8 +54,9 @@ by the listed size and a time; listings out of key order are detected and not tr
 			if !ans.HasBackup() {
 				return badInput("backup.provider: not answered; add a backup target to the answers file (backup.provider, backup.region, backup.endpoint), then run assetwiz apply to make its buckets")
 			}
-			if err := a.needStorageKeys(ans, "S3_ACCESS_KEY and S3_SECRET_KEY", ans.Storage.Provider, ans.Secrets.S3AccessKey, ans.Secrets.S3SecretKey); err != nil {
-				return err
+			// Both pairs of keys are named at once when both are missing.
+			if err := errors.Join(ans.KeysNotSet(steps.StorageKeys), ans.KeysNotSet(steps.BackupKeys)); err != nil {
+				return badInput("%w", err)
 			}
 			backupClient, err := a.backupClient(ans)
 			if err != nil {
@@ -105,30 +106,4 @@ by the listed size and a time; listings out of key order are detected and not tr
 	addTransferFlags(cmd)
 	cmd.Flags().Lookup("overwrite").Usage = "with --restore: replace objects of the asset buckets that differ from the backup (default: report them as conflicts)"
 	return cmd
-}
-
-// verifyBackup reports, for each backup bucket, when the last backup finished. A backup
-// bucket that cannot be read is a failure; one with no backup yet is said, and is not.
-func (a *app) verifyBackup(ans *steps.Answers) ([]string, error) {
-	if !ans.HasBackup() || len(ans.Buckets()) == 0 {
-		return nil, nil
-	}
-	c, err := a.backupClient(ans)
-	if err != nil {
-		return nil, err
-	}
-	failures := backup.VerifyPrivate(a.ctx, c, ans)
-	for _, bb := range ans.BackupBuckets() {
-		m, found, err := transfer.ReadMarker(a.ctx, c, bb.Name)
-		switch {
-		case err != nil:
-			failures = append(failures, err.Error())
-		case !found:
-			fmt.Fprintf(a.stdout, "backup %s: no backup has finished yet; run assetwiz backup\n", bb.Name)
-		default:
-			fmt.Fprintf(a.stdout, "backup %s: last backup finished %s (%s), %s objects, %s\n", bb.Name,
-				m.Finished.UTC().Format(time.RFC3339), humanize.Time(m.Finished), humanize.Comma(m.Objects), humanize.Bytes(uint64(m.Bytes)))
-		}
-	}
-	return failures, nil
 }

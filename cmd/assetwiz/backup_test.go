@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/md5"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -69,7 +70,12 @@ func TestBackupAndRestoreCommandsAgainstTwoVersitygw(t *testing.T) {
 		}
 		r.outputs = append(r.outputs, string(data)) // checked for secrets with the rest
 	}
-	if res := r.run(env, "verify"); !strings.Contains(res.stdout, "backup "+backupBucket+": no backup has finished yet") {
+	// verify lists what it checked on stderr (the backup bucket among them); stdout stays
+	// the one OK line scripts read.
+	if res := r.run(env, "verify"); res.code != 0 || res.stdout != "OK: everything is as the answers ask\n" ||
+		!strings.Contains(res.stderr, "\n  ✓ backup bucket "+backupBucket+": exists, versioned, not public, no backup has finished yet; run assetwiz backup\n") ||
+		!strings.Contains(res.stderr, "\n  ✓ bucket "+asset+": exists, versioning enabled") ||
+		!strings.Contains(res.stderr, "\n  ✓ override file ") {
 		t.Errorf("verify before any backup: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 
@@ -85,8 +91,8 @@ func TestBackupAndRestoreCommandsAgainstTwoVersitygw(t *testing.T) {
 		t.Fatalf("second backup: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	// How long ago, in words: "(now)" or "(3 seconds ago)", never "(0s ago)" or a minute for 30 s.
-	if res := r.run(env, "verify"); !strings.Contains(res.stdout, "backup "+backupBucket+": last backup finished") ||
-		!regexp.MustCompile(`\((now|\d+ seconds? ago)\)`).MatchString(res.stdout) {
+	if res := r.run(env, "verify"); !strings.Contains(res.stderr, "  ✓ backup bucket "+backupBucket+": exists, versioned, not public, last backup finished") ||
+		!regexp.MustCompile(`\((now|\d+ seconds? ago)\), 3 objects`).MatchString(res.stderr) || res.stdout != "OK: everything is as the answers ask\n" {
 		t.Errorf("verify after a backup: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 
@@ -100,7 +106,25 @@ func TestBackupAndRestoreCommandsAgainstTwoVersitygw(t *testing.T) {
 	if got := bucketSums(t, sc, asset); len(got) != 0 {
 		t.Fatalf("asset bucket not emptied: %v", got)
 	}
-	if res := r.run(env, "backup", "--restore"); res.code != 0 || !strings.Contains(res.stdout, "Restore: 3 files copied") {
+	// The dry run names the files it would restore (text and JSON), and restores nothing.
+	res = r.run(env, "backup", "--restore", "--dry-run")
+	if res.code != 0 || !strings.Contains(res.stdout, "  + 3 files to copy (11 B):\n      2024/a.jpg\n      2024/b.png\n      c.txt\n  = 0 already there\n") {
+		t.Errorf("restore --dry-run: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	res = r.run(env, "backup", "--restore", "--dry-run", "--json")
+	var dry struct {
+		Directories []struct {
+			ToCopy []string `json:"to_copy"`
+		} `json:"directories"`
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &dry); err != nil || len(dry.Directories) != 1 ||
+		strings.Join(dry.Directories[0].ToCopy, " ") != "2024/a.jpg 2024/b.png c.txt" {
+		t.Errorf("restore --dry-run --json: %v\n%s", err, res.stdout)
+	}
+	if got := bucketSums(t, sc, asset); len(got) != 0 {
+		t.Fatalf("the dry run restored %v", got)
+	}
+	if res := r.run(env, "backup", "--restore"); res.code != 0 || !strings.Contains(res.stdout, "Restore: 3 files copied") || strings.Contains(res.stdout, "      c.txt") {
 		t.Fatalf("restore: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	got := bucketSums(t, sc, asset)

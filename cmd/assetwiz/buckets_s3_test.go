@@ -124,6 +124,12 @@ func TestBucketsApplyPlanVerifyAgainstVersitygw(t *testing.T) {
 	if len(fails) != 1 || !strings.Contains(fails[0], "bucket "+names[1]+": missing") {
 		t.Errorf("verify after removing %s printed %q", names[1], fails)
 	}
+	// stdout holds the FAIL lines only; stderr lists every check, the ones that held too.
+	if strings.Count(res.stdout, "\n") != 1 || !strings.Contains(res.stderr, "\n  ✓ bucket "+names[0]+": exists, versioning enabled, round-trips an object") ||
+		!strings.Contains(res.stderr, "\n  ✗ bucket "+names[1]+": missing; run assetwiz apply to create it\n") ||
+		!strings.Contains(res.stderr, "\n  ✓ bucket "+names[2]+": exists") {
+		t.Errorf("verify's checks:\nstdout:\n%s\nstderr:\n%s", res.stdout, res.stderr)
+	}
 }
 
 func TestBucketsWrongKeysThenRightKeys(t *testing.T) {

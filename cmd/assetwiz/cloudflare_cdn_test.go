@@ -210,6 +210,10 @@ func TestCDNCacheRulesApplyPlanVerify(t *testing.T) {
 	if res.code != 1 || !strings.Contains(res.stdout, "cache_rule "+refImages+": not as planned: disabled") {
 		t.Errorf("verify of a disabled rule: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
+	if !strings.Contains(res.stderr, "\n  ✓ cache_rule "+refUploads+": in zone example.com, enabled, caches for 3600s at the edge\n") ||
+		!strings.Contains(res.stderr, "\n  ✗ cache_rule "+refImages+": not as planned: disabled") {
+		t.Errorf("verify's checks on stderr:\n%s", res.stderr)
+	}
 	if ops, _ := r.plan(); ops[1] != "update "+refImages || ops[0] != "noop "+refUploads {
 		t.Errorf("plan with a disabled rule: %v", ops)
 	}

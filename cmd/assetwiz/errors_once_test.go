@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -79,5 +81,32 @@ func TestCompletionsCompleteFlagValues(t *testing.T) {
 	r = runCLI(t, dir, nil, "__complete", "plan", "--provider", "linode", "--region", "eu")
 	if !strings.Contains(r.stdout, "eu-central-1") || strings.Contains(r.stdout, "ams3") {
 		t.Errorf("--region after --provider linode completes:\n%s", r.stdout)
+	}
+}
+
+// Every command that needs the keys says the same: the ones missing (only those), where to
+// set them; exit 64 before any call. backup names both pairs at once.
+func TestEveryCommandSaysTheSameKeysNotSet(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir+"/assetwiz.yaml", goodAnswers+"backup:\n  provider: linode\n")
+	webroot := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(webroot, "wp-content", "uploads"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"S3_ACCESS_KEY": "AKONLYTHEACCESSKEY"}
+	storage := "S3_SECRET_KEY: not set; export the storage keys of digitalocean (or AWS_SECRET_ACCESS_KEY)"
+	backup := "BACKUP_S3_ACCESS_KEY and BACKUP_S3_SECRET_KEY: not set; export the keys of the backup target (linode)"
+	for _, args := range [][]string{{"plan"}, {"apply", "--yes"}, {"verify"}, {"sync", "--from", webroot}, {"backup"}} {
+		r := runCLI(t, dir, env, args...)
+		if r.code != 64 || !strings.Contains(r.stderr, storage) || strings.Contains(r.stderr, ": S3_ACCESS_KEY and") {
+			t.Errorf("%s: exit %d, want 64 and %q:\n%s", args[0], r.code, storage, r.stderr)
+		}
+		if args[0] != "sync" && !strings.Contains(r.stderr, backup) {
+			t.Errorf("%s: the backup keys are not named at once:\n%s", args[0], r.stderr)
+		}
+		if strings.Contains(r.stdout+r.stderr, "AKONLYTHEACCESSKEY") {
+			t.Errorf("%s: the key in the output", args[0])
+		}
 	}
 }

@@ -12,9 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/assetwiz/assetwiz/internal/exportfile"
 	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
 	"github.com/assetwiz/assetwiz/provision/faultproxy"
-	"github.com/assetwiz/assetwiz/steps"
 )
 
 // tenDirectories is a 10-directory site.
@@ -50,7 +50,7 @@ func endState(t *testing.T, srv *s3test.Server, dir string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, value := range steps.ReadExports(string(data)) {
+	for name, value := range exportfile.Read(string(data)) {
 		if name != "S3_HOST_BASE" && name != "S3_ACCESS_KEY" && name != "S3_SECRET_KEY" { // these name the server
 			lines = append(lines, "export "+name+"="+value)
 		}

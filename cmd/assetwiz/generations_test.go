@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assetwiz/assetwiz/internal/exportfile"
 	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -60,7 +61,7 @@ func TestRenderAndPlanAgreeOnTheGeneration(t *testing.T) {
 			t.Errorf("%s: plan buckets %v, want the toolkit's %v", tk.Name, got, want[tk.Name])
 		}
 		r := runCLI(t, dir, nil, append([]string{"render", "--no-secrets"}, args...)...)
-		ex := steps.ReadExports(r.stdout)
+		ex := exportfile.Read(r.stdout)
 		if _, ok := ex[tk.PersistExport]; r.code != 0 || !ok {
 			t.Errorf("%s: render exit %d, exports %v, want %s", tk.Name, r.code, ex, tk.PersistExport)
 		}

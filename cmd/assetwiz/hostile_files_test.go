@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/assetwiz/assetwiz/provision"
+	"github.com/assetwiz/assetwiz/provision/override"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -119,7 +121,7 @@ func TestRenderFixesAndVerifyFlagsAWidenedOverrideFile(t *testing.T) {
 	path := filepath.Join(dir, "override.tmpl")
 	os.Chmod(path, 0o644)
 	loaded := loadForTest(t, dir, env)
-	if fails := strings.Join(verifyOverride(&loaded), "\n"); !strings.Contains(fails, "mode 0644, want 0600") {
+	if fails := strings.Join(provision.Failures(override.Backend{}.Verify(context.Background(), &loaded)), "\n"); !strings.Contains(fails, "mode 0644, want 0600") {
 		t.Errorf("verify does not flag the mode: %q", fails)
 	}
 	r := runCLI(t, dir, env, "plan", "--offline")
@@ -132,7 +134,7 @@ func TestRenderFixesAndVerifyFlagsAWidenedOverrideFile(t *testing.T) {
 	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
 		t.Errorf("mode %o after render -o, want 600", st.Mode().Perm())
 	}
-	if fails := verifyOverride(&loaded); len(fails) != 0 {
+	if fails := provision.Failures(override.Backend{}.Verify(context.Background(), &loaded)); len(fails) != 0 {
 		t.Errorf("verify after the fix: %v", fails)
 	}
 }

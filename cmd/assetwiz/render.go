@@ -2,12 +2,11 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
-	"github.com/assetwiz/assetwiz/provision/files"
+	"github.com/assetwiz/assetwiz/internal/exportfile"
 	"github.com/assetwiz/assetwiz/provision/override"
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -38,28 +37,25 @@ the previous content kept as FILE.bak, mode 0600).`,
 			}
 			if out == "" {
 				// The exports are the data asked for: the keys go to stdout unredacted.
-				_, err := io.WriteString(a.env.Stdout, override.Render(exports))
+				_, err := io.WriteString(a.env.Stdout, exportfile.Render(exports))
 				return err
 			}
 			if steps.IsAnswersFileIn(a.env.Dir, out, loaded.AnswersFile) {
 				return badInput("-o: %s is the answers file assetwiz reads; writing the exports into it would break every later run: give the toolkit's override file, such as %s", out, steps.DefaultOverrideFile)
 			}
-			st, err := override.Load(a.path(out))
-			if errors.Is(err, files.ErrSymlink) || errors.Is(err, files.ErrNotRegular) || errors.Is(err, files.ErrTooLarge) {
-				return badInput("-o: override file %v", err) // nothing written
-			} else if err != nil {
-				return failure(fmt.Errorf("override file %w", err))
-			}
 			var keep []string
 			if noSecrets {
 				keep = override.SecretNames
 			}
-			if ps := override.Unmergeable(st.Content, exports, keep...); len(ps) > 0 {
+			wrote, err := override.WriteExports(a.path(out), exports, keep...)
+			var ps steps.Problems
+			switch {
+			case errors.As(err, &ps):
 				return badInput("%v", ps)
-			}
-			wrote, err := override.WriteFile(a.path(out), override.Merge(st.Content, exports, keep...), &st)
-			if err != nil {
-				return failure(fmt.Errorf("override file %w", err))
+			case override.Refused(err):
+				return badInput("-o: %v", err) // nothing written
+			case err != nil:
+				return failure(err)
 			}
 			if wrote {
 				a.note("wrote %d exports to %s", len(exports), out)

@@ -70,8 +70,8 @@ is left in the bucket.`,
 			if !ans.MakesBuckets() {
 				return badInput("technique: %s keeps the uploads without buckets; sync copies into the asset buckets of technique plugin or s3fs", ans.Technique)
 			}
-			if err := a.needStorageKeys(ans, "S3_ACCESS_KEY and S3_SECRET_KEY", ans.Storage.Provider, ans.Secrets.S3AccessKey, ans.Secrets.S3SecretKey); err != nil {
-				return err
+			if err := ans.KeysNotSet(steps.StorageKeys); err != nil {
+				return badInput("%w", err)
 			}
 			var folders []transfer.Folder
 			for _, b := range ans.Buckets() {
@@ -146,23 +146,14 @@ func (a *app) md5CacheDir() string {
 	return filepath.Join(base, "assetwiz", "sync-md5")
 }
 
-// needStorageKeys is bad input when a provider other than aws has no keys (aws may use its
-// credential chain); it names the variables.
-func (a *app) needStorageKeys(_ *steps.Answers, names, provider, ak, sk string) error {
-	if provider != "aws" && (ak == "" || sk == "") {
-		return badInput("%s: not set; export the keys of %s", names, provider)
-	}
-	return nil
-}
-
 // transferJob is one directory's (or bucket's) copy.
 type transferJob struct {
 	name string
 	run  func(context.Context, transfer.Options) (*transfer.Summary, error)
 }
 
-// runTransfers runs the jobs one after the other with the progress the flags ask for, then
-// prints the summary (text, or JSON on stdout) and gives the exit code.
+// runTransfers runs the jobs side by side with the progress the flags ask for, then prints
+// the summary (text, or JSON on stdout) and gives the exit code.
 func (a *app) runTransfers(cmd *cobra.Command, verb string, jobs []transferJob, opt transfer.Options) error {
 	asJSON, _ := cmd.Flags().GetBool("json")
 	style, _ := cmd.Flags().GetString("progress")
@@ -202,8 +193,7 @@ func (a *app) runTransfers(cmd *cobra.Command, verb string, jobs []transferJob, 
 		sums = slices.DeleteFunc(sums, func(s *transfer.Summary) bool { return s == nil })
 	}
 	if style == "auto" && a.env.IsTerminal() && !opt.DryRun {
-		title := map[bool]string{true: "Checking (dry run)", false: "Copying"}[opt.DryRun]
-		p := tea.NewProgram(transferview.New(title, opt.Progress, cancel), tea.WithInput(a.env.Stdin), tea.WithOutput(a.uiOutput()), tea.WithContext(a.ctx))
+		p := tea.NewProgram(transferview.New("Copying", opt.Progress, cancel), tea.WithInput(a.env.Stdin), tea.WithOutput(a.uiOutput()), tea.WithContext(a.ctx))
 		finished := make(chan struct{})
 		go func() { work(); close(finished); p.Send(transferview.DoneMsg{}) }()
 		_, viewErr := p.Run()
@@ -263,7 +253,8 @@ func (a *app) printDone(verb string, s *transfer.Summary, dry bool) {
 
 // writeTransferText is the summary in the plan's style: per directory, what is copied (+),
 // already there (=), in conflict (!), and what could not be read (x).
-// maxListed is how many skipped links the text names; --json names every one.
+// maxListed is how many skipped links, or files a dry run would copy, the text names;
+// --json names every one.
 const maxListed = 20
 
 func writeTransferText(w io.Writer, verb string, dry bool, sums []*transfer.Summary) {
@@ -280,6 +271,16 @@ func writeTransferText(w io.Writer, verb string, dry bool, sums []*transfer.Summ
 		fmt.Fprintf(w, "  + %s %s (%s)", plural(int(s.Copied), "file"), copied, humanize.Bytes(uint64(s.CopiedBytes)))
 		if s.Overwritten > 0 {
 			fmt.Fprintf(w, ", %d of them replacing what differed", s.Overwritten)
+		}
+		if len(s.ToCopy) > 0 {
+			fmt.Fprint(w, ":")
+			for i, name := range s.ToCopy {
+				if i == maxListed {
+					fmt.Fprintf(w, "\n      … and %d more (--json lists them all)", len(s.ToCopy)-maxListed)
+					break
+				}
+				fmt.Fprintf(w, "\n      %s", name)
+			}
 		}
 		fmt.Fprintf(w, "\n  = %d already there\n", s.Same)
 		if len(s.Conflicts) > 0 {

@@ -181,3 +181,20 @@ func TestSyncSummaryNamesTheSkippedSymlinks(t *testing.T) {
 		t.Errorf("a long list is cut at %d with how many more:\n%s", maxListed, b.String())
 	}
 }
+
+// A dry run's summary names the files it would copy (up to maxListed, then how many more),
+// so a restore can be checked before it runs.
+func TestDryRunSummaryNamesTheFilesToCopy(t *testing.T) {
+	t.Parallel()
+	many := &transfer.Summary{From: "backup-bucket", To: "asset-bucket", Copied: maxListed + 5, CopiedBytes: 2048}
+	for i := range maxListed + 5 {
+		many.ToCopy = append(many.ToCopy, fmt.Sprintf("2026/%02d.jpg", i))
+	}
+	var b strings.Builder
+	writeTransferText(&b, "restore", true, []*transfer.Summary{many})
+	want := "  + 25 files to copy (2.0 kB):\n      2026/00.jpg\n"
+	if !strings.Contains(b.String(), want) || !strings.Contains(b.String(), fmt.Sprintf("      2026/%02d.jpg\n      … and 5 more (--json lists them all)\n  = 0 already there", maxListed-1)) ||
+		strings.Contains(b.String(), fmt.Sprintf("2026/%02d.jpg", maxListed)) {
+		t.Errorf("the dry run's summary:\n%s", b.String())
+	}
+}

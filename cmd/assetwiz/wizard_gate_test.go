@@ -16,8 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/creack/pty"
 
+	"github.com/assetwiz/assetwiz/internal/exportfile"
 	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
-	"github.com/assetwiz/assetwiz/steps"
 )
 
 // The wizard is the same gate as apply (CONTRACT.md): these drive it as a user would, against
@@ -120,7 +120,7 @@ func buildArchiveChoice(t *testing.T, dir string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return steps.ReadExports(string(data))["BUILD_ARCHIVE_CHOICE"]
+	return exportfile.Read(string(data))["BUILD_ARCHIVE_CHOICE"]
 }
 
 // Finding 2 and 5(c): DATA LOSS is the first thing on the accessible review, with the bucket

@@ -13,8 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/assetwiz/assetwiz/internal/exportfile"
 	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
-	"github.com/assetwiz/assetwiz/steps"
 )
 
 // tmuxSession drives a program in a tmux pane of 80×24, as a user at a terminal.
@@ -142,7 +142,7 @@ func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := steps.ReadExports(string(data))
+	got := exportfile.Read(string(data))
 	if got["PERSIST_ASSETS_TO_DATASTORE"] != "1" || got["DIRECTORIES_TO_MOUNT"] != "wp-content/uploads" || got["S3_SECRET_KEY"] != srv.SecretKey {
 		t.Errorf("override file after the wizard:\n%s", data)
 	}

@@ -86,7 +86,8 @@ func TestWordPressOffloadMediaEndToEnd(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			t.Parallel() // its own server, database, host and folder; MariaDB is shared
+			// Its own server, database, host and folder (MariaDB is shared): the cases run in parallel.
+			t.Parallel()
 			host := fmt.Sprintf("www.wp%d-%d.example.com", os.Getpid(), i) // short: the bucket name stays within 63
 			bucket := strings.ReplaceAll(host, ".", "-") + "-assets-wp-content-uploads"
 			preset, _ := presets.FindProvider(c.provider)

@@ -22,7 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/processcreds"
 	"github.com/aws/smithy-go/logging"
 
-	"github.com/assetwiz/assetwiz/provision/files"
+	"github.com/assetwiz/assetwiz/internal/safefile"
 )
 
 const (
@@ -41,7 +41,7 @@ const (
 // AWS_PROFILE, SSO, the EC2 instance role) once, within CredentialsTimeout, so that a missing
 // key is a clear error before any request rather than a wait on the metadata endpoint. The
 // shared config and credentials files are read only when they are regular files of at most
-// files.MaxSize (a FIFO or /dev/zero there must neither hang the run nor fill the memory), and a
+// safefile.MaxSize (a FIFO or /dev/zero there must neither hang the run nor fill the memory), and a
 // profile's credential_process runs in a process group of its own, killed whole when the time
 // limit passes.
 func CredentialChain(ctx context.Context, region, keys string) (aws.CredentialsProvider, error) {
@@ -160,7 +160,7 @@ func sharedFiles(getenv func(string) string) []sharedFile {
 }
 
 // checkSharedFile refuses, before the SDK opens it, a shared file that is not a regular file
-// (following links, as the SDK does) or is larger than files.MaxSize. A missing one is fine.
+// (following links, as the SDK does) or is larger than safefile.MaxSize. A missing one is fine.
 func checkSharedFile(path string) error {
 	st, err := os.Stat(path)
 	switch {
@@ -169,9 +169,9 @@ func checkSharedFile(path string) error {
 	case err != nil:
 		return err
 	case !st.Mode().IsRegular():
-		return fmt.Errorf("%s %w; give the path of a regular file", path, files.ErrNotRegular)
-	case st.Size() > files.MaxSize:
-		return fmt.Errorf("%s %w (%d bytes)", path, files.ErrTooLarge, st.Size())
+		return fmt.Errorf("%s %w; give the path of a regular file", path, safefile.ErrNotRegular)
+	case st.Size() > safefile.MaxSize:
+		return fmt.Errorf("%s %w (%d bytes)", path, safefile.ErrTooLarge, st.Size())
 	}
 	return nil
 }

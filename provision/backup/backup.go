@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/assetwiz/assetwiz/internal/safefile"
 	"github.com/assetwiz/assetwiz/provision"
-	"github.com/assetwiz/assetwiz/provision/files"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -145,7 +145,7 @@ func errorCode(err error) string {
 // planFile plans one schedule file at path on disk, named id (the path as the answers give it).
 func planFile(path, id string, f scheduleFile) (provision.Action, error) {
 	act := provision.Action{Resource: provision.File, ID: id}
-	current, mode, exists, err := files.Read(path)
+	current, mode, exists, err := safefile.Read(path)
 	if err != nil {
 		return act, fmt.Errorf("file %s: %w", id, err)
 	}
@@ -159,7 +159,7 @@ func planFile(path, id string, f scheduleFile) (provision.Action, error) {
 	}
 	content := f.content
 	act.Do = func(context.Context) error {
-		if _, err := files.Write(path, content, 0o644); err != nil {
+		if _, err := safefile.Write(path, content, 0o644); err != nil {
 			return fmt.Errorf("file %s: %w", id, err)
 		}
 		return nil

@@ -81,7 +81,7 @@ func TestLeavingThePluginRemovesWhatItMadePublic(t *testing.T) {
 	if s := p.Summary(); s.Delete != 2 {
 		t.Errorf("summary %+v, want 2 deletes", s)
 	}
-	fails := live.Verify(ctx, s3fs)
+	fails := provision.Failures(live.Verify(ctx, s3fs))
 	if v := strings.Join(fails, "\n"); !strings.Contains(v, "bucket_policy "+name+": apply would delete") || !strings.Contains(v, "bucket_cors "+name+": apply would delete") {
 		t.Errorf("verify before the apply: %q", fails)
 	}
@@ -102,7 +102,7 @@ func TestLeavingThePluginRemovesWhatItMadePublic(t *testing.T) {
 	if p, err := live.Plan(ctx, s3fs); err != nil || p.Changes() {
 		t.Errorf("plan after: %v %v", ops(p), err)
 	}
-	if fails := live.Verify(ctx, s3fs); len(fails) > 0 {
+	if fails := provision.Failures(live.Verify(ctx, s3fs)); len(fails) > 0 {
 		t.Errorf("verify after: %q", fails)
 	}
 
@@ -112,7 +112,7 @@ func TestLeavingThePluginRemovesWhatItMadePublic(t *testing.T) {
 	if _, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(name), Policy: aws.String(open)}); err != nil {
 		t.Fatal(err)
 	}
-	fails = live.Verify(ctx, s3fs)
+	fails = provision.Failures(live.Verify(ctx, s3fs))
 	if v := strings.Join(fails, "\n"); !strings.Contains(v, "bucket "+name+": public: policy statement Wide allows") {
 		t.Errorf("verify with another's public statement: %q", fails)
 	}
@@ -158,7 +158,7 @@ func TestLeavingThePluginForLocalRemovesWhatItMadePublic(t *testing.T) {
 	if got := ops(p); got["bucket_policy/"+name] != provision.Delete || got["bucket_cors/"+name] != provision.Delete {
 		t.Fatalf("plugin → local: %v, want the policy and CORS deleted", got)
 	}
-	if fails := live.Verify(ctx, local); len(fails) != 2 {
+	if fails := provision.Failures(live.Verify(ctx, local)); len(fails) != 2 {
 		t.Errorf("verify before the apply: %q", fails)
 	}
 	if len(p.DataLoss)+len(p.GuardUnread) > 0 {
@@ -174,7 +174,7 @@ func TestLeavingThePluginForLocalRemovesWhatItMadePublic(t *testing.T) {
 	if p, err := live.Plan(ctx, local); err != nil || p.Changes() {
 		t.Errorf("plan after: %v %v", ops(p), err)
 	}
-	if fails := live.Verify(ctx, local); len(fails) > 0 {
+	if fails := provision.Failures(live.Verify(ctx, local)); len(fails) > 0 {
 		t.Errorf("verify after: %q", fails)
 	}
 }

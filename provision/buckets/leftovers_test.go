@@ -52,7 +52,7 @@ func TestVerifyLeavesNoVersionNorDeleteMarker(t *testing.T) {
 	a.Storage.Endpoint = proxy.URL
 	for run := 1; run <= 3; run++ {
 		proxy.Reset()
-		if fails := live.Verify(ctx, a); len(fails) > 0 {
+		if fails := provision.Failures(live.Verify(ctx, a)); len(fails) > 0 {
 			t.Fatalf("verify %d: %q", run, fails)
 		}
 		if v, m := versionsOf(t, c, name); v+m > 0 {

@@ -5,15 +5,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -71,25 +74,28 @@ func (l Live) planBuckets(ctx context.Context, a *steps.Answers) (provision.Plan
 	if err != nil {
 		return provision.Plan{}, err
 	}
+	// Every bucket at once, but at most readsAtOnce requests under way (pool): the key check,
+	// each bucket's probe (probe), then its documents.
 	states := make(map[string]*bucketState, len(bs))
+	for _, b := range bs {
+		states[b.Name] = &bucketState{unsupported: map[provision.Resource]string{}}
+	}
+	wanted := wantedPerBucket(desired)
 	errs := make([]error, len(bs))
 	var keysErr error
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	wg.Go(func() { keysErr = l.read(ctx, func(ctx context.Context) error { return checkKeys(ctx, client) }) })
+	work := newPool(readsAtOnce)
+	work.Go(func() { keysErr = l.read(ctx, func(ctx context.Context) error { return checkKeys(ctx, client) }) })
 	for i, b := range bs {
-		wg.Go(func() {
-			var st *bucketState
-			err := provision.Recovered(func(ctx context.Context) (err error) {
-				st, err = l.readState(ctx, client, b.Name, desired, a.Storage.Provider)
-				return err
-			})(ctx)
-			mu.Lock()
-			states[b.Name], errs[i] = st, err
-			mu.Unlock()
+		work.Go(func() {
+			if err := provision.Recovered(func(ctx context.Context) error {
+				l.readState(ctx, work, client, b.Name, wanted[b.Name], a.Storage.Provider, states[b.Name], func(err error) { errs[i] = err })
+				return nil
+			})(ctx); err != nil {
+				errs[i] = err
+			}
 		})
 	}
-	wg.Wait()
+	work.Wait()
 	for i, err := range errs {
 		if err != nil {
 			return provision.Plan{}, err
@@ -169,31 +175,39 @@ func featureName(r provision.Resource) string {
 	return string(r)
 }
 
-// readState reads what the plan needs of one bucket: HeadBucket, then every document the plan
-// compares at once, so a bucket costs two dependent round trips (three when a document is
-// missing and TagNotOffered may say why). A feature the provider does not offer is noted, not
-// an error.
-func (l Live) readState(ctx context.Context, c *s3.Client, bucket string, desired provision.Plan, provider string) (*bucketState, error) {
-	st := &bucketState{unsupported: map[provision.Resource]string{}}
-	var exists bool
+// wantedPerBucket is, for each bucket, the resources the answers ask of it.
+func wantedPerBucket(desired provision.Plan) map[string]map[provision.Resource]bool {
+	out := map[string]map[provision.Resource]bool{}
+	for _, act := range desired.Actions {
+		if out[act.ID] == nil {
+			out[act.ID] = map[provision.Resource]bool{}
+		}
+		out[act.ID][act.Resource] = true
+	}
+	return out
+}
+
+// readState reads what the plan needs of one bucket into st: whether it exists, then every
+// other document the plan compares at once, each a task of work, so a bucket costs two
+// dependent round trips (three when a document is missing and TagNotOffered may say why). A
+// feature the provider does not offer is noted, not an error. done is called once, with the
+// first error or nil, when the bucket's last read has answered.
+func (l Live) readState(ctx context.Context, work *pool, c *s3.Client, bucket string, wants map[provision.Resource]bool, provider string, st *bucketState, done func(error)) {
+	var exists, versioningRead bool
 	err := l.read(ctx, func(ctx context.Context) (err error) {
-		exists, err = bucketExists(ctx, c, bucket)
+		exists, versioningRead, err = l.probe(ctx, c, bucket, provider, st)
 		return err
 	})
 	if err != nil {
-		return st, err
+		done(err)
+		return
 	}
 	if !exists {
 		st.tagsKnown = true // this run makes it: it has no tags
-		return st, nil
+		done(nil)
+		return
 	}
 	st.exists = true
-	wants := map[provision.Resource]bool{}
-	for _, act := range desired.Actions {
-		if act.ID == bucket {
-			wants[act.Resource] = true
-		}
-	}
 	var mu sync.Mutex
 	missing := map[provision.Resource]bool{} // read answered "none set"
 	// check sorts an answer: nil, a feature the provider lacks, a "none set" code, or a failure.
@@ -213,14 +227,16 @@ func (l Live) readState(ctx context.Context, c *s3.Client, bucket string, desire
 		return false, explain(bucket, err)
 	}
 	var reads []func(context.Context) error
-	reads = append(reads, func(ctx context.Context) error {
-		v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
-		ok, err := check(provision.BucketVersioning, err, "")
-		if ok {
-			st.versioning = string(v.Status)
-		}
-		return err
-	})
+	if !versioningRead {
+		reads = append(reads, func(ctx context.Context) error {
+			v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
+			ok, err := check(provision.BucketVersioning, err, "")
+			if ok {
+				st.versioning = string(v.Status)
+			}
+			return err
+		})
+	}
 	if wants[provision.BucketLifecycle] {
 		reads = append(reads, func(ctx context.Context) error {
 			lc, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String(bucket)})
@@ -251,12 +267,16 @@ func (l Live) readState(ctx context.Context, c *s3.Client, bucket string, desire
 		reads = append(reads, func(ctx context.Context) error {
 			if r == provision.BucketCORS {
 				if cors, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String(bucket)}); err == nil {
+					mu.Lock()
 					st.cors = cors.CORSRules
+					mu.Unlock()
 				}
 				return nil
 			}
 			if pol, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)}); err == nil {
+				mu.Lock()
 				st.policy = aws.ToString(pol.Policy)
+				mu.Unlock()
 			}
 			return nil
 		})
@@ -271,48 +291,80 @@ func (l Live) readState(ctx context.Context, c *s3.Client, bucket string, desire
 			return err
 		})
 	}
-	if err := l.all(ctx, reads); err != nil {
-		return nil, err
+	// The reads go at once; the last to answer finishes the bucket. The first runs here, on
+	// the worker whose stack the probe has grown already.
+	if len(reads) == 0 {
+		done(l.notedRefusals(ctx, c, bucket, st, missing))
+		return
 	}
+	errs := make([]error, len(reads))
+	var left atomic.Int32
+	left.Store(int32(len(reads)))
+	run := func(i int) {
+		errs[i] = l.read(ctx, reads[i])
+		if left.Add(-1) > 0 {
+			return
+		}
+		for _, err := range errs {
+			if err != nil {
+				done(err)
+				return
+			}
+		}
+		done(l.notedRefusals(ctx, c, bucket, st, missing))
+	}
+	for i := 1; i < len(reads); i++ {
+		work.Go(func() { run(i) })
+	}
+	run(0)
+}
+
+// probe tells whether the bucket exists with GET ?versioning where the provider offers
+// versioning: its answer is both the bucket's existence (NoSuchBucket) and its versioning
+// state, which the plan reads anyway, so an existing bucket costs no HEAD (a no-op: four
+// requests per bucket, not five) and a new one still four (GET ?versioning, PUT, PUT
+// ?versioning, PUT ?lifecycle). A refusal or a redirect (3xx, 4xx, NotImplemented) is asked
+// again with HEAD (bucketExists), whose reading of each is the one users know (which 403, where
+// a redirect points); no answer, a throttle or a server error is the read's error, retried as
+// any read is. versioningRead: st.versioning holds the bucket's state.
+func (l Live) probe(ctx context.Context, c *s3.Client, bucket, provider string, st *bucketState) (exists, versioningRead bool, err error) {
+	if prov, ok := presets.FindProvider(provider); ok && prov.Capabilities.Versioning {
+		v, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
+		status := httpStatus(err)
+		switch {
+		case err == nil:
+			st.versioning = string(v.Status)
+			return true, true, nil
+		case isNotFound(err):
+			return false, false, nil
+		case !isUnsupported(err) && (status == 0 || status >= 500 || status == http.StatusTooManyRequests):
+			return false, false, explain(bucket, err)
+		}
+	}
+	exists, err = bucketExists(ctx, c, bucket)
+	return exists, false, err
+}
+
+// notedRefusals reads the bucket's tags when a document is not set: it may be one the
+// provider refused at an earlier apply (TagNotOffered). A failure to read them is no error:
+// no tags, no memory, so the feature is planned, and apply finds out again.
+func (l Live) notedRefusals(ctx context.Context, c *s3.Client, bucket string, st *bucketState, missing map[provision.Resource]bool) error {
 	if len(missing) == 0 {
-		return st, nil
+		return nil
 	}
-	// A document that is not set may be one the provider refused at an earlier apply.
 	var tags []types.Tag
-	err = l.read(ctx, func(ctx context.Context) error {
+	err := l.read(ctx, func(ctx context.Context) error {
 		var err error
 		tags, err = readTags(ctx, c, bucket)
 		return err
 	})
 	if err != nil {
-		return st, nil // no tags, no memory: the feature is planned, and apply finds out again
+		return nil
 	}
 	st.tags, st.tagsKnown = tags, true
 	for r := range missing {
 		if slices.Contains(notOffered(tags), featureNames[r]) {
 			st.unsupported[r] = "NotImplemented at an earlier apply; remove the bucket tag " + TagNotOffered + " to try again"
-		}
-	}
-	return st, nil
-}
-
-// all runs the reads in parallel, each under the retry policy; the first error wins.
-func (l Live) all(ctx context.Context, reads []func(context.Context) error) error {
-	errs := make([]error, len(reads))
-	var wg sync.WaitGroup
-	last := len(reads) - 1
-	for i, r := range reads[:max(last, 0)] {
-		wg.Go(func() { errs[i] = l.read(ctx, r) })
-	}
-	// The last read runs here, on a stack the HEAD has grown already: at 200 buckets this
-	// saves 200 goroutines whose stacks grow through the SDK's middleware (peak memory).
-	if last >= 0 {
-		errs[last] = l.read(ctx, reads[last])
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
 		}
 	}
 	return nil

@@ -84,8 +84,22 @@ func TestPlanApplyVerifyAgainstVersitygw(t *testing.T) {
 		t.Errorf("second plan: no lifecycle warning in %q", p2.Warnings)
 	}
 
-	if fails := live.Verify(ctx, a); len(fails) > 0 {
+	checks := live.Verify(ctx, a)
+	if fails := provision.Failures(checks); len(fails) > 0 {
 		t.Fatalf("verify: %q", fails)
+	}
+	// verify says what it checked: one check per bucket, naming what held.
+	if len(checks) != len(a.Buckets()) {
+		t.Errorf("verify: %d checks for %d buckets: %q", len(checks), len(a.Buckets()), checks)
+	}
+	for i, b := range a.Buckets() {
+		if i >= len(checks) {
+			break
+		}
+		want := "✓ bucket " + b.Name + ": exists, versioning enabled, round-trips an object, not public"
+		if got := checks[i].String(); got != want {
+			t.Errorf("check %d: %q, want %q", i, got, want)
+		}
 	}
 	// verify leaves nothing behind, not even old versions.
 	for _, b := range a.Buckets() {
@@ -99,7 +113,7 @@ func TestPlanApplyVerifyAgainstVersitygw(t *testing.T) {
 	if _, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(gone)}); err != nil {
 		t.Fatal(err)
 	}
-	fails := live.Verify(ctx, a)
+	fails := provision.Failures(live.Verify(ctx, a))
 	if len(fails) != 1 || !strings.Contains(fails[0], gone) || !strings.Contains(fails[0], "missing") {
 		t.Errorf("verify after removing %s: %q", gone, fails)
 	}
@@ -229,7 +243,7 @@ func TestWrongKeysAreAClearError(t *testing.T) {
 		_, err := buckets.Live{}.Plan(ctx, a)
 		checkKeyError(t, err, bad, srv)
 		checkKeyError(t, buckets.CheckAccess(ctx, a), bad, srv)
-		fails := buckets.Live{}.Verify(ctx, a)
+		fails := provision.Failures(buckets.Live{}.Verify(ctx, a))
 		if len(fails) != 1 {
 			t.Errorf("verify with bad keys: %q", fails)
 		}

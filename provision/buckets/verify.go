@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -20,37 +21,43 @@ import (
 const VerifyKeyPrefix = ".assetwiz-verify-"
 
 // Verify reads the buckets the way Plan does, and fails whenever Plan would change
-// something: one line per action apply would carry out (a missing bucket is one line). Each
-// bucket that exists then round-trips a small object (put, get, compare, then delete the
-// version it made by its id, so a versioned bucket is left as it was: no version, no marker).
-func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
+// something: one failing check per action apply would carry out (a missing bucket is one).
+// Each bucket that exists then round-trips a small object (put, get, compare, then delete
+// the version it made by its id, so a versioned bucket is left as it was: no version, no
+// marker). A bucket whose checks hold is one check saying what held.
+func (l Live) Verify(ctx context.Context, a *steps.Answers) []provision.Check {
 	bs := a.Buckets()
 	if len(bs) == 0 {
 		// No bucket to check, but what assetwiz made public for another technique may remain.
-		var out []string
+		var out []provision.Check
 		for _, act := range l.leftoversOfLocal(ctx, a) {
-			out = append(out, fmt.Sprintf("%s %s: apply would %s it (%s); run assetwiz apply", act.Resource, act.ID, act.Op, act.Detail))
+			out = append(out, provision.Fail(string(act.Resource)+" "+act.ID, "apply would %s it (%s); run assetwiz apply", act.Op, act.Detail))
 		}
 		return out
 	}
 	p, err := l.Plan(ctx, a)
 	if err != nil {
-		return []string{"buckets: " + err.Error()}
+		return []provision.Check{provision.Fail("buckets", "%w", err)}
 	}
 	client, err := newClient(ctx, a, l.Getenv, l.AnswerTimeout, 1)
 	if err != nil {
-		return []string{"buckets: " + err.Error()}
+		return []provision.Check{provision.Fail("buckets", "%w", err)}
 	}
 	missing := map[string]bool{}
-	lines := map[string][]string{}
+	failed := map[string][]provision.Check{}
+	held := map[string][]string{} // what held, per bucket, in the plan's order
 	for _, act := range p.Actions {
 		switch {
-		case act.Op == provision.Noop || missing[act.ID]:
+		case missing[act.ID]:
+		case act.Op == provision.Noop:
+			if what := heldWords(act); what != "" {
+				held[act.ID] = append(held[act.ID], what)
+			}
 		case act.Resource == provision.Bucket:
 			missing[act.ID] = true
-			lines[act.ID] = append(lines[act.ID], "bucket "+act.ID+": missing; run assetwiz apply to create it")
+			failed[act.ID] = append(failed[act.ID], provision.Fail("bucket "+act.ID, "missing; run assetwiz apply to create it"))
 		default:
-			lines[act.ID] = append(lines[act.ID], fmt.Sprintf("%s %s: apply would %s it (%s); run assetwiz apply", act.Resource, act.ID, act.Op, act.Detail))
+			failed[act.ID] = append(failed[act.ID], provision.Fail(string(act.Resource)+" "+act.ID, "apply would %s it (%s); run assetwiz apply", act.Op, act.Detail))
 		}
 	}
 	public := map[string]bool{} // the answers make these buckets public (the plugin's read-only policy)
@@ -60,44 +67,69 @@ func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
 		}
 	}
 	trips := make([]string, len(bs))
-	opened := make([][]string, len(bs))
+	opened := make([][]provision.Check, len(bs))
 	var wg sync.WaitGroup
 	for i, b := range bs {
 		if missing[b.Name] {
 			continue
 		}
-		wg.Go(func() {
-			if msg := roundTrip(ctx, client, b.Name); msg != "" {
-				trips[i] = "bucket " + b.Name + ": " + msg
-			}
-		})
+		wg.Go(func() { trips[i] = roundTrip(ctx, client, b.Name) })
 		if !public[b.Name] {
 			wg.Go(func() { opened[i] = tooPublic(ctx, client, a, b.Name) })
 		}
 	}
 	wg.Wait()
-	var out []string
+	var out []provision.Check
 	for i, b := range bs {
-		out = append(out, lines[b.Name]...)
+		what := held[b.Name]
+		if !missing[b.Name] {
+			if trips[i] == "" {
+				what = append(what, "round-trips an object")
+			}
+			if !public[b.Name] && len(opened[i]) == 0 {
+				what = append(what, "not public")
+			}
+		}
+		if len(what) > 0 {
+			out = append(out, provision.Check{What: "bucket " + b.Name, Detail: strings.Join(what, ", ")})
+		}
+		out = append(out, failed[b.Name]...)
 		out = append(out, opened[i]...)
 		if trips[i] != "" {
-			out = append(out, trips[i])
+			out = append(out, provision.Fail("bucket "+b.Name, "%s", trips[i]))
 		}
 	}
 	return out
 }
 
-// tooPublic is a line for each way a bucket the answers keep private is open to everyone,
-// but assetwiz's own statement (the plan's delete of it is a line already).
-func tooPublic(ctx context.Context, c *s3.Client, a *steps.Answers, bucket string) []string {
+// heldWords says what a planned action that changes nothing shows to hold.
+func heldWords(act provision.Action) string {
+	switch act.Resource {
+	case provision.Bucket:
+		return "exists"
+	case provision.BucketVersioning:
+		return "versioning enabled"
+	case provision.BucketLifecycle:
+		return "lifecycle: " + act.Detail
+	case provision.BucketCORS:
+		return "CORS: " + act.Detail
+	case provision.BucketPolicy:
+		return "policy: public read-only"
+	}
+	return ""
+}
+
+// tooPublic is a failing check for each way a bucket the answers keep private is open to
+// everyone, but assetwiz's own statement (the plan's delete of it is a failure already).
+func tooPublic(ctx context.Context, c *s3.Client, a *steps.Answers, bucket string) []provision.Check {
 	grants, err := PublicAccess(ctx, c, bucket)
 	if err != nil {
-		return []string{"bucket " + bucket + ": cannot tell whether it is public: " + explainShort(bucket, err)}
+		return []provision.Check{provision.Fail("bucket "+bucket, "cannot tell whether it is public: %s", explainShort(bucket, err))}
 	}
-	var out []string
+	var out []provision.Check
 	for _, g := range grants {
 		if !g.Ours {
-			out = append(out, fmt.Sprintf("bucket %s: public: %s, though technique %s needs no public access; remove it (assetwiz removes only what it made)", bucket, g.What, a.Technique))
+			out = append(out, provision.Fail("bucket "+bucket, "public: %s, though technique %s needs no public access; remove it (assetwiz removes only what it made)", g.What, a.Technique))
 		}
 	}
 	return out

@@ -377,33 +377,39 @@ func (c *Client) planCDNHost(ctx context.Context, a *steps.Answers, z Zone, p *p
 }
 
 // verifyCDNHost checks the CDN host's record and origin rule.
-func (c *Client) verifyCDNHost(ctx context.Context, a *steps.Answers, z Zone) []string {
+func (c *Client) verifyCDNHost(ctx context.Context, a *steps.Answers, z Zone) []provision.Check {
 	t := cdnTargetOf(a)
-	var out []string
+	var out []provision.Check
 	list, err := c.records(ctx, z.ID, t.Host, reads())
 	if err != nil {
-		return []string{err.Error()}
+		return []provision.Check{{What: "dns_record " + t.Host, Err: err}}
 	}
+	what := "dns_record " + t.Host
 	own, foreign := ownRecord(list)
 	switch {
 	case own == nil && len(foreign) > 0:
-		out = append(out, fmt.Sprintf("dns_record %s: conflict: %s", t.Host, recordConflict(z.Name, t, foreign)))
+		out = append(out, provision.Fail(what, "conflict: %s", recordConflict(z.Name, t, foreign)))
 	case own == nil:
-		out = append(out, fmt.Sprintf("dns_record %s: missing in zone %s", t.Host, z.Name))
+		out = append(out, provision.Fail(what, "missing in zone %s", z.Name))
 	case len(recordDiff(*own, t)) > 0:
-		out = append(out, fmt.Sprintf("dns_record %s: not as planned: %s", t.Host, strings.Join(recordDiff(*own, t), ", ")))
+		out = append(out, provision.Fail(what, "not as planned: %s", strings.Join(recordDiff(*own, t), ", ")))
+	default:
+		out = append(out, provision.Check{What: what, Detail: "in zone " + z.Name + ", as planned"})
 	}
 	ep, err := c.phaseRules(ctx, originKind, z.ID, reads())
 	if err != nil {
-		return append(out, err.Error())
+		return append(out, provision.Check{What: "origin_rule " + originRule(a).Ref, Err: err})
 	}
 	r := placeRef(originRule(a), ep.Rules)
 	j := findRule(ep.Rules, r)
+	what = "origin_rule " + r.Ref
 	switch {
 	case j < 0:
-		out = append(out, fmt.Sprintf("origin_rule %s: missing in zone %s", r.Ref, z.Name))
+		out = append(out, provision.Fail(what, "missing in zone %s", z.Name))
 	case len(originRuleDiff(ep.Rules[j], r)) > 0:
-		out = append(out, fmt.Sprintf("origin_rule %s: not as planned: %s", r.Ref, strings.Join(originRuleDiff(ep.Rules[j], r), ", ")))
+		out = append(out, provision.Fail(what, "not as planned: %s", strings.Join(originRuleDiff(ep.Rules[j], r), ", ")))
+	default:
+		out = append(out, provision.Check{What: what, Detail: "in zone " + z.Name + ", enabled, as planned"})
 	}
 	return out
 }

@@ -93,7 +93,7 @@ func TestCDNHostLostAnswersMakeNothingTwice(t *testing.T) {
 	if recs[0].Content != "www-example-com-assets-wp-content-uploads.s3.eu-west-1.amazonaws.com" {
 		t.Errorf("record target %q: not AWS's virtual host of the bucket", recs[0].Content)
 	}
-	if fails := (Live{Getenv: getenv}).Verify(context.Background(), pluginAnswers()); len(fails) != 0 {
+	if fails := provision.Failures((Live{Getenv: getenv}).Verify(context.Background(), pluginAnswers())); len(fails) != 0 {
 		t.Errorf("verify: %v", fails)
 	}
 }

@@ -263,7 +263,7 @@ func TestTwoSitesOfOneZoneApplyTogether(t *testing.T) {
 			}
 			s.OnRequest(nil)
 			for _, a := range []*steps.Answers{www, shop} {
-				if v := (Live{Getenv: env(s)}).Verify(context.Background(), a); len(v) != 0 {
+				if v := provision.Failures((Live{Getenv: env(s)}).Verify(context.Background(), a)); len(v) != 0 {
 					t.Errorf("verify %s: %v", a.WebsiteURL, v)
 				}
 			}
@@ -376,7 +376,7 @@ func TestSitesWhoseRefsCollideKeepRulesOfTheirOwn(t *testing.T) {
 				t.Errorf("%s: %s", a.WebsiteURL, w)
 			}
 		}
-		if fails := (Live{Getenv: env(s)}).Verify(context.Background(), a); len(fails) > 0 {
+		if fails := provision.Failures((Live{Getenv: env(s)}).Verify(context.Background(), a)); len(fails) > 0 {
 			t.Errorf("%s: verify: %v", a.WebsiteURL, fails)
 		}
 	}

@@ -298,16 +298,16 @@ func planName(id string) string {
 }
 
 // Verify checks that each rule exists, is enabled and is as planned.
-func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
+func (l Live) Verify(ctx context.Context, a *steps.Answers) []provision.Check {
 	rules := Rules(a)
 	if len(rules) == 0 {
 		return nil
 	}
 	c, z, err := l.connect(ctx, a)
 	if err != nil {
-		return []string{err.Error()}
+		return []provision.Check{{Err: err}}
 	}
-	var out []string
+	var out []provision.Check
 	if a.CDNHostAsked() {
 		if a.CDN.Host == "" {
 			a.CDN.Host = steps.DefaultCDNHost(a.WebsiteURL, z.Name)
@@ -318,33 +318,39 @@ func (l Live) Verify(ctx context.Context, a *steps.Answers) []string {
 	if a.CDN.Method == steps.MethodPageRules {
 		list, err := c.listPageRules(ctx, z.ID, reads())
 		if err != nil {
-			return []string{err.Error()}
+			return append(out, provision.Check{Err: err})
 		}
 		for _, r := range rules {
+			what := "page_rule " + r.Target
 			own, foreign := findPageRule(list, r)
 			switch {
 			case own == nil && len(foreign) > 0:
-				out = append(out, fmt.Sprintf("page_rule %s: conflict: %s", r.Target, conflictText(z.Name, r, foreign)))
+				out = append(out, provision.Fail(what, "conflict: %s", conflictText(z.Name, r, foreign)))
 			case own == nil:
-				out = append(out, fmt.Sprintf("page_rule %s: missing in zone %s", r.Target, z.Name))
+				out = append(out, provision.Fail(what, "missing in zone %s", z.Name))
 			case len(pageRuleDiff(*own, r)) > 0:
-				out = append(out, fmt.Sprintf("page_rule %s: not as planned: %s", r.Target, strings.Join(pageRuleDiff(*own, r), ", ")))
+				out = append(out, provision.Fail(what, "not as planned: %s", strings.Join(pageRuleDiff(*own, r), ", ")))
+			default:
+				out = append(out, provision.Check{What: what, Detail: fmt.Sprintf("in zone %s, active, caches everything for %ds at the edge", z.Name, r.EdgeTTL)})
 			}
 		}
 		return out
 	}
 	ep, err := c.cacheRules(ctx, z.ID, reads())
 	if err != nil {
-		return []string{err.Error()}
+		return append(out, provision.Check{Err: err})
 	}
 	for _, r := range rules {
 		r = placeRef(r, ep.Rules)
+		what := "cache_rule " + r.Ref
 		j := findRule(ep.Rules, r)
 		switch {
 		case j < 0:
-			out = append(out, fmt.Sprintf("cache_rule %s: missing in zone %s", r.Ref, z.Name))
+			out = append(out, provision.Fail(what, "missing in zone %s", z.Name))
 		case len(ruleDiff(ep.Rules[j], r)) > 0:
-			out = append(out, fmt.Sprintf("cache_rule %s: not as planned: %s", r.Ref, strings.Join(ruleDiff(ep.Rules[j], r), ", ")))
+			out = append(out, provision.Fail(what, "not as planned: %s", strings.Join(ruleDiff(ep.Rules[j], r), ", ")))
+		default:
+			out = append(out, provision.Check{What: what, Detail: fmt.Sprintf("in zone %s, enabled, caches for %ds at the edge", z.Name, r.EdgeTTL)})
 		}
 	}
 	return out

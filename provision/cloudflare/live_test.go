@@ -125,7 +125,7 @@ func TestVerify(t *testing.T) {
 	zid := s.AddZone("example.com")
 	a := answers("www.example.com", "a", "b")
 	l := Live{Getenv: env(s)}
-	if got := l.Verify(context.Background(), a); len(got) != 2 || !strings.Contains(got[0], "missing") {
+	if got := provision.Failures(l.Verify(context.Background(), a)); len(got) != 2 || !strings.Contains(got[0], "missing") {
 		t.Fatalf("before apply: %v", got)
 	}
 	p, err := l.Plan(context.Background(), a)
@@ -135,13 +135,23 @@ func TestVerify(t *testing.T) {
 	if res := provision.Apply(context.Background(), p, provision.ApplyOptions{}); res.Err() != nil {
 		t.Fatal(res.Err())
 	}
-	if got := l.Verify(context.Background(), a); len(got) != 0 {
-		t.Fatalf("after apply: %v", got)
+	// After apply every rule holds, and verify says so, rule by rule.
+	got := l.Verify(context.Background(), a)
+	if fails := provision.Failures(got); len(fails) != 0 {
+		t.Fatalf("after apply: %v", fails)
+	}
+	if len(got) != 2 {
+		t.Fatalf("after apply: %d checks, want one per rule: %v", len(got), got)
+	}
+	for i, c := range got {
+		if s := c.String(); !strings.HasPrefix(s, "✓ cache_rule "+Rules(a)[i].Ref+": in zone example.com, enabled, caches for") {
+			t.Errorf("check %d: %q", i, s)
+		}
 	}
 	rules := s.Rules(zid)
 	rules[0]["expression"] = "true"
 	s.PutRules(zid, rules...)
-	if got := l.Verify(context.Background(), a); len(got) != 1 || !strings.Contains(got[0], "not as planned: expression") {
+	if got := provision.Failures(l.Verify(context.Background(), a)); len(got) != 1 || !strings.Contains(got[0], "not as planned: expression") {
 		t.Fatalf("changed expression: %v", got)
 	}
 }

@@ -425,27 +425,29 @@ func (l *Live) poll(ctx context.Context, what string, state func(context.Context
 
 // Verify checks that each file system exists and is available, and that each subnet has an
 // available mount target (or was skipped because its zone has one).
-func (l *Live) Verify(ctx context.Context, a *steps.Answers) []string {
-	var out []string
+func (l *Live) Verify(ctx context.Context, a *steps.Answers) []provision.Check {
+	var out []provision.Check
 	for _, fs := range FileSystems(a) {
 		name := "efs_file_system " + fs.CreationToken
 		var desc *types.FileSystemDescription
 		err := l.read(ctx, func(ctx context.Context) (err error) { desc, err = l.findFileSystem(ctx, fs.CreationToken); return err })
 		switch {
 		case err != nil:
-			out = append(out, fmt.Sprintf("%s: %v", name, err))
+			out = append(out, provision.Check{What: name, Err: err})
 			continue
 		case desc == nil:
-			out = append(out, name+": missing")
+			out = append(out, provision.Fail(name, "missing"))
 			continue
 		case desc.LifeCycleState != types.LifeCycleStateAvailable:
-			out = append(out, fmt.Sprintf("%s: %s is %s, not available", name, aws.ToString(desc.FileSystemId), desc.LifeCycleState))
+			out = append(out, provision.Fail(name, "%s is %s, not available", aws.ToString(desc.FileSystemId), desc.LifeCycleState))
+		default:
+			out = append(out, provision.Check{What: name, Detail: aws.ToString(desc.FileSystemId) + " exists, available"})
 		}
 		id := aws.ToString(desc.FileSystemId)
 		var mts []types.MountTargetDescription
 		err = l.read(ctx, func(ctx context.Context) (err error) { mts, err = l.mountTargets(ctx, id); return err })
 		if err != nil {
-			out = append(out, fmt.Sprintf("%s: mount targets: %v", name, err))
+			out = append(out, provision.Fail(name, "mount targets: %w", err))
 			continue
 		}
 		skipped := map[string]bool{}
@@ -463,11 +465,15 @@ func (l *Live) Verify(ctx context.Context, a *steps.Answers) []string {
 			mt := inSubnet(mts, subnet)
 			switch {
 			case mt != nil && mt.LifeCycleState != types.LifeCycleStateAvailable:
-				out = append(out, fmt.Sprintf("%s: %s is %s, not available", mtName, aws.ToString(mt.MountTargetId), mt.LifeCycleState))
-			case mt == nil && skipped[subnet] && !anyAvailable:
-				out = append(out, mtName+": skipped for its zone's mount target, but the file system has no available mount target")
-			case mt == nil && !skipped[subnet]:
-				out = append(out, mtName+": missing")
+				out = append(out, provision.Fail(mtName, "%s is %s, not available", aws.ToString(mt.MountTargetId), mt.LifeCycleState))
+			case mt != nil:
+				out = append(out, provision.Check{What: mtName, Detail: aws.ToString(mt.MountTargetId) + " available"})
+			case skipped[subnet] && !anyAvailable:
+				out = append(out, provision.Fail(mtName, "skipped for its zone's mount target, but the file system has no available mount target"))
+			case skipped[subnet]:
+				out = append(out, provision.Check{What: mtName, Detail: "none needed: its zone has an available mount target"})
+			default:
+				out = append(out, provision.Fail(mtName, "missing"))
 			}
 		}
 	}

@@ -164,7 +164,7 @@ func TestApplyCreatesFileSystemAndMountTargets(t *testing.T) {
 			t.Errorf("%s does not mount %s:\n%s", path, fs.ID, data)
 		}
 	}
-	if failures := l.Verify(context.Background(), a); len(failures) > 0 {
+	if failures := provision.Failures(l.Verify(context.Background(), a)); len(failures) > 0 {
 		t.Errorf("verify after apply: %q", failures)
 	}
 }
@@ -268,8 +268,19 @@ func TestSecondSubnetInAZoneIsSkipped(t *testing.T) {
 	if skip.ID != token+"/subnet-0a2" || !strings.Contains(skip.Detail, "skipped") || !strings.Contains(skip.Detail, "eu-west-1a") {
 		t.Errorf("second subnet: %s %s %q, want a noop saying it was skipped for eu-west-1a", skip.ID, skip.Op, skip.Detail)
 	}
-	if failures := l.Verify(context.Background(), a); len(failures) > 0 {
+	checks := l.Verify(context.Background(), a)
+	if failures := provision.Failures(checks); len(failures) > 0 {
 		t.Errorf("verify: %q", failures)
+	}
+	// verify says what it checked: the file system, the mount target, the skipped subnet.
+	var said []string
+	for _, c := range checks {
+		said = append(said, c.String())
+	}
+	if len(said) != 3 || !strings.HasPrefix(said[0], "✓ efs_file_system "+token+": fs-") || !strings.HasSuffix(said[0], " exists, available") ||
+		!strings.HasPrefix(said[1], "✓ efs_mount_target "+token+"/subnet-0a1: fsmt-") ||
+		said[2] != "✓ efs_mount_target "+token+"/subnet-0a2: none needed: its zone has an available mount target" {
+		t.Errorf("verify's checks:\n%s", strings.Join(said, "\n"))
 	}
 	if s.Writes() != writes {
 		t.Errorf("plan and verify wrote")
@@ -326,12 +337,12 @@ func TestVerifyReportsMissing(t *testing.T) {
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1")
-	failures := l.Verify(context.Background(), a)
+	failures := provision.Failures(l.Verify(context.Background(), a))
 	equal(t, "verify", failures, []string{"efs_file_system " + token + ": missing"})
 
 	apply(t, l, answers(t, "subnet-0a1"))
 	a.EFS.SubnetIDs = []string{"subnet-0a1", "subnet-0b1"}
-	failures = l.Verify(context.Background(), a)
+	failures = provision.Failures(l.Verify(context.Background(), a))
 	equal(t, "verify", failures, []string{"efs_mount_target " + token + "/subnet-0b1: missing"})
 }
 

@@ -8,8 +8,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/assetwiz/assetwiz/internal/safefile"
 	"github.com/assetwiz/assetwiz/provision"
-	"github.com/assetwiz/assetwiz/provision/files"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -168,13 +168,13 @@ func plural(n int, one, many string) string {
 // readFile returns a file's content, and exists=false when there is none; upToDate says
 // whether it already holds content with the snippets' mode.
 func readFile(path, content string) (current string, exists, upToDate bool, err error) {
-	current, mode, exists, err := files.Read(path)
+	current, mode, exists, err := safefile.Read(path)
 	return current, exists, exists && current == content && mode == SnippetMode, err
 }
 
-// writeSnippet writes a snippet file atomically, making its folder (see files.Write).
+// writeSnippet writes a snippet file atomically, making its folder (see safefile.Write).
 func writeSnippet(path, content string) error {
-	_, err := files.Write(path, content, SnippetMode)
+	_, err := safefile.Write(path, content, SnippetMode)
 	return err
 }
 

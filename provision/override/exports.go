@@ -7,19 +7,14 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/assetwiz/assetwiz/internal/exportfile"
 	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/steps"
 )
 
-// Export is one `export NAME="value"` line of the toolkit's override file.
-type Export struct {
-	Name   string
-	Value  string
-	Secret bool
-}
-
-// Line is the export as the toolkit reads it.
-func (e Export) Line() string { return "export " + e.Name + `="` + e.Value + `"` }
+// Export is one `export NAME="value"` line of the toolkit's override file; its syntax
+// (quoting, reading back, merging) is exportfile's.
+type Export = exportfile.Export
 
 // Exports are the toolkit exports for completed, valid answers, in the contract's order, for
 // the answers' toolkit generation. With noSecrets the keys are left out; keys that are not
@@ -104,74 +99,3 @@ func sortedValues(m map[string]string) []string {
 
 // SecretNames are the exports that hold secrets.
 var SecretNames = []string{steps.ExportS3AccessKey, steps.ExportS3SecretKey}
-
-// Render is the exports as the lines of a fresh override file.
-func Render(exports []Export) string {
-	var b strings.Builder
-	for _, e := range exports {
-		b.WriteString(e.Line() + "\n")
-	}
-	return b.String()
-}
-
-// Merge writes the exports into an existing override file's content: each export's first
-// line is replaced in place and its later duplicates dropped; exports the file lacks are
-// appended. An owned line keeps its indentation and trailing comment; a line holding more
-// than the export is left as it is (see Unmergeable). Every other byte stays as it was. The exports named in keep (the secrets under
-// --no-secrets) are neither written nor removed.
-func Merge(content string, exports []Export, keep ...string) string {
-	value := map[string]string{}
-	for _, e := range exports {
-		value[e.Name] = e.Value
-	}
-	kept := map[string]bool{}
-	for _, k := range keep {
-		kept[k] = true
-	}
-	var b strings.Builder
-	b.Grow(len(content) + 64*len(exports))
-	done := map[string]bool{}
-	for _, line := range strings.SplitAfter(content, "\n") {
-		name, _, ok := steps.ParseExportLine(line)
-		v, owned := value[name]
-		if !ok || !owned || kept[name] {
-			b.WriteString(line)
-			continue
-		}
-		body := strings.TrimRight(line, "\r\n")
-		parts := splitExportLine(body)
-		if parts.other {
-			b.WriteString(line) // never lose code: Unmergeable names such a line as bad input
-			continue
-		}
-		if done[name] {
-			continue // a later duplicate would override ours when the toolkit sources the file
-		}
-		done[name] = true
-		b.WriteString(parts.indent + Export{Name: name, Value: v}.Line() + parts.rest + line[len(body):])
-	}
-	out := b.String()
-	var missing []Export
-	for _, e := range exports {
-		if !done[e.Name] && !kept[e.Name] {
-			missing = append(missing, e)
-		}
-	}
-	if len(missing) > 0 && out != "" && !strings.HasSuffix(out, "\n") {
-		out += "\n"
-	}
-	return out + Render(missing)
-}
-
-// Changed names the exports whose values differ between two override files' contents.
-func Changed(before, after string, exports []Export) []string {
-	old, cur := steps.ReadExports(before), steps.ReadExports(after)
-	var out []string
-	for _, e := range exports {
-		ov, had := old[e.Name]
-		if nv := cur[e.Name]; !had || ov != nv {
-			out = append(out, e.Name)
-		}
-	}
-	return out
-}

@@ -10,6 +10,7 @@ import (
 
 	goldenfile "github.com/charmbracelet/x/exp/golden"
 
+	"github.com/assetwiz/assetwiz/internal/exportfile"
 	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -147,41 +148,66 @@ func TestExportsFollowTheContract(t *testing.T) {
 				t.Errorf("%s: unexpected export %s", name, k)
 			}
 		}
-		fmt.Fprintf(&golden, "## %s\n%s\n", name, Render(exports))
+		fmt.Fprintf(&golden, "## %s\n%s\n", name, exportfile.Render(exports))
 	}
 	goldenfile.RequireEqual(t, []byte(golden.String()))
 }
 
-func TestExportsSourceBackInBash(t *testing.T) {
+// Every export the planner can produce, for every generation, reads back as itself: parsed
+// by exportfile (what steps reads the override file with), merged into a toolkit template,
+// and sourced by bash. The keys include the characters the answers refuse (quotes,
+// backslashes, $, backticks): a key that slipped through must still not break the file.
+func TestExportsRoundTrip(t *testing.T) {
 	t.Parallel()
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		t.Fatal("bash is needed to prove the exports are valid shell")
 	}
+	template, err := os.ReadFile(filepath.Join("..", "..", "internal", "exportfile", "testdata", "digitalocean3override.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := []steps.Secrets{
+		{S3AccessKey: "AKIDEXAMPLE", S3SecretKey: "wJalr/XUtnFEMI+K7MDENG"},
+		{S3AccessKey: `AK"ID\`, S3SecretKey: "s$HOME`id`\\\"$(touch pwned)'x"},
+	}
+	dir := t.TempDir()
 	for _, a := range combos(t) {
-		a.Secrets = steps.Secrets{S3AccessKey: "AKIDEXAMPLE", S3SecretKey: "wJalr/XUtnFEMI+K7MDENG"}
-		exports, _ := Exports(&a, false)
-		file := filepath.Join(t.TempDir(), "override.tmpl")
-		os.WriteFile(file, []byte(Render(exports)), 0o600)
-		if out, err := exec.Command(bash, "-n", file).CombinedOutput(); err != nil {
-			t.Fatalf("bash -n: %v\n%s", err, out)
+		for k, secrets := range keys {
+			a.Secrets = secrets
+			exports, _ := Exports(&a, false)
+			rendered := exportfile.Render(exports)
+			parsed, merged := exportfile.Read(rendered), exportfile.Read(exportfile.Merge(string(template), exports))
+			for _, e := range exports {
+				if parsed[e.Name] != e.Value || merged[e.Name] != e.Value {
+					t.Fatalf("%s/%s/%s keys %d: %s = %q rendered, %q merged; want %q", a.Toolkit, a.Mode, a.Technique, k, e.Name, parsed[e.Name], merged[e.Name], e.Value)
+				}
+			}
+			if k == 0 {
+				continue // one bash per combination: the hostile keys carry the same other values
+			}
+			file := filepath.Join(dir, "override.tmpl")
+			os.WriteFile(file, []byte(rendered), 0o600)
+			var script strings.Builder
+			script.WriteString("set -eu; cd \"$2\"; source \"$1\"\n")
+			for _, e := range exports {
+				fmt.Fprintf(&script, "printf '%%s=%%s\\n' %s \"$%s\"\n", e.Name, e.Name)
+			}
+			out, err := exec.Command(bash, "-c", script.String(), "bash", file, dir).Output()
+			if err != nil {
+				t.Fatalf("sourcing:\n%s\n%v", rendered, err)
+			}
+			var wantOut strings.Builder
+			for _, e := range exports {
+				wantOut.WriteString(e.Name + "=" + e.Value + "\n")
+			}
+			if string(out) != wantOut.String() {
+				t.Errorf("sourced values differ:\n%s\nwant:\n%s", out, wantOut.String())
+			}
 		}
-		var script strings.Builder
-		script.WriteString("set -eu; source " + file + "\n")
-		for _, e := range exports {
-			fmt.Fprintf(&script, "printf '%%s=%%s\\n' %s \"$%s\"\n", e.Name, e.Name)
-		}
-		out, err := exec.Command(bash, "-c", script.String()).Output()
-		if err != nil {
-			t.Fatalf("sourcing: %v", err)
-		}
-		var wantOut strings.Builder
-		for _, e := range exports {
-			wantOut.WriteString(e.Name + "=" + e.Value + "\n")
-		}
-		if string(out) != wantOut.String() {
-			t.Errorf("sourced values differ:\n%s\nwant:\n%s", out, wantOut.String())
-		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
+		t.Error("sourcing the exports ran a key as code")
 	}
 }
 
@@ -192,7 +218,7 @@ func TestBuildChoiceFollowsThePeriod(t *testing.T) {
 		for _, period := range steps.Periods {
 			a := steps.Answers{Toolkit: tk, Mode: "temporal", Period: period, Application: "joomla", WebsiteURL: "www.example.com"}
 			a.Complete()
-			got := steps.ReadExports(Render(exportsOnly(Exports(&a, true))))
+			got := exportfile.Read(exportfile.Render(exportsOnly(Exports(&a, true))))
 			if got["BUILD_CHOICE"] != buildChoice[period] || got["BUILD_ARCHIVE_CHOICE"] != period {
 				t.Errorf("%s %s: BUILD_CHOICE %q, BUILD_ARCHIVE_CHOICE %q; want %q, %q", tk, period, got["BUILD_CHOICE"], got["BUILD_ARCHIVE_CHOICE"], buildChoice[period], period)
 			}
@@ -267,7 +293,7 @@ export DATASTORE_CHOICE="digitalocean"
 export DNS_CHOICE="cloudflare"
 export OTHER="kept"
 `
-	ex := steps.ReadExports(classicFile)
+	ex := exportfile.Read(classicFile)
 	if tk, why := steps.GenerationOf(ex); tk != "classic" || !strings.Contains(why, "PERSIST_ASSETS_TO_CLOUD") {
 		t.Fatalf("generation of a classic file: %s (%s)", tk, why)
 	}
@@ -275,7 +301,7 @@ export OTHER="kept"
 		Technique: "s3fs", Storage: steps.Storage{Provider: "digitalocean"}}
 	a.Complete()
 	exports, _ := Exports(&a, true)
-	merged := steps.ReadExports(Merge(classicFile, exports, SecretNames...))
+	merged := exportfile.Read(exportfile.Merge(classicFile, exports, SecretNames...))
 	if merged["PERSIST_ASSETS_TO_DATASTORE"] != "1" || merged["DIRECTORIES_TO_MOUNT"] != "wp-content/uploads" || merged["OTHER"] != "kept" {
 		t.Errorf("merged exports: %v", merged)
 	}
@@ -289,7 +315,7 @@ export OTHER="kept"
 		"original": "export PERSIST_ASSETS_TO_CLOUD=\"1\"\nexport ENABLE_EFS=\"1\"\n",
 		"current":  "export PERSIST_ASSETS_TO_DATASTORE=\"0\"\n",
 	} {
-		if got, _ := steps.GenerationOf(steps.ReadExports(file)); got != tk {
+		if got, _ := steps.GenerationOf(exportfile.Read(file)); got != tk {
 			t.Errorf("generation of %q = %s, want %s", file, got, tk)
 		}
 	}

@@ -7,38 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assetwiz/assetwiz/internal/exportfile"
 	"github.com/assetwiz/assetwiz/steps"
 )
-
-// FuzzMerge: merging leaves every line that is not one of our exports as it was, puts each
-// of our exports in exactly once, and merging twice is merging once.
-func FuzzMerge(f *testing.F) {
-	f.Add("export A=\"1\"\nexport APPLICATION=\"joomla\"\n# c\nexport APPLICATION=\"x\"", "wordpress")
-	f.Add("", "moodle")
-	f.Add("\r\nexport WEBSITE_URL='old'\r\n\texport  APPLICATION=1 # note", "drupal")
-	f.Fuzz(func(t *testing.T, content, app string) {
-		if strings.ContainsAny(app, "\"'`\\$\n\r") {
-			return // such values are refused before any merge
-		}
-		exports := []Export{{Name: "APPLICATION", Value: app}, {Name: "WEBSITE_URL", Value: "www.example.com"}}
-		once := Merge(content, exports)
-		if twice := Merge(once, exports); twice != once {
-			t.Fatalf("merge twice differs from once:\n%q\n%q", once, twice)
-		}
-		owned := map[string]bool{"APPLICATION": true, "WEBSITE_URL": true}
-		before, after := withoutOwned(content, owned), withoutOwned(once, owned)
-		if b, a := strings.Join(before, ""), strings.Join(after, ""); a != b && a != b+"\n" {
-			t.Fatalf("other lines changed:\n%q\n%q", b, a)
-		}
-		if len(Unmergeable(content, exports)) > 0 {
-			return // refused as bad input before any write: no value to read back
-		}
-		got := steps.ReadExports(once)
-		if got["APPLICATION"] != app || got["WEBSITE_URL"] != "www.example.com" {
-			t.Fatalf("exports read back as %q / %q", got["APPLICATION"], got["WEBSITE_URL"])
-		}
-	})
-}
 
 // FuzzExports: for any answers that validate, the exports are valid bash that sources back
 // to the same values.
@@ -59,7 +30,7 @@ func FuzzExports(f *testing.F) {
 		}
 		exports, _ := Exports(&a, true)
 		file := filepath.Join(t.TempDir(), "override.tmpl")
-		os.WriteFile(file, []byte(Render(exports)), 0o600)
+		os.WriteFile(file, []byte(exportfile.Render(exports)), 0o600)
 		var script strings.Builder
 		script.WriteString("set -eu; source \"$1\"\n")
 		for _, e := range exports {
@@ -67,7 +38,7 @@ func FuzzExports(f *testing.F) {
 		}
 		out, err := exec.Command(bash, "-c", script.String(), "bash", file).Output()
 		if err != nil {
-			t.Fatalf("sourcing %q: %v", Render(exports), err)
+			t.Fatalf("sourcing %q: %v", exportfile.Render(exports), err)
 		}
 		values := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
 		for i, e := range exports {

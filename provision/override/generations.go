@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/assetwiz/assetwiz/internal/exportfile"
 	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -104,7 +105,7 @@ var generationExports = []struct{ name, readBy string }{
 // this generation are never removed, so the plan names them.
 func LeftBehind(a *steps.Answers, path, content string, exports []Export) []string {
 	tk, _ := presets.FindToolkit(a.Toolkit)
-	have := steps.ReadExports(content)
+	have := exportfile.Read(content)
 	written := map[string]bool{}
 	for _, e := range exports {
 		written[e.Name] = true

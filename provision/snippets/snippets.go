@@ -12,8 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/assetwiz/assetwiz/internal/safefile"
 	"github.com/assetwiz/assetwiz/provision"
-	"github.com/assetwiz/assetwiz/provision/files"
 	"github.com/assetwiz/assetwiz/provision/override"
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -80,7 +80,7 @@ func (Backend) Plan(_ context.Context, a *steps.Answers) (provision.Plan, error)
 // planFile plans one snippet at path on disk, named id (the path as the answers give it).
 func planFile(path, id string, f File) (provision.Action, error) {
 	act := provision.Action{Resource: provision.File, ID: id}
-	current, mode, exists, err := files.Read(path)
+	current, mode, exists, err := safefile.Read(path)
 	if err != nil {
 		return act, fmt.Errorf("file %s: %w", id, err)
 	}
@@ -106,9 +106,9 @@ func planFile(path, id string, f File) (provision.Action, error) {
 	return act, nil
 }
 
-// WriteFile writes a snippet atomically with its mode (see files.Write).
+// WriteFile writes a snippet atomically with its mode (see safefile.Write).
 func WriteFile(path, content string, mode fs.FileMode) error {
-	_, err := files.Write(path, content, mode)
+	_, err := safefile.Write(path, content, mode)
 	return err
 }
 

@@ -220,10 +220,15 @@ func (c *copier) current(ctx context.Context, src Object, dst *Object, perKey bo
 			overwrite = true
 		}
 		if c.opt.DryRun {
-			c.copied(src.Size, overwrite)
+			c.copied(src, overwrite, false)
 			return
 		}
-		err := c.transfer(ctx, src, !overwrite)
+		// A new object is written only if its key is still free where the site writes: a
+		// restore's bucket. A backup's bucket has no writer but assetwiz's backups and keeps
+		// versions, so there the condition guards nothing and costs much (where the server
+		// ignores it on copies, as versitygw does, a server copy becomes a multipart copy or a
+		// read and a write through assetwiz).
+		err := c.transfer(ctx, src, !overwrite && c.b.Restore)
 		if errors.Is(err, errExists) && try == 0 {
 			out, found, herr := c.to.head(ctx, src.Key, "")
 			if herr != nil {
@@ -242,17 +247,26 @@ func (c *copier) current(ctx context.Context, src Object, dst *Object, perKey bo
 			failed(ctx, c.sum, src.Key, err)
 			return
 		}
-		c.copied(src.Size, overwrite)
+		c.copied(src, overwrite, false)
 		return
 	}
 }
 
-func (c *copier) copied(size int64, overwrite bool) {
+// copied counts an object copied (or, on a dry run, to copy, then named: version says which
+// version of its key, for --versions).
+func (c *copier) copied(o Object, overwrite, version bool) {
 	c.sum.add(func(s *Summary) {
 		s.Copied++
-		s.CopiedBytes += size
+		s.CopiedBytes += o.Size
 		if overwrite {
 			s.Overwritten++
+		}
+		if c.opt.DryRun {
+			name := o.Key
+			if version && o.VersionID != "" && o.VersionID != "null" {
+				name += " (version " + o.VersionID + ")"
+			}
+			s.ToCopy = append(s.ToCopy, name)
 		}
 	})
 }
@@ -345,13 +359,13 @@ func (c *copier) versions(ctx context.Context, src, dst []Object) {
 		case currentIsNewest:
 			c.sum.add(func(s *Summary) { s.Same++ })
 		case c.opt.DryRun:
-			c.copied(src[0].Size, true)
+			c.copied(src[0], true, true)
 		default:
 			if err := c.transferVersion(ctx, src[0], false); err != nil {
 				failed(ctx, c.sum, key, err)
 				return
 			}
-			c.copied(src[0].Size, true)
+			c.copied(src[0], true, true)
 		}
 		return
 	}
@@ -379,7 +393,7 @@ func (c *copier) versions(ctx context.Context, src, dst []Object) {
 			}
 		}
 		have[ids[i]], copied = true, true
-		c.copied(src[i].Size, false)
+		c.copied(src[i], false, true)
 	}
 	if !copied {
 		c.sum.add(func(s *Summary) { s.Same++ })
@@ -446,13 +460,21 @@ func (c *copier) transferVersion(ctx context.Context, o Object, ifAbsent bool) e
 }
 
 // copyObject reads one object (version) and writes it to the destination, keeping its content
-// type and metadata. Small objects pass through memory, large ones through a temporary file;
+// type and metadata. Small objects pass through memory, large ones are piped (pipe.go) or, when
+// they cannot be, go through a temporary file;
 // either way no more than the listed size is read (a body that goes on, or ends short, is an
 // error), an answer without Content-Length is read the same way, and the MD5 of what was read
 // is checked against the source's before it is written.
 func (c *copier) copyObject(ctx context.Context, o Object, ifAbsent, withSource bool) error {
 	if c.server != nil && !c.server.off.Load() {
 		if err := c.serverCopy(ctx, o, ifAbsent, withSource); !errors.Is(err, errStream) {
+			return err
+		}
+	}
+	if o.Size >= inMemory {
+		// Too big for memory: streamed from the GET into the PUT where it can be, so no
+		// temporary file holds it.
+		if err := c.pipe(ctx, o, ifAbsent, withSource); !errors.Is(err, errNoPipe) {
 			return err
 		}
 	}

@@ -137,3 +137,36 @@ func TestRestoreReportsConflictsAndDeletesNothing(t *testing.T) {
 		t.Fatalf("the conflict was overwritten: %q", data)
 	}
 }
+
+// A restore's dry run names what it would restore (with --versions, which version), copies
+// nothing; a real run names nothing (its counts say it).
+func TestRestoreDryRunNamesTheFiles(t *testing.T) {
+	t.Parallel()
+	srv := s3test.Start(t)
+	c := srv.Client(t)
+	versionedBucket(t, c, "assets")
+	versionedBucket(t, c, "assets-backup")
+	srv.PutObject(t, "assets-backup", "a.txt", "in both")
+	srv.PutObject(t, "assets-backup", "b/2.txt", "only in the backup")
+	srv.PutObject(t, "assets-backup", "b/1.txt", "only in the backup, first")
+	srv.PutObject(t, "assets-backup", "b/1.txt", "only in the backup, second")
+	srv.PutObject(t, "assets", "a.txt", "in both")
+	back := Buckets{From: c, FromBucket: "assets-backup", To: c, ToBucket: "assets", Restore: true}
+	ctx := context.Background()
+	sum, err := Copy(ctx, back, Options{DryRun: true}, false)
+	if err != nil || !slices.Equal(sum.ToCopy, []string{"b/1.txt", "b/2.txt"}) || sum.Copied != 2 {
+		t.Fatalf("dry run: %v, to copy %q (%d)", err, sum.ToCopy, sum.Copied)
+	}
+	sum, err = Copy(ctx, back, Options{DryRun: true}, true)
+	if err != nil || len(sum.ToCopy) != 3 || sum.ToCopy[0][:len("b/1.txt (version ")] != "b/1.txt (version " || sum.ToCopy[0] == sum.ToCopy[1] ||
+		sum.ToCopy[2][:len("b/2.txt (version ")] != "b/2.txt (version " {
+		t.Fatalf("dry run, versions: %v, to copy %q", err, sum.ToCopy)
+	}
+	if keys := listKeys(t, c, "assets"); !slices.Equal(keys, []string{"a.txt"}) {
+		t.Fatalf("the dry runs wrote: %v", keys)
+	}
+	sum, err = Copy(ctx, back, Options{}, false)
+	if err != nil || sum.Copied != 2 || sum.ToCopy != nil {
+		t.Fatalf("restore: %v, copied %d, named %q", err, sum.Copied, sum.ToCopy)
+	}
+}

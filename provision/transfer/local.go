@@ -53,7 +53,7 @@ func walkSorted(root string, t tree, yield func(LocalFile) bool) error {
 		return fmt.Errorf("%s is not a folder", root)
 	}
 	if t.root == "" {
-		if t.root, err = filepath.EvalSymlinks(root); err != nil {
+		if t.root, err = absReal(root); err != nil {
 			return err
 		}
 	}

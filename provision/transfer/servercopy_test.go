@@ -139,8 +139,8 @@ func TestBackupOnOneServerIsCopiedByTheServer(t *testing.T) {
 	}
 }
 
-// On versitygw as it is, a copy ignores If-None-Match: a new object is never copied by a lone
-// CopyObject there (it could replace one written meanwhile). A large one goes through a
+// On versitygw as it is, a copy ignores If-None-Match: a new object of a restore (the site's
+// live bucket) is never copied by a lone CopyObject there (it could replace one the site wrote meanwhile). A large one goes through a
 // multipart copy whose completion is conditional; a small one is read and written with the
 // condition (as many round trips); a changed one, replaced on purpose, is copied.
 func TestCopiesOnAServerIgnoringTheConditionStayConditional(t *testing.T) {
@@ -159,7 +159,7 @@ func TestCopiesOnAServerIgnoringTheConditionStayConditional(t *testing.T) {
 	opt := small
 	opt.Overwrite = true
 	p.Reset()
-	sum, err := Copy(ctx, Buckets{From: c, FromBucket: "assets", To: c, ToBucket: "assets-backup"}, opt, false)
+	sum, err := Copy(ctx, Buckets{From: c, FromBucket: "assets", To: c, ToBucket: "assets-backup", Restore: true}, opt, false)
 	if err != nil || sum.Problems() != 0 || sum.Copied != 3 {
 		t.Fatalf("%v %+v", err, sum)
 	}
@@ -230,4 +230,43 @@ func TestARestoreByTheServerLeavesAnObjectWrittenMeanwhile(t *testing.T) {
 	if got, _ := getObject(t, direct, "assets", "video.mp4"); !bytes.Equal(got, fresh) {
 		t.Fatalf("the object the site wrote meanwhile was replaced by the backup's (%d bytes)", len(got))
 	}
+}
+
+// A backup's bucket has no other writer and keeps versions: on a server that ignores
+// If-None-Match on copies, every object of a backup is still one CopyObject by the server, new
+// ones included (before: a read and a write through assetwiz for a small one, a four-request
+// multipart copy for a large one).
+func TestABackupOnAServerIgnoringTheConditionIsOneCopyPerObject(t *testing.T) {
+	t.Parallel()
+	srv := s3test.Start(t)
+	p := s3test.StartQuirky(t, srv, s3test.Quirks{})
+	c := through(srv, p)
+	ctx := context.Background()
+	versionedBucket(t, c, "assets")
+	versionedBucket(t, c, "assets-backup")
+	want := map[string][]byte{"small.webp": randomBytes(t, 2000), "large.webp": randomBytes(t, inMemory+1)}
+	for k, v := range want {
+		putBytes(t, c, "assets", k, v)
+	}
+	opt := small
+	opt.Overwrite = true
+	p.Reset()
+	sum, err := Copy(ctx, Buckets{From: c, FromBucket: "assets", To: c, ToBucket: "assets-backup"}, opt, false)
+	if err != nil || sum.Problems() != 0 || sum.Copied != 2 {
+		t.Fatalf("%v %+v", err, sum)
+	}
+	gets, puts, copies := bodies(p.Requests())
+	if len(gets) != 0 || len(puts) != 0 || copies["small.webp"] != 1 || copies["large.webp"] != 1 {
+		t.Fatalf("GETs %v, PUTs %v, copies %v; want one server copy of each object and no byte through assetwiz", gets, puts, copies)
+	}
+	var uploads int
+	for _, r := range p.Requests() {
+		if r.Sub == "uploads" {
+			uploads++
+		}
+	}
+	if uploads != 0 {
+		t.Fatalf("%d multipart uploads started for objects one copy takes", uploads)
+	}
+	sameCopies(t, c, "assets", "assets-backup", want)
 }

@@ -103,6 +103,8 @@ type Summary struct {
 	CopiedBytes int64 `json:"copied_bytes"`
 	Overwritten int64 `json:"overwritten"`
 	Same        int64 `json:"same"`
+	// ToCopy names what a dry run would copy (keys; with --versions, which version).
+	ToCopy []string `json:"to_copy,omitempty"`
 	// Conflicts differ from what is there and were left alone.
 	Conflicts []Issue `json:"conflicts"`
 	// Unreadable could not be read (sync) and were skipped; Failed could not be stored.
@@ -135,6 +137,7 @@ func (s *Summary) sortLists() {
 	slices.SortFunc(s.Failed, byKey)
 	slices.SortFunc(s.Skipped, byKey)
 	slices.Sort(s.Symlinks)
+	slices.Sort(s.ToCopy)
 }
 
 // Problems counts what makes the run fail: unreadable or failed files, or a directory error.
@@ -174,12 +177,12 @@ func Sync(ctx context.Context, c *s3.Client, f Folder, opt Options) (*Summary, e
 	if root == "" {
 		root = f.Path
 	}
-	realRoot, err := filepath.EvalSymlinks(root)
+	realRoot, err := absReal(root)
 	if err != nil {
 		sum.Error = "folder " + root + ": " + errText(err)
 		return sum, nil
 	}
-	realPath, err := filepath.EvalSymlinks(f.Path)
+	realPath, err := absReal(f.Path)
 	if err != nil {
 		sum.Error = "folder " + f.Path + ": " + errText(err)
 		return sum, nil
@@ -463,11 +466,15 @@ func (s *syncer) file(ctx context.Context, p pair) {
 				return
 			}
 		}
+		dry := s.opt.DryRun
 		sum.add(func(s *Summary) {
 			s.Copied++
 			s.CopiedBytes += size
 			if overwrite {
 				s.Overwritten++
+			}
+			if dry {
+				s.ToCopy = append(s.ToCopy, l.Key)
 			}
 		})
 		return
@@ -476,6 +483,17 @@ func (s *syncer) file(ctx context.Context, p pair) {
 
 // realPathOf is where an open file really is: the kernel's name for it (/proc/self/fd), or
 // the path resolved where there is no /proc.
+// absReal is path made absolute with every symlink resolved: what an open file's real path
+// (/proc/self/fd) is compared with. A relative --from left it relative, and every file was
+// then "outside the folder being copied": nothing copied, exit 0.
+func absReal(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(abs)
+}
+
 func realPathOf(f *os.File, path string) string {
 	if real, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(f.Fd()))); err == nil && filepath.IsAbs(real) {
 		return real

@@ -294,3 +294,22 @@ func TestAFailedListingCopiesNothing(t *testing.T) {
 		t.Fatalf("copy into a missing bucket: %v copied %d failed %v error %q", err, out.Copied, out.Failed, out.Error)
 	}
 }
+
+// A relative folder (`assetwiz sync --from ./site`) left the root relative while each opened
+// file's real path is absolute: every file was skipped as "outside the folder being copied",
+// and the run ended with nothing copied and exit 0.
+func TestSyncOfARelativeFolderCopiesItsFiles(t *testing.T) {
+	srv := s3test.Start(t)
+	c := srv.Client(t)
+	makeBucket(t, c, "site-uploads")
+	dir, files := uploadsTree(t)
+	t.Chdir(filepath.Dir(dir))
+	rel := filepath.Base(dir)
+	sum, err := Sync(context.Background(), c, Folder{Directory: "wp-content/uploads", Path: rel, Bucket: "site-uploads"}, small)
+	if err != nil || sum.Problems() != 0 || len(sum.Skipped) != 0 {
+		t.Fatalf("%v skipped %v %+v", err, sum.Skipped, sum)
+	}
+	if sum.Copied != int64(len(files)) {
+		t.Fatalf("copied %d of %d files from the relative folder %s", sum.Copied, len(files), rel)
+	}
+}

@@ -37,9 +37,10 @@ type Quirks struct {
 	// Hold keeps each configuration write this long before it goes on, as a slow server
 	// would, so that writes sent at once do overlap.
 	Hold time.Duration
-	// Together holds each request for this sub-resource until TogetherN of them are held at
-	// once, then lets them all go: it tells requests sent at once from requests sent one after
-	// another without timing them. One still held after TogetherWait goes on, counted by Apart.
+	// Together holds each request for this sub-resource (or these, separated by spaces) until
+	// TogetherN of them are held at once, then lets them all go: it tells requests sent at once
+	// from requests sent one after another without timing them. One still held after
+	// TogetherWait goes on, counted by Apart.
 	Together  string
 	TogetherN int
 	// Lifecycle: the proxy answers ?lifecycle itself, keeping each bucket's configuration as
@@ -72,7 +73,7 @@ const TogetherWait = 5 * time.Second
 type Request struct {
 	Method string
 	Bucket string
-	// Sub is the sub-resource: versioning, lifecycle, cors, policy, tagging, list-type,
+	// Sub is the sub-resource: versioning, lifecycle, cors, policy, acl, tagging, list-type,
 	// versions, location, "" for the bucket or an object itself.
 	Sub string
 	Key string
@@ -99,7 +100,7 @@ type Quirky struct {
 }
 
 // subresources are the query keys that name what a request is about.
-var subresources = []string{"versioning", "lifecycle", "cors", "policy", "tagging", "list-type", "versions", "location", "uploads", "delete"}
+var subresources = []string{"versioning", "lifecycle", "cors", "policy", "acl", "tagging", "list-type", "versions", "location", "uploads", "delete"}
 
 func parse(r *http.Request) Request {
 	path := strings.TrimPrefix(r.URL.Path, "/")
@@ -145,7 +146,7 @@ func StartQuirky(t testing.TB, srv *Server, q Quirks) *Quirky {
 		p.mu.Lock()
 		p.log = append(p.log, req)
 		p.mu.Unlock()
-		if q.Together != "" && req.Sub == q.Together {
+		if q.Together != "" && req.Sub != "" && slices.Contains(strings.Fields(q.Together), req.Sub) {
 			p.together(q.TogetherN)
 		}
 		if q.Fail != "" && req.Sub == q.Fail {

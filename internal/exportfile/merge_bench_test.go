@@ -1,11 +1,9 @@
-package override
+package exportfile
 
 import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/assetwiz/assetwiz/steps"
 )
 
 // bigOverride is a toolkit override file of about n lines: comments, blank lines and
@@ -29,22 +27,10 @@ func bigOverride(n int) string {
 	return b.String()
 }
 
-func benchExports(b *testing.B) []Export {
-	a, ps := steps.ParseAnswers([]byte("mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\n" +
-		"technique: s3fs\nstorage:\n  provider: digitalocean\n  region: ams3\n"))
-	if len(ps) > 0 {
-		b.Fatal(ps)
-	}
-	a.Complete()
-	a.Secrets.S3AccessKey, a.Secrets.S3SecretKey = "AKBENCH", "skbench"
-	exports, _ := Exports(&a, false)
-	return exports
-}
-
 // BenchmarkMerge10000 is writing assetwiz's exports into an override file of 10 000 lines.
 func BenchmarkMerge10000(b *testing.B) {
 	content := bigOverride(10000)
-	exports := benchExports(b)
+	exports := ours() // assetwiz's exports for an s3fs site, keys included
 	b.SetBytes(int64(len(content)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -57,7 +43,7 @@ func BenchmarkMerge10000(b *testing.B) {
 // BenchmarkChanged10000 is naming the exports a merge into 10 000 lines changed.
 func BenchmarkChanged10000(b *testing.B) {
 	content := bigOverride(10000)
-	exports := benchExports(b)
+	exports := ours() // assetwiz's exports for an s3fs site, keys included
 	merged := Merge(content, exports)
 	b.ReportAllocs()
 	for b.Loop() {

@@ -1,7 +1,7 @@
-// Package files reads and writes the files assetwiz makes (the override file, the snippets):
+// Package safefile reads and writes the files assetwiz makes (the override file, the snippets):
 // atomically, with their mode set before any byte is written, and never through a link, into
 // a FIFO or a device, or over a change made since they were read.
-package files
+package safefile
 
 import (
 	"crypto/sha256"

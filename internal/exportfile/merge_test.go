@@ -1,16 +1,14 @@
-package override
+package exportfile
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-
-	"github.com/assetwiz/assetwiz/steps"
 )
+
+// secretNames are the exports a --no-secrets merge keeps as they are.
+var secretNames = []string{"S3_ACCESS_KEY", "S3_SECRET_KEY"}
 
 func ours() []Export {
 	return []Export{
@@ -42,7 +40,7 @@ func readTestdata(t *testing.T, name string) string {
 func withoutOwned(content string, owned map[string]bool) []string {
 	var out []string
 	for _, line := range strings.SplitAfter(content, "\n") {
-		if name, _, ok := steps.ParseExportLine(line); ok && owned[name] {
+		if name, _, ok := Parse(line); ok && owned[name] {
 			continue
 		}
 		out = append(out, line)
@@ -107,14 +105,14 @@ func TestMergeNoSecretsLeavesSecretLinesAlone(t *testing.T) {
 			exports = append(exports, e)
 		}
 	}
-	after := Merge(before, exports, SecretNames...)
+	after := Merge(before, exports, secretNames...)
 	for _, line := range []string{`export S3_ACCESS_KEY="OLDACCESSKEY0000"`, `export S3_SECRET_KEY="oldsecret/0000000000000000"`} {
 		if !strings.Contains(after, line+"\n") {
 			t.Errorf("secret line %s was not left as it was", line)
 		}
 	}
 	// Without a secret in the file and with --no-secrets, none is added either.
-	if got := Merge("export A=\"1\"\n", exports, SecretNames...); strings.Contains(got, "S3_ACCESS_KEY") {
+	if got := Merge("export A=\"1\"\n", exports, secretNames...); strings.Contains(got, "S3_ACCESS_KEY") {
 		t.Errorf("--no-secrets added a secret export:\n%s", got)
 	}
 }
@@ -136,118 +134,68 @@ func TestMergeAddsTheMissingNewlineOnce(t *testing.T) {
 	}
 }
 
-func TestWriteFile(t *testing.T) {
+// Smaller finding: merging keeps an owned line's indentation and trailing comment.
+func TestMergeKeepsIndentationAndComment(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "override.tmpl")
-	before := readTestdata(t, "digitalocean3override.tmpl")
-	if err := os.WriteFile(path, []byte(before), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	merged := Merge(before, ours())
-	wrote, err := WriteFile(path, merged, nil)
-	if err != nil || !wrote {
-		t.Fatalf("first write: wrote=%v err=%v", wrote, err)
-	}
-	assertFile(t, path, merged, 0o600)
-	assertFile(t, path+".bak", before, 0o600)
-
-	// Unchanged content: nothing written, not even the .bak.
-	os.Remove(path + ".bak")
-	stat1, _ := os.Stat(path)
-	wrote, err = WriteFile(path, Merge(merged, ours()), nil)
-	if err != nil || wrote {
-		t.Fatalf("second write: wrote=%v err=%v, want no write", wrote, err)
-	}
-	if _, err := os.Stat(path + ".bak"); !os.IsNotExist(err) {
-		t.Error("a .bak was written although nothing changed")
-	}
-	if stat2, _ := os.Stat(path); !stat2.ModTime().Equal(stat1.ModTime()) {
-		t.Error("the file was rewritten although nothing changed")
-	}
-	// No temporary files left behind.
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("folder holds %d entries, want only the override file", len(entries))
-	}
-
-	// A new file: created 0600, no .bak.
-	fresh := filepath.Join(dir, "new.tmpl")
-	if _, err := WriteFile(fresh, "export A=\"1\"\n", nil); err != nil {
-		t.Fatal(err)
-	}
-	assertFile(t, fresh, "export A=\"1\"\n", 0o600)
-	if _, err := os.Stat(fresh + ".bak"); !os.IsNotExist(err) {
-		t.Error("a .bak was made for a new file")
+	got := Merge("if true; then\n  export S3_LOCATION=\"EU\"   # the toolkit wants US\nfi\n", []Export{{Name: "S3_LOCATION", Value: "US"}})
+	if want := "if true; then\n  export S3_LOCATION=\"US\"   # the toolkit wants US\nfi\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
 
-// A reader racing the writer sees the old content or the new, never a mix or a part.
-func TestWriteFileIsAtomic(t *testing.T) {
+// Smaller finding: a line holding another statement next to an owned export is refused,
+// naming the line, and Merge never drops the other statement.
+func TestALineSharedWithAnotherStatementIsUnmergeable(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "override.tmpl")
-	old := strings.Repeat("export OLD=\"1\"\n", 20000)
-	cur := strings.Repeat("export NEW=\"2\"\n", 20000)
-	if _, err := WriteFile(path, old, nil); err != nil {
-		t.Fatal(err)
+	shared := `  export S3_LOCATION="EU"; export KEEP_ME="yes"`
+	content := "export A=\"1\"\n" + shared + "\n"
+	if got := Unmergeable(content, []Export{{Name: "S3_LOCATION"}}); len(got) != 1 || got[0] != (SharedLine{Number: 2, Text: shared, Name: "S3_LOCATION"}) {
+		t.Errorf("Unmergeable = %+v, want line 2", got)
 	}
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	var bad atomic.Int64
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for !stop.Load() {
-			data, err := os.ReadFile(path)
-			if err == nil && string(data) != old && string(data) != cur {
-				bad.Add(1)
-			}
-		}
-	}()
-	for i := 0; i < 30; i++ {
-		content := cur
-		if i%2 == 1 {
-			content = old
-		}
-		if _, err := WriteFile(path, content, nil); err != nil {
-			t.Fatal(err)
+	if !strings.Contains(Merge(content, []Export{{Name: "S3_LOCATION", Value: "US"}}), `export KEEP_ME="yes"`) {
+		t.Error("Merge lost KEEP_ME")
+	}
+	for _, line := range []string{
+		`export S3_LOCATION="EU" && rm -rf /`, `export S3_LOCATION=EU;true`, `export S3_LOCATION="EU \`,
+		`export S3_LOCATION='EU'|cat`, `export S3_LOCATION="EU"# not a comment`,
+	} {
+		if len(Unmergeable(line+"\n", []Export{{Name: "S3_LOCATION"}})) != 1 {
+			t.Errorf("%q was not refused", line)
 		}
 	}
-	stop.Store(true)
-	wg.Wait()
-	if bad.Load() > 0 {
-		t.Fatalf("a reader saw a partial file %d times", bad.Load())
+	for _, line := range []string{`export S3_LOCATION="EU"`, `	export S3_LOCATION=EU # c`, `export S3_LOCATION='E;U'  `, `export S3_LOCATION=`} {
+		if ps := Unmergeable(line+"\n", []Export{{Name: "S3_LOCATION"}}); len(ps) != 0 {
+			t.Errorf("%q refused: %v", line, ps)
+		}
 	}
 }
 
-func assertFile(t *testing.T, path, content string, mode os.FileMode) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(data) != content {
-		t.Errorf("%s holds other content than expected", filepath.Base(path))
-	}
-	st, _ := os.Stat(path)
-	if st.Mode().Perm() != mode {
-		t.Errorf("%s has mode %o, want %o", filepath.Base(path), st.Mode().Perm(), mode)
-	}
-}
-
-func TestPlanWarnsOfALeftoverEnableEFS(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "override.tmpl")
-	os.WriteFile(path, []byte("export ENABLE_EFS=\"1\"\nexport SUBNET_ID=\"subnet-0123\"\n"), 0o600)
-	a := steps.Answers{Mode: "temporal", Application: "joomla", WebsiteURL: "www.example.com", Technique: "s3fs",
-		Storage: steps.Storage{Provider: "digitalocean"}, Output: steps.Output{OverrideFile: path}}
-	a.Complete()
-	p, err := Backend{NoSecrets: true}.Plan(context.Background(), &a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(strings.Join(p.Warnings, "\n"), "ENABLE_EFS") {
-		t.Errorf("no warning of the leftover ENABLE_EFS: %v", p.Warnings)
-	}
+// FuzzMerge: merging leaves every line that is not one of our exports as it was, puts each
+// of our exports in exactly once, and merging twice is merging once.
+func FuzzMerge(f *testing.F) {
+	f.Add("export A=\"1\"\nexport APPLICATION=\"joomla\"\n# c\nexport APPLICATION=\"x\"", "wordpress")
+	f.Add("", "moodle")
+	f.Add("\r\nexport WEBSITE_URL='old'\r\n\texport  APPLICATION=1 # note", "drupal")
+	f.Fuzz(func(t *testing.T, content, app string) {
+		if strings.ContainsAny(app, "\n\r") {
+			return // a value is one line (quotes, backslashes and $ the answers refuse, but Quote carries them)
+		}
+		exports := []Export{{Name: "APPLICATION", Value: app}, {Name: "WEBSITE_URL", Value: "www.example.com"}}
+		once := Merge(content, exports)
+		if twice := Merge(once, exports); twice != once {
+			t.Fatalf("merge twice differs from once:\n%q\n%q", once, twice)
+		}
+		owned := map[string]bool{"APPLICATION": true, "WEBSITE_URL": true}
+		before, after := withoutOwned(content, owned), withoutOwned(once, owned)
+		if b, a := strings.Join(before, ""), strings.Join(after, ""); a != b && a != b+"\n" {
+			t.Fatalf("other lines changed:\n%q\n%q", b, a)
+		}
+		if len(Unmergeable(content, exports)) > 0 {
+			return // refused as bad input before any write: no value to read back
+		}
+		got := Read(once)
+		if got["APPLICATION"] != app || got["WEBSITE_URL"] != "www.example.com" {
+			t.Fatalf("exports read back as %q / %q", got["APPLICATION"], got["WEBSITE_URL"])
+		}
+	})
 }

@@ -166,10 +166,16 @@ func accessibleWizard(ctx context.Context, opt Options, applying *atomic.Bool) e
 	}
 
 	start := place{} // where the questions start: the first, or the step gone back to from the review
+	if w.complete() {
+		// Review now, as the full-screen wizard: a complete answers file needs no 20 Enters;
+		// the review's "Go back to a step" lists every step.
+		start = place{len(w.steps), 0}
+		fmt.Fprintf(out, "The answers in %s are complete: the review comes first. Choose \"Go back to a step\" there to change any of them.\n", opt.Loaded.AnswersFile)
+	}
 questions:
 	for p, ok := w.nextQuestion(start); ok; {
 		st, stepAt := w.steps[p.s], p.s
-		n, total := p.s+1, len(w.steps)
+		n, total := w.stepNumber(p.s) // as the full-screen wizard numbers it
 		fmt.Fprintf(out, "\nStep %d of %d: %s\n%s\n\n", n, total, st.Title, w.explain(st))
 		for ok && p.s == stepAt {
 			q := st.Questions[p.q]
@@ -222,7 +228,8 @@ questions:
 
 	review := w.stepIndex(steps.StepReview)
 	for {
-		fmt.Fprintf(out, "\nStep %d of %d: Review\nPlanning …\n\n", review+1, len(w.steps))
+		n, total := w.stepNumber(review)
+		fmt.Fprintf(out, "\nStep %d of %d: Review\nPlanning …\n\n", n, total)
 		msg := makePlan(ctx, opt, w.ans)
 		rev := w.review(msg)
 		if rev.banner != "" {
@@ -252,6 +259,9 @@ questions:
 			continue
 		case choiceExports:
 			fmt.Fprintln(out, "\n"+exportsText(w.ans))
+			if note := exportsNote(w.ans); note != "" {
+				fmt.Fprintln(out, "\n"+note)
+			}
 			goto choose
 		case choiceKeys:
 			start, _ = w.keysQuestion(msg)

@@ -62,7 +62,7 @@ func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
 	if strings.Contains(out.String(), "plugh") {
 		t.Error("a secret was printed")
 	}
-	for _, want := range []string{"Step 1 of", "Step 6 of 12: Storage", "read from the input, not shown", "Plan:", "Saved the answers"} {
+	for _, want := range []string{"Step 1 of", "Step 5 of 8: Storage", "read from the input, not shown", "Plan:", "Saved the answers"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
 		}
@@ -89,7 +89,7 @@ func TestAccessibleInputEndingAtAListDoesNotPanic(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "input ended") {
 		t.Fatalf("err = %v\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "Step 6 of 12: Storage") {
+	if !strings.Contains(out.String(), "Step 5 of 8: Storage") {
 		t.Errorf("the provider prompt was not reached:\n%s", out.String())
 	}
 }
@@ -167,7 +167,7 @@ func TestAccessibleGoesBackToAStepFromTheReview(t *testing.T) {
 	if a.Storage.NoncurrentVersionDays == nil || *a.Storage.NoncurrentVersionDays != 21 || a.Storage.Provider != "digitalocean" || a.Technique != "s3fs" {
 		t.Errorf("saved answers %+v", a)
 	}
-	if n := strings.Count(out.String(), "Step 12 of 12: Review"); n != 2 || !strings.Contains(out.String(), "8. Old versions") {
+	if n := strings.Count(out.String(), "Step 8 of 8: Review"); n != 2 || !strings.Contains(out.String(), "8. Old versions") {
 		t.Errorf("the review was shown %d times, or the steps were not listed:\n%s", n, out.String())
 	}
 }

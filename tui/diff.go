@@ -59,3 +59,17 @@ func exportsText(a steps.Answers) string {
 	}
 	return sectionStyle.Render(path+" exists: assetwiz's exports are merged in, every other line kept:") + "\n" + unifiedDiff(path, current, desired)
 }
+
+// exportsNote is the line under the exports view: why S3_LOCATION is "US" wherever the
+// buckets are, which reads wrong for a site in Europe. It is s3cmd's bucket_location, "US"
+// in the toolkit's templates for every provider; the region is in the endpoint
+// (adt-toolkit.md §1.2, §3.1). The view's own: render prints the exports only.
+func exportsNote(a steps.Answers) string {
+	_, desired, _, _, _, err := override.Desired(&a, false)
+	exports := exportfile.Read(desired)
+	if err != nil || exports[steps.ExportS3Location] != "US" {
+		return ""
+	}
+	return "Note: " + steps.ExportS3Location + "=\"US\" is right for any region: it is s3cmd's bucket_location, \"US\" for every provider " +
+		"in the toolkit's templates; the region comes from " + steps.ExportS3HostBase + " (" + exports[steps.ExportS3HostBase] + ")."
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/assetwiz/assetwiz/provision"
@@ -94,13 +95,28 @@ func (w *wizard) review(msg planMsg) reviewed {
 		add(choiceQuit, "Quit without saving")
 		return r
 	case msg.err != nil:
-		r.banner = failStyle.Render("✗ The plan could not read a provider: "+explain.Line(msg.err, w.opt.Debug)+".") + "\n" +
-			"Nothing can be applied until it can: retry, edit the keys, or save the answers and run `assetwiz apply` later."
+		head := "✗ The plan could not read a provider:"
+		if causes := strings.Split(explain.Line(msg.err, w.opt.Debug), "\n"); len(causes) > 1 {
+			// One cause a line, each an entry of its own (a continuation wraps under its text),
+			// styled line by line so that the indent stays in front of the style.
+			r.banner = failStyle.Render(head) + "\n"
+			for i, c := range causes {
+				if i == len(causes)-1 {
+					c += "."
+				}
+				r.banner += "  " + failStyle.Render(c) + "\n"
+			}
+		} else {
+			r.banner = failStyle.Render(head+" "+causes[0]+".") + "\n"
+		}
+		r.banner += "Nothing can be applied until it can: retry, edit the keys, or save the answers and run `assetwiz apply` later."
 		r.title = ""
 		if msg.preview != nil {
 			r.title = "Offline preview (nothing remote was read: it assumes no bucket, file system or CDN rule exists yet; it cannot be applied):"
+			preview := *msg.preview
+			preview.Warnings = saidAbove(preview.Warnings, msg.err.Error())
 			var b strings.Builder
-			msg.preview.WriteText(&b)
+			preview.WriteText(&b)
 			r.body = b.String()
 		}
 		add(choiceRetry, "Retry")
@@ -218,4 +234,39 @@ func hostConfirms(typed, host string) bool {
 // consentFor is the gate's consent for what the user typed (nothing: no consent).
 func consentFor(typed string, a steps.Answers) provision.Consent {
 	return provision.Consent{DataLoss: hostConfirms(typed, a.WebsiteURL)}
+}
+
+// notSet finds the variables an error says are not set ("S3_ACCESS_KEY and S3_SECRET_KEY:
+// not set; …"): the keys the plan could not read a provider without.
+var notSet = regexp.MustCompile(`(?m)^\s*([A-Z][A-Z0-9_]+(?:(?:, | and )[A-Z][A-Z0-9_]+)*): not set`)
+
+var varName = regexp.MustCompile(`[A-Z][A-Z0-9_]+`)
+
+// saidAbove leaves out the preview's warnings about variables the banner already says are
+// not set: one line a cause (the offline plan's "S3_ACCESS_KEY and S3_SECRET_KEY: not set
+// …: their exports are left out" under the banner's "S3_ACCESS_KEY and S3_SECRET_KEY: not set").
+func saidAbove(warnings []string, banner string) []string {
+	said := map[string]bool{}
+	for _, m := range notSet.FindAllStringSubmatch(banner, -1) {
+		for _, name := range varName.FindAllString(m[1], -1) {
+			said[name] = true
+		}
+	}
+	var out []string
+	for _, w := range warnings {
+		if m := notSet.FindStringSubmatch(w); m != nil && allSaid(varName.FindAllString(m[1], -1), said) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+func allSaid(names []string, said map[string]bool) bool {
+	for _, n := range names {
+		if !said[n] {
+			return false
+		}
+	}
+	return len(names) > 0
 }

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/spinner"
@@ -128,10 +127,14 @@ func (m *model) enterQuestion(p place) tea.Cmd {
 	}
 	m.cur = next
 	m.phase = phaseForm
+	m.w.labelWidth = m.optionWidth()
 	m.ask = m.w.field(m.step().Questions[next.q])
 	m.form = huh.NewForm(huh.NewGroup(m.ask.fields...)).WithTheme(formTheme()).WithKeyMap(keyMap()).
 		WithShowHelp(true).WithShowErrors(false).WithWidth(m.contentWidth())
 	cmd := m.form.Init()
+	if m.ask.relabel != nil {
+		m.ask.relabel(m.optionWidth())
+	}
 	m.fitForm()
 	return cmd
 }
@@ -152,19 +155,12 @@ func (m *model) fitForm() {
 // contentWidth is the width text is wrapped to: the window's, less a margin.
 func (m *model) contentWidth() int { return max(m.width-2, 40) }
 
-// position is the step's number among the steps that apply to the answers so far, and how
-// many apply: a step skipped (the mounts for a plugin) leaves no gap in the count.
-func (m *model) position() (n, total int) { return m.w.stepNumber(m.cur.s) }
+// optionWidth is the width of a list's entry in a form of contentWidth: huh's field frame
+// (the bar and its gap) and the cursor ("> ") take two columns each.
+func (m *model) optionWidth() int { return m.contentWidth() - 4 }
 
-// stepNumber is step i's number among the steps that apply, and how many apply.
-func (w *wizard) stepNumber(i int) (n, total int) {
-	shown := w.applicable()
-	if !slices.Contains(shown, i) { // shown anyway (asked for by name): counted in its place
-		shown = append(shown, i)
-		slices.Sort(shown)
-	}
-	return slices.Index(shown, i) + 1, len(shown)
-}
+// position is the step's number and how many steps there are (stepNumber).
+func (m *model) position() (n, total int) { return m.w.stepNumber(m.cur.s) }
 
 // next asks the question after the current one; after the last, the review.
 func (m *model) next() tea.Cmd { return m.enterQuestion(place{m.cur.s, m.cur.q + 1}) }
@@ -214,6 +210,10 @@ func (m *model) stepDone() tea.Cmd {
 		target := m.w.ans.BackupTarget()
 		m.checkLabel = "Testing the backup keys against " + target.EndpointURL() + " …"
 		return m.startCheck(func(ctx context.Context, _ *steps.Answers) (string, error) {
+			if err := m.w.ans.KeysNotSet(steps.BackupKeys); err != nil {
+				// As the plan says it: the storage check would name the storage keys' variables.
+				return "", err
+			}
 			return "", m.w.opt.CheckStorage(ctx, &target)
 		})
 	case m.step().ID == steps.StepCDN && m.w.opt.CheckCDN != nil && m.w.ans.CDN.Provider == steps.CDNCloudflare:
@@ -243,6 +243,9 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		if m.form != nil { // huh wraps its lists to the width it was given when made
 			m.form.WithWidth(m.contentWidth())
+			if m.phase == phaseForm && m.ask.relabel != nil {
+				m.ask.relabel(m.optionWidth())
+			}
 			m.fitForm()
 		}
 		m.layoutReview()

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"sync"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/provision/override"
@@ -39,6 +41,9 @@ type wizard struct {
 	zoneFound string
 	// accessible: plain line prompts, where a list is typed rather than ticked.
 	accessible bool
+	// labelWidth is the width of a list's entry on the screen, the cursor's columns included
+	// (0: not wrapped, as in accessible mode).
+	labelWidth int
 	// envSecrets: which secrets the environment gives; overrideSecrets: which the override
 	// file gives (any other known secret was typed earlier in this run).
 	envSecrets, overrideSecrets map[string]bool
@@ -107,6 +112,25 @@ func (w *wizard) applicable() []int {
 	}
 	return out
 }
+
+// stepNumber is step i's "Step n of total", in both wizards. A step that applies only to some
+// answers (Storage, EFS: the table's Applies) is part of the step before it that always
+// applies, and has its number: so the total is the same whatever the answers, and a walk
+// forward never skips a number (technique local skips four steps, efs two, s3fs one).
+func (w *wizard) stepNumber(i int) (n, total int) {
+	for j, s := range w.steps {
+		if s.Applies == nil || j == 0 {
+			total++
+		}
+		if j == i {
+			n = total
+		}
+	}
+	return n, total
+}
+
+// partOfStep reports whether step i shares the number of the step before it (stepNumber).
+func (w *wizard) partOfStep(i int) bool { return i > 0 && w.steps[i].Applies != nil }
 
 // nextQuestion is the first question asked at or after p, in an applicable step; ok is
 // false when only the review is left.
@@ -196,6 +220,40 @@ type asked struct {
 	q      steps.Question
 	fields []huh.Field
 	value  func() string
+	// relabel wraps a list's entries to the width huh gives them, once the form has its width
+	// and again when the window's changes; nil: nothing to wrap.
+	relabel func(width int)
+}
+
+// optionLabels are a list's entries: each value, then its help in a column of its own,
+// wrapped between words to width (0: as they are) with the help's next lines under the help.
+// huh wraps a label too wide for it at '-', '.' or ',' (wintersys- / projects): a label
+// wrapped here fits, and huh leaves it as it is. A list that scrolls (oneLine) gets one line
+// an entry, since huh scrolls by entries: the help then closer to its value, else shortened.
+func optionLabels(cs []steps.Choice, width int, oneLine bool) []huh.Option[string] {
+	col := 0
+	for _, c := range cs {
+		col = max(col, len(c.Value))
+	}
+	opts := make([]huh.Option[string], 0, len(cs))
+	for _, c := range cs {
+		label := c.Value
+		if c.Help != "" {
+			label = fmt.Sprintf("%-*s  %s", col, c.Value, c.Help)
+		}
+		switch {
+		case c.Help == "" || width <= 0 || ansi.StringWidth(label) <= width:
+		case oneLine:
+			if label = c.Value + "  " + c.Help; ansi.StringWidth(label) > width {
+				label = ansi.Truncate(label, width, "…")
+			}
+		default:
+			rows := wrapLine(c.Help, max(width-col-2, 12), max(width-col-2, 12))
+			label = fmt.Sprintf("%-*s  %s", col, c.Value, strings.Join(rows, "\n"+strings.Repeat(" ", col+2)))
+		}
+		opts = append(opts, huh.NewOption(label, c.Value))
+	}
+	return opts
 }
 
 // current is the value a question starts from: the answer so far, else the table's default
@@ -262,9 +320,11 @@ func (w *wizard) check(q steps.Question) func(string) error {
 }
 
 // liveNote is the line under a typed answer as it is typed: why it would be refused, or the
-// value it becomes (a scheme stripped, case folded).
+// value it becomes (a scheme stripped, case folded). The value the input starts with (the
+// default, the answer known) is on the input's line already: "✓ 30" above "> 30" is not said.
 func (w *wizard) liveNote(q steps.Question, value *string, desc string) func() string {
 	a := w.ans
+	start := strings.TrimSpace(w.get(value))
 	return func() string {
 		s := strings.TrimSpace(w.get(value))
 		if s == "" || q.Kind == steps.KindSecret {
@@ -273,7 +333,10 @@ func (w *wizard) liveNote(q steps.Question, value *string, desc string) func() s
 		if err := q.Verdict(&a, s); err != nil {
 			return "✗ " + err.Error()
 		}
-		return "✓ " + q.Taken(&a, s)
+		if taken := q.Taken(&a, s); s != start || taken != s {
+			return "✓ " + taken
+		}
+		return desc
 	}
 }
 
@@ -296,32 +359,33 @@ func (w *wizard) field(q steps.Question) asked {
 			Options(huh.NewOption("Yes (recommended)", "true"), huh.NewOption("No", "false")).Accessor(w.guard(value))
 		out.fields = []huh.Field{sel}
 	case q.Kind == steps.KindChoice && !q.IsTyped(&w.ans):
-		var opts []huh.Option[string]
 		cs := q.Offered(&w.ans)
-		width := 0
-		for _, c := range cs {
-			width = max(width, len(c.Value))
-		}
-		for _, c := range cs {
-			label := c.Value
-			if c.Help != "" {
-				label = fmt.Sprintf("%-*s  %s", width, c.Value, c.Help)
-			}
-			opts = append(opts, huh.NewOption(label, c.Value))
-		}
+		opts := optionLabels(cs, 0, false)
+		scrolls := len(opts) > listHeight
 		if !slices.Contains(q.ChoiceValues(&w.ans), v) && len(cs) > 0 {
 			*value = cs[0].Value
 		}
-		if len(opts) > listHeight {
+		if scrolls {
 			// huh's list shows no sign of the entries below its last line.
 			desc = strings.TrimSpace(desc + fmt.Sprintf(" %d choices: ↓ scrolls to the rest, / filters.", len(opts)))
 		}
-		sel := huh.NewSelect[string]().Key(q.Key).Title(w.title(q, v)).Description(desc).Options(opts...).
-			Accessor(w.guard(value))
-		if len(opts) > listHeight {
+		sel := huh.NewSelect[string]().Key(q.Key).Title(w.title(q, v)).Description(desc).Options(opts...)
+		if scrolls {
 			sel = sel.Height(listHeight + 2) // the title and description take two of the lines
 		}
+		sel = sel.Accessor(w.guard(value))
 		out.fields = []huh.Field{sel}
+		out.relabel = func(width int) {
+			v := w.get(value)
+			sel.Options(optionLabels(cs, width, scrolls)...)
+			// huh scrolls its list by entries as if each were one line: an entry wrapped to two
+			// would push the first ones out of sight. Scrolled to the top, the cursor put back
+			// on its value, and a key huh has no use for scrolls only the cursor's entry into sight.
+			sel.Update(tea.KeyMsg{Type: tea.KeyHome})
+			w.guard(value).Set(v)
+			sel.Accessor(w.guard(value))
+			sel.Update(tea.KeyMsg{Type: tea.KeyF20})
+		}
 	default:
 		in := huh.NewInput().Key(q.Key).Title(w.title(q, v)).Validate(w.check(q)).Accessor(w.guard(value))
 		if q.Placeholder != nil {
@@ -395,10 +459,20 @@ func (w *wizard) directoriesField(q steps.Question) asked {
 			choices = append(choices, d)
 		}
 	}
-	var opts []huh.Option[string]
-	for _, d := range choices {
-		opts = append(opts, huh.NewOption(w.bucketLabel(d), d))
+	labels := func(width int) (opts []huh.Option[string], lines int) {
+		for _, d := range choices {
+			label := w.bucketLabel(d)
+			if width > 0 {
+				// Between words (before the bucket's name), not at a hyphen inside it; the
+				// tick box ("[•] ") takes four columns more than a list's cursor.
+				label = strings.Join(wrapLine(label, width-4, width-4), "\n")
+			}
+			lines += strings.Count(label, "\n") + 1
+			opts = append(opts, huh.NewOption(label, d))
+		}
+		return opts, lines
 	}
+	opts, lines := labels(w.labelWidth)
 	ticked := slices.Clone(w.ans.Directories)
 	verdict := w.check(q)
 	var extra string
@@ -407,10 +481,15 @@ func (w *wizard) directoriesField(q steps.Question) asked {
 		defer w.mu.Unlock()
 		return strings.Join(append(slices.Clone(ticked), steps.SplitDirectories(extra)...), ",")
 	}
-	return asked{q: q, value: all, fields: []huh.Field{
-		huh.NewMultiSelect[string]().Key(q.Key).Title(q.Title).
-			Description("space or x ticks and unticks; enter goes on to add more").
-			Options(opts...).Value(&ticked).Height(min(len(opts)+2, 8)),
+	list := huh.NewMultiSelect[string]().Key(q.Key).Title(q.Title).
+		Description("space or x ticks and unticks; enter goes on to add more").
+		Options(opts...).Value(&ticked).Height(min(lines+2, 8))
+	relabel := func(width int) {
+		opts, lines := labels(width)
+		list.Options(opts...).Height(min(lines+2, 8)) // the ticks are read back from ticked
+	}
+	return asked{q: q, value: all, relabel: relabel, fields: []huh.Field{
+		list,
 		huh.NewInput().Key("more_directories").Title("More directories (comma-separated, optional)").
 			Placeholder(q.Placeholder(&w.ans)).
 			DescriptionFunc(func() string {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/transfer"
@@ -69,7 +70,11 @@ func (m *model) showSteps() {
 	for _, i := range m.w.applicable() {
 		if s := m.w.steps[i]; s.ID != steps.StepReview {
 			n, _ := m.w.stepNumber(i) // as the step's header numbers it
-			items = append(items, item{string(s.ID), fmt.Sprintf("%d. %s", n, s.Title)})
+			label := fmt.Sprintf("%d. %s", n, s.Title)
+			if m.w.partOfStep(i) { // under the step whose number it has
+				label = strings.Repeat(" ", len(fmt.Sprint(n))+2) + s.Title
+			}
+			items = append(items, item{string(s.ID), label})
 		}
 	}
 	items = append(items, item{"review", "Back to the review"})
@@ -85,31 +90,43 @@ func (m *model) layoutReview() {
 	if m.reviewTab == "exports" {
 		title = "The exports (secrets masked):"
 	}
-	content := m.reviewContent
-	if title != "" {
-		content = sectionStyle.Render(title) + "\n" + content
-	}
 	width := max(m.width-1, 20)
 	// The banner comes first, where it cannot scroll out of sight: a plan that could not
 	// read, DATA LOSS. When it would leave the plan fewer than minPlan lines, its first lines
 	// stay there and the rest of it opens the plan.
 	var banner []string
 	if m.rev.banner != "" {
-		banner = strings.Split(hangingWrap(strings.TrimRight(m.rev.banner, "\n"), width, "  "), "\n")
+		// Wrapped as prose: a line's continuation under its own text (a cause listed under
+		// the first line stays one entry; a sentence is not indented).
+		banner = strings.Split(indentWrap(strings.TrimRight(m.rev.banner, "\n"), width), "\n")
 	}
 	fixed := lineCount(m.fitWidth(m.header())) + 1 + lineCount(m.fitWidth(m.reviewBottom(true))) + 1
 	if len(banner) > 0 {
 		fixed += len(banner) + 1
 	}
-	// Long plan lines wrap rather than lose their end; the words are the plan's own.
-	wrapped := hangingWrap(content, width, "      ")
+	// Long plan lines wrap rather than lose their end; the words are the plan's own. The
+	// title is a sentence: wrapped flush, not under the plan's hanging indent.
+	wrapped := hangingWrap(m.reviewContent, width, "      ")
+	if title != "" {
+		wrapped = wordWrap(sectionStyle.Render(title), width) + "\n" + wrapped
+	}
+	if m.reviewTab == "exports" {
+		if note := exportsNote(m.w.ans); note != "" {
+			wrapped += "\n\n" + wordWrap(note, width) // a sentence: wrapped flush
+		}
+	}
 	const minPlan = 5
 	if short := min(minPlan, lineCount(wrapped)) - (m.height - fixed); len(banner) > 0 && short > 0 {
 		keep := max(len(banner)-short, 1)
+		// The mark "…" goes on a line it fits on: one wrapped again by fit would push the
+		// keys' help off the screen, and a line cut short would lose its words.
+		for keep > 1 && ansi.StringWidth(strings.TrimRight(banner[keep-1], " "))+2 > width {
+			keep--
+		}
 		wrapped = strings.Join(banner[keep:], "\n") + "\n\n" + wrapped
 		fixed -= len(banner) - keep
 		banner = banner[:keep]
-		banner[keep-1] = strings.TrimRight(banner[keep-1], " ") + " …"
+		banner[keep-1] = ansi.Truncate(strings.TrimRight(banner[keep-1], " "), width-2, "") + " …"
 	}
 	m.bannerShown = strings.Join(banner, "\n")
 	m.review.SetContent(wrapped)

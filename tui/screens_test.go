@@ -164,27 +164,6 @@ func TestShiftTabAtTheReviewGoesBack(t *testing.T) {
 	}
 }
 
-// Steps are numbered among those that apply: a plugin site skips the mounts step, and the
-// step after Technique is the next number.
-func TestStepNumbersDoNotJump(t *testing.T) {
-	t.Parallel()
-	a := steps.Answers{Toolkit: "current", Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com",
-		Technique: "plugin", Storage: steps.Storage{Provider: "digitalocean", Region: "ams3"}}
-	m := formAt(t, steps.StepTechnique, a)
-	n, total := m.position()
-	next := m.w.stepIndex(steps.StepStorage)
-	for i := m.cur.s + 1; i < len(m.w.steps); i++ {
-		if m.w.steps[i].AppliesTo(&m.w.ans) {
-			next = i
-			break
-		}
-	}
-	n2, total2 := m.w.stepNumber(next)
-	if n2 != n+1 || total != total2 || total >= len(m.w.steps) {
-		t.Errorf("Technique is %d of %d, the next step that applies %d of %d (table: %d steps)", n, total, n2, total2, len(m.w.steps))
-	}
-}
-
 // uploadsInWebroot is a webroot holding three uploads, at a path of fixed length so that
 // wrapped screens are the same on every run.
 func uploadsInWebroot(t *testing.T) string {

@@ -62,11 +62,11 @@ func TestAccessibleWizardWithoutWorkingKeysAppliesNothing(t *testing.T) {
 			dir := t.TempDir()
 			writeFile(t, filepath.Join(dir, "assetwiz.yaml"), s3Answers(srv, "temporal", "wordpress", "s3fs"))
 			code, out := accessibleRun(t, dir, env, enters(promptsToReview+3)...) // then Enter at the review, three times
-			review := out[strings.Index(out, "Step 12 of 12: Review"):]
+			review := out[strings.Index(out, "Step 8 of 8: Review"):]
 			if code == 0 || !strings.Contains(out, "input ended") {
 				t.Errorf("exit %d, want non-zero when the input ends at the review", code)
 			}
-			if first := strings.SplitN(strings.TrimPrefix(review, "Step 12 of 12: Review\nPlanning …\n\n"), "\n", 2)[0]; !strings.HasPrefix(first, "✗ The plan could not read a provider") {
+			if first := strings.SplitN(strings.TrimPrefix(review, "Step 8 of 8: Review\nPlanning …\n\n"), "\n", 2)[0]; !strings.HasPrefix(first, "✗ The plan could not read a provider") {
 				t.Errorf("the review does not say first that the plan could not read the provider: %q", first)
 			}
 			for _, bad := range []string{"Apply this plan", "✓", "changes made", "done:", "Applying"} {
@@ -129,15 +129,15 @@ func TestAccessibleWizardDataLossNeedsTheTypedHost(t *testing.T) {
 	t.Parallel()
 	srv := s3test.Start(t)
 	dir, env := dataLossSite(t, srv)
-	// toolkit, mode, application, url, directories, technique, cdn, override file, snippets folder
-	const prompts = 9
+	// The answers file is complete: the wizard opens on the review (review now), no prompt before it.
+	const prompts = 0
 
 	code, out := accessibleRun(t, dir, env, enters(40)...)
 	if code == 0 || buildArchiveChoice(t, dir) != "hourly" {
 		t.Fatalf("Enter alone: exit %d, BUILD_ARCHIVE_CHOICE %q: want non-zero and the override untouched\n%s", code, buildArchiveChoice(t, dir), out)
 	}
-	review := out[strings.Index(out, "Step 12 of 12: Review"):]
-	if first := strings.SplitN(strings.TrimPrefix(review, "Step 12 of 12: Review\nPlanning …\n\n"), "\n", 3); len(first) < 2 ||
+	review := out[strings.Index(out, "Step 8 of 8: Review"):]
+	if first := strings.SplitN(strings.TrimPrefix(review, "Step 8 of 8: Review\nPlanning …\n\n"), "\n", 3); len(first) < 2 ||
 		!strings.HasPrefix(first[0], "DATA LOSS:") || !strings.Contains(first[1], siteBucket+"  holds 1 object") {
 		t.Errorf("DATA LOSS with the bucket and its count is not first on the review:\n%s", review)
 	}
@@ -178,7 +178,7 @@ func TestApplyFailsClosedWhenTheGuardCannotLook(t *testing.T) {
 		t.Errorf("apply refused, yet BUILD_ARCHIVE_CHOICE is %q", got)
 	}
 	code, out := accessibleRun(t, dir, refused, enters(9)...)
-	review := out[strings.Index(out, "Step 12 of 12: Review"):]
+	review := out[strings.Index(out, "Step 8 of 8: Review"):]
 	if code == 0 || !strings.Contains(review, "DATA LOSS NOT RULED OUT") || !strings.Contains(review, "(Press Enter for 1: Retry)") {
 		t.Errorf("wizard without keys: exit %d\n%s", code, review)
 	}
@@ -225,7 +225,7 @@ func TestAccessibleWizardAsksBeforeReadingOnATerminal(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatalf("with no input, the first question was not shown:\n%q", seen.String())
 	}
-	for _, want := range []string{"Step 1 of 12", "Which toolkit generation", "1. current", "2. classic", "3. original"} {
+	for _, want := range []string{"Step 1 of 8", "Which toolkit generation", "1. current", "2. classic", "3. original"} {
 		if !strings.Contains(seen.String(), want) {
 			t.Errorf("the first screen lacks %q:\n%s", want, seen.String())
 		}
@@ -244,8 +244,8 @@ func TestAccessibleWizardNothingToDo(t *testing.T) {
 		t.Fatalf("apply: exit %d\n%s", res.code, res.stderr)
 	}
 	code, out := accessibleRun(t, dir, env, enters(promptsToReview+1)...)
-	review := out[strings.Index(out, "Step 12 of 12: Review"):]
-	if code != 0 || !strings.HasPrefix(strings.TrimPrefix(review, "Step 12 of 12: Review\nPlanning …\n\n"), "Nothing to do") ||
+	review := out[strings.Index(out, "Step 8 of 8: Review"):]
+	if code != 0 || !strings.HasPrefix(strings.TrimPrefix(review, "Step 8 of 8: Review\nPlanning …\n\n"), "Nothing to do") ||
 		strings.Contains(review, "Apply this plan") || !strings.Contains(review, "Saved the answers") {
 		t.Errorf("exit %d; want Nothing to do first, no Apply, Enter saving:\n%s", code, review)
 	}

@@ -60,12 +60,20 @@ func Exports(a *steps.Answers, noSecrets bool) (exports []Export, warnings []str
 				{Name: steps.ExportS3AccessKey, Value: a.Secrets.S3AccessKey, Secret: true},
 				{Name: steps.ExportS3SecretKey, Value: a.Secrets.S3SecretKey, Secret: true},
 			}
+			var missing []string
 			for _, k := range keys {
 				if k.Value == "" {
-					warnings = append(warnings, k.Name+" is not set (environment, or the override file): its export is left out; set "+k.Name+" and run again to write it")
+					missing = append(missing, k.Name)
 					continue
 				}
 				exports = append(exports, k)
+			}
+			// One warning for the keys, however many are missing: one cause, one line.
+			switch len(missing) {
+			case 1:
+				warnings = append(warnings, missing[0]+": not set (environment, or the override file): its export is left out; set it and run again to write it")
+			case 2:
+				warnings = append(warnings, missing[0]+" and "+missing[1]+": not set (environment, or the override file): their exports are left out; set them and run again to write them")
 			}
 		}
 	}

@@ -320,3 +320,31 @@ export OTHER="kept"
 		}
 	}
 }
+
+// Missing keys are one cause: one warning naming both (the wizard's no-keys banner already
+// names them; two near-identical lines under it were noise, issue 22), or the one missing.
+func TestMissingKeysAreOneWarning(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		access, secret string
+		want           string
+	}{
+		{"", "", "S3_ACCESS_KEY and S3_SECRET_KEY: not set"},
+		{"AKIAEXAMPLE", "", "S3_SECRET_KEY: not set"},
+	} {
+		a := steps.Answers{Toolkit: "current", Mode: steps.ModeTemporal, Application: "wordpress", WebsiteURL: "www.example.com",
+			Technique: steps.TechniquePlugin, Storage: steps.Storage{Provider: "digitalocean"}}
+		a.Complete()
+		a.Secrets.S3AccessKey, a.Secrets.S3SecretKey = tc.access, tc.secret
+		_, warnings := Exports(&a, false)
+		var about []string
+		for _, w := range warnings {
+			if strings.Contains(w, "not set") {
+				about = append(about, w)
+			}
+		}
+		if len(about) != 1 || !strings.HasPrefix(about[0], tc.want) {
+			t.Errorf("access %q secret set %v: warnings about keys %q; want one starting %q", tc.access, tc.secret != "", about, tc.want)
+		}
+	}
+}

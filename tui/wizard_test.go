@@ -243,7 +243,11 @@ func (d *driver) toDirectories() {
 func TestDirectoriesErrorGoesAfterReticking(t *testing.T) {
 	d := start(t, testOptions(t))
 	d.toDirectories()
-	d.send(typed("x"), enter, enter) // untick wp-content/uploads, nothing more typed
+	d.send(typed("x"), enter) // untick wp-content/uploads, on to the "more" line
+	// Enter only once the "more" line has the focus: sent before, under -race on a loaded
+	// machine it was lost and the error never came.
+	d.waitFor("┃ More directories")
+	d.send(enter) // nothing more typed
 	d.waitFor("✗ directories: is empty; choose or list at least one directory")
 	d.send(shiftTab) // back to the list
 	// Tick only once the list has the focus (huh moves it with a command of its own): typed

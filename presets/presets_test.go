@@ -8,6 +8,7 @@ import (
 )
 
 func TestApplicationsHaveTheToolkitDefaults(t *testing.T) {
+	t.Parallel()
 	want := map[string][]string{
 		"joomla":    {"images"},
 		"wordpress": {"wp-content/uploads"},
@@ -32,6 +33,7 @@ func TestApplicationsHaveTheToolkitDefaults(t *testing.T) {
 }
 
 func TestProvidersAreComplete(t *testing.T) {
+	t.Parallel()
 	host := regexp.MustCompile(`^[a-z0-9.{}-]+$`)
 	for _, name := range []string{"aws", "digitalocean", "linode", "vultr", "exoscale", "wasabi", "backblaze", "r2", "scaleway", "custom"} {
 		p, ok := FindProvider(name)
@@ -65,6 +67,7 @@ func TestProvidersAreComplete(t *testing.T) {
 // The toolkit facts, transcribed by hand from the toolkit's own files (toolkits.yaml and
 // adt-toolkit.md §0.1 give file:line), held against the embedded data.
 func TestToolkits(t *testing.T) {
+	t.Parallel()
 	if got := Names(Toolkits()); !slices.Equal(got, []string{"current", "classic", "original"}) {
 		t.Fatalf("toolkits = %v, want current (the default, first), classic, original", got)
 	}
@@ -118,6 +121,7 @@ func TestToolkits(t *testing.T) {
 // A provider's virtual-host form is its endpoint with the bucket in front (the CDN host's
 // origin, issue 28); the path-style-only ones are those without a fixed endpoint.
 func TestVirtualHostIsTheBucketBeforeTheEndpoint(t *testing.T) {
+	t.Parallel()
 	for _, p := range Providers() {
 		switch {
 		case p.VirtualHost == "" && p.Endpoint != "":

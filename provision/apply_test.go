@@ -55,6 +55,7 @@ func (r *recorder) pos(key string) int {
 }
 
 func TestApplyOrdersAndBoundsParallelism(t *testing.T) {
+	t.Parallel()
 	var r recorder
 	var p Plan
 	for i := 0; i < 12; i++ {
@@ -84,6 +85,7 @@ func TestApplyOrdersAndBoundsParallelism(t *testing.T) {
 }
 
 func TestApplyRetriesTransientFaultsOnly(t *testing.T) {
+	t.Parallel()
 	var tries503, tries403 atomic.Int32
 	var retries []Event
 	var mu sync.Mutex
@@ -131,6 +133,7 @@ func TestApplyRetriesTransientFaultsOnly(t *testing.T) {
 }
 
 func TestApplyGivesUpWithinTheBound(t *testing.T) {
+	t.Parallel()
 	var tries atomic.Int32
 	p := Plan{Actions: []Action{{Resource: Bucket, ID: "down", Op: Create, Do: func(context.Context) error {
 		tries.Add(1)
@@ -143,6 +146,7 @@ func TestApplyGivesUpWithinTheBound(t *testing.T) {
 }
 
 func TestRetryAfterIsHonoured(t *testing.T) {
+	t.Parallel()
 	var stamps []time.Time
 	p := Plan{Actions: []Action{{Resource: CacheRule, ID: "r", Op: Create, Do: func(context.Context) error {
 		stamps = append(stamps, time.Now())
@@ -161,6 +165,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 }
 
 func TestInterruptionStopsNewStartsAndLetsRunningFinish(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	started := make(chan struct{})
 	finishedRunning := false
@@ -184,6 +189,7 @@ func TestInterruptionStopsNewStartsAndLetsRunningFinish(t *testing.T) {
 }
 
 func TestInterruptionGraceCancelsAHungAction(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	p := Plan{Actions: []Action{{Resource: Bucket, ID: "hung", Op: Create, Do: func(runCtx context.Context) error {
 		cancel()
@@ -198,6 +204,7 @@ func TestInterruptionGraceCancelsAHungAction(t *testing.T) {
 }
 
 func TestApplyStartsEveryChainBeforeFinishingOne(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var started []Resource
 	var p Plan
@@ -227,6 +234,7 @@ func TestApplyStartsEveryChainBeforeFinishingOne(t *testing.T) {
 // The executor checks its graph before anything starts: an unknown prerequisite or a cycle
 // is an error, and no action is carried out.
 func TestApplyRefusesABrokenGraph(t *testing.T) {
+	t.Parallel()
 	ran := 0
 	do := func(context.Context) error { ran++; return nil }
 	for name, p := range map[string]Plan{
@@ -257,6 +265,7 @@ func TestApplyRefusesABrokenGraph(t *testing.T) {
 
 // A panic in an action fails that action with a message saying it is a bug; the others go on.
 func TestAPanicInAnActionFailsOnlyThatAction(t *testing.T) {
+	t.Parallel()
 	p := Plan{Actions: []Action{
 		{Resource: Bucket, ID: "a", Op: Create, Do: func(context.Context) error { panic("nil map") }},
 		{Resource: Bucket, ID: "b", Op: Create, Do: func(context.Context) error { return nil }},
@@ -270,6 +279,7 @@ func TestAPanicInAnActionFailsOnlyThatAction(t *testing.T) {
 // What the provider does not offer is skipped: not done, not failed, not counted as a
 // change, and what comes after it goes on.
 func TestNotOfferedIsSkippedAndTheChainGoesOn(t *testing.T) {
+	t.Parallel()
 	p := Plan{Actions: []Action{
 		{Resource: BucketCORS, ID: "a", Op: Create, Do: func(context.Context) error { return &NotOfferedError{Reason: "no CORS here"} }},
 		{Resource: BucketPolicy, ID: "a", Op: Create, After: []string{"bucket_cors/a"}, Do: func(context.Context) error { return nil }},

@@ -10,6 +10,7 @@ import (
 // The gate lets through only a live plan, and a data-loss plan (or one whose guard could not
 // look) only with consent; a refused plan starts no action.
 func TestApplyGatedStartsNothingItRefuses(t *testing.T) {
+	t.Parallel()
 	var ran atomic.Int32
 	act := Action{Resource: File, ID: "override.tmpl", Op: Create, Do: func(context.Context) error { ran.Add(1); return nil }}
 	var loss *DataLossError

@@ -21,6 +21,7 @@ func (b busyBackend) Plan(context.Context, *steps.Answers) (provision.Plan, erro
 // Finding 9: planning stops on Ctrl-C or SIGTERM (the run's context) even while a backend
 // is busy in a loop that does not check it (a 300 000-directory offline plan).
 func TestMakeStopsWhenTheRunIsInterrupted(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	b := busyBackend{started: make(chan struct{}), release: make(chan struct{})}
 	defer close(b.release)
@@ -37,6 +38,7 @@ func TestMakeStopsWhenTheRunIsInterrupted(t *testing.T) {
 }
 
 func TestInterruptibleReturnsTheResult(t *testing.T) {
+	t.Parallel()
 	v, err := provision.Interruptible(context.Background(), func() (int, error) { return 42, nil })
 	if v != 42 || err != nil {
 		t.Errorf("got %v %v", v, err)

@@ -16,6 +16,7 @@ type fixed Plan
 func (f fixed) Plan(context.Context, *steps.Answers) (Plan, error) { return Plan(f), nil }
 
 func TestMakeWritesFilesAfterEveryRemoteAction(t *testing.T) {
+	t.Parallel()
 	remote := fixed{Actions: []Action{{Resource: Bucket, ID: "b", Op: Create}, {Resource: CacheRule, ID: "r", Op: Noop}}}
 	files := fixed{Actions: []Action{{Resource: File, ID: "override.tmpl", Op: Update}}, Warnings: []string{"w"}}
 	p, err := Make(context.Background(), &steps.Answers{}, remote, files)
@@ -31,6 +32,7 @@ func TestMakeWritesFilesAfterEveryRemoteAction(t *testing.T) {
 }
 
 func TestPlanTextAndJSON(t *testing.T) {
+	t.Parallel()
 	p := Plan{Actions: []Action{
 		{Resource: Bucket, ID: "www-example-com-assets-images", Op: Create, Detail: "for /images"},
 		{Resource: BucketVersioning, ID: "www-example-com-assets-images", Op: Update, Detail: "enable"},

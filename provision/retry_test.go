@@ -12,6 +12,7 @@ import (
 // A refused connection is tried again, but only refusedTries times in all: a wrong port
 // is said within a second. Other transient faults get every try of the policy.
 func TestRefusedConnectionsGiveUpSooner(t *testing.T) {
+	t.Parallel()
 	p := RetryPolicy{Attempts: 6, Base: time.Millisecond, Max: 2 * time.Millisecond, Total: time.Minute}
 	for _, tc := range []struct {
 		err  error
@@ -39,6 +40,7 @@ func (e slowDown) ErrorCode() string { return e.code }
 // A throttled provider is backed off and tried again past the policy's tries (sync under
 // throttling ran out of the SDK's quota): only the action's time bound ends it.
 func TestThrottlingIsBackedOffNotFailed(t *testing.T) {
+	t.Parallel()
 	p := RetryPolicy{Attempts: 3, Base: time.Millisecond, Max: 2 * time.Millisecond, Total: time.Minute}
 	for _, throttle := range []error{slowDown{"SlowDown"}, &StatusError{Status: 429, Err: fmt.Errorf("too many requests")}} {
 		tries := 0

@@ -8,6 +8,7 @@ import (
 
 // DATA LOSS is told first, and a warning found twice is told once.
 func TestWarningsDataLossFirstAndOnce(t *testing.T) {
+	t.Parallel()
 	p := Plan{Warnings: []string{"cdn: a", "versioning: b", "cdn: a", "DATA LOSS: bucket x holds objects"}}
 	var b bytes.Buffer
 	if err := p.WriteText(&b); err != nil {

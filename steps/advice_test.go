@@ -7,6 +7,7 @@ import (
 
 // The wizard's starting choices follow the advice; the answers file's defaults stay the contract's.
 func TestSuggestionsFollowTheAdvice(t *testing.T) {
+	t.Parallel()
 	tq, _ := FindQuestion("technique")
 	a := Answers{Mode: ModeTemporal, Application: "drupal"}
 	if got := tq.Suggest(&a); got != TechniquePlugin {
@@ -28,6 +29,7 @@ func TestSuggestionsFollowTheAdvice(t *testing.T) {
 }
 
 func TestTechniqueLabelsSayWhatHappens(t *testing.T) {
+	t.Parallel()
 	tq, _ := FindQuestion("technique")
 	help := map[string]string{}
 	for _, c := range tq.Choices(&Answers{Toolkit: ToolkitCurrent, Mode: ModeTemporal, Application: "drupal"}) {
@@ -43,6 +45,7 @@ func TestTechniqueLabelsSayWhatHappens(t *testing.T) {
 
 // A region is asked "at" a provider by name, never "at Any other S3-compatible endpoint".
 func TestRegionTitleNamesTheProvider(t *testing.T) {
+	t.Parallel()
 	q, _ := FindQuestion("storage.region")
 	if got := q.TitleOf(&Answers{Storage: Storage{Provider: "custom"}}); strings.Contains(got, "Any other") {
 		t.Errorf("custom region title %q", got)
@@ -55,6 +58,7 @@ func TestRegionTitleNamesTheProvider(t *testing.T) {
 // A value a letter or two off gets "did you mean", from the check itself (so Validate and
 // the wizard say it alike).
 func TestMisspelledValuesGetDidYouMean(t *testing.T) {
+	t.Parallel()
 	a := Answers{Mode: "temporl", Application: "wordpres", WebsiteURL: "www.example.com", Technique: "s3fs",
 		Storage: Storage{Provider: "digitalocen"}}
 	a.Complete()
@@ -76,6 +80,7 @@ func TestMisspelledValuesGetDidYouMean(t *testing.T) {
 
 // The period question says what it changes.
 func TestPeriodSaysWhatItChanges(t *testing.T) {
+	t.Parallel()
 	q, _ := FindQuestion("period")
 	if q.Describe == nil || !strings.Contains(q.Describe(&Answers{}), "BUILD_ARCHIVE_CHOICE") {
 		t.Error("the period question does not say it sets BUILD_ARCHIVE_CHOICE")

@@ -6,6 +6,7 @@
 package steps
 
 import (
+	"path/filepath"
 	"strconv"
 
 	"github.com/assetwiz/assetwiz/presets"
@@ -87,6 +88,24 @@ type Answers struct {
 	// ToolkitFrom says why Toolkit is what it is when no answer gave it (the override
 	// file's exports, or the default), for the plan to tell; "" when it was answered.
 	ToolkitFrom string `yaml:"-" json:"-"`
+
+	// Dir is the folder the relative paths of the answers (output.override_file,
+	// output.snippets_dir) are read and written in, "" for the process's working directory.
+	// It is not an answer: Load sets it from Sources.Dir, and Path resolves against it.
+	Dir string `yaml:"-" json:"-"`
+}
+
+// Path is where a path of the answers is on disk: relative to a.Dir when it is relative. The
+// answers keep the path as the user wrote it, for messages and plans; only opening uses Path.
+func (a *Answers) Path(p string) string { return InDir(a.Dir, p) }
+
+// InDir resolves a relative path against dir; an absolute path, an empty one or an empty dir
+// (the process's working directory) leave it as it is.
+func InDir(dir, p string) string {
+	if dir == "" || p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
 }
 
 // Storage is the object storage the buckets are made in.

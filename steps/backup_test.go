@@ -6,6 +6,7 @@ import (
 )
 
 func TestBackupBucketsAndTarget(t *testing.T) {
+	t.Parallel()
 	a, ps := ParseAnswers([]byte("mode: temporal\napplication: drupal\nwebsite_url: www.example.com\nstorage:\n  provider: digitalocean\n" +
 		"backup:\n  provider: linode\n"))
 	if len(ps) > 0 {
@@ -35,6 +36,7 @@ func TestBackupBucketsAndTarget(t *testing.T) {
 }
 
 func TestBackupNeedsBuckets(t *testing.T) {
+	t.Parallel()
 	a, _ := ParseAnswers([]byte("mode: baseline\napplication: joomla\nwebsite_url: www.example.com\nbackup:\n  provider: linode\n"))
 	a.Complete()
 	ps := a.Validate()
@@ -47,6 +49,7 @@ func TestBackupNeedsBuckets(t *testing.T) {
 // the asset bucket of images-backup; plan listed the bucket twice and apply failed with an
 // internal error. It is bad input, naming both directories and the bucket.
 func TestBackupBucketThatIsAnAssetBucketIsBadInput(t *testing.T) {
+	t.Parallel()
 	a, ps := ParseAnswers([]byte("mode: temporal\napplication: joomla\nwebsite_url: www.example.com\ntechnique: s3fs\n" +
 		"directories: [images, images-backup]\nstorage:\n  provider: digitalocean\nbackup:\n  provider: linode\n"))
 	if len(ps) > 0 {

@@ -6,6 +6,7 @@ import (
 )
 
 func TestDefaultCDNHost(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ site, zone, want string }{
 		{"www.example.com", "example.com", "www-assets.example.com"},
 		{"shop.eu.example.co.uk", "example.co.uk", "shop-eu-assets.example.co.uk"},
@@ -20,6 +21,7 @@ func TestDefaultCDNHost(t *testing.T) {
 // cdn.host is asked only for a plugin site with Cloudflare; a bad one, or a bucket the
 // provider serves by path only, is a problem named cdn.host.
 func TestCDNHostProblems(t *testing.T) {
+	t.Parallel()
 	site := func(provider, host, zone string) *Answers {
 		a := &Answers{Mode: ModeVirgin, Application: "wordpress", WebsiteURL: "www.example.com", Technique: TechniquePlugin,
 			Storage: Storage{Provider: provider}, CDN: CDN{Provider: CDNCloudflare, Host: host, Zone: zone}}

@@ -14,8 +14,12 @@ import (
 
 // LoadFile reads an answers file. A missing file is reported with fs.ErrNotExist wrapped;
 // everything wrong inside it comes back as Problems, all at once, keyed by answers-file key.
-func LoadFile(path string) (Answers, error) {
-	data, err := readAnswersFile(path)
+func LoadFile(path string) (Answers, error) { return loadFile("", path) }
+
+// loadFile is LoadFile for a path relative to dir ("" the working directory); messages name
+// the path as given.
+func loadFile(dir, path string) (Answers, error) {
+	data, err := readAnswersFile(InDir(dir, path))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return Answers{}, fmt.Errorf("answers file %s does not exist: %w", path, err)

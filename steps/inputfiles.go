@@ -78,10 +78,10 @@ func errorLine(err error) int {
 // snippets folder that is a file.
 func checkOutputs(a *Answers, answersFile string) Problems {
 	var ps Problems
-	if IsAnswersFile(a.Output.OverrideFile, answersFile) {
+	if IsAnswersFileIn(a.Dir, a.Output.OverrideFile, answersFile) {
 		ps.add("output.override_file", "%s is the answers file assetwiz reads; writing the exports into it would break every later run: give the toolkit's override file, such as %s", quote(a.Output.OverrideFile), DefaultOverrideFile)
 	}
-	if st, err := os.Stat(a.Output.SnippetsDir); err == nil && !st.IsDir() {
+	if st, err := os.Stat(a.Path(a.Output.SnippetsDir)); err == nil && !st.IsDir() {
 		ps.add("output.snippets_dir", "%s is a file, not a folder; give a folder for the snippets (it is made when missing), such as %s", quote(a.Output.SnippetsDir), DefaultSnippetsDir)
 	}
 	return ps
@@ -89,8 +89,12 @@ func checkOutputs(a *Answers, answersFile string) Problems {
 
 // IsAnswersFile reports whether path is a file assetwiz reads as answers: the one in use
 // (answersFile, "" for none) or the default one of the current folder.
-func IsAnswersFile(path, answersFile string) bool {
-	return samePath(path, answersFile) || samePath(path, DefaultAnswersFile)
+func IsAnswersFile(path, answersFile string) bool { return IsAnswersFileIn("", path, answersFile) }
+
+// IsAnswersFileIn is IsAnswersFile for paths relative to dir ("" the working directory).
+func IsAnswersFileIn(dir, path, answersFile string) bool {
+	path = InDir(dir, path)
+	return samePath(path, InDir(dir, answersFile)) || samePath(path, InDir(dir, DefaultAnswersFile))
 }
 
 // samePath reports whether two paths name one file: the same clean absolute path, or the

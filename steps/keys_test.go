@@ -5,6 +5,7 @@ import "testing"
 // One "keys not set" message for every command: it names the variables that are missing
 // (only those) and where to set them, and never a value.
 func TestKeysNotSetNamesTheMissingKeysAndWhereToSetThem(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		a    Answers

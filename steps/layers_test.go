@@ -18,6 +18,7 @@ const module = "github.com/assetwiz/assetwiz"
 // sources themselves (every file but the tests, whatever its build tags), following each of
 // our packages they reach, so a new import anywhere on the way is caught.
 func TestStepsImportsNoProvisionPackage(t *testing.T) {
+	t.Parallel()
 	root := moduleRoot(t)
 	via := map[string]string{} // a package of ours reached → the package that imports it
 	queue := []string{module + "/steps"}

@@ -20,6 +20,9 @@ type Sources struct {
 	Getenv func(string) string
 	// Flags are the answers given on the command line.
 	Flags Answers
+	// Dir is the folder relative paths are read and written in (the answers file, the
+	// override file, the snippets folder...); "" means the process's working directory.
+	Dir string
 }
 
 // Loaded is the result of loading: the completed answers and what was noticed on the way.
@@ -55,7 +58,7 @@ func Load(src Sources) (Loaded, error) {
 	if !explicit {
 		path = DefaultAnswersFile
 	}
-	f, err := LoadFile(path)
+	f, err := loadFile(src.Dir, path)
 	var ps Problems
 	switch {
 	case err == nil:
@@ -76,7 +79,7 @@ func Load(src Sources) (Loaded, error) {
 	// The override file's path itself is an answer; the higher sources say where it is.
 	overridePath := firstNonEmpty(src.Flags.Output.OverrideFile, env.Output.OverrideFile, file.Output.OverrideFile, DefaultOverrideFile)
 	var fromOverride Answers
-	if st, err := safefile.Load(overridePath); err != nil {
+	if st, err := safefile.Load(InDir(src.Dir, overridePath)); err != nil {
 		problems.add("output.override_file", "cannot be read: %v", err)
 	} else if st.Exists {
 		out.OverrideFound = true
@@ -99,6 +102,7 @@ func Load(src Sources) (Loaded, error) {
 		}
 	}
 	a.Complete()
+	a.Dir = src.Dir
 	// An answers file that could not be read at all (missing, not YAML, not a mapping) is said
 	// once: the answers it would have given are not also reported missing one by one.
 	if !slices.ContainsFunc(problems, func(p Problem) bool { return p.Key == "answers file" }) {

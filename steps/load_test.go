@@ -13,6 +13,7 @@ import (
 // Load hands over what each file said, so the wizard reads neither again (issue 27); an
 // override file that is a FIFO is refused before it is opened, and says nothing.
 func TestLoadHandsOverWhatEachFileSaid(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	answersFile, overrideFile := filepath.Join(dir, "assetwiz.yaml"), filepath.Join(dir, "override.tmpl")
 	os.WriteFile(answersFile, []byte("mode: temporal\noutput:\n  override_file: "+overrideFile+"\n"), 0o600)

@@ -8,6 +8,7 @@ import (
 // Issue 24 finding 8: a well-formed second YAML document was refused, but a malformed one,
 // or one after "...", was ignored. Every second document is refused, well-formed or not.
 func TestEverySecondDocumentIsRefused(t *testing.T) {
+	t.Parallel()
 	for _, doc := range []string{
 		"mode: temporal\n---\nmode: baseline\n",
 		"mode: temporal\n---\nmode: [unclosed\n",

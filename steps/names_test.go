@@ -41,6 +41,7 @@ var toolkitNames = []struct {
 }
 
 func TestToolkitBucketNamesAreTheToolkits(t *testing.T) {
+	t.Parallel()
 	for _, c := range toolkitNames {
 		for toolkit, want := range map[string]string{ToolkitCurrent: c.current, ToolkitClassic: c.classic, ToolkitOriginal: c.original} {
 			if got := ToolkitBucketName(toolkit, c.url, c.dir); got != want {
@@ -53,6 +54,7 @@ func TestToolkitBucketNamesAreTheToolkits(t *testing.T) {
 // A directory whose toolkit name cannot be a bucket is bad input naming the directory and
 // the name the toolkit would use; the others are accepted under that very name.
 func TestToolkitNamesThatCannotBeBucketsAreBadInput(t *testing.T) {
+	t.Parallel()
 	bad := map[string][]string{ // generation → tricky directories it cannot take
 		ToolkitCurrent:  {"Media/Big_Files"},
 		ToolkitClassic:  {"Media/Big_Files", "cache_x", "a_-b", "x___y", "my-files_2"},
@@ -86,6 +88,7 @@ func TestToolkitNamesThatCannotBeBucketsAreBadInput(t *testing.T) {
 // The mount tool is the generation's own unless answered, and is never stored as a default,
 // so changing the generation or the technique leaves no stale tool behind.
 func TestMountToolFollowsTheGeneration(t *testing.T) {
+	t.Parallel()
 	for tk, want := range map[string]string{ToolkitCurrent: "rclone", ToolkitClassic: "s3fs", ToolkitOriginal: "s3fs"} {
 		a := Answers{Toolkit: tk, Mode: ModeTemporal, Application: "joomla", WebsiteURL: "www.example.com", Storage: Storage{Provider: "digitalocean"}}
 		a.Complete()

@@ -16,6 +16,7 @@ var updateReference = flag.Bool("update-reference", false, "rewrite docs/answers
 
 // docs/answers.md is generated from the table; a change to the table without it fails here.
 func TestAnswersReferenceIsUpToDate(t *testing.T) {
+	t.Parallel()
 	const path = "../docs/answers.md"
 	if *updateReference {
 		if err := os.WriteFile(path, []byte(Reference()), 0o644); err != nil {
@@ -33,6 +34,7 @@ func TestAnswersReferenceIsUpToDate(t *testing.T) {
 
 // Every answer of the answers file is a question of the table, and every flag is unique.
 func TestTableCoversEveryAnswer(t *testing.T) {
+	t.Parallel()
 	flags := map[string]bool{}
 	for _, q := range Questions() {
 		if q.Flag != "" && flags[q.Flag] {
@@ -49,6 +51,7 @@ func TestTableCoversEveryAnswer(t *testing.T) {
 
 // A user who clones the repository has nothing outside it: no Markdown link may leave it.
 func TestNoDocumentLinksOutsideTheRepository(t *testing.T) {
+	t.Parallel()
 	root, _ := filepath.Abs("..")
 	link := regexp.MustCompile(`\]\(([^)#\s]+)`)
 	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {

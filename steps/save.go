@@ -65,17 +65,18 @@ func Marshal(a Answers) ([]byte, error) {
 }
 
 // Save writes the answers, without secrets and without the answers that are their defaults,
-// to path (assetwiz.yaml), so that plan and apply can repeat the run.
+// to path (assetwiz.yaml; relative to a.Dir), so that plan and apply can repeat the run.
 func Save(path string, a Answers) error {
+	full := a.Path(path)
 	data, err := Marshal(Minimal(a))
 	if err != nil {
 		return fmt.Errorf("answers file %s: %w", path, err)
 	}
-	tmp := path + ".tmp"
+	tmp := full + ".tmp"
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
 		return fmt.Errorf("answers file %s: %w", path, err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := os.Rename(tmp, full); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("answers file %s: %w", path, err)
 	}

@@ -12,6 +12,7 @@ func boolPtr(b bool) *bool { return &b }
 func intPtr(n int) *int    { return &n }
 
 func TestSaveLoadsBackTheSameAnswers(t *testing.T) {
+	t.Parallel()
 	cases := map[string]Answers{
 		"wordpress temporal s3fs": {Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com",
 			Technique: "s3fs", Storage: Storage{Provider: "digitalocean"}},
@@ -30,7 +31,8 @@ func TestSaveLoadsBackTheSameAnswers(t *testing.T) {
 	}
 	for name, a := range cases {
 		t.Run(name, func(t *testing.T) {
-			t.Chdir(t.TempDir())
+			dir := t.TempDir()
+			a.Dir = dir // saved and loaded in the test's own folder
 			a.Secrets = Secrets{S3AccessKey: "AKIAXYZZY", S3SecretKey: "plughplugh"}
 			a.Complete()
 			if ps := a.Validate(); len(ps) > 0 {
@@ -39,11 +41,11 @@ func TestSaveLoadsBackTheSameAnswers(t *testing.T) {
 			if err := Save(DefaultAnswersFile, a); err != nil {
 				t.Fatal(err)
 			}
-			data, _ := os.ReadFile(DefaultAnswersFile)
+			data, _ := os.ReadFile(filepath.Join(dir, DefaultAnswersFile))
 			if strings.Contains(string(data), "XYZZY") || strings.Contains(string(data), "plugh") {
 				t.Fatalf("a secret was saved:\n%s", data)
 			}
-			loaded, err := Load(Sources{})
+			loaded, err := Load(Sources{Dir: dir})
 			if err != nil {
 				t.Fatalf("load: %v\n%s", err, data)
 			}
@@ -58,6 +60,7 @@ func TestSaveLoadsBackTheSameAnswers(t *testing.T) {
 }
 
 func TestSaveLeavesDefaultsOut(t *testing.T) {
+	t.Parallel()
 	a := Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com", Storage: Storage{Provider: "digitalocean"}}
 	a.Complete()
 	data, err := Marshal(Minimal(a))
@@ -77,17 +80,18 @@ func TestSaveLeavesDefaultsOut(t *testing.T) {
 }
 
 func TestSaveWinsOverAnOverrideFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	t.Chdir(dir)
 	// The override file says current toolkit, daily and other directories: the saved
 	// answers must still load back as the wizard left them.
 	os.WriteFile(filepath.Join(dir, DefaultOverrideFile), []byte("export PERSIST_ASSETS_TO_DATASTORE=\"1\"\nexport BUILD_ARCHIVE_CHOICE=\"daily\"\nexport DIRECTORIES_TO_MOUNT=\"x/y\"\n"), 0o600)
 	a := Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com", Storage: Storage{Provider: "digitalocean"}}
 	a.Complete()
+	a.Dir = dir
 	if err := Save(DefaultAnswersFile, a); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := Load(Sources{})
+	loaded, err := Load(Sources{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +102,7 @@ func TestSaveWinsOverAnOverrideFile(t *testing.T) {
 }
 
 func TestFieldChecks(t *testing.T) {
+	t.Parallel()
 	if err := CheckWebsiteURL("https://www.example.com/"); err != nil {
 		t.Errorf("scheme and slash should be fine: %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 
 // A host without a dot is told as such, not as an invalid name.
 func TestWebsiteURLWithoutADot(t *testing.T) {
+	t.Parallel()
 	err := CheckWebsiteURL("example")
 	if err == nil || !strings.Contains(err.Error(), "has no dot") || strings.Contains(err.Error(), "not a valid host name") {
 		t.Errorf("got %v", err)
@@ -18,6 +19,7 @@ func TestWebsiteURLWithoutADot(t *testing.T) {
 // Directories typed on one line split at commas only, as the answers file's list is read:
 // a trailing slash and a repeat stay, to be refused as plan refuses them.
 func TestSplitDirectories(t *testing.T) {
+	t.Parallel()
 	got := SplitDirectories("/var/www/html/uploads, Images Big ,wp-content/uploads/,wp-content/uploads")
 	want := []string{"/var/www/html/uploads", "Images Big", "wp-content/uploads/", "wp-content/uploads"}
 	if !slices.Equal(got, want) {
@@ -31,6 +33,7 @@ func TestSplitDirectories(t *testing.T) {
 // Changing the provider drops the region and endpoint derived from the old one: custom
 // shows its own default region, not another provider's.
 func TestProviderChangeResetsItsRegion(t *testing.T) {
+	t.Parallel()
 	a := Answers{Mode: "temporal", Application: "joomla", WebsiteURL: "www.example.com", Technique: "plugin",
 		Storage: Storage{Provider: "aws", Region: "eu-west-1"}}
 	a.Complete()
@@ -47,6 +50,7 @@ func TestProviderChangeResetsItsRegion(t *testing.T) {
 // An answer the wizard does not offer (a typo in the answers file) is dropped and told,
 // not silently replaced by the first choice.
 func TestSettleTellsWhatItDrops(t *testing.T) {
+	t.Parallel()
 	a := Answers{Mode: "temporal", Application: "wordpres"}
 	dropped := a.Settle()
 	if a.Application != "" || len(dropped) != 1 || dropped[0].Key != "application" || !strings.Contains(dropped[0].Message, `"wordpres"`) {
@@ -56,6 +60,7 @@ func TestSettleTellsWhatItDrops(t *testing.T) {
 
 // The technique no longer offered after a change of mode falls back to the mode's default.
 func TestSettleDropsATechniqueTheModeDoesNotAllow(t *testing.T) {
+	t.Parallel()
 	a := Answers{Mode: "temporal", Application: "joomla", Technique: "s3fs"}
 	_ = a.Answer("mode", "virgin", nil)
 	a.Settle()
@@ -68,6 +73,7 @@ func TestSettleDropsATechniqueTheModeDoesNotAllow(t *testing.T) {
 // generation's own leaves the answer open (so a change of generation leaves no stale
 // tool), choosing another stores it.
 func TestMountToolChoosingTheDefaultLeavesItOpen(t *testing.T) {
+	t.Parallel()
 	q, _ := FindQuestion("mount_tool")
 	a := Answers{Toolkit: ToolkitCurrent, Mode: ModeTemporal, Application: "wordpress", Technique: TechniqueS3fs}
 	if !q.Asked(&a) {
@@ -104,6 +110,7 @@ func TestMountToolChoosingTheDefaultLeavesItOpen(t *testing.T) {
 
 // A toolkit chosen in the wizard is no default: the plan does not say "no toolkit answer".
 func TestChoosingTheToolkitIsNoDefault(t *testing.T) {
+	t.Parallel()
 	a := Answers{}
 	a.Complete()
 	if a.ToolkitFrom == "" {
@@ -117,6 +124,7 @@ func TestChoosingTheToolkitIsNoDefault(t *testing.T) {
 
 // The provider list says at AWS, before any plan, that only toolkit original builds on it.
 func TestProviderChoicesSayWhichGenerationHasAWS(t *testing.T) {
+	t.Parallel()
 	q, ok := FindQuestion("storage.provider")
 	if !ok {
 		t.Fatal("no storage.provider question")
@@ -144,6 +152,7 @@ func TestProviderChoicesSayWhichGenerationHasAWS(t *testing.T) {
 // question has a default function or none by design, Complete takes each default from it,
 // and every environment name is the one the key makes.
 func TestTheTableIsTheOnePlace(t *testing.T) {
+	t.Parallel()
 	keys := map[string]bool{}
 	walkLeaves(reflect.TypeOf(Answers{}), "", func(key string, _ []int) { keys[key] = true })
 	for _, q := range Questions() {
@@ -206,6 +215,7 @@ func TestTheTableIsTheOnePlace(t *testing.T) {
 // The deprecated BucketNameProblem named buckets the current way whatever the generation:
 // each generation's own name is judged now (classic keeps the '_'; current folds it).
 func TestBucketNamesAreJudgedPerGeneration(t *testing.T) {
+	t.Parallel()
 	for tk, bad := range map[string]bool{ToolkitCurrent: false, ToolkitClassic: true, ToolkitOriginal: true} {
 		a := Answers{Toolkit: tk, Mode: ModeTemporal, Application: "wordpress", WebsiteURL: "www.example.com",
 			Directories: []string{"my_uploads"}, Technique: TechniqueS3fs, Storage: Storage{Provider: "digitalocean"}}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 )
 
 func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
-	t.Chdir(t.TempDir())
+	t.Parallel()
 	script := strings.Join([]string{
 		"",                // toolkit: classic (default)
 		"3",               // mode: temporal
@@ -36,7 +37,7 @@ func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
 	}, "\n") + "\n"
 	var out bytes.Buffer
 	env := map[string]string{"S3_ACCESS_KEY": "AKIAXYZZY", "S3_SECRET_KEY": "plughplugh"}
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.DryRun, opt.Accessible = true, true
 	opt.Input, opt.Output = strings.NewReader(script), &out
 	opt.Getenv = func(k string) string { return env[k] }
@@ -46,7 +47,7 @@ func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := steps.Load(steps.Sources{})
+	loaded, err := steps.Load(steps.Sources{Dir: opt.Dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,11 +67,11 @@ func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	data, _ := os.ReadFile(steps.DefaultAnswersFile)
+	data, _ := os.ReadFile(filepath.Join(opt.Dir, steps.DefaultAnswersFile))
 	if bytes.Contains(data, []byte("plugh")) || bytes.Contains(data, []byte("XYZZY")) {
 		t.Errorf("secrets saved:\n%s", data)
 	}
-	if _, err := os.Stat(steps.DefaultOverrideFile); err == nil {
+	if _, err := os.Stat(filepath.Join(opt.Dir, steps.DefaultOverrideFile)); err == nil {
 		t.Error("--dry-run wrote the override file")
 	}
 }
@@ -78,10 +79,10 @@ func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
 // Input that ends at the provider prompt ends the wizard with a message, not a panic
 // (huh's numbered list took the end of input as the answer -1).
 func TestAccessibleInputEndingAtAListDoesNotPanic(t *testing.T) {
-	t.Chdir(t.TempDir())
+	t.Parallel()
 	script := strings.Join([]string{"", "3", "", "2", "www.example.com", "", "2"}, "\n") + "\n" // up to the technique: plugin
 	var out bytes.Buffer
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Accessible, opt.DryRun = true, true
 	opt.Input, opt.Output = strings.NewReader(script), &out
 	err := Run(context.Background(), opt)
@@ -96,9 +97,9 @@ func TestAccessibleInputEndingAtAListDoesNotPanic(t *testing.T) {
 // A wrong number at a list, then the end of the input, ends the wizard with a message
 // (huh's list re-asks, then indexes its options with -1).
 func TestAccessibleWrongNumberThenEndOfInputDoesNotPanic(t *testing.T) {
-	t.Chdir(t.TempDir())
+	t.Parallel()
 	var out bytes.Buffer
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Accessible, opt.DryRun = true, true
 	opt.Input, opt.Output = strings.NewReader("\n9\n"), &out // the mode: 9 of 3
 	err := Run(context.Background(), opt)
@@ -109,12 +110,12 @@ func TestAccessibleWrongNumberThenEndOfInputDoesNotPanic(t *testing.T) {
 
 // Enter at the key prompts keeps the keys of the environment (they reach the plan).
 func TestAccessibleEnterKeepsTheKeysOfTheEnvironment(t *testing.T) {
-	t.Chdir(t.TempDir())
+	t.Parallel()
 	script := strings.Join([]string{"", "3", "", "2", "www.example.com", "", "2", "2", "", "", "", "", "", "", "", "", "", ""}, "\n") + "\n"
 	env := map[string]string{"S3_ACCESS_KEY": "AKIAENVKEEP", "S3_SECRET_KEY": "env/keep"}
 	var out bytes.Buffer
 	var planned steps.Secrets
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Accessible, opt.DryRun = true, true
 	opt.Input, opt.Output = strings.NewReader(script), &out
 	opt.Getenv = func(k string) string { return env[k] }
@@ -138,7 +139,7 @@ func TestAccessibleEnterKeepsTheKeysOfTheEnvironment(t *testing.T) {
 // At the review, accessible mode goes back to a step: the answers are kept, the steps
 // from there are asked again, and the review comes back.
 func TestAccessibleGoesBackToAStepFromTheReview(t *testing.T) {
-	t.Chdir(t.TempDir())
+	t.Parallel()
 	script := strings.Join([]string{
 		"", "3", "", "2", "www.example.com", "", "3", "", // current, temporal, hourly, wordpress, url, dirs, s3fs, rclone
 		"2", "", "", "", "", // digitalocean, ams3, the keys of the environment, no second copy
@@ -150,7 +151,7 @@ func TestAccessibleGoesBackToAStepFromTheReview(t *testing.T) {
 	}, "\n") + "\n"
 	var out bytes.Buffer
 	env := map[string]string{"S3_ACCESS_KEY": "AKIAXYZZY", "S3_SECRET_KEY": "plughplugh"}
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.DryRun, opt.Accessible = true, true
 	opt.Input, opt.Output = strings.NewReader(script), &out
 	opt.Getenv = func(k string) string { return env[k] }
@@ -158,7 +159,7 @@ func TestAccessibleGoesBackToAStepFromTheReview(t *testing.T) {
 	if err := Run(context.Background(), opt); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	loaded, err := steps.Load(steps.Sources{})
+	loaded, err := steps.Load(steps.Sources{Dir: opt.Dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,14 +175,14 @@ func TestAccessibleGoesBackToAStepFromTheReview(t *testing.T) {
 // After an invalid website URL is asked again, an empty line takes the default again (the
 // answer known before), as it did the first time (issue 21).
 func TestAccessibleEnterTakesTheDefaultAfterARefusal(t *testing.T) {
-	t.Chdir(t.TempDir())
+	t.Parallel()
 	lines := []string{"", "", "", "", "example", ""} // toolkit, mode, period, application, a refused URL, then Enter
 	for range 20 {
 		lines = append(lines, "") // the rest as they are, then the review's first choice: save
 	}
 	var out bytes.Buffer
 	env := map[string]string{"S3_ACCESS_KEY": "AKIAXYZZY", "S3_SECRET_KEY": "plughplugh"}
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.DryRun, opt.Accessible = true, true
 	opt.Input, opt.Output = strings.NewReader(strings.Join(lines, "\n")+"\n"), &out
 	opt.Getenv = func(k string) string { return env[k] }
@@ -193,7 +194,7 @@ func TestAccessibleEnterTakesTheDefaultAfterARefusal(t *testing.T) {
 	if !strings.Contains(out.String(), "has no dot") {
 		t.Errorf("the refused URL was not told:\n%s", out.String())
 	}
-	loaded, err := steps.Load(steps.Sources{})
+	loaded, err := steps.Load(steps.Sources{Dir: opt.Dir})
 	if err != nil || loaded.Answers.WebsiteURL != "www.example.com" {
 		t.Errorf("saved website_url %q (%v), want the default www.example.com\n%s", loaded.Answers.WebsiteURL, err, out.String())
 	}
@@ -202,13 +203,13 @@ func TestAccessibleEnterTakesTheDefaultAfterARefusal(t *testing.T) {
 // Issue 21, item 4, in the accessible wizard: classic my_uploads is refused at the
 // directories, and an empty line then keeps the directories known.
 func TestAccessibleRefusesADirectoryTheGenerationCannotMount(t *testing.T) {
-	t.Chdir(t.TempDir())
+	t.Parallel()
 	lines := []string{"", "", "", "", "", "my_uploads", ""} // toolkit … website URL as known, a refused directory, then Enter
 	for range 20 {
 		lines = append(lines, "")
 	}
 	var out bytes.Buffer
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.DryRun, opt.Accessible = true, true
 	opt.Input, opt.Output = strings.NewReader(strings.Join(lines, "\n")+"\n"), &out
 	opt.Loaded.Answers = steps.Answers{Toolkit: "classic", Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com",
@@ -219,7 +220,7 @@ func TestAccessibleRefusesADirectoryTheGenerationCannotMount(t *testing.T) {
 	if !strings.Contains(out.String(), "www-example-com-assets-my_uploads, which cannot be a bucket") {
 		t.Errorf("the refusal was not told:\n%s", out.String())
 	}
-	loaded, err := steps.Load(steps.Sources{})
+	loaded, err := steps.Load(steps.Sources{Dir: opt.Dir})
 	if err != nil || strings.Join(loaded.Answers.Directories, ",") != "wp-content/uploads" {
 		t.Errorf("saved directories %v (%v)\n%s", loaded.Answers.Directories, err, out.String())
 	}

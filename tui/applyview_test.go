@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,8 +15,7 @@ import (
 // A failing action shows as ✗ with its error; what depended on it is not started; the summary
 // says to re-run, and the wizard ends with the apply error.
 func TestApplyViewShowsAFailure(t *testing.T) {
-	t.Chdir(t.TempDir())
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Plan = func(ctx context.Context, a *steps.Answers) (provision.Plan, error) {
 		p, err := offlinePlan(ctx, a)
 		for i := range p.Actions {
@@ -43,7 +43,7 @@ func TestApplyViewShowsAFailure(t *testing.T) {
 	if strings.Contains(screen, "✓") || strings.Contains(screen, "changes made") {
 		t.Errorf("a failed apply shows something done:\n%s", screen)
 	}
-	if _, err := os.Stat(steps.DefaultOverrideFile); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(opt.Dir, steps.DefaultOverrideFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the override file was written though its bucket failed: %v", err)
 	}
 	var applyErr ApplyError

@@ -12,9 +12,10 @@ import (
 // The review's choices for each kind of plan, the same in both wizards: Enter (the default)
 // never applies a plan that could not read, warns of data loss, or changes nothing.
 func TestReviewChoicesFollowThePlan(t *testing.T) {
+	t.Parallel()
 	create := provision.Action{Resource: provision.Bucket, ID: "b", Op: provision.Create}
 	noop := provision.Action{Resource: provision.File, ID: "override.tmpl", Op: provision.Noop}
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Loaded.Answers = steps.Answers{Mode: steps.ModeBaseline, WebsiteURL: "www.example.com", Technique: steps.TechniquePlugin,
 		Storage: steps.Storage{Provider: "digitalocean"}}
 	w := newWizard(opt)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -21,14 +22,14 @@ import (
 
 // liveOptions plan live against versitygw (the S3 backend `assetwiz apply` uses, pointed at
 // it by AWS_ENDPOINT_URL_S3), with the offline plan as the preview, as the command wires them.
-func liveOptions(srv *s3test.Server) Options {
+func liveOptions(t *testing.T, srv *s3test.Server) Options {
 	getenv := func(k string) string {
 		if k == buckets.EnvEndpointS3 {
 			return srv.Endpoint
 		}
 		return ""
 	}
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Getenv = getenv
 	opt.Plan = func(ctx context.Context, a *steps.Answers) (provision.Plan, error) {
 		return provision.Make(ctx, a, buckets.Live{Getenv: getenv}, override.Backend{})
@@ -44,9 +45,8 @@ func TestReviewWithoutWorkingKeysOffersNoApply(t *testing.T) {
 	srv := s3test.Start(t)
 	for name, keys := range map[string][2]string{"no keys": {"", ""}, "refused keys": {srv.AccessKey, "not-the-secret"}} {
 		t.Run(name, func(t *testing.T) {
-			dir := t.TempDir()
-			t.Chdir(dir)
-			opt := liveOptions(srv)
+			opt := liveOptions(t, srv)
+			dir := opt.Dir
 			// The second plan (Retry's) waits until the test has seen it start.
 			var plans atomic.Int32
 			release := make(chan struct{})
@@ -109,9 +109,7 @@ func TestDataLossReviewNeedsTheTypedHost(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.PutObject(t, bucket, "2026/01/photo.jpg", "jpeg")
-	dir := t.TempDir()
-	t.Chdir(dir)
-	opt := liveOptions(srv)
+	opt := liveOptions(t, srv)
 	opt.Loaded.Answers = steps.Answers{Mode: steps.ModeBaseline, Application: "wordpress", WebsiteURL: "www.example.com",
 		Technique: steps.TechniqueLocal, Storage: steps.Storage{Provider: "custom", Region: "us-east-1", Endpoint: srv.Endpoint},
 		Secrets: steps.Secrets{S3AccessKey: srv.AccessKey, S3SecretKey: srv.SecretKey}}
@@ -153,7 +151,7 @@ func TestDataLossReviewNeedsTheTypedHost(t *testing.T) {
 	if !strings.Contains(review, "> Go back to a step") {
 		t.Errorf("the default choice is not to go back:\n%s", review)
 	}
-	if _, err := os.Stat(steps.DefaultOverrideFile); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(opt.Dir, steps.DefaultOverrideFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the override file was written: %v", err)
 	}
 
@@ -166,7 +164,7 @@ func TestDataLossReviewNeedsTheTypedHost(t *testing.T) {
 	d.waitFor("> example.com") // the refusal is gone while typing; Enter brings it back
 	d.send(enter)
 	d.waitFor("That is not www.example.com")
-	if _, err := os.Stat(steps.DefaultOverrideFile); !errors.Is(err, os.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(opt.Dir, steps.DefaultOverrideFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the override file was written before the host was typed: %v", err)
 	}
 	d.send(typed("www.example.com"), enter)
@@ -175,7 +173,7 @@ func TestDataLossReviewNeedsTheTypedHost(t *testing.T) {
 	if m := d.final(); m.err != nil {
 		t.Fatal(m.err)
 	}
-	data, err := os.ReadFile(steps.DefaultOverrideFile)
+	data, err := os.ReadFile(filepath.Join(opt.Dir, steps.DefaultOverrideFile))
 	if err != nil || exportfile.Read(string(data))["BUILD_ARCHIVE_CHOICE"] != "baseline" {
 		t.Errorf("after the typed host the override holds %q (%v)", data, err)
 	}

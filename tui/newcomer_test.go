@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ import (
 // the storage keys are, against the backup's own endpoint; the next steps say how to run it.
 func TestSecondCopyIsAskedAndItsKeysChecked(t *testing.T) {
 	var checked []string
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.CheckStorage = func(_ context.Context, a *steps.Answers) error {
 		checked = append(checked, a.EndpointURL()+" "+a.Secrets.S3AccessKey)
 		return nil
@@ -56,6 +57,7 @@ func TestSecondCopyIsAskedAndItsKeysChecked(t *testing.T) {
 
 // none is no backup: the answers file's own words.
 func TestBackupProviderNoneIsNoBackup(t *testing.T) {
+	t.Parallel()
 	a := steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com", Technique: "s3fs",
 		Storage: steps.Storage{Provider: "digitalocean"}, Backup: steps.Backup{Provider: "none"}}
 	a.Complete()
@@ -70,6 +72,7 @@ func TestBackupProviderNoneIsNoBackup(t *testing.T) {
 // Where a secret lives is said truly: the Cloudflare token is never saved, and a key typed
 // earlier in this run is not "known from the override file".
 func TestSecretClaimsAreTrue(t *testing.T) {
+	t.Parallel()
 	m := formAt(t, steps.StepCDN, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com",
 		Technique: "s3fs", Storage: steps.Storage{Provider: "digitalocean"}, CDN: steps.CDN{Provider: "cloudflare"}})
 	send(m, enter, enter) // cloudflare, cache rules
@@ -101,16 +104,15 @@ func (s atStep) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // A re-run with a complete, valid answers file opens on the review; esc lists every step.
 func TestCompleteAnswersFileOpensOnTheReview(t *testing.T) {
-	t.Chdir(t.TempDir())
+	opt := testOptions(t)
 	yaml := "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\ntechnique: s3fs\nstorage:\n  provider: digitalocean\n"
-	if err := os.WriteFile("assetwiz.yaml", []byte(yaml), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(opt.Dir, "assetwiz.yaml"), []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := steps.Load(steps.Sources{})
+	loaded, err := steps.Load(steps.Sources{Dir: opt.Dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := testOptions()
 	opt.Loaded, opt.DryRun = loaded, true
 	d := start(t, opt)
 	d.waitFor("Plan:")
@@ -122,10 +124,10 @@ func TestCompleteAnswersFileOpensOnTheReview(t *testing.T) {
 		t.Errorf("esc at the review opened:\n%s", m.screen())
 	}
 	// An incomplete file starts at step 1, as before.
-	if err := os.WriteFile("assetwiz.yaml", []byte("mode: temporal\n"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(opt.Dir, "assetwiz.yaml"), []byte("mode: temporal\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	loaded, _ = steps.Load(steps.Sources{})
+	loaded, _ = steps.Load(steps.Sources{Dir: opt.Dir})
 	opt.Loaded = loaded
 	m = newModel(context.Background(), opt)
 	m.Init()

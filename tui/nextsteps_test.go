@@ -11,6 +11,7 @@ import (
 // The next steps say where the exports go, repeat the exports' warning, and name the kind
 // of Cloudflare rule chosen.
 func TestNextStepsAreConcrete(t *testing.T) {
+	t.Parallel()
 	a := steps.Answers{Toolkit: "classic", Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com",
 		Technique: "plugin", Storage: steps.Storage{Provider: "wasabi"}, CDN: steps.CDN{Provider: "cloudflare", Method: "page-rules"}}
 	a.Complete()
@@ -27,7 +28,8 @@ func TestNextStepsAreConcrete(t *testing.T) {
 
 // After Ctrl-C during apply the header says Stopped, and one change is "1 change".
 func TestApplyHeaderAndCounts(t *testing.T) {
-	m := newModel(t.Context(), testOptions())
+	t.Parallel()
+	m := newModel(t.Context(), testOptions(t))
 	m.phase, m.interrupted = phaseApplied, true
 	if v := m.applyView(); !strings.Contains(v, "assetwiz · Stopped") || strings.Contains(v, "Applied") {
 		t.Errorf("after Ctrl-C:\n%s", v)
@@ -41,6 +43,7 @@ func TestApplyHeaderAndCounts(t *testing.T) {
 
 // A list longer than the screen says that more entries follow.
 func TestLongListsSayMoreFollow(t *testing.T) {
+	t.Parallel()
 	m := formAt(t, steps.StepStorage, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com", Technique: "plugin"})
 	if s := m.screen(); !strings.Contains(s, "choices: ↓ scrolls to the rest") {
 		t.Errorf("no sign of more providers:\n%s", s)
@@ -49,6 +52,7 @@ func TestLongListsSayMoreFollow(t *testing.T) {
 
 // A refused answer shows its reason once, and the input line stays in sight under it.
 func TestARefusedAnswerShowsOnceWithTheInput(t *testing.T) {
+	t.Parallel()
 	m := formAt(t, steps.StepApplication, steps.Answers{})
 	send(m, enter, typed("example"), enter)
 	s := m.screen()

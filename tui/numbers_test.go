@@ -19,7 +19,7 @@ import (
 // Enter to every other, and returns each screen's "Step n of N: Title" as it changes.
 func walkHeaders(t *testing.T, picks map[string]string) []string {
 	t.Helper()
-	m := newModel(context.Background(), testOptions())
+	m := newModel(context.Background(), testOptions(t))
 	run(m, m.Init())
 	var seen []string
 	note := func() {
@@ -88,6 +88,7 @@ func steadyCount(t *testing.T, name string, headers []string) {
 // jumped where a step was skipped. Whatever the answers, a walk forward keeps one total and
 // never skips a number.
 func TestStepCountIsSteadyOnEveryPath(t *testing.T) {
+	t.Parallel()
 	site := map[string]string{"application": "wordpress", "website_url": "www.example.com"}
 	paths := map[string]map[string]string{
 		"temporal local":  {"technique": steps.TechniqueLocal},
@@ -115,7 +116,7 @@ func TestStepCountIsSteadyOnEveryPath(t *testing.T) {
 
 // The accessible wizard numbers its steps as the full-screen one does, for the same answers.
 func TestAccessibleNumbersStepsAsTheFullScreenWizard(t *testing.T) {
-	t.Chdir(t.TempDir())
+	t.Parallel()
 	script := strings.Join([]string{
 		"", "3", "", "2", "www.example.com", "", // current, temporal, hourly, wordpress, url, directories
 		"3", "", "2", "", "", "", // s3fs, rclone, digitalocean, ams3, the keys
@@ -123,7 +124,7 @@ func TestAccessibleNumbersStepsAsTheFullScreenWizard(t *testing.T) {
 		"", // review: save
 	}, "\n") + "\n"
 	var out bytes.Buffer
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.DryRun, opt.Accessible = true, true
 	opt.Input, opt.Output = strings.NewReader(script), &out
 	if err := Run(context.Background(), opt); err != nil {

@@ -25,7 +25,7 @@ var testdata string
 
 func TestMain(m *testing.M) {
 	lipgloss.SetColorProfile(termenv.Ascii)
-	// Tests chdir into temporary folders; the golden files stay here.
+	// The golden files, by absolute path (the tests once ran in temporary folders).
 	testdata, _ = filepath.Abs("testdata")
 	os.Exit(m.Run())
 }
@@ -54,9 +54,11 @@ func offlinePlan(ctx context.Context, a *steps.Answers) (provision.Plan, error) 
 }
 
 // testOptions plans with the offline backends, as if they were live (nothing remote is
-// touched; apply writes only the files); nothing in the environment.
-func testOptions() Options {
+// touched; apply writes only the files, into a folder of the test's own); nothing in the
+// environment.
+func testOptions(t *testing.T) Options {
 	return Options{
+		Dir:    t.TempDir(),
 		Plan:   offlinePlan,
 		Getenv: func(string) string { return "" },
 	}

@@ -51,6 +51,9 @@ type wizard struct {
 
 func newWizard(opt Options) *wizard {
 	opt.defaults()
+	if opt.Loaded.Answers.Dir == "" {
+		opt.Loaded.Answers.Dir = opt.Dir // the answers carry it to every backend and to Save
+	}
 	w := &wizard{opt: opt, ans: opt.Loaded.Answers, accessible: opt.Accessible, steps: wizardSteps(),
 		chosen: map[string]bool{}, envSecrets: map[string]bool{}, overrideSecrets: map[string]bool{}}
 	w.dropped = w.ans.Settle()

@@ -12,6 +12,7 @@ import (
 // The review renders the plan as `assetwiz plan` does, whatever its resources: the CDN host's
 // DNS record and origin rule (issue 28) show up with no code of their own in the wizard.
 func TestReviewShowsTheCDNHostResources(t *testing.T) {
+	t.Parallel()
 	a := steps.Answers{Mode: steps.ModeVirgin, Application: "wordpress", WebsiteURL: "www.example.com", Technique: steps.TechniquePlugin,
 		Storage: steps.Storage{Provider: "digitalocean", Region: "ams3"}, CDN: steps.CDN{Provider: steps.CDNCloudflare}}
 	a.Complete()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ import (
 // sizedAt is the full-screen wizard at a window of w×h, showing step id.
 func sizedAt(t *testing.T, id steps.StepID, a steps.Answers, w, h int) *model {
 	t.Helper()
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Loaded.Answers = a
 	m := newModel(context.Background(), opt)
 	run(m, m.enterStepID(id))
@@ -30,6 +31,7 @@ func sizedAt(t *testing.T, id steps.StepID, a steps.Answers, w, h int) *model {
 // Issue 22: a typed answer showed its value twice, "✓ 30" above "> 30". The value is said
 // once; the note under the input still says what a value typed becomes when that differs.
 func TestTypedValueIsShownOnce(t *testing.T) {
+	t.Parallel()
 	m := sizedAt(t, steps.StepBackups, temporal(steps.ToolkitCurrent, steps.TechniqueS3fs), 80, 24)
 	send(m, enter) // keep old versions: yes
 	screen := ansi.Strip(m.screen())
@@ -50,6 +52,7 @@ func TestTypedValueIsShownOnce(t *testing.T) {
 // Issue 22: at 60 columns huh wrapped a choice inside "wintersys-projects"; every entry is
 // wrapped between words, its help's next lines under the help, and every entry in sight.
 func TestListEntriesWrapBetweenWordsAt60Columns(t *testing.T) {
+	t.Parallel()
 	m := sizedAt(t, steps.StepToolkit, steps.Answers{}, 60, 20)
 	screen := ansi.Strip(m.screen())
 	for _, want := range []string{"(wintersys-projects main)", "(wintersys-projects .orig / .new)", "(agile-infrastructure-*)"} {
@@ -90,12 +93,13 @@ func TestListEntriesWrapBetweenWordsAt60Columns(t *testing.T) {
 // Issue 22 item 4 in accessible mode: a complete, valid answers file opens on the review, and
 // its "Go back to a step" reaches every step, as esc does in the full-screen wizard.
 func TestAccessibleOpensOnTheReviewForACompleteFile(t *testing.T) {
-	t.Chdir(t.TempDir())
+	t.Parallel()
+	dir := t.TempDir()
 	yaml := "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\ntechnique: s3fs\nstorage:\n  provider: digitalocean\n"
-	if err := os.WriteFile("assetwiz.yaml", []byte(yaml), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "assetwiz.yaml"), []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := steps.Load(steps.Sources{})
+	loaded, err := steps.Load(steps.Sources{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +110,8 @@ func TestAccessibleOpensOnTheReviewForACompleteFile(t *testing.T) {
 		"", // review: save
 	}, "\n") + "\n"
 	var out bytes.Buffer
-	opt := testOptions()
+	opt := testOptions(t)
+	opt.Dir = dir
 	opt.Loaded, opt.DryRun, opt.Accessible = loaded, true, true
 	opt.Input, opt.Output = strings.NewReader(script), &out
 	if err := Run(context.Background(), opt); err != nil {
@@ -122,7 +127,7 @@ func TestAccessibleOpensOnTheReviewForACompleteFile(t *testing.T) {
 			t.Errorf("going back does not offer %q:\n%s", want, text)
 		}
 	}
-	saved, err := steps.Load(steps.Sources{})
+	saved, err := steps.Load(steps.Sources{Dir: dir})
 	if err != nil || saved.Answers.Storage.NoncurrentVersionDays == nil || *saved.Answers.Storage.NoncurrentVersionDays != 21 {
 		t.Errorf("saved %+v (%v)\n%s", saved.Answers.Storage, err, text)
 	}
@@ -141,11 +146,10 @@ var noKeys = errors.New("S3_ACCESS_KEY and S3_SECRET_KEY: not set; export the st
 // offline one (provision's own, with its warnings) is the preview.
 func noKeysReview(t *testing.T, w, h int) *model {
 	t.Helper()
-	t.Chdir(t.TempDir())
 	a := temporal(steps.ToolkitCurrent, steps.TechniquePlugin)
 	a.Backup.Provider = "wasabi"
 	a.CDN.Provider = steps.CDNCloudflare
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Loaded.Answers = a
 	opt.Plan = func(context.Context, *steps.Answers) (provision.Plan, error) { return provision.Plan{}, noKeys }
 	opt.OfflinePlan = offlinePlan
@@ -160,6 +164,7 @@ func noKeysReview(t *testing.T, w, h int) *model {
 // Issue 22's "three warnings about missing keys": the banner names the storage keys, and the
 // preview's warnings said each of them again. Each missing key is said on one line.
 func TestNoKeysReviewSaysEachMissingKeyOnce(t *testing.T) {
+	t.Parallel()
 	m := noKeysReview(t, 80, 400) // tall enough for the whole plan
 	screen := ansi.Strip(m.screen())
 	count := 0
@@ -178,6 +183,7 @@ func TestNoKeysReviewSaysEachMissingKeyOnce(t *testing.T) {
 // its text; sentences and the title wrap flush; nothing is wider than the window, and the
 // keys' help is on the screen.
 func TestNoKeysBannerWrapsToTheWidth(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{{80, 24}, {60, 20}, {120, 40}} {
 		m := noKeysReview(t, size[0], size[1])
 		lines := strings.Split(ansi.Strip(m.screen()), "\n")
@@ -213,11 +219,11 @@ func TestNoKeysBannerWrapsToTheWidth(t *testing.T) {
 // Issue 22: S3_LOCATION="US" for a site in Frankfurt, without a note. The exports view says
 // why US is right (s3cmd's bucket_location, US in every template; the region is the host).
 func TestExportsViewSaysWhyS3LocationIsUS(t *testing.T) {
-	t.Chdir(t.TempDir())
+	t.Parallel()
 	a := temporal(steps.ToolkitCurrent, steps.TechniqueS3fs)
 	a.Storage.Region = "fra1"
 	a.Secrets = steps.Secrets{S3AccessKey: "AKIAXYZZY", S3SecretKey: "plughplugh"}
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Loaded.Answers = a
 	m := newModel(context.Background(), opt)
 	m.width, m.height = 80, 60
@@ -237,9 +243,10 @@ func TestExportsViewSaysWhyS3LocationIsUS(t *testing.T) {
 // Found walking issue 22's no-keys wizard: the second copy's check said "set S3_ACCESS_KEY and
 // S3_SECRET_KEY", the storage keys' variables. It names the backup's own.
 func TestBackupCheckNamesTheBackupKeys(t *testing.T) {
+	t.Parallel()
 	a := temporal(steps.ToolkitCurrent, steps.TechniqueS3fs)
 	a.Backup.Provider = "wasabi"
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Loaded.Answers = a
 	opt.CheckStorage = func(context.Context, *steps.Answers) error {
 		return errors.New("no storage keys: set S3_ACCESS_KEY and S3_SECRET_KEY") // what buckets.CheckAccess says

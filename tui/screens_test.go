@@ -48,8 +48,7 @@ func (d *driver) toPlanReview() {
 // key help show.
 func TestReviewAtEverySize(t *testing.T) {
 	eachLook(t, func(t *testing.T, w, h int) {
-		t.Chdir(t.TempDir())
-		opt := testOptions()
+		opt := testOptions(t)
 		opt.DryRun = true
 		d := startSized(t, opt, w, h)
 		d.toPlanReview()
@@ -75,8 +74,7 @@ func TestReviewAtEverySize(t *testing.T) {
 func TestAppliedAtEverySize(t *testing.T) {
 	webroot := uploadsInWebroot(t)
 	eachLook(t, func(t *testing.T, w, h int) {
-		t.Chdir(t.TempDir())
-		opt := testOptions()
+		opt := testOptions(t)
 		opt.Loaded.Answers.Webroot = webroot
 		d := startSized(t, opt, w, h)
 		d.toPlanReview()
@@ -102,13 +100,14 @@ func TestAppliedAtEverySize(t *testing.T) {
 // file is whole on one line of the wrapped view, at every width (at 80 columns the Drupal
 // site's `sites/default/files/inline-images` came out as `…/files/in` / `line-i mages`).
 func TestExportsWrapBetweenValues(t *testing.T) {
+	t.Parallel()
 	a := steps.Answers{Toolkit: "current", Mode: "temporal", Application: "drupal", WebsiteURL: "www.example.com",
 		Technique: "s3fs", Storage: steps.Storage{Provider: "digitalocean", Region: "ams3"}}
 	a.Complete()
 	raw := ansi.Strip(exportsText(a))
 	atom := regexp.MustCompile(`[^\s:/=,."]+`)
 	for _, s := range sizes {
-		opt := testOptions()
+		opt := testOptions(t)
 		opt.Loaded.Answers = a
 		m := newModel(t.Context(), opt)
 		m.width, m.height = s.w, s.h
@@ -138,7 +137,8 @@ func TestExportsWrapBetweenValues(t *testing.T) {
 // At 60×20 every option of the first question shows, with the key help under it, and the
 // cursor is seen on the last one.
 func TestEveryOptionShowsOnASmallWindow(t *testing.T) {
-	m := newModel(t.Context(), testOptions())
+	t.Parallel()
+	m := newModel(t.Context(), testOptions(t))
 	run(m, m.Init())
 	send(m, tea.WindowSizeMsg{Width: 60, Height: 20})
 	send(m, down, down)
@@ -154,8 +154,7 @@ func TestEveryOptionShowsOnASmallWindow(t *testing.T) {
 // shift+tab at the review goes back to the last question, as on every other screen; it
 // does not move the menu's cursor (onto "Quit without saving").
 func TestShiftTabAtTheReviewGoesBack(t *testing.T) {
-	t.Chdir(t.TempDir())
-	d := start(t, testOptions())
+	d := start(t, testOptions(t))
 	d.toPlanReview()
 	d.send(shiftTab)
 	d.waitFor("Snippets folder")
@@ -189,12 +188,13 @@ func uploadsInWebroot(t *testing.T) string {
 // choice shows, and the banner's words are all there (its first lines above the plan, the
 // rest opening the plan); the typed-host screen fits too.
 func TestDataLossBannerAtEverySize(t *testing.T) {
+	t.Parallel()
 	a := steps.Answers{Toolkit: "current", Mode: "baseline", Application: "wordpress", WebsiteURL: "www.example.com",
 		Technique: "plugin", Storage: steps.Storage{Provider: "digitalocean", Region: "ams3"}}
 	a.Complete()
 	bucket := "www-example-com-assets-wp-content-uploads"
 	for _, s := range sizes {
-		opt := testOptions()
+		opt := testOptions(t)
 		opt.Loaded.Answers = a
 		m := newModel(t.Context(), opt)
 		m.width, m.height = s.w, s.h

@@ -44,8 +44,7 @@ func startSized(t *testing.T, opt Options, w, h int) *driver {
 // the review shows every choice and the key help at every size.
 func TestScreensAtEverySize(t *testing.T) {
 	eachLook(t, func(t *testing.T, w, h int) {
-		t.Chdir(t.TempDir())
-		opt := testOptions()
+		opt := testOptions(t)
 		opt.DryRun = true
 		d := startSized(t, opt, w, h)
 		d.toBackups()

@@ -60,6 +60,7 @@ func fifoWatch(t *testing.T, path string) (opened func() bool) {
 // not open them, and must still know what they said (the toolkit taken from the override
 // file, its key, the answers the file chose).
 func TestTheWizardReadsNoFileItself(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	answersFile, overrideFile := filepath.Join(dir, "assetwiz.yaml"), filepath.Join(dir, "override.tmpl")
 	if err := os.WriteFile(answersFile, []byte("mode: temporal\noutput:\n  override_file: "+overrideFile+"\n"), 0o600); err != nil {
@@ -74,7 +75,7 @@ func TestTheWizardReadsNoFileItself(t *testing.T) {
 	}
 	answersOpened, overrideOpened := fifoWatch(t, answersFile), fifoWatch(t, overrideFile)
 
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Loaded = loaded
 	m := newModel(context.Background(), opt)
 	m.Init()
@@ -96,6 +97,7 @@ func TestTheWizardReadsNoFileItself(t *testing.T) {
 // The guard beside the test above: no source of tui (the tests aside) opens or reads a file
 // itself, or loads one through steps; the loaders hand it what they read.
 func TestTUISourcesReadNoFile(t *testing.T) {
+	t.Parallel()
 	forbidden := map[string][]string{
 		"os":                                 {"ReadFile", "Open", "OpenFile", "ReadDir", "Stat", "Lstat", "DirFS"},
 		"io/ioutil":                          {"ReadFile", "ReadDir"},

@@ -14,7 +14,7 @@ import (
 // formAt builds the model at step id with answers a, as after the earlier steps.
 func formAt(t *testing.T, id steps.StepID, a steps.Answers) *model {
 	t.Helper()
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Loaded.Answers = a
 	m := newModel(context.Background(), opt)
 	run(m, m.enterStepID(id))
@@ -25,6 +25,7 @@ func formAt(t *testing.T, id steps.StepID, a steps.Answers) *model {
 func at(m *model) steps.StepID { return m.step().ID }
 
 func TestWebsiteURLIsValidatedAsTyped(t *testing.T) {
+	t.Parallel()
 	m := formAt(t, steps.StepApplication, steps.Answers{})
 	send(m, enter) // Joomla
 	send(m, typed("example.com"))
@@ -44,6 +45,7 @@ func TestWebsiteURLIsValidatedAsTyped(t *testing.T) {
 }
 
 func TestPeriodIsAskedForTemporalOnly(t *testing.T) {
+	t.Parallel()
 	m := formAt(t, steps.StepMode, steps.Answers{})
 	send(m, down, enter) // virgin (the list wraps from temporal)
 	if at(m) != steps.StepApplication || m.w.ans.Mode != "virgin" || m.w.ans.Period != "" {
@@ -61,6 +63,7 @@ func TestPeriodIsAskedForTemporalOnly(t *testing.T) {
 }
 
 func TestTechniquesOfferedFollowTheAnswers(t *testing.T) {
+	t.Parallel()
 	m := formAt(t, steps.StepTechnique, steps.Answers{Mode: "baseline", Application: "joomla", WebsiteURL: "www.example.com"})
 	if s := m.screen(); strings.Contains(s, "s3fs") && strings.Contains(s, "efs     ") {
 		t.Errorf("s3fs/efs offered for baseline:\n%s", s)
@@ -72,6 +75,7 @@ func TestTechniquesOfferedFollowTheAnswers(t *testing.T) {
 }
 
 func TestHiddenSteps(t *testing.T) {
+	t.Parallel()
 	names := func(a steps.Answers) []string {
 		w := newWizard(Options{Loaded: steps.Loaded{Answers: a}, Getenv: func(string) string { return "" }})
 		var out []string
@@ -95,6 +99,7 @@ func TestHiddenSteps(t *testing.T) {
 }
 
 func TestDirectoriesShowBucketNamesAndWarnWhenTooLong(t *testing.T) {
+	t.Parallel()
 	m := formAt(t, steps.StepDirectories, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.a-rather-long-site-name-for-testing.example.com"})
 	s := m.screen()
 	if !strings.Contains(s, "characters, too long") {
@@ -108,6 +113,7 @@ func TestDirectoriesShowBucketNamesAndWarnWhenTooLong(t *testing.T) {
 }
 
 func TestStorageBindsProviderRegionAndKeys(t *testing.T) {
+	t.Parallel()
 	m := formAt(t, steps.StepStorage, steps.Answers{Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com", Technique: "plugin"})
 	send(m, enter)       // digitalocean (current has no AWS: the cursor starts past aws)
 	send(m, down, enter) // nyc3
@@ -120,6 +126,7 @@ func TestStorageBindsProviderRegionAndKeys(t *testing.T) {
 }
 
 func TestShiftTabOnTheFirstFieldGoesBackAStep(t *testing.T) {
+	t.Parallel()
 	m := formAt(t, steps.StepApplication, steps.Answers{Mode: "virgin"})
 	send(m, shiftTab)
 	if at(m) != steps.StepMode {
@@ -130,7 +137,8 @@ func TestShiftTabOnTheFirstFieldGoesBackAStep(t *testing.T) {
 // A temporal site nobody chose a technique for starts on the plugin, the advice; the
 // provider starts on one the toolkit generation supports.
 func TestCursorsStartOnTheAdvice(t *testing.T) {
-	opt := testOptions()
+	t.Parallel()
+	opt := testOptions(t)
 	opt.Loaded.Answers = steps.Answers{Toolkit: "current", Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com"}
 	opt.Loaded.Given = map[string]bool{"toolkit": true, "mode": true, "application": true, "website_url": true}
 	m := newModel(context.Background(), opt)

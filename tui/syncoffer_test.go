@@ -12,7 +12,6 @@ import (
 // After apply, when the webroot on this machine already holds uploads, the next steps offer
 // `assetwiz sync` and say how many files there are; the review says it too.
 func TestApplyOffersSyncForUploadsInTheWebroot(t *testing.T) {
-	t.Chdir(t.TempDir())
 	// A webroot path of fixed length, so the wrapped screen is the same on every run.
 	suffix := make([]byte, 4)
 	rand.Read(suffix)
@@ -27,7 +26,7 @@ func TestApplyOffersSyncForUploadsInTheWebroot(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.Loaded.Answers.Webroot = webroot
 	d := start(t, opt)
 	d.toReview()

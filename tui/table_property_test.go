@@ -229,10 +229,11 @@ func validateAccepts(t *testing.T, w *wizard, q steps.Question, v string) (bool,
 }
 
 func TestWizardAndValidateGiveTheSameVerdictForEveryQuestion(t *testing.T) {
+	t.Parallel()
 	judged := map[string]int{}
 	for _, q := range steps.Questions() {
 		for _, c := range contextsFor(q.Key) {
-			opt := testOptions()
+			opt := testOptions(t)
 			opt.Loaded.Answers = c.ans
 			w := newWizard(opt)
 			if !q.Advanced && !q.Asked(&w.ans) {
@@ -262,7 +263,8 @@ func TestWizardAndValidateGiveTheSameVerdictForEveryQuestion(t *testing.T) {
 // The findings of issue 21 item 3 and 4, said as the user meets them: classic keeps the '_'
 // the bucket cannot have, and the wizard refuses the directory where it is asked.
 func TestWizardRefusesADirectoryTheGenerationCannotMount(t *testing.T) {
-	opt := testOptions()
+	t.Parallel()
+	opt := testOptions(t)
 	opt.Loaded.Answers = temporal(steps.ToolkitClassic, steps.TechniqueS3fs)
 	w := newWizard(opt)
 	q, _ := steps.FindQuestion("directories")
@@ -281,6 +283,7 @@ func TestWizardRefusesADirectoryTheGenerationCannotMount(t *testing.T) {
 // checks and rules are the table's. The one exception is the override file's merge preview,
 // which needs provision/override (steps, below it, cannot call it).
 func TestTheWizardBranchesOnNoAnswerKey(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("*.go")
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -302,8 +305,7 @@ func TestTheWizardBranchesOnNoAnswerKey(t *testing.T) {
 // which no bucket can have; the directory is refused where it is typed, naming the bucket
 // the toolkit would mount, and the wizard stays at the directories.
 func TestFullScreenRefusesADirectoryTheGenerationCannotMount(t *testing.T) {
-	t.Chdir(t.TempDir())
-	d := start(t, testOptions())
+	d := start(t, testOptions(t))
 	d.waitFor("Step 1 of")
 	d.send(down, enter) // classic
 	d.waitFor("Deployment mode")

@@ -37,6 +37,9 @@ type Options struct {
 	Loaded steps.Loaded
 	// AnswersPath is where the answers are saved (assetwiz.yaml).
 	AnswersPath string
+	// Dir is the folder relative paths are read and written in (the answers file, the
+	// override file); "" means Loaded.Answers.Dir, and that "" the process's working directory.
+	Dir string
 	// DryRun ends at the review: no apply choice, only the answers file is written.
 	DryRun bool
 	// Accessible asks plain line prompts instead of the full-screen forms.

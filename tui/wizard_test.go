@@ -34,6 +34,9 @@ type driver struct {
 	tm *teatest.TestModel
 }
 
+// The tests that walk the wizard through a driver stay serial (no t.Parallel): the keys are
+// sent on a typist's pauses, not on the frames, and beside other walks under -race they
+// outpaced the screen (a key sent before its field had the focus).
 func start(t *testing.T, opt Options) *driver {
 	t.Helper()
 	m := newModel(context.Background(), opt)
@@ -119,8 +122,7 @@ func (d *driver) toReview() {
 }
 
 func TestWordPressTemporalS3fsToReview(t *testing.T) {
-	t.Chdir(t.TempDir())
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.DryRun = true
 	d := start(t, opt)
 	d.toReview()
@@ -141,9 +143,9 @@ func TestWordPressTemporalS3fsToReview(t *testing.T) {
 }
 
 func TestCtrlCAtReviewLeavesNoFiles(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	d := start(t, testOptions())
+	opt := testOptions(t)
+	dir := opt.Dir
+	d := start(t, opt)
 	d.toReview()
 	d.send(ctrlC)
 	m := d.final()
@@ -159,9 +161,8 @@ func TestCtrlCAtReviewLeavesNoFiles(t *testing.T) {
 }
 
 func TestSaveAtReviewWritesAnswersOnly(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	opt := testOptions()
+	opt := testOptions(t)
+	dir := opt.Dir
 	opt.DryRun = true
 	d := start(t, opt)
 	d.toReview()
@@ -173,7 +174,7 @@ func TestSaveAtReviewWritesAnswersOnly(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 || entries[0].Name() != steps.DefaultAnswersFile {
 		t.Errorf("files: %v", entries)
 	}
-	loaded, err := steps.Load(steps.Sources{})
+	loaded, err := steps.Load(steps.Sources{Dir: opt.Dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,8 +186,7 @@ func TestSaveAtReviewWritesAnswersOnly(t *testing.T) {
 }
 
 func TestBackFromStep5ToStep2ChangingTheMode(t *testing.T) {
-	t.Chdir(t.TempDir())
-	d := start(t, testOptions())
+	d := start(t, testOptions(t))
 	d.waitFor("Step 1 of")
 	d.send(enter)
 	d.waitFor("Deployment mode")
@@ -241,10 +241,13 @@ func (d *driver) toDirectories() {
 }
 
 func TestDirectoriesErrorGoesAfterReticking(t *testing.T) {
-	t.Chdir(t.TempDir())
-	d := start(t, testOptions())
+	d := start(t, testOptions(t))
 	d.toDirectories()
-	d.send(typed("x"), enter, enter) // untick wp-content/uploads, nothing more typed
+	d.send(typed("x"), enter) // untick wp-content/uploads, on to the "more" line
+	// Enter only once the "more" line has the focus: sent before, under -race on a loaded
+	// machine it was lost and the error never came.
+	d.waitFor("┃ More directories")
+	d.send(enter) // nothing more typed
 	d.waitFor("✗ directories: is empty; choose or list at least one directory")
 	d.send(shiftTab) // back to the list
 	// Tick only once the list has the focus (huh moves it with a command of its own): typed
@@ -262,8 +265,7 @@ func TestDirectoriesErrorGoesAfterReticking(t *testing.T) {
 // An answered yes/no question stays in sight as the user chose it ("Yes"), not as the answers
 // file spells it ("true").
 func TestAnsweredYesNoReadsAsChosen(t *testing.T) {
-	t.Chdir(t.TempDir())
-	opt := testOptions()
+	opt := testOptions(t)
 	opt.DryRun = true
 	d := start(t, opt)
 	d.toBackups()
@@ -276,8 +278,7 @@ func TestAnsweredYesNoReadsAsChosen(t *testing.T) {
 // On a step's second field huh's own help line says "shift+tab back"; the footer does not
 // say it again.
 func TestShiftTabBackIsSaidOnce(t *testing.T) {
-	t.Chdir(t.TempDir())
-	d := start(t, testOptions())
+	d := start(t, testOptions(t))
 	d.toDirectories()
 	d.send(enter) // on to the "more" line
 	d.waitFor("┃ More directories")

@@ -13,8 +13,8 @@ import (
 
 // The accessible wizard asked for by name runs from a pipe: plain line prompts, answers saved.
 func TestAccessibleWizardFromAPipe(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	t.Chdir(dir)
 	script := strings.Join([]string{
 		"", "1", "1", "www.example.com", "", "2", // classic, virgin, joomla, url, preset dirs, plugin
 		"10", "", "", // custom provider: an endpoint where nothing listens (loopback only), its region
@@ -28,7 +28,7 @@ func TestAccessibleWizardFromAPipe(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), "storage:\n  endpoint: http://127.0.0.1:9\n")
 	code := Main(context.Background(), []string{"init", "--accessible", "--dry-run"}, Env{
 		Stdin: strings.NewReader(script), Stdout: &stdout, Stderr: &stderr,
-		Getenv: func(k string) string { return env[k] },
+		Getenv: func(k string) string { return env[k] }, Dir: dir,
 	})
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr.String())
@@ -56,8 +56,8 @@ func TestAccessibleWizardFromAPipe(t *testing.T) {
 // The accessible wizard asks the mount tool for s3fs from a pipe, says which buildstyles
 // line picks it, and saves a tool other than the generation's own.
 func TestAccessibleWizardAsksTheMountTool(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	t.Chdir(dir)
 	script := strings.Join([]string{
 		"", "3", "", "2", "www.example.com", "", "3", // current, temporal, hourly, wordpress, url, preset dirs, s3fs
 		"3",          // mount tool: goofys
@@ -72,7 +72,7 @@ func TestAccessibleWizardAsksTheMountTool(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), "storage:\n  endpoint: http://127.0.0.1:9\n")
 	code := Main(context.Background(), []string{"init", "--accessible", "--dry-run"}, Env{
 		Stdin: strings.NewReader(script), Stdout: &stdout, Stderr: &stderr,
-		Getenv: func(k string) string { return env[k] },
+		Getenv: func(k string) string { return env[k] }, Dir: dir,
 	})
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())

@@ -136,7 +136,7 @@ func (a *app) loadAnswers(in answerOptions) (steps.Loaded, error) {
 	path := in.File
 	// Loading only reads; on Ctrl-C or SIGTERM the run stops without waiting for it.
 	loaded, err := provision.Interruptible(a.ctx, func() (steps.Loaded, error) {
-		return steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: in.Flags})
+		return steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: in.Flags, Dir: a.env.Dir})
 	})
 	if a.ctx.Err() != nil {
 		return loaded, a.ctx.Err()

@@ -41,6 +41,7 @@ func efsServer(t *testing.T) *efstest.Server {
 }
 
 func TestEFSApplyThenVerify(t *testing.T) {
+	t.Parallel()
 	s := efsServer(t)
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), efsAnswers)
@@ -93,6 +94,7 @@ func TestEFSApplyThenVerify(t *testing.T) {
 }
 
 func TestEFSMissingSubnetFailsNamingIt(t *testing.T) {
+	t.Parallel()
 	s := efsServer(t)
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), strings.Replace(efsAnswers, "subnet-0b1", "subnet-0dead", 1))

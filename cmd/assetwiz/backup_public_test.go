@@ -20,6 +20,7 @@ import (
 // statement removed, the others kept), verify fails and backup copies nothing until apply
 // has made it private again.
 func TestPublicBackupBucketIsFixedAndFailsVerify(t *testing.T) {
+	t.Parallel()
 	site, target := s3test.Start(t), s3test.Start(t)
 	r := &s3Run{t: t, dir: t.TempDir()}
 	writeFile(t, filepath.Join(r.dir, "assetwiz.yaml"), s3Answers(site, "temporal", "wordpress", "s3fs")+
@@ -109,6 +110,7 @@ func TestPublicBackupBucketIsFixedAndFailsVerify(t *testing.T) {
 // A backup bucket named as an asset bucket (directories images and images-backup) is bad
 // input naming both, before anything is read or changed.
 func TestBackupBucketNamedAsAnAssetBucketIsBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), "mode: temporal\napplication: joomla\nwebsite_url: www.example.com\ntechnique: s3fs\n"+
 		"directories: [images, images-backup]\nstorage:\n  provider: custom\n  region: us-east-1\n  endpoint: http://127.0.0.1:1\n"+

@@ -43,6 +43,7 @@ func bucketSums(t *testing.T, c *s3.Client, bucket string) map[string]string {
 }
 
 func TestBackupAndRestoreCommandsAgainstTwoVersitygw(t *testing.T) {
+	t.Parallel()
 	site, target := s3test.Start(t), s3test.Start(t)
 	r := &s3Run{t: t, dir: t.TempDir()}
 	answers := s3Answers(site, "temporal", "wordpress", "s3fs") +
@@ -133,6 +134,7 @@ func TestBackupAndRestoreCommandsAgainstTwoVersitygw(t *testing.T) {
 }
 
 func TestBackupBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	base := "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\nstorage:\n  provider: custom\n  region: us-east-1\n  endpoint: http://127.0.0.1:9\n"
 	env := map[string]string{"S3_ACCESS_KEY": "AKEXAMPLE0000", "S3_SECRET_KEY": "secretexample0000"}

@@ -18,6 +18,7 @@ storage:
 `
 
 func TestBadInputIsExit64NamingTheKeyAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("very-long-directory-name/", 3) + "uploads"
 	cases := []struct {
 		name    string
@@ -117,6 +118,7 @@ func TestBadInputIsExit64NamingTheKeyAndWritesNothing(t *testing.T) {
 }
 
 func TestAllProblemsAreListedAtOnce(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), "mode: baseline\napplication: typo3\nwebsite_url: example.com\ndirectories: [../x, /y]\ntechnique: s3fs\ncolour: blue\n")
 	r := runCLI(t, dir, nil, "plan", "--offline")
@@ -131,6 +133,7 @@ func TestAllProblemsAreListedAtOnce(t *testing.T) {
 }
 
 func TestUnknownFlagAndMissingAnswersFileAreBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, args := range [][]string{
 		{"render", "--colour"},

@@ -20,6 +20,7 @@ const releaseSizeLimit = 20 << 20
 // that may sit in an interface: each of the S3 and EFS clients' 120 operations, 6 MB stripped.
 // This builds the command as .goreleaser.yaml does and reads the linker's dependency dump.
 func TestReleaseBinaryLetsTheLinkerDropUnusedMethods(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the release binary")
 	}

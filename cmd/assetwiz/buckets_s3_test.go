@@ -51,6 +51,7 @@ func keysEnv(access, secret string) map[string]string {
 }
 
 func TestBucketsApplyPlanVerifyAgainstVersitygw(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	r := &s3Run{t: t, dir: t.TempDir()}
 	writeFile(t, filepath.Join(r.dir, "assetwiz.yaml"), s3Answers(srv, "temporal", "drupal", "s3fs"))
@@ -132,6 +133,7 @@ func TestBucketsApplyPlanVerifyAgainstVersitygw(t *testing.T) {
 }
 
 func TestBucketsWrongKeysThenRightKeys(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	r := &s3Run{t: t, dir: t.TempDir()}
 	writeFile(t, filepath.Join(r.dir, "assetwiz.yaml"), s3Answers(srv, "temporal", "wordpress", "s3fs"))
@@ -163,6 +165,7 @@ func TestBucketsWrongKeysThenRightKeys(t *testing.T) {
 }
 
 func TestBucketsDataLossGuardInBaseline(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	r := &s3Run{t: t, dir: t.TempDir()}
 	writeFile(t, filepath.Join(r.dir, "assetwiz.yaml"), s3Answers(srv, "baseline", "wordpress", "plugin"))
@@ -200,6 +203,7 @@ func TestBucketsDataLossGuardInBaseline(t *testing.T) {
 // Finding 6 end to end: a temporal s3fs site whose bucket holds uploads, switched to
 // baseline with technique local (the default for baseline): plan warns, apply refuses.
 func TestBucketsDataLossGuardForALocalBaseline(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	r := &s3Run{t: t, dir: t.TempDir()}
 	writeFile(t, filepath.Join(r.dir, "assetwiz.yaml"), s3Answers(srv, "temporal", "wordpress", "s3fs"))

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -73,6 +74,7 @@ func actionsOf(t *testing.T, out string) (map[string]string, []string) {
 }
 
 func TestCDNHostInFrontOfThePluginBucket(t *testing.T) {
+	t.Parallel()
 	srv := s3test.StartRegion(t, "ams3")
 	s, zid := cdnHostDouble(t, "enterprise")
 	r := cdnHostRun(t, s, srv, pluginCDNSite(""))
@@ -165,6 +167,7 @@ func TestCDNHostInFrontOfThePluginBucket(t *testing.T) {
 // A record on cdn.host that assetwiz did not make is never changed: the plan says so and
 // what to do, apply leaves it, verify reports it.
 func TestCDNHostForeignRecordIsAConflict(t *testing.T) {
+	t.Parallel()
 	srv := s3test.StartRegion(t, "ams3")
 	s, zid := cdnHostDouble(t, "enterprise")
 	s.AddDNSRecord(zid, cloudflaretest.DNSRecord{Name: cdnHost, Type: "A", Content: "192.0.2.10", Proxied: true})
@@ -189,6 +192,7 @@ func TestCDNHostForeignRecordIsAConflict(t *testing.T) {
 // A zone whose plan cannot override the Host header: a clear error naming the setting and the
 // plan, and nothing written anywhere (no record, no rule, no bucket, no file).
 func TestCDNHostRefusedByTheZonePlan(t *testing.T) {
+	t.Parallel()
 	srv := s3test.StartRegion(t, "ams3")
 	s, zid := cdnHostDouble(t, "pro")
 	r := cdnHostRun(t, s, srv, pluginCDNSite(""))
@@ -211,6 +215,7 @@ func TestCDNHostRefusedByTheZonePlan(t *testing.T) {
 
 // A provider that serves buckets by path only gets no CDN host: bad input naming cdn.host.
 func TestCDNHostPathStyleOnlyIsBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), "mode: virgin\napplication: wordpress\nwebsite_url: www.example.com\ntechnique: plugin\n"+
 		"storage:\n  provider: custom\n  endpoint: s3.example.net\ncdn:\n  provider: cloudflare\n")
@@ -226,6 +231,7 @@ func TestCDNHostPathStyleOnlyIsBadInput(t *testing.T) {
 
 // For s3fs and efs nothing changes: rules on the site's host per directory, no CDN host.
 func TestCDNHostNotForMountedDirectories(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\ntechnique: s3fs\n"+
 		"storage:\n  provider: digitalocean\n  region: ams3\ncdn:\n  provider: cloudflare\n")
@@ -239,6 +245,7 @@ func TestCDNHostNotForMountedDirectories(t *testing.T) {
 // Offline, the CDN host follows the answers: cdn.zone when given, a deeper name warned about,
 // the guessed zone said.
 func TestCDNHostOfflineDefaults(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, tc := range []struct{ extra, host, warn string }{
 		{"", cdnHost, "guessed from website_url"},
@@ -262,39 +269,47 @@ func TestCDNHostOfflineDefaults(t *testing.T) {
 // request is carried out), apply of a plugin site converges to one record, one origin rule
 // and one cache rule: a create whose answer was lost is found on the retry, never made twice.
 func TestCDNHostConvergesThroughFaults(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("fault injection takes a few seconds")
 	}
 	all := map[faultproxy.Fault]int{}
-	for seed := uint64(1); seed <= 6; seed++ {
-		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
-			srv := s3test.StartRegion(t, "ams3")
-			s, zid := cdnHostDouble(t, "enterprise")
-			proxy := faultproxy.New(t, strings.TrimSuffix(s.URL(), "/client/v4"), faultproxy.Options{
-				Rate: 0.3, Seed: seed,
-				Faults: []faultproxy.Fault{faultproxy.TooMany, faultproxy.Unavailable, faultproxy.Reset, faultproxy.ResetAfter},
+	var mu sync.Mutex
+	// The seeds run in parallel (each its own servers); the group returns once all have.
+	t.Run("seeds", func(t *testing.T) {
+		for seed := uint64(1); seed <= 6; seed++ {
+			t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
+				t.Parallel()
+				srv := s3test.StartRegion(t, "ams3")
+				s, zid := cdnHostDouble(t, "enterprise")
+				proxy := faultproxy.New(t, strings.TrimSuffix(s.URL(), "/client/v4"), faultproxy.Options{
+					Rate: 0.3, Seed: seed,
+					Faults: []faultproxy.Fault{faultproxy.TooMany, faultproxy.Unavailable, faultproxy.Reset, faultproxy.ResetAfter},
+				})
+				r := cdnHostRun(t, s, srv, pluginCDNSite(""))
+				r.env["CLOUDFLARE_BASE_URL"] = proxy.URL() + "/client/v4"
+				runs := 0
+				for ; runs < 4 && r.run("apply", "--yes").code != 0; runs++ {
+				}
+				if runs == 4 {
+					t.Fatal("apply did not converge in 4 runs with 30% faults")
+				}
+				mu.Lock()
+				for f, n := range proxy.Injected() {
+					all[f] += n
+				}
+				mu.Unlock()
+				if recs, origin, cache := s.DNSRecords(zid), s.PhaseRules(zid, "http_request_origin"), s.Rules(zid); len(recs) != 1 || len(origin) != 1 || len(cache) != 1 {
+					t.Fatalf("after apply through faults: records %+v, origin rules %v, cache rules %v", recs, origin, cache)
+				}
+				proxy.SetRate(0)
+				s.ResetRequests()
+				if res := r.run("plan", "--detailed-exitcode"); res.code != 0 || s.Writes() != 0 {
+					t.Fatalf("second plan: exit %d, %d writes\n%s%s", res.code, s.Writes(), res.stdout, res.stderr)
+				}
 			})
-			r := cdnHostRun(t, s, srv, pluginCDNSite(""))
-			r.env["CLOUDFLARE_BASE_URL"] = proxy.URL() + "/client/v4"
-			runs := 0
-			for ; runs < 4 && r.run("apply", "--yes").code != 0; runs++ {
-			}
-			if runs == 4 {
-				t.Fatal("apply did not converge in 4 runs with 30% faults")
-			}
-			for f, n := range proxy.Injected() {
-				all[f] += n
-			}
-			if recs, origin, cache := s.DNSRecords(zid), s.PhaseRules(zid, "http_request_origin"), s.Rules(zid); len(recs) != 1 || len(origin) != 1 || len(cache) != 1 {
-				t.Fatalf("after apply through faults: records %+v, origin rules %v, cache rules %v", recs, origin, cache)
-			}
-			proxy.SetRate(0)
-			s.ResetRequests()
-			if res := r.run("plan", "--detailed-exitcode"); res.code != 0 || s.Writes() != 0 {
-				t.Fatalf("second plan: exit %d, %d writes\n%s%s", res.code, s.Writes(), res.stdout, res.stderr)
-			}
-		})
-	}
+		}
+	})
 	t.Logf("faults injected: %v", all)
 	if all[faultproxy.ResetAfter] == 0 {
 		t.Errorf("no answer was lost after a write over all seeds (%v): the test proved little", all)

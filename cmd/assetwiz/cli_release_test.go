@@ -36,6 +36,7 @@ func argsOf(c *cobra.Command) []string {
 }
 
 func TestCompletionScripts(t *testing.T) {
+	t.Parallel()
 	markers := map[string]string{
 		"bash": "__start_assetwiz",
 		"zsh":  "#compdef assetwiz",
@@ -74,6 +75,7 @@ func TestCompletionScripts(t *testing.T) {
 }
 
 func TestManPageNamesEveryCommandAndFlag(t *testing.T) {
+	t.Parallel()
 	r := runCLI(t, t.TempDir(), nil, "man")
 	if r.code != 0 || r.stderr != "" {
 		t.Fatalf("man: exit %d, stderr %q", r.code, r.stderr)
@@ -128,6 +130,7 @@ func TestManPageHeaderCarriesReleaseVersionAndDate(t *testing.T) {
 }
 
 func TestEveryCommandHelpHasAnExample(t *testing.T) {
+	t.Parallel()
 	root := commandTree()
 	cmds := append([]*cobra.Command{root}, allCommands(root)...)
 	if len(cmds) < 14 {
@@ -173,6 +176,7 @@ func TestVersionPrintsVersionCommitAndDate(t *testing.T) {
 }
 
 func TestNoColorMeansNoEscapes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\n"+
 		"storage:\n  provider: digitalocean\n")
@@ -190,6 +194,7 @@ func TestNoColorMeansNoEscapes(t *testing.T) {
 }
 
 func TestErrorsStartWithAssetwizAndSayWhatToDo(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"nonsense"}, {"plan", "--bogus"}, {"completion", "tcsh"}, {"version", "extra"}, {"man", "extra"}} {
 		r := runCLI(t, t.TempDir(), nil, args...)
 		if r.code != 64 || !strings.HasPrefix(r.stderr, "assetwiz: ") || !strings.Contains(r.stderr, "--help") {

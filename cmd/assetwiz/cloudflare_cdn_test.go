@@ -112,6 +112,7 @@ const (
 )
 
 func TestCDNCacheRulesApplyPlanVerify(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	allCDNToken(s)
 	zid := s.AddZone("example.com")
@@ -229,6 +230,7 @@ func byRef(rules []cloudflaretest.Rule, ref string) cloudflaretest.Rule {
 }
 
 func TestCDNTokenProblems(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	zid := s.AddZone("example.com")
 	site := cdnSite("www.example.com", "cache-rules", 86400, "images")
@@ -283,6 +285,7 @@ func TestCDNTokenProblems(t *testing.T) {
 }
 
 func TestCDNZoneDiscovery(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	allCDNToken(s)
 	s.AddZone("co.uk")
@@ -308,6 +311,7 @@ func TestCDNZoneDiscovery(t *testing.T) {
 }
 
 func TestCDNNotProxiedWarning(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	allCDNToken(s)
 	zid := s.AddZone("example.com")
@@ -330,6 +334,7 @@ func TestCDNNotProxiedWarning(t *testing.T) {
 }
 
 func TestCDNPageRules(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	allCDNToken(s)
 	zid := s.AddZone("example.com")
@@ -386,6 +391,7 @@ func TestCDNPageRules(t *testing.T) {
 }
 
 func TestCDNCacheRulesQuotaWarning(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	allCDNToken(s)
 	zid := s.AddZone("example.com")

@@ -16,6 +16,7 @@ import (
 // Issue 14, finding 1: the entry point GET answering HTTP 200 with success:false and
 // result:null makes plan and apply fail, and no rule of the zone is changed.
 func TestCDNFaultyAnswerChangesNothing(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	allCDNToken(s)
 	zid := s.AddZone("example.com")
@@ -58,6 +59,7 @@ func mustJSON(t *testing.T, v any) string {
 // Issue 14, finding 4: a page rule the user made on a target assetwiz wants (not exactly
 // assetwiz's actions) is never changed; the plan says there is a conflict and what to do.
 func TestCDNForeignPageRuleIsNeverChanged(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	allCDNToken(s)
 	zid := s.AddZone("example.org")
@@ -103,6 +105,7 @@ func TestCDNForeignPageRuleIsNeverChanged(t *testing.T) {
 // Issue 16, item 3: three sites of one zone, each applied; no site's plan warns about the
 // others' rules; a site's own rule no longer asked for is still named.
 func TestCDNSitesOfOneZoneWarnOnlyAboutTheirOwnRules(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	allCDNToken(s)
 	s.AddZone("example.com")
@@ -133,6 +136,7 @@ func TestCDNSitesOfOneZoneWarnOnlyAboutTheirOwnRules(t *testing.T) {
 // Issue 14, finding 11: a trailing newline in CLOUDFLARE_API_TOKEN is dropped; white space
 // inside it is bad input naming it, before any request.
 func TestCDNTokenWhiteSpace(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	allCDNToken(s)
 	s.AddZone("example.com")
@@ -153,6 +157,7 @@ func TestCDNTokenWhiteSpace(t *testing.T) {
 // Issue 14, finding 8: a zone listing that never ends is cut short by an interruption
 // (Ctrl-C and SIGTERM cancel the run's context): exit 130, no page asked after it.
 func TestCDNEndlessZoneListingInterrupted(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	allCDNToken(s)
 	s.EndlessZones()
@@ -167,11 +172,10 @@ func TestCDNEndlessZoneListingInterrupted(t *testing.T) {
 	})
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), cdnSite("www.example.com", "cache-rules", 86400, "images"))
-	t.Chdir(dir)
 	var stdout, stderr bytes.Buffer
 	env := map[string]string{"CLOUDFLARE_API_TOKEN": cfToken, "CLOUDFLARE_BASE_URL": s.URL()}
 	code := Main(ctx, []string{"plan"}, Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-		Getenv: func(k string) string { return env[k] }})
+		Getenv: func(k string) string { return env[k] }, Dir: dir})
 	if code != exitInterrupted {
 		t.Errorf("exit %d, want %d\n%s%s", code, exitInterrupted, stdout.String(), stderr.String())
 	}
@@ -183,6 +187,7 @@ func TestCDNEndlessZoneListingInterrupted(t *testing.T) {
 // Without an interruption, the endless listing ends at the page cap with an error naming
 // cdn.zone, and with cdn.zone the lookup is one page.
 func TestCDNEndlessZoneListingCapped(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	allCDNToken(s)
 	s.EndlessZones()

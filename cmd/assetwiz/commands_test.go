@@ -204,9 +204,10 @@ func TestPresetsOptions(t *testing.T) {
 
 // A run function takes its Options and runs without cobra.
 func TestPlanRunWithoutCobra(t *testing.T) {
-	t.Chdir(t.TempDir()) // no answers or override file
+	t.Parallel()
 	var stdout bytes.Buffer
-	opts := &PlanOptions{app: newApp(context.Background(), Env{Stdout: &stdout, Stderr: io.Discard}), Offline: true, JSON: true, DetailedExitCode: true}
+	env := Env{Stdout: &stdout, Stderr: io.Discard, Dir: t.TempDir()} // no answers or override file there
+	opts := &PlanOptions{app: newApp(context.Background(), env), Offline: true, JSON: true, DetailedExitCode: true}
 	for k, v := range map[string]string{"mode": "temporal", "application": "wordpress", "website_url": "www.example.com", "storage.provider": "digitalocean"} {
 		if err := opts.Answers.Flags.Set(k, v); err != nil {
 			t.Fatal(err)

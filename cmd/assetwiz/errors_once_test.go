@@ -10,6 +10,7 @@ import (
 // Errors once: a file that cannot be read, a missing file, a bad --mode each say their own
 // problem, not a pile of answers reported missing or an unrelated rule.
 func TestErrorsAreSaidOnce(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir+"/assetwiz.yaml", "mode: temporal\n  application: [wordpress\n")
 	r := runCLI(t, dir, nil, "plan", "--offline")
@@ -34,6 +35,7 @@ func TestErrorsAreSaidOnce(t *testing.T) {
 
 // apply in an empty folder says there are no answers, not that it needs --yes.
 func TestApplyInAnEmptyFolderSaysThereAreNoAnswers(t *testing.T) {
+	t.Parallel()
 	r := runCLI(t, t.TempDir(), nil, "apply")
 	if r.code != 64 || !strings.Contains(r.stderr, "There is no assetwiz.yaml here") || strings.Contains(r.stderr, "--yes") {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
@@ -42,6 +44,7 @@ func TestApplyInAnEmptyFolderSaysThereAreNoAnswers(t *testing.T) {
 
 // Only plan has --offline: verify and backup never suggest it; plan does.
 func TestOnlyPlanSuggestsOffline(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir+"/assetwiz.yaml", goodAnswers)
 	for _, cmd := range []string{"verify", "backup"} {
@@ -57,6 +60,7 @@ func TestOnlyPlanSuggestsOffline(t *testing.T) {
 
 // Without a terminal, the wizard's error names --accessible too.
 func TestNoTerminalMentionsAccessible(t *testing.T) {
+	t.Parallel()
 	r := runCLI(t, t.TempDir(), nil, "init")
 	if r.code != 64 || !strings.Contains(r.stderr, "--accessible") {
 		t.Errorf("exit %d\n%s", r.code, r.stderr)
@@ -66,6 +70,7 @@ func TestNoTerminalMentionsAccessible(t *testing.T) {
 // Completions complete flag values from the table's choices (cobra's __complete, which the
 // bash, zsh and fish scripts call).
 func TestCompletionsCompleteFlagValues(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := runCLI(t, dir, nil, "__complete", "plan", "--technique", "")
 	for _, want := range []string{"local", "plugin", "s3fs", "efs"} {
@@ -82,6 +87,7 @@ func TestCompletionsCompleteFlagValues(t *testing.T) {
 // Every command that needs the keys says the same: the ones missing (only those), where to
 // set them; exit 64 before any call. backup names both pairs at once.
 func TestEveryCommandSaysTheSameKeysNotSet(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir+"/assetwiz.yaml", goodAnswers+"backup:\n  provider: linode\n")
 	webroot := t.TempDir()

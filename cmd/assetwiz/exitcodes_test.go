@@ -25,6 +25,7 @@ func run(args []string, stdout *bytes.Buffer, out interface{ Write([]byte) (int,
 }
 
 func TestAPanicIsExit1AndOneLineSayingItIsABug(t *testing.T) {
+	t.Parallel()
 	code, stderr := run([]string{"version"}, nil, panicWriter{})
 	if code != exitFailure {
 		t.Errorf("exit %d, want 1", code)
@@ -36,6 +37,7 @@ func TestAPanicIsExit1AndOneLineSayingItIsABug(t *testing.T) {
 }
 
 func TestAFailedWriteToStdoutIsExit1(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"version"}, {"plan", "--offline", "--mode", "temporal", "--application", "wordpress", "--website-url", "www.example.com", "--provider", "digitalocean"}} {
 		code, stderr := run(args, nil, failWriter{})
 		if code != exitFailure {
@@ -49,6 +51,7 @@ func TestAFailedWriteToStdoutIsExit1(t *testing.T) {
 
 // Bad input is what cobra refuses (unknown command, flag, arguments) and what is marked so.
 func TestUsageErrorsAreBadInput(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"frobnicate"}, {"plan", "extra-argument"}, {"plan", "--no-such-flag"}} {
 		var stdout bytes.Buffer
 		if code, stderr := run(args, &stdout, &stdout); code != exitBadInput {
@@ -59,6 +62,7 @@ func TestUsageErrorsAreBadInput(t *testing.T) {
 
 // A misspelled command is bad input that says which command was meant, on its one line.
 func TestMisspelledCommandSaysWhichWasMeant(t *testing.T) {
+	t.Parallel()
 	for typed, meant := range map[string]string{"aply": "did you mean apply?", "verfy": "did you mean verify?", "bakup": "did you mean backup?", "sinc": "did you mean sync?"} {
 		var out bytes.Buffer
 		code, stderr := run([]string{typed}, &out, &out)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/assetwiz/assetwiz/provision/cloudflare/cloudflaretest"
@@ -73,11 +74,13 @@ func cdnZone(t *testing.T, rate float64, seed uint64) (*cloudflaretest.Server, *
 // the request is carried out), apply of a 10-directory site converges to the fault-free
 // rules, with no rule made twice, and a second plan is all noop.
 func TestCDNApplyConvergesThroughFaults(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("fault injection takes a few seconds")
 	}
 	for _, method := range []string{"cache-rules", "page-rules"} {
 		t.Run(method, func(t *testing.T) {
+			t.Parallel()
 			clean, cleanProxy, cleanZone := cdnZone(t, 0, 0)
 			r := newCDNRun(t, clean, tenDirectoriesCDN(method))
 			r.env["CLOUDFLARE_BASE_URL"] = cleanProxy.URL() + "/client/v4"
@@ -90,13 +93,22 @@ func TestCDNApplyConvergesThroughFaults(t *testing.T) {
 			// more seeds to meet every kind of fault.
 			seeds := map[string]uint64{"cache-rules": 12, "page-rules": 4}[method]
 			all := map[faultproxy.Fault]int{}
-			for seed := uint64(1); seed <= seeds; seed++ {
-				t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
-					for f, n := range convergeCDNThroughFaults(t, method, seed, want) {
-						all[f] += n
-					}
-				})
-			}
+			var mu sync.Mutex
+			// The seeds run in parallel (each its own double and proxy); the group returns
+			// once all of them have, so the totals below are whole.
+			t.Run("seeds", func(t *testing.T) {
+				for seed := uint64(1); seed <= seeds; seed++ {
+					t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
+						t.Parallel()
+						injected := convergeCDNThroughFaults(t, method, seed, want)
+						mu.Lock()
+						defer mu.Unlock()
+						for f, n := range injected {
+							all[f] += n
+						}
+					})
+				}
+			})
 			t.Logf("faults injected over %d seeds: %v", seeds, all)
 			if len(all) < 4 {
 				t.Errorf("only %v faults injected over all seeds: the test proved little", all)

@@ -62,6 +62,7 @@ func endState(t *testing.T, srv *s3test.Server, dir string) string {
 // With a fifth of the requests failing the way providers fail, apply still converges to the
 // same end state as without faults, and a second plan is all noop.
 func TestApplyConvergesThroughFaults(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("fault injection takes a few seconds")
 	}

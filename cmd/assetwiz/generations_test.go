@@ -46,6 +46,7 @@ func (p generationPlan) ids(resource string) []string {
 // render and plan --offline agree on the generation and on every name, and both are the
 // toolkit's own names (the wizard's labels call the same Answers.BucketName).
 func TestRenderAndPlanAgreeOnTheGeneration(t *testing.T) {
+	t.Parallel()
 	want := map[string][]string{ // www.example.com + images, cache-x: the toolkit's names (steps/names_test.go)
 		"current":  {"www-example-com-assets-images", "www-example-com-assets-cache-x"},
 		"classic":  {"www-example-com-assets-images", "www-example-com-assets-cache-x"},
@@ -84,6 +85,7 @@ func TestRenderAndPlanAgreeOnTheGeneration(t *testing.T) {
 // Without a toolkit answer, the generation comes from the override file's exports, and the
 // plan says which and why; without an override file it is current, said as the default.
 func TestThePlanSaysWhichGenerationItTookAndWhy(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	args := []string{"--mode", "temporal", "--application", "wordpress", "--website-url", "www.example.com", "--provider", "digitalocean"}
 	p := offlinePlanJSON(t, dir, args...)

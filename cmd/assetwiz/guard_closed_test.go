@@ -16,6 +16,7 @@ import (
 // down, no keys): apply --yes exits 1 naming why, and the override file stays as it was; the
 // confirmation flag passes the guard.
 func TestApplyOfBaselineFailsClosedWhenTheBucketsCannotBeRead(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	r := &s3Run{t: t, dir: t.TempDir()}
 	answersFile := filepath.Join(r.dir, "assetwiz.yaml")

@@ -21,6 +21,7 @@ import (
 // Issue 14's file findings, end to end: each is refused as bad input (exit 64) naming the
 // answers key, before anything is read that could hang and before anything is written.
 func TestHostileFilesAreBadInput(t *testing.T) {
+	t.Parallel()
 	fifo := func(t *testing.T, dir string) {
 		if err := syscall.Mkfifo(filepath.Join(dir, "override.tmpl"), 0o600); err != nil {
 			t.Fatal(err)
@@ -110,6 +111,7 @@ func snapshot(t *testing.T, dir string) []string {
 // Finding 5 end to end: render -o puts a widened override file back to 0600, and verify's
 // override check fails while it is not.
 func TestRenderFixesAndVerifyFlagsAWidenedOverrideFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), goodAnswers)
 	env := map[string]string{"S3_ACCESS_KEY": "AKFAKEFAKEFAKE", "S3_SECRET_KEY": "skfakefakefakefake"}
@@ -139,6 +141,7 @@ func TestRenderFixesAndVerifyFlagsAWidenedOverrideFile(t *testing.T) {
 
 // A read-only override file is refused with exit 1, naming the file and the fix.
 func TestReadOnlyOverrideFileIsRefused(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), goodAnswers)
 	path := filepath.Join(dir, "override.tmpl")
@@ -157,8 +160,7 @@ func TestReadOnlyOverrideFileIsRefused(t *testing.T) {
 // loadForTest loads the answers in dir as a command would.
 func loadForTest(t *testing.T, dir string, env map[string]string) steps.Answers {
 	t.Helper()
-	t.Chdir(dir)
-	loaded, err := steps.Load(steps.Sources{Getenv: func(k string) string { return env[k] }})
+	loaded, err := steps.Load(steps.Sources{Getenv: func(k string) string { return env[k] }, Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,6 +170,7 @@ func loadForTest(t *testing.T, dir string, env map[string]string) steps.Answers 
 // Finding 9: a run interrupted (Ctrl-C or SIGTERM cancel the run's context) while loading
 // or planning many directories stops with exit 130 and writes nothing.
 func TestInterruptedOfflinePlanExits130(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var b strings.Builder
 	b.WriteString(goodAnswers + "directories:\n")
@@ -175,11 +178,10 @@ func TestInterruptedOfflinePlanExits130(t *testing.T) {
 		fmt.Fprintf(&b, "- d%d\n", i)
 	}
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), b.String())
-	t.Chdir(dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var stdout, stderr bytes.Buffer
-	code := Main(ctx, []string{"plan", "--offline"}, Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }})
+	code := Main(ctx, []string{"plan", "--offline"}, Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }, Dir: dir})
 	if code != 130 || !strings.Contains(stderr.String(), "interrupted") {
 		t.Errorf("exit %d, want 130:\n%s", code, stderr.String())
 	}

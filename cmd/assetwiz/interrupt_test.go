@@ -51,6 +51,7 @@ func exitOf(ps *os.ProcessState) int {
 // again finishes the job. Each signal is sent after the k-th action has started (a progress
 // line), never on a timer, so every run is interrupted during apply proper.
 func TestInterruptedApplyIsCleanAndResumable(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("interrupting 22 applies takes a while")
 	}
@@ -62,7 +63,7 @@ func TestInterruptedApplyIsCleanAndResumable(t *testing.T) {
 	env := append(os.Environ(), "S3_ACCESS_KEY="+srv.AccessKey, "S3_SECRET_KEY="+srv.SecretKey)
 	const old = "# my override\nexport APPLICATION=\"joomla\"\nexport OTHER=\"kept\"\n"
 
-	site := func(i int) string {
+	site := func(t *testing.T, i int) string {
 		dir := t.TempDir()
 		answers := strings.Replace(tenDirectories(proxy.URL()), "www.example.com", fmt.Sprintf("www.site%02d.example.com", i), 1)
 		writeFile(t, filepath.Join(dir, "assetwiz.yaml"), answers)
@@ -70,7 +71,7 @@ func TestInterruptedApplyIsCleanAndResumable(t *testing.T) {
 		return dir
 	}
 	// run applies in dir; with sig, it sends sig once the k-th remote action has started.
-	run := func(dir string, k int, sig syscall.Signal) (int, string) {
+	run := func(t *testing.T, dir string, k int, sig syscall.Signal) (int, string) {
 		cmd := exec.Command(bin, "apply", "--yes", "--progress=plain")
 		cmd.Dir, cmd.Env = dir, env
 		stderr, err := cmd.StderrPipe()
@@ -98,7 +99,7 @@ func TestInterruptedApplyIsCleanAndResumable(t *testing.T) {
 		return exitOf(cmd.ProcessState), out.String()
 	}
 
-	code, out := run(site(99), 0, 0)
+	code, out := run(t, site(t, 99), 0, 0)
 	if code != 0 {
 		t.Fatalf("uninterrupted apply: exit %d\n%s", code, out)
 	}
@@ -112,31 +113,35 @@ func TestInterruptedApplyIsCleanAndResumable(t *testing.T) {
 		if i%2 == 1 {
 			sig = syscall.SIGTERM
 		}
-		dir := site(i)
-		code, out := run(dir, k, sig)
-		if code != exitInterrupted {
-			t.Errorf("%v after %d actions started: exit %d, want 130\n%s", sig, k, code, out)
-		}
-		if !strings.Contains(out, "Interrupted:") {
-			t.Errorf("%v after %d actions started: no account of what was done\n%s", sig, k, out)
-		}
-		interrupted, _ := os.ReadFile(filepath.Join(dir, "override.tmpl"))
-		if code, out := run(dir, 0, 0); code != 0 {
-			t.Fatalf("re-run after %v at %d: exit %d\n%s", sig, k, code, out)
-		}
-		final, _ := os.ReadFile(filepath.Join(dir, "override.tmpl"))
-		if string(interrupted) != old && string(interrupted) != string(final) {
-			t.Errorf("%v after %d actions started left an override file that is neither the old nor the new:\n%s", sig, k, interrupted)
-		}
-		if !strings.Contains(string(final), `export OTHER="kept"`) {
-			t.Errorf("the re-run lost a line that is not ours")
-		}
-		r := runCLI(t, dir, map[string]string{"S3_ACCESS_KEY": srv.AccessKey, "S3_SECRET_KEY": srv.SecretKey}, "plan", "--detailed-exitcode")
-		if r.code != 0 {
-			t.Errorf("%v after %d actions started: after the re-run the plan still has changes (exit %d)\n%s", sig, k, r.code, r.stdout)
-		}
-		if entries, _ := filepath.Glob(filepath.Join(dir, ".override.tmpl.tmp-*")); len(entries) > 0 {
-			t.Errorf("temporary files left behind: %v", entries)
-		}
+		// Each point is a site of its own (its buckets, its folder): they run in parallel.
+		t.Run(fmt.Sprintf("%02d %v at %d", i, sig, k), func(t *testing.T) {
+			t.Parallel()
+			dir := site(t, i)
+			code, out := run(t, dir, k, sig)
+			if code != exitInterrupted {
+				t.Errorf("%v after %d actions started: exit %d, want 130\n%s", sig, k, code, out)
+			}
+			if !strings.Contains(out, "Interrupted:") {
+				t.Errorf("%v after %d actions started: no account of what was done\n%s", sig, k, out)
+			}
+			interrupted, _ := os.ReadFile(filepath.Join(dir, "override.tmpl"))
+			if code, out := run(t, dir, 0, 0); code != 0 {
+				t.Fatalf("re-run after %v at %d: exit %d\n%s", sig, k, code, out)
+			}
+			final, _ := os.ReadFile(filepath.Join(dir, "override.tmpl"))
+			if string(interrupted) != old && string(interrupted) != string(final) {
+				t.Errorf("%v after %d actions started left an override file that is neither the old nor the new:\n%s", sig, k, interrupted)
+			}
+			if !strings.Contains(string(final), `export OTHER="kept"`) {
+				t.Errorf("the re-run lost a line that is not ours")
+			}
+			r := runCLI(t, dir, map[string]string{"S3_ACCESS_KEY": srv.AccessKey, "S3_SECRET_KEY": srv.SecretKey}, "plan", "--detailed-exitcode")
+			if r.code != 0 {
+				t.Errorf("%v after %d actions started: after the re-run the plan still has changes (exit %d)\n%s", sig, k, r.code, r.stdout)
+			}
+			if entries, _ := filepath.Glob(filepath.Join(dir, ".override.tmpl.tmp-*")); len(entries) > 0 {
+				t.Errorf("temporary files left behind: %v", entries)
+			}
+		})
 	}
 }

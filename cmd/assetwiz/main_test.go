@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/assetwiz/assetwiz/internal/testparallel"
 )
 
 // binDir holds the binary that tests of a process of assetwiz build once.
@@ -16,6 +18,7 @@ func TestMain(m *testing.M) {
 	if binDir, err = os.MkdirTemp("", "assetwiz-test-bin-"); err != nil {
 		panic(err)
 	}
+	testparallel.Default(6) // the tests wait on servers and terminals: see internal/testparallel
 	code := m.Run()
 	os.RemoveAll(binDir)
 	os.Exit(code)
@@ -27,19 +30,17 @@ type cliResult struct {
 	stdout, stderr string
 }
 
-// runCLI runs assetwiz in-process in dir with only the given environment variables, the
+// runCLI runs assetwiz in-process in dir (Env.Dir; "" the test's working folder) with only the given environment variables, the
 // way a user would run it there. Shared by every command test of this package.
 func runCLI(t *testing.T, dir string, env map[string]string, args ...string) cliResult {
 	t.Helper()
-	if dir != "" {
-		t.Chdir(dir)
-	}
 	var stdout, stderr bytes.Buffer
 	code := Main(context.Background(), args, Env{
 		Stdin:  strings.NewReader(""),
 		Stdout: &stdout,
 		Stderr: &stderr,
 		Getenv: func(k string) string { return env[k] },
+		Dir:    dir,
 	})
 	return cliResult{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }

@@ -10,6 +10,7 @@ import (
 )
 
 func TestPlanOfflineJSONFollowsTheContract(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), goodAnswers+"cdn:\n  provider: cloudflare\n")
 	r := runCLI(t, dir, map[string]string{"S3_ACCESS_KEY": "AKIDPLANTEST", "S3_SECRET_KEY": "plan/secret/value"}, "plan", "--offline", "--json")
@@ -70,6 +71,7 @@ func TestPlanOfflineJSONFollowsTheContract(t *testing.T) {
 }
 
 func TestPlanDetailedExitcode(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	answers := "mode: baseline\napplication: joomla\nwebsite_url: www.example.com\n" // local: nothing remote
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), answers)
@@ -93,6 +95,7 @@ func TestPlanDetailedExitcode(t *testing.T) {
 }
 
 func TestRenderOneLine(t *testing.T) {
+	t.Parallel()
 	r := runCLI(t, t.TempDir(), nil, "render", "--mode", "temporal", "--application", "joomla",
 		"--website-url", "https://WWW.Example.com/", "--provider", "linode", "--toolkit", "current", "--no-secrets")
 	want := `export PERSIST_ASSETS_TO_DATASTORE="1"
@@ -109,6 +112,7 @@ export S3_LOCATION="US"
 }
 
 func TestRenderWritesSecretsOnlyWhereAsked(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), goodAnswers)
 	env := map[string]string{"S3_ACCESS_KEY": "AKIDRENDER", "S3_SECRET_KEY": "render/secret"}
@@ -131,6 +135,7 @@ func TestRenderWritesSecretsOnlyWhereAsked(t *testing.T) {
 }
 
 func TestOverrideFileIsReadBack(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "override.tmpl"), `export PERSIST_ASSETS_TO_DATASTORE="1"
 export DIRECTORIES_TO_MOUNT="sites/default/files/pictures"
@@ -155,6 +160,7 @@ export S3_HOST_BASE="fra1.digitaloceanspaces.com"
 }
 
 func TestPresetsAndVersion(t *testing.T) {
+	t.Parallel()
 	r := runCLI(t, t.TempDir(), nil, "presets", "--json")
 	var p struct {
 		Applications []struct{ Name string } `json:"applications"`
@@ -176,6 +182,7 @@ func TestPresetsAndVersion(t *testing.T) {
 }
 
 func TestWizardWithoutTerminalIsBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, args := range [][]string{{}, {"init"}} {
 		r := runCLI(t, dir, nil, args...)
@@ -189,6 +196,7 @@ func TestWizardWithoutTerminalIsBadInput(t *testing.T) {
 }
 
 func TestLivePlanWithoutKeysIsBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), goodAnswers)
 	for _, args := range [][]string{{"plan"}, {"apply", "--yes"}, {"verify"}} {
@@ -203,6 +211,7 @@ func TestLivePlanWithoutKeysIsBadInput(t *testing.T) {
 }
 
 func TestLivePlanWithoutCloudflareTokenIsBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), "mode: baseline\napplication: joomla\nwebsite_url: www.example.com\ncdn:\n  provider: cloudflare\n")
 	r := runCLI(t, dir, nil, "plan")

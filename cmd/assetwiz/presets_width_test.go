@@ -8,6 +8,7 @@ import (
 // `assetwiz presets` fits a wide terminal: the region lists wrap (they made a line of ~330
 // columns), and `man` is listed in --help.
 func TestPresetsFitAndManIsListed(t *testing.T) {
+	t.Parallel()
 	r := runCLI(t, t.TempDir(), nil, "presets")
 	for _, l := range strings.Split(r.stdout, "\n") {
 		if len(l) > 120 {
@@ -25,6 +26,7 @@ func TestPresetsFitAndManIsListed(t *testing.T) {
 // `plan` in an empty folder suggests the wizard; with both the S3 keys and the Cloudflare
 // token missing, it names both at once.
 func TestPlanSaysWhatIsMissing(t *testing.T) {
+	t.Parallel()
 	r := runCLI(t, t.TempDir(), nil, "plan")
 	if r.code != 64 || !strings.Contains(r.stderr, "run `assetwiz` for the wizard") {
 		t.Errorf("empty folder: exit %d\n%s", r.code, r.stderr)

@@ -86,8 +86,10 @@ func converges(t *testing.T, srv *s3test.Server, prov presets.Provider, env map[
 // chain, the others' path-style client), against versitygw answering for the preset's default
 // region, with the endpoint overridden by AWS_ENDPOINT_URL_S3 as a user would for a gateway.
 func TestEveryProviderPresetConvergesAgainstVersitygw(t *testing.T) {
+	t.Parallel()
 	for _, prov := range presets.Providers() {
 		t.Run(prov.Name, func(t *testing.T) {
+			t.Parallel() // its own server and folder
 			srv := s3test.StartRegion(t, prov.DefaultRegion())
 			env := keysEnv(srv.AccessKey, srv.SecretKey)
 			env["AWS_ENDPOINT_URL_S3"] = srv.Endpoint
@@ -98,6 +100,7 @@ func TestEveryProviderPresetConvergesAgainstVersitygw(t *testing.T) {
 
 // AWS takes its keys from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY as well as from S3_*.
 func TestAWSWithTheStandardKeyVariables(t *testing.T) {
+	t.Parallel()
 	prov, _ := presets.FindProvider("aws")
 	srv := s3test.StartRegion(t, prov.DefaultRegion())
 	converges(t, srv, prov, map[string]string{
@@ -138,6 +141,7 @@ func stalledListener(t *testing.T) string {
 // AWS with no keys anywhere: a clear error and exit 1, not a panic, and no endless wait on
 // the EC2 metadata endpoint (here one that never answers).
 func TestAWSWithoutKeysIsAClearError(t *testing.T) {
+	t.Parallel()
 	bin := buildAssetwiz(t)
 	prov, _ := presets.FindProvider("aws")
 	srv := s3test.StartRegion(t, prov.DefaultRegion())

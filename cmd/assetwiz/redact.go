@@ -13,6 +13,10 @@ type redactor struct {
 	mu      sync.Mutex
 	w       io.Writer
 	secrets []string
+	// dir is the run's folder (Env.Dir) with a trailing slash, "" for the working directory:
+	// the paths the user gave relative to it are opened as dir/path and printed as written, as
+	// a run started in that folder prints them.
+	dir string
 }
 
 func (r *redactor) setSecrets(values []string) {
@@ -29,10 +33,13 @@ func (r *redactor) setSecrets(values []string) {
 func (r *redactor) Write(p []byte) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.secrets) == 0 {
+	if len(r.secrets) == 0 && r.dir == "" {
 		return r.w.Write(p)
 	}
 	s := string(p)
+	if r.dir != "" {
+		s = strings.ReplaceAll(s, r.dir, "")
+	}
 	for _, v := range r.secrets {
 		s = strings.ReplaceAll(s, v, "(sensitive)")
 	}

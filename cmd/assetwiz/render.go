@@ -63,14 +63,14 @@ func renderRun(opts *RenderOptions) error {
 		_, err := io.WriteString(a.env.Stdout, exportfile.Render(exports))
 		return err
 	}
-	if steps.IsAnswersFile(out, loaded.AnswersFile) {
+	if steps.IsAnswersFileIn(a.env.Dir, out, loaded.AnswersFile) {
 		return badInput("-o: %s is the answers file assetwiz reads; writing the exports into it would break every later run: give the toolkit's override file, such as %s", out, steps.DefaultOverrideFile)
 	}
 	var keep []string
 	if noSecrets {
 		keep = override.SecretNames
 	}
-	wrote, err := override.WriteExports(out, exports, keep...)
+	wrote, err := override.WriteExports(a.path(out), exports, keep...)
 	var ps steps.Problems
 	switch {
 	case errors.As(err, &ps):

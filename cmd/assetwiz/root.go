@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -24,6 +25,9 @@ type Env struct {
 	// UIIsTerminal reports whether stdin and stderr, where the wizard draws, are a terminal;
 	// nil: as IsTerminal.
 	UIIsTerminal func() bool
+	// Dir is the folder relative paths are read and written in (the answers file, the
+	// override file, the snippets, --from); "" means the process's working directory.
+	Dir string
 }
 
 // app is one run of assetwiz: its streams (secrets redacted) and the command tree.
@@ -112,12 +116,20 @@ func newApp(ctx context.Context, env Env) *app {
 	if env.UIIsTerminal == nil {
 		env.UIIsTerminal = env.IsTerminal
 	}
-	a := &app{ctx: ctx, env: env, stdout: &redactor{w: env.Stdout}, stderr: &redactor{w: env.Stderr}}
+	dir := ""
+	if env.Dir != "" {
+		dir = filepath.Clean(env.Dir) + string(filepath.Separator)
+	}
+	a := &app{ctx: ctx, env: env, stdout: &redactor{w: env.Stdout, dir: dir}, stderr: &redactor{w: env.Stderr, dir: dir}}
 	// Secrets from the environment are redacted from the start, before any answer is read.
 	envAnswers, _ := steps.FromEnv(env.Getenv)
 	a.redact(envAnswers.Secrets)
 	return a
 }
+
+// path is where a path the user gave is on disk: relative to the run's folder (Env.Dir).
+// Messages keep the path as the user wrote it.
+func (a *app) path(p string) string { return steps.InDir(a.env.Dir, p) }
 
 func (a *app) redact(s steps.Secrets) {
 	a.stdout.setSecrets(s.Values())

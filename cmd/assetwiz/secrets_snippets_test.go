@@ -15,6 +15,7 @@ import (
 // the keys appear in no output, and on disk only in files of mode 0600 (the s3fs credential
 // files and the override file); a second apply changes nothing.
 func TestSnippetsKeepTheKeysSecret(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	env := map[string]string{"S3_ACCESS_KEY": srv.AccessKey, "S3_SECRET_KEY": srv.SecretKey}
 	for _, c := range []struct{ technique, app string }{
@@ -81,6 +82,7 @@ storage:
 // TestS3fsSnippetsWithoutKeys: with no keys known, no credential file is written (never one
 // with empty keys); a note says how to make them, and the plan warns.
 func TestS3fsSnippetsWithoutKeys(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), "mode: temporal\napplication: joomla\nwebsite_url: www.example.com\ntechnique: s3fs\nmount_tool: s3fs\nstorage:\n  provider: digitalocean\n")
 	r := runCLI(t, dir, nil, "plan", "--offline")

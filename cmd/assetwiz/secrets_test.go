@@ -14,6 +14,7 @@ import (
 // Every command, every output stream, every file written other than the ones that must hold
 // a key (mode 0600): none holds the storage keys or the Cloudflare token.
 func TestNoCommandPrintsOrLeaksASecret(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	cf := cloudflaretest.New(t)
 	cf.AddZone("example.com")

@@ -68,7 +68,7 @@ is left in the bucket.`,
 			if opts.From == "" {
 				return badInput("sync needs --from DIR: the webroot (such as /var/www/html) or a checkout of the baseline repository")
 			}
-			if st, err := os.Stat(opts.From); err != nil || !st.IsDir() {
+			if st, err := os.Stat(a.path(opts.From)); err != nil || !st.IsDir() {
 				return badInput("--from %s: not a folder; give the webroot or a checkout of the baseline repository", opts.From)
 			}
 			if err := checkProgress(opts.Transfer.Progress); err != nil {
@@ -106,12 +106,12 @@ func syncRun(opts *SyncOptions) error {
 	}
 	var folders []transfer.Folder
 	for _, b := range ans.Buckets() {
-		path := filepath.Join(from, filepath.FromSlash(b.Directory))
+		path := filepath.Join(a.path(from), filepath.FromSlash(b.Directory))
 		if st, err := os.Stat(path); err != nil || !st.IsDir() {
 			a.note("%s: no such folder under %s, skipped", b.Directory, from)
 			continue
 		}
-		folders = append(folders, transfer.Folder{Directory: b.Directory, Path: path, Bucket: b.Name, Root: from})
+		folders = append(folders, transfer.Folder{Directory: b.Directory, Path: path, Bucket: b.Name, Root: a.path(from)})
 	}
 	if len(folders) == 0 {
 		return badInput("--from %s: holds none of the directories (%s); give the webroot that holds them", from, strings.Join(ans.Directories, ", "))

@@ -28,6 +28,7 @@ func webrootWith(t *testing.T, files map[string]string) string {
 }
 
 func TestSyncCommandAgainstVersitygw(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	r := &s3Run{t: t, dir: t.TempDir()}
 	writeFile(t, filepath.Join(r.dir, "assetwiz.yaml"), s3Answers(srv, "temporal", "wordpress", "s3fs"))
@@ -74,6 +75,7 @@ func TestSyncCommandAgainstVersitygw(t *testing.T) {
 }
 
 func TestSyncBadInputChangesNothing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\nstorage:\n  provider: custom\n  region: us-east-1\n  endpoint: http://127.0.0.1:9\n")
 	env := map[string]string{"S3_ACCESS_KEY": "AKEXAMPLE0000", "S3_SECRET_KEY": "secretexample0000"}
@@ -115,6 +117,7 @@ func countObjects(t *testing.T, srv *s3test.Server, bucket string) int {
 // now nothing is copied from it, it is named, and the exit is 1. A private file inside is
 // skipped and listed unless --include-private.
 func TestSyncNeverUploadsOutsideFromNorPrivateFiles(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	r := &s3Run{t: t, dir: t.TempDir()}
 	writeFile(t, filepath.Join(r.dir, "assetwiz.yaml"), s3Answers(srv, "temporal", "wordpress", "s3fs"))
@@ -159,6 +162,7 @@ func TestSyncNeverUploadsOutsideFromNorPrivateFiles(t *testing.T) {
 // The summary names the symlinks it skipped (up to maxListed, then how many more), so a user
 // can tell which uploads did not go up.
 func TestSyncSummaryNamesTheSkippedSymlinks(t *testing.T) {
+	t.Parallel()
 	few := &transfer.Summary{From: "/var/www/html/wp-content/uploads", To: "bucket", Symlinks: []string{"2026/01/a.jpg", "latest"}}
 	var b strings.Builder
 	writeTransferText(&b, "sync", false, []*transfer.Summary{few})
@@ -181,6 +185,7 @@ func TestSyncSummaryNamesTheSkippedSymlinks(t *testing.T) {
 // A dry run's summary names the files it would copy (up to maxListed, then how many more),
 // so a restore can be checked before it runs.
 func TestDryRunSummaryNamesTheFilesToCopy(t *testing.T) {
+	t.Parallel()
 	many := &transfer.Summary{From: "backup-bucket", To: "asset-bucket", Copied: maxListed + 5, CopiedBytes: 2048}
 	for i := range maxListed + 5 {
 		many.ToCopy = append(many.ToCopy, fmt.Sprintf("2026/%02d.jpg", i))

@@ -20,6 +20,7 @@ import (
 // line wider than the terminal), and after Ctrl-C the bar says how far the copy really got —
 // never "done" for a directory that was not copied whole.
 func TestSyncViewInTmuxRedrawsInPlaceAndTellsTheTruthAfterCtrlC(t *testing.T) {
+	t.Parallel()
 	if raceDetector {
 		t.Skip("the view runs in a process of its own: nothing of it is in this test's process for the race detector")
 	}

@@ -96,6 +96,7 @@ func wizardRun(opts *WizardOptions) error {
 	opt := tui.Options{
 		Loaded:      loaded,
 		AnswersPath: path,
+		Dir:         a.env.Dir,
 		DryRun:      opts.DryRun,
 		Accessible:  a.accessibleWanted(opts.Accessible),
 		Debug:       opts.Debug,
@@ -146,13 +147,13 @@ func (a *app) wizardAnswers(in answerOptions) (steps.Loaded, error) {
 	if file == "" {
 		file = steps.DefaultAnswersFile
 	}
-	if _, err := steps.LoadFile(file); err != nil {
+	if _, err := steps.LoadFile(a.path(file)); err != nil {
 		var ps steps.Problems
 		if errors.As(err, &ps) || path != "" {
 			return steps.Loaded{}, badInput("%w", err)
 		}
 	}
-	loaded, _ := steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: in.Flags})
+	loaded, _ := steps.Load(steps.Sources{AnswersFile: path, Getenv: a.env.Getenv, Flags: in.Flags, Dir: a.env.Dir})
 	a.redact(loaded.Answers.Secrets)
 	return loaded, nil
 }

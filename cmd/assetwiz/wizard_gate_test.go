@@ -28,11 +28,10 @@ const siteBucket = "www-example-com-assets-wp-content-uploads"
 // accessibleRun runs `assetwiz init --accessible` in dir with the lines piped in.
 func accessibleRun(t *testing.T, dir string, env map[string]string, lines ...string) (int, string) {
 	t.Helper()
-	t.Chdir(dir)
 	var stdout, stderr bytes.Buffer
 	code := Main(context.Background(), []string{"init", "--accessible"}, Env{
 		Stdin: strings.NewReader(strings.Join(lines, "\n") + "\n"), Stdout: &stdout, Stderr: &stderr,
-		Getenv: func(k string) string { return env[k] },
+		Getenv: func(k string) string { return env[k] }, Dir: dir,
 	})
 	return code, stdout.String() + stderr.String()
 }
@@ -53,6 +52,7 @@ func bucketExists(t *testing.T, srv *s3test.Server, name string) bool {
 // first that the plan could not read the provider, offers no Apply, reports nothing done and
 // writes no override file; Enter retries, and the run ends non-zero when the input does.
 func TestAccessibleWizardWithoutWorkingKeysAppliesNothing(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	for name, env := range map[string]map[string]string{
 		"no keys":      {},
@@ -126,6 +126,7 @@ func buildArchiveChoice(t *testing.T, dir string) string {
 // Finding 2 and 5(c): DATA LOSS is the first thing on the accessible review, with the bucket
 // and what it holds; Enter never applies it, a wrong host does not, the typed host does.
 func TestAccessibleWizardDataLossNeedsTheTypedHost(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	dir, env := dataLossSite(t, srv)
 	// The answers file is complete: the wizard opens on the review (review now), no prompt before it.
@@ -164,6 +165,7 @@ func TestAccessibleWizardDataLossNeedsTheTypedHost(t *testing.T) {
 // the right ones are in the override file, the environment's win): apply exits 1 naming why
 // and changes nothing; the flag passes it (CONTRACT.md, exit codes).
 func TestApplyFailsClosedWhenTheGuardCannotLook(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	dir, _ := dataLossSite(t, srv)
 	r := &s3Run{t: t, dir: dir}
@@ -191,6 +193,7 @@ func TestApplyFailsClosedWhenTheGuardCannotLook(t *testing.T) {
 // Finding 5(d): on a terminal with nothing typed yet, the accessible wizard has already
 // printed the first question and its numbered choices (it used to read first).
 func TestAccessibleWizardAsksBeforeReadingOnATerminal(t *testing.T) {
+	t.Parallel()
 	bin := buildAssetwiz(t)
 	cmd := exec.Command(bin, "init", "--accessible")
 	cmd.Dir = t.TempDir()
@@ -231,6 +234,7 @@ func TestAccessibleWizardAsksBeforeReadingOnATerminal(t *testing.T) {
 
 // When nothing would change, the review says so first and offers no Apply: Enter saves.
 func TestAccessibleWizardNothingToDo(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	dir := t.TempDir()
 	r := &s3Run{t: t, dir: dir}
@@ -251,6 +255,7 @@ func TestAccessibleWizardNothingToDo(t *testing.T) {
 // with no keys the review offers no Apply and nothing is made; on a data-loss site Enter goes
 // back, and only the typed host applies.
 func TestWizardInTmuxIsTheSameGate(t *testing.T) {
+	t.Parallel()
 	if raceDetector {
 		t.Skip("the walk types into a binary built without the race detector; the plain run covers it")
 	}

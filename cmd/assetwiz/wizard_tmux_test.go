@@ -56,6 +56,7 @@ func (s tmuxSession) text(text string) {
 // The wizard from start to apply, typed key by key in a real terminal, against a real S3
 // server: the buckets exist afterwards and the override file holds the exports.
 func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Fatal("tmux is needed for the end-to-end wizard test; ./scripts/test installs it")
 	}
@@ -154,6 +155,7 @@ func TestWizardInTmuxAppliesAgainstVersitygw(t *testing.T) {
 // what applies, reaches the review, goes back to a step and returns to the review with the
 // answers kept; Ctrl-C leaves nothing behind and exits 130.
 func TestWizardInTmuxEveryModeAndTechnique(t *testing.T) {
+	t.Parallel()
 	if raceDetector {
 		// Nothing of it runs in this process: the walk types into a binary built without the
 		// race detector, which the plain run of the suite covers; here it would only double CI's time.
@@ -168,6 +170,7 @@ func TestWizardInTmuxEveryModeAndTechnique(t *testing.T) {
 		{"temporal", "local"}, {"temporal", "plugin"}, {"temporal", "s3fs"}, {"temporal", "efs"},
 	} {
 		t.Run(tc.mode+"-"+tc.technique, func(t *testing.T) {
+			t.Parallel() // its own folder and tmux session; the walk mostly waits on the screen
 			dir := t.TempDir()
 			s := tmuxSession{t: t, name: fmt.Sprintf("assetwiz-modes-%d-%s-%s", os.Getpid(), tc.mode, tc.technique)}
 			// Every provider request goes to a closed port on loopback: the checks fail, the

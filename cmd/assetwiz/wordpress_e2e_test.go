@@ -65,6 +65,7 @@ const (
 // virtual host, and the URL's path serves the upload, with CORS for the site's pages. The
 // plugin's uploads there are routed virtual-host style too, as DigitalOcean's client sends them.
 func TestWordPressOffloadMediaEndToEnd(t *testing.T) {
+	t.Parallel()
 	tarball := findOffloadMedia(t)
 	php := needWordPress(t)
 	socket := startMariaDB(t)
@@ -85,6 +86,8 @@ func TestWordPressOffloadMediaEndToEnd(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			// Its own server, database, host and folder (MariaDB is shared): the cases run in parallel.
+			t.Parallel()
 			host := fmt.Sprintf("www.wp%d-%d.example.com", os.Getpid(), i) // short: the bucket name stays within 63
 			bucket := strings.ReplaceAll(host, ".", "-") + "-assets-wp-content-uploads"
 			preset, _ := presets.FindProvider(c.provider)

@@ -18,6 +18,7 @@ var hostile = []string{
 
 // Any one-line value reads back as itself from its line (quick: a few hundred random strings).
 func TestALineReadsBackItsValue(t *testing.T) {
+	t.Parallel()
 	roundTrip := func(value string) bool {
 		value = strings.NewReplacer("\n", "", "\r", "").Replace(value) // a value is one line
 		name, got, ok := Parse(Export{Name: "S3_SECRET_KEY", Value: value}.Line())
@@ -37,6 +38,7 @@ func TestALineReadsBackItsValue(t *testing.T) {
 // What Render writes, bash sources back to the same values, running nothing: Quote is
 // shell's own quoting, not an approximation of it.
 func TestRenderedValuesSourceBackInBash(t *testing.T) {
+	t.Parallel()
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		t.Fatal("bash is needed to prove the lines are shell")
@@ -76,6 +78,7 @@ func TestRenderedValuesSourceBackInBash(t *testing.T) {
 
 // Lines as people and the toolkit's templates write them.
 func TestParse(t *testing.T) {
+	t.Parallel()
 	for line, want := range map[string]string{
 		`export A="x"`:                     "x",
 		"  export\tA=\"x\"   # a note\r\n": "x",

@@ -49,6 +49,7 @@ func withoutOwned(content string, owned map[string]bool) []string {
 }
 
 func TestMergeLeavesEveryOtherByte(t *testing.T) {
+	t.Parallel()
 	before := readTestdata(t, "digitalocean3override.tmpl")
 	exports := ours()
 	after := Merge(before, exports)
@@ -96,6 +97,7 @@ func TestMergeLeavesEveryOtherByte(t *testing.T) {
 }
 
 func TestMergeNoSecretsLeavesSecretLinesAlone(t *testing.T) {
+	t.Parallel()
 	before := readTestdata(t, "digitalocean3override.tmpl")
 	var exports []Export
 	for _, e := range ours() {
@@ -116,6 +118,7 @@ func TestMergeNoSecretsLeavesSecretLinesAlone(t *testing.T) {
 }
 
 func TestMergeAddsTheMissingNewlineOnce(t *testing.T) {
+	t.Parallel()
 	before := readTestdata(t, "no-trailing-newline.tmpl")
 	after := Merge(before, []Export{{Name: "APPLICATION", Value: "moodle"}})
 	if want := before + "\nexport APPLICATION=\"moodle\"\n"; after != want {
@@ -133,6 +136,7 @@ func TestMergeAddsTheMissingNewlineOnce(t *testing.T) {
 
 // Smaller finding: merging keeps an owned line's indentation and trailing comment.
 func TestMergeKeepsIndentationAndComment(t *testing.T) {
+	t.Parallel()
 	got := Merge("if true; then\n  export S3_LOCATION=\"EU\"   # the toolkit wants US\nfi\n", []Export{{Name: "S3_LOCATION", Value: "US"}})
 	if want := "if true; then\n  export S3_LOCATION=\"US\"   # the toolkit wants US\nfi\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
@@ -142,6 +146,7 @@ func TestMergeKeepsIndentationAndComment(t *testing.T) {
 // Smaller finding: a line holding another statement next to an owned export is refused,
 // naming the line, and Merge never drops the other statement.
 func TestALineSharedWithAnotherStatementIsUnmergeable(t *testing.T) {
+	t.Parallel()
 	shared := `  export S3_LOCATION="EU"; export KEEP_ME="yes"`
 	content := "export A=\"1\"\n" + shared + "\n"
 	if got := Unmergeable(content, []Export{{Name: "S3_LOCATION"}}); len(got) != 1 || got[0] != (SharedLine{Number: 2, Text: shared, Name: "S3_LOCATION"}) {

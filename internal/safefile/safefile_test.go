@@ -12,6 +12,7 @@ import (
 )
 
 func TestWriteSetsModeAndSkipsSameContent(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	real := filepath.Join(dir, "real", "passwd-s3fs")
 	if wrote, err := Write(real, "AK:SK\n", 0o600); err != nil || !wrote {
@@ -38,6 +39,7 @@ func TestWriteSetsModeAndSkipsSameContent(t *testing.T) {
 // A link is never written through: the write is refused, naming the real path, and the
 // target is left as it was (finding 7: it used to get mode 0600 and a .bak beside it).
 func TestWriteRefusesALink(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	target := filepath.Join(dir, "target")
 	link := filepath.Join(dir, "link")
@@ -58,6 +60,7 @@ func TestWriteRefusesALink(t *testing.T) {
 // Finding 9: FIFOs, devices, folders and files over MaxSize are refused before a byte is
 // read. A FIFO would block the read forever; /dev/zero would never end.
 func TestLoadRefusesSpecialAndHugeFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
@@ -85,6 +88,7 @@ func TestLoadRefusesSpecialAndHugeFiles(t *testing.T) {
 }
 
 func TestWriteRefusesAReadOnlyFile(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "f")
 	os.WriteFile(path, []byte("old\n"), 0o444)
 	if _, err := Write(path, "new\n", 0o600); !errors.Is(err, ErrReadOnly) {
@@ -96,6 +100,7 @@ func TestWriteRefusesAReadOnlyFile(t *testing.T) {
 }
 
 func TestWriteIfUnchangedRefusesAnEditSinceTheRead(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "f")
 	os.WriteFile(path, []byte("v1\n"), 0o600)
@@ -121,6 +126,7 @@ func TestWriteIfUnchangedRefusesAnEditSinceTheRead(t *testing.T) {
 }
 
 func TestWriteKeepsTheOwner(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to give the file another owner")
 	}

@@ -89,7 +89,9 @@ func alive(pid int) bool {
 // chain returns at the limit rather than when the process's children end.
 func TestCredentialProcessIsKilledWithItsGroup(t *testing.T) {
 	dir := isolate(t)
-	credentialsTimeout = 300 * time.Millisecond
+	// Long enough for the script to start and write its pid on a loaded machine under -race
+	// (at 300 ms it once had not yet run); what is proven is that the whole group is killed.
+	credentialsTimeout = 3 * time.Second
 	t.Cleanup(func() { credentialsTimeout = CredentialsTimeout })
 	pidFile := filepath.Join(dir, "child.pid")
 	script := filepath.Join(dir, "creds.sh")

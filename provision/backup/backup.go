@@ -86,7 +86,8 @@ func (b Backend) Plan(ctx context.Context, a *steps.Answers) (provision.Plan, er
 		p.Warn("backup: the backup target is the same provider and account as the asset buckets; it survives a deleted bucket, not the loss of the account or the provider")
 	}
 	for _, f := range ScheduleFiles(a) {
-		act, err := planFile(filepath.Join(a.Output.SnippetsDir, filepath.FromSlash(f.name)), f)
+		id := filepath.Join(a.Output.SnippetsDir, filepath.FromSlash(f.name))
+		act, err := planFile(a.Path(id), id, f)
 		if err != nil {
 			return provision.Plan{}, err
 		}
@@ -141,24 +142,25 @@ func errorCode(err error) string {
 	return ""
 }
 
-func planFile(path string, f scheduleFile) (provision.Action, error) {
-	act := provision.Action{Resource: provision.File, ID: path}
+// planFile plans one schedule file at path on disk, named id (the path as the answers give it).
+func planFile(path, id string, f scheduleFile) (provision.Action, error) {
+	act := provision.Action{Resource: provision.File, ID: id}
 	current, mode, exists, err := safefile.Read(path)
 	if err != nil {
-		return act, fmt.Errorf("file %s: %w", path, err)
+		return act, fmt.Errorf("file %s: %w", id, err)
 	}
 	switch {
 	case !exists:
 		act.Op, act.Detail = provision.Create, f.what
 	case current == f.content && mode == 0o644:
-		return provision.Action{Resource: provision.File, ID: path, Op: provision.Noop, Detail: f.what + " up to date"}, nil
+		return provision.Action{Resource: provision.File, ID: id, Op: provision.Noop, Detail: f.what + " up to date"}, nil
 	default:
 		act.Op, act.Detail = provision.Update, f.what+": content changed"
 	}
 	content := f.content
 	act.Do = func(context.Context) error {
 		if _, err := safefile.Write(path, content, 0o644); err != nil {
-			return fmt.Errorf("file %s: %w", path, err)
+			return fmt.Errorf("file %s: %w", id, err)
 		}
 		return nil
 	}

@@ -7,23 +7,17 @@ import (
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
+	"github.com/assetwiz/assetwiz/steps/stepstest"
 )
 
+// answers are the answers of yaml, writing the schedule files into a folder of the test's own.
 func answers(t *testing.T, yaml string) *steps.Answers {
 	t.Helper()
-	a, ps := steps.ParseAnswers([]byte(yaml))
-	if len(ps) > 0 {
-		t.Fatal(ps)
-	}
-	a.Complete()
-	a.Output.SnippetsDir = t.TempDir()
-	if ps := a.Validate(); len(ps) > 0 {
-		t.Fatal(ps)
-	}
-	return &a
+	return stepstest.Answers(t, yaml, stepstest.OutputsIn(t.TempDir()))
 }
 
 func TestOfflinePlanMakesVersionedPrivateBackupBucketsAndTheSchedule(t *testing.T) {
+	t.Parallel()
 	a := answers(t, "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\ntechnique: plugin\n"+
 		"storage:\n  provider: digitalocean\nbackup:\n  provider: linode\n")
 	p, err := Backend{}.Plan(context.Background(), a)
@@ -56,6 +50,7 @@ func TestOfflinePlanMakesVersionedPrivateBackupBucketsAndTheSchedule(t *testing.
 }
 
 func TestSameAccountIsWarned(t *testing.T) {
+	t.Parallel()
 	a := answers(t, "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\n"+
 		"storage:\n  provider: digitalocean\nbackup:\n  provider: digitalocean\n")
 	p, err := Backend{}.Plan(context.Background(), a)

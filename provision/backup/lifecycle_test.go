@@ -18,6 +18,7 @@ import (
 // env of /work/shared/servers/ceph-rgw/start_rgw.sh): the backup bucket gets the asset buckets'
 // rule, its other rules are kept, and the next plan finds nothing to do.
 func TestBackupBucketLifecycleOnCephRGW(t *testing.T) {
+	t.Parallel()
 	endpoint := os.Getenv("S3_ENDPOINT_URL")
 	if os.Getenv("ASSETWIZ_TEST_RGW") != "1" || endpoint == "" {
 		t.Skip("set ASSETWIZ_TEST_RGW=1 and the env start_rgw.sh prints to run against Ceph RGW")

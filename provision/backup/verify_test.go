@@ -19,6 +19,7 @@ import (
 // what held (exists, versioned, not public, no backup yet); the last backup once one ran;
 // and each way it stops holding.
 func TestVerifySaysWhatItCheckedOfTheBackupBuckets(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	a := answers(t, "mode: temporal\napplication: wordpress\nwebsite_url: www.example.com\ntechnique: s3fs\n"+

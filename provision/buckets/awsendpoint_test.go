@@ -16,6 +16,7 @@ import (
 // storage.endpoint given for provider aws (a gateway, a private endpoint) is where the
 // snippets and exports point, so the buckets are made there: never at AWS's own endpoint.
 func TestAWSWithAnEndpointMakesTheBucketsThere(t *testing.T) {
+	t.Parallel()
 	srv := s3test.StartRegion(t, "eu-west-1") // signed for AWS's region, as a real gateway would be
 	a := steps.Answers{Toolkit: steps.ToolkitOriginal, Mode: steps.ModeTemporal, Application: "joomla", WebsiteURL: "www.example.com",
 		Technique: steps.TechniqueS3fs, Storage: steps.Storage{Provider: "aws", Region: "eu-west-1", Endpoint: srv.Endpoint}}

@@ -61,6 +61,7 @@ func stall(t *testing.T) string {
 // answer awaited AnswerTimeout, the reads' retries within Retry.Total), naming the provider
 // and the request, instead of hanging.
 func TestAStalledServerFailsThePlanNamingProviderAndRequest(t *testing.T) {
+	t.Parallel()
 	a := customAnswers(t, stall(t))
 	live := buckets.Live{
 		Getenv:        func(string) string { return "" },
@@ -81,6 +82,7 @@ func TestAStalledServerFailsThePlanNamingProviderAndRequest(t *testing.T) {
 // An action's tries together are bounded by Retry.Total, and the error says so: a server
 // that answers the first byte of a document and then nothing is cut off there.
 func TestAnActionIsBoundedInTime(t *testing.T) {
+	t.Parallel()
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodHead || (r.Method == http.MethodGet && r.URL.Path != "/") {
 			w.WriteHeader(http.StatusNotFound) // no such bucket (HEAD, or GET ?versioning)
@@ -110,6 +112,7 @@ func TestAnActionIsBoundedInTime(t *testing.T) {
 // A redirect to another origin (here another port of the same host) is not followed: the
 // SigV4 Authorization header never reaches it.
 func TestNoCredentialsOnARedirectToAnotherOrigin(t *testing.T) {
+	t.Parallel()
 	var leaked atomic.Int32
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "" || r.Header.Get("X-Amz-Security-Token") != "" {
@@ -138,6 +141,7 @@ func TestNoCredentialsOnARedirectToAnotherOrigin(t *testing.T) {
 
 // An endless answer is cut off at MaxAnswerBytes, not buffered whole.
 func TestAnEndlessAnswerIsCutOff(t *testing.T) {
+	t.Parallel()
 	var sent atomic.Int64
 	endless := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -170,6 +174,7 @@ func TestAnEndlessAnswerIsCutOff(t *testing.T) {
 // A key check that reached no server must not say the keys work, also when the answers make no
 // bucket to look at (local, efs): the wizard's "✓ The keys work." once showed for a closed port.
 func TestTheKeyCheckFailsWhenNothingAnswers(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

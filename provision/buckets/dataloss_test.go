@@ -20,6 +20,7 @@ import (
 // versioned bucket whose only upload was deleted (an old version and a delete marker) is not
 // empty.
 func TestDataLossGuardSeesEveryTechniqueAndOldVersions(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	c := srv.Client(t)
@@ -76,6 +77,7 @@ func TestDataLossGuardSeesEveryTechniqueAndOldVersions(t *testing.T) {
 // Without keys a local site cannot be looked at: plan says so and goes on (keys are not
 // needed for technique local), rather than failing or staying silent.
 func TestDataLossGuardWithoutKeysWarns(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	a := answers(t, srv, steps.ModeBaseline, steps.TechniqueLocal, "joomla")
 	a.Secrets = steps.Secrets{}
@@ -92,6 +94,7 @@ func TestDataLossGuardWithoutKeysWarns(t *testing.T) {
 // a 50 ms link took 20 s): the proxy lets the version listings through only when all of them
 // are under way together, so a guard that waits for one before sending the next is caught.
 func TestDataLossGuardLooksAtEveryBucketAtOnce(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	a := answers(t, srv, steps.ModeBaseline, steps.TechniqueLocal, "wordpress")

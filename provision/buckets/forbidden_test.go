@@ -14,6 +14,7 @@ import (
 // wrong keys and a name owned by another account got the same line. One follow-up read (GET
 // ?location, which servers answer with a code) now tells them apart, and the line says which.
 func TestABare403SaysWhich(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 
@@ -51,6 +52,7 @@ func TestABare403SaysWhich(t *testing.T) {
 // another server. The line now says where the redirect points, and names a region only when
 // the server names one.
 func TestARedirectSaysWhereItPoints(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	for _, tc := range []struct {

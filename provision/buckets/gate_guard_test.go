@@ -17,6 +17,7 @@ import (
 // The guard counts what a build would delete (the wizard's DATA LOSS line shows it), and,
 // without keys, says it could not look (GuardUnread), which the gate refuses unconfirmed.
 func TestDataLossGuardCountsObjectsAndFailsClosedWithoutKeys(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	a := answers(t, srv, steps.ModeBaseline, steps.TechniqueLocal, "joomla")

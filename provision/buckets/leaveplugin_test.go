@@ -32,6 +32,7 @@ func anonymousGet(t *testing.T, srv *s3test.Server, bucket, key string) int {
 // 200. Now the plan deletes assetwiz's own statement and rule (and only those: another's
 // statement and rule stay), verify fails until it is done, and the bucket is private after.
 func TestLeavingThePluginRemovesWhatItMadePublic(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	live := buckets.Live{Getenv: func(string) string { return "" }}
@@ -136,6 +137,7 @@ func TestLeavingThePluginRemovesWhatItMadePublic(t *testing.T) {
 // build (technique local by default) still has the plugin's bucket, public until the plan
 // removes assetwiz's statement and rule.
 func TestLeavingThePluginForLocalRemovesWhatItMadePublic(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	live := buckets.Live{Getenv: func(string) string { return "" }}

@@ -32,6 +32,7 @@ func versionsOf(t *testing.T, c *s3.Client, bucket string) (versions, markers in
 // Now verify leaves neither a version nor a marker, run after run, and a baseline plan of the
 // touched bucket warns of nothing.
 func TestVerifyLeavesNoVersionNorDeleteMarker(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "joomla")
@@ -79,6 +80,7 @@ func TestVerifyLeavesNoVersionNorDeleteMarker(t *testing.T) {
 
 // The guard counts object versions, current or not; a delete marker alone holds nothing.
 func TestDataLossGuardIgnoresLoneDeleteMarkers(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	temporal := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "joomla")
@@ -131,6 +133,7 @@ func TestDataLossGuardIgnoresLoneDeleteMarkers(t *testing.T) {
 // closed: the plan says why (GuardUnread, which apply and the wizard refuse unless confirmed),
 // rather than only warning.
 func TestDataLossGuardFailsClosed(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	failing := faultproxy.New(t, srv.Endpoint, faultproxy.Options{Rate: 1, Faults: []faultproxy.Fault{faultproxy.BadGateway}})

@@ -16,6 +16,7 @@ import (
 // old, shorter expiry stayed in force. Now the rule is found by what it does: the change is
 // an update of that one rule, and the plan after it is empty.
 func TestChangedDaysUpdateTheRuleWhenTheServerDropsIDs(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	proxy := s3test.StartQuirky(t, srv, s3test.Quirks{Lifecycle: true, DropRuleIDs: true})

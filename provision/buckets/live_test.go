@@ -2,6 +2,7 @@ package buckets_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,21 +16,15 @@ import (
 	"github.com/assetwiz/assetwiz/provision/buckets"
 	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
 	"github.com/assetwiz/assetwiz/steps"
+	"github.com/assetwiz/assetwiz/steps/stepstest"
 )
 
 // answers are completed, valid answers for the test server.
 func answers(t *testing.T, srv *s3test.Server, mode, technique, application string) *steps.Answers {
 	t.Helper()
-	a := steps.Answers{
-		Mode: mode, Application: application, WebsiteURL: "www.example.com", Technique: technique,
-		Storage: steps.Storage{Provider: "custom", Region: "us-east-1", Endpoint: srv.Endpoint},
-	}
-	a.Complete()
-	if ps := a.Validate(); len(ps) > 0 {
-		t.Fatalf("answers: %v", ps)
-	}
-	a.Secrets = steps.Secrets{S3AccessKey: srv.AccessKey, S3SecretKey: srv.SecretKey}
-	return &a
+	return stepstest.Answers(t, fmt.Sprintf("mode: %s\napplication: %s\nwebsite_url: www.example.com\ntechnique: %s\n"+
+		"storage:\n  provider: custom\n  region: us-east-1\n  endpoint: %s\n", mode, application, technique, srv.Endpoint),
+		stepstest.Keys(srv.AccessKey, srv.SecretKey))
 }
 
 func ops(p provision.Plan) map[string]provision.Op {
@@ -41,6 +36,7 @@ func ops(p provision.Plan) map[string]provision.Op {
 }
 
 func TestPlanApplyVerifyAgainstVersitygw(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "drupal")
@@ -131,6 +127,7 @@ func TestPlanApplyVerifyAgainstVersitygw(t *testing.T) {
 }
 
 func TestSuspendedVersioningIsAnUpdate(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "joomla")
@@ -161,6 +158,7 @@ func TestSuspendedVersioningIsAnUpdate(t *testing.T) {
 }
 
 func TestCORSForPluginKeepsOtherRules(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	a := answers(t, srv, steps.ModeTemporal, steps.TechniquePlugin, "wordpress")
@@ -198,6 +196,7 @@ func TestCORSForPluginKeepsOtherRules(t *testing.T) {
 }
 
 func TestDataLossGuardInBaseline(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	a := answers(t, srv, steps.ModeBaseline, steps.TechniquePlugin, "wordpress")
@@ -229,6 +228,7 @@ func TestDataLossGuardInBaseline(t *testing.T) {
 }
 
 func TestWrongKeysAreAClearError(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "wordpress")
@@ -267,6 +267,7 @@ func checkKeyError(t *testing.T, err error, used steps.Secrets, srv *s3test.Serv
 }
 
 func TestVersitygwBinaryIsFound(t *testing.T) {
+	t.Parallel()
 	p, err := s3test.Binary()
 	if err != nil {
 		t.Fatal(err)
@@ -280,6 +281,7 @@ func TestVersitygwBinaryIsFound(t *testing.T) {
 // sent to the provider by the key check: the provider's BadRequest read as "the keys do not
 // work" although they do (issue 21).
 func TestKeyCheckSendsNoBucketNameTheGenerationCannotHave(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "wordpress")
 	a.Toolkit, a.Directories = steps.ToolkitClassic, []string{"my_uploads"}

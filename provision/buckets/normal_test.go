@@ -11,6 +11,7 @@ import (
 // Each normal form an S3 server may give back for assetwiz's policy statement is the same
 // statement; a statement that grants something else is not.
 func TestPolicyStatementComparedByMeaning(t *testing.T) {
+	t.Parallel()
 	const b = "assets"
 	doc := func(stmt string) string { return `{"Version":"2012-10-17","Statement":[` + stmt + `]}` }
 	same := map[string]string{
@@ -50,6 +51,7 @@ func TestPolicyStatementComparedByMeaning(t *testing.T) {
 }
 
 func TestLifecycleRuleComparedByMeaning(t *testing.T) {
+	t.Parallel()
 	base := func() types.LifecycleRule { return lifecycleRule(30) }
 	same := map[string]func(*types.LifecycleRule){
 		"as written":   func(*types.LifecycleRule) {},
@@ -91,6 +93,7 @@ func TestLifecycleRuleComparedByMeaning(t *testing.T) {
 }
 
 func TestCORSRuleComparedByMeaning(t *testing.T) {
+	t.Parallel()
 	const origin = "https://www.example.com"
 	same := map[string]types.CORSRule{
 		"as written":        corsRule(origin),
@@ -122,6 +125,7 @@ func TestCORSRuleComparedByMeaning(t *testing.T) {
 // Each way an S3 server says it does not offer a feature is taken as "not offered", and the
 // answers that mean something else are not.
 func TestWaysOfNotOfferingAFeature(t *testing.T) {
+	t.Parallel()
 	for _, code := range []string{"NotImplemented", "NotSupported", "UnsupportedOperation"} {
 		if !isUnsupported(&smithy.GenericAPIError{Code: code}) {
 			t.Errorf("%s not taken for a feature the provider lacks", code)

@@ -15,6 +15,7 @@ import (
 // The read-only statement joins a bucket's policy without touching its other statements,
 // and is the only public grant: s3:GetObject, never s3:*.
 func TestPutPolicyKeepsOtherStatements(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	c := srv.Client(t)
@@ -50,6 +51,7 @@ func TestPutPolicyKeepsOtherStatements(t *testing.T) {
 }
 
 func TestLifecycleRuleMerge(t *testing.T) {
+	t.Parallel()
 	if !lifecycleRuleMatches(lifecycleRule(30), 30) || lifecycleRuleMatches(lifecycleRule(30), 7) {
 		t.Error("lifecycleRuleMatches")
 	}

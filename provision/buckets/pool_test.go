@@ -10,6 +10,7 @@ import (
 // The plan's reads run on a bounded pool: never more than n at once, every task run once,
 // those given by running tasks included, and Wait returns only after the last.
 func TestPoolRunsEveryTaskNeverMoreThanNAtOnce(t *testing.T) {
+	t.Parallel()
 	const n, buckets, reads = 4, 50, 5
 	p := newPool(n)
 	var now, most, ran atomic.Int32

@@ -29,6 +29,7 @@ func quirkyAnswers(t *testing.T, srv *s3test.Server, endpoint, application strin
 // once: after one apply every setting it offers is in place, the CORS rule is shown as
 // skipped, and the next plan is empty (the warning remains); verify agrees with plan.
 func TestAnotherS3ServerConvergesAndLosesNothing(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	proxy := s3test.StartQuirky(t, srv, s3test.Quirks{PolicyNormalForm: true, NoCORS: true, LoseConcurrentWrites: true, Hold: 20 * time.Millisecond})
 	ctx := context.Background()
@@ -101,6 +102,7 @@ func TestAnotherS3ServerConvergesAndLosesNothing(t *testing.T) {
 // reads each bucket's other documents after its GET ?versioning, which told that it exists,
 // and writes nothing. Counted, not timed: a longer chain fails here.
 func TestRequestsPerBucketOfANewSite(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	proxy := s3test.StartQuirky(t, srv, s3test.Quirks{})
 	ctx := context.Background()

@@ -29,6 +29,7 @@ func requestsPerBucket(proxy *s3test.Quirky) map[string][]string {
 // HEAD, PUT, PUT ?versioning, PUT ?lifecycle; the next plan tells the refusal from its own read,
 // and is empty.
 func TestANewBucketTakesFourRequestsOnVersitygw(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	proxy := s3test.StartQuirky(t, srv, s3test.Quirks{})
 	ctx := context.Background()
@@ -66,6 +67,7 @@ func TestANewBucketTakesFourRequestsOnVersitygw(t *testing.T) {
 // the refusal on a bucket made in this run is checked with one read of ?cors and noted
 // without reading the new bucket's tags (it has none), so the next plan is empty.
 func TestARefusalTheReadCannotTellIsNotedWithoutReadingTags(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	proxy := s3test.StartQuirky(t, srv, s3test.Quirks{NoCORS: true})
 	ctx := context.Background()
@@ -98,6 +100,7 @@ func TestARefusalTheReadCannotTellIsNotedWithoutReadingTags(t *testing.T) {
 // held by the proxy until all are under way, so the buckets' reads go at once, not in turn.
 // Counted, not timed: one more request per bucket fails here.
 func TestANoOpPlanTakesFourRequestsPerBucketOnVersitygw(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	ctx := context.Background()
 	a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "wordpress")
@@ -150,6 +153,7 @@ func TestANoOpPlanTakesFourRequestsPerBucketOnVersitygw(t *testing.T) {
 // proxy holds both reads until both are under way; read one after the other, the first waits
 // s3test.TogetherWait alone and is counted by Apart.
 func TestPublicAccessReadsPolicyAndACLAtOnce(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	proxy := s3test.StartQuirky(t, srv, s3test.Quirks{Together: "policy acl", TogetherN: 2})
 	ctx := context.Background()

@@ -68,6 +68,7 @@ func loseFirstAnswers(t *testing.T, s *cloudflaretest.Server, prefixes ...string
 // A write whose answer was lost is retried by reading first: the CDN host ends with one
 // record, one origin rule and one cache rule, never two.
 func TestCDNHostLostAnswersMakeNothingTwice(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	s.AddToken(token, cloudflaretest.PermZoneRead, cloudflaretest.PermCacheRulesEdit, cloudflaretest.PermDNSEdit, cloudflaretest.PermOriginRulesEdit)
 	zid := s.AddZone("example.com")
@@ -100,6 +101,7 @@ func TestCDNHostLostAnswersMakeNothingTwice(t *testing.T) {
 // A record someone makes on cdn.host between the plan and the apply is never overwritten: the
 // apply fails on it, naming it, and leaves it.
 func TestCDNHostRecordMadeMeanwhileIsKept(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	s.AddToken(token, cloudflaretest.PermZoneRead, cloudflaretest.PermCacheRulesEdit, cloudflaretest.PermDNSEdit, cloudflaretest.PermOriginRulesEdit)
 	zid := s.AddZone("example.com")

@@ -19,6 +19,7 @@ import (
 
 // A 2xx answer that is not a trustworthy envelope is an error, whatever it holds.
 func TestFaultyAnswers(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ name, body, want string }{
 		{"success false", `{"success":false,"errors":[{"code":10000,"message":"oops"}],"messages":[],"result":null}`, `"success": false: oops (code 10000)`},
 		{"no result", `{"success":true,"errors":[],"messages":[]}`, `no "result"`},
@@ -52,6 +53,7 @@ func TestFaultyAnswers(t *testing.T) {
 
 // An answer is read up to 8 MiB; a larger one is an error, not buffered whole.
 func TestAnswerSizeLimit(t *testing.T) {
+	t.Parallel()
 	var sent atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -81,6 +83,7 @@ func TestAnswerSizeLimit(t *testing.T) {
 // The token never goes to another origin: a redirect to another port of the same host is
 // refused before the request is made, so the other server sees nothing.
 func TestNoTokenOnRedirectToAnotherOrigin(t *testing.T) {
+	t.Parallel()
 	var leaked atomic.Int32
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		leaked.Add(1)
@@ -103,6 +106,7 @@ func TestNoTokenOnRedirectToAnotherOrigin(t *testing.T) {
 }
 
 func TestCleanToken(t *testing.T) {
+	t.Parallel()
 	if tok, err := CleanToken("  abc-DEF_123\n"); tok != "abc-DEF_123" || err != nil {
 		t.Errorf("trailing newline: %q, %v", tok, err)
 	}
@@ -115,6 +119,7 @@ func TestCleanToken(t *testing.T) {
 
 // A zone listing that never ends stops at the page cap with an error naming cdn.zone.
 func TestEndlessZoneListing(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	s.AddToken(token, cloudflaretest.PermZoneRead)
 	s.EndlessZones()
@@ -130,6 +135,7 @@ func TestEndlessZoneListing(t *testing.T) {
 // Every page of the listing is asked with the run's context: once it is cancelled (Ctrl-C,
 // SIGTERM), no further page is asked.
 func TestZoneListingStopsWhenCancelled(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	s.AddToken(token, cloudflaretest.PermZoneRead)
 	s.EndlessZones()
@@ -201,6 +207,7 @@ func beforeFirstWrite(s *cloudflaretest.Server, fn func()) {
 
 // A rule someone adds between assetwiz's read of the entry point and its write survives.
 func TestForeignRuleAddedDuringApplySurvives(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	allToken(s)
 	zid := s.AddZone("example.com")
@@ -223,6 +230,7 @@ func TestForeignRuleAddedDuringApplySurvives(t *testing.T) {
 // read and its write, both keep their rules: with the entry point there, and when both
 // find it missing and race to create it.
 func TestTwoSitesOfOneZoneApplyTogether(t *testing.T) {
+	t.Parallel()
 	for _, exists := range []bool{true, false} {
 		t.Run(fmt.Sprintf("entry point exists %v", exists), func(t *testing.T) {
 			s := cloudflaretest.New(t)
@@ -267,6 +275,7 @@ func TestTwoSitesOfOneZoneApplyTogether(t *testing.T) {
 // entry point, the DNS check, then one POST per rule and nothing else; with no entry
 // point, a single POST creates it with all the rules.
 func TestRequestsPerRuleChange(t *testing.T) {
+	t.Parallel()
 	for _, exists := range []bool{true, false} {
 		t.Run(fmt.Sprintf("entry point exists %v", exists), func(t *testing.T) {
 			s := cloudflaretest.New(t)
@@ -306,6 +315,7 @@ func TestRequestsPerRuleChange(t *testing.T) {
 // Rule writes to the entry point go one at a time: Cloudflare limits concurrent updates of
 // one ruleset. Each write is held a while at the double: overlapping writes would show.
 func TestRuleWritesToTheEntryPointGoOneAtATime(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	allToken(s)
 	zid := s.AddZone("example.com")
@@ -335,6 +345,7 @@ func TestRuleWritesToTheEntryPointGoOneAtATime(t *testing.T) {
 // a ruleset. The second site's rule takes a ref of its own; neither site's rule changes the
 // other's, and both re-plan as nothing to do and verify clean.
 func TestSitesWhoseRefsCollideKeepRulesOfTheirOwn(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	allToken(s)
 	zid := s.AddZone("example.com")

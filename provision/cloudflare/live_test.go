@@ -11,13 +11,15 @@ import (
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/cloudflare/cloudflaretest"
 	"github.com/assetwiz/assetwiz/steps"
+	"github.com/assetwiz/assetwiz/steps/stepstest"
 )
 
 const token = "tok-live-test-0123456789"
 
+// answers are the CDN answers for host and dirs, as given: the backend reads no others.
 func answers(host string, dirs ...string) *steps.Answers {
-	return &steps.Answers{WebsiteURL: host, Directories: dirs,
-		CDN: steps.CDN{Provider: steps.CDNCloudflare, Method: steps.MethodCacheRules, EdgeTTL: 600}}
+	return stepstest.Must("cdn:\n  provider: cloudflare\n  method: cache-rules\n  edge_ttl: 600\n", stepstest.AsGiven(),
+		stepstest.With(func(a *steps.Answers) { a.WebsiteURL, a.Directories = host, dirs }))
 }
 
 func env(s *cloudflaretest.Server) func(string) string {
@@ -27,6 +29,7 @@ func env(s *cloudflaretest.Server) func(string) string {
 }
 
 func TestCheckFindsTheLongestZone(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	s.AddToken(token, cloudflaretest.PermZoneRead)
 	for _, z := range []string{"co.uk", "example.co.uk", "ample.co.uk", "other.co.uk"} {
@@ -53,6 +56,7 @@ func TestCheckFindsTheLongestZone(t *testing.T) {
 
 // A zone list longer than one page is read to the end.
 func TestFindZonePages(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	s.AddToken(token, cloudflaretest.PermZoneRead)
 	for i := range 60 {
@@ -68,6 +72,7 @@ func TestFindZonePages(t *testing.T) {
 // A rule tells its site by its description, else by its expression; only rules with
 // assetwiz's ref are assetwiz's. Rules of the first release (same ref and description) are read the same.
 func TestSiteOf(t *testing.T) {
+	t.Parallel()
 	r := Rules(answers("slow.example.com", "images"))[0]
 	cases := []struct {
 		rule ruleJSON
@@ -93,6 +98,7 @@ func TestSiteOf(t *testing.T) {
 // An API error carries its status and Retry-After for the executor, names the permission
 // on a 403, and never holds the token.
 func TestErrorsForTheExecutor(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	s.AddToken(token, cloudflaretest.PermZoneRead)
 	zid := s.AddZone("example.com")
@@ -113,6 +119,7 @@ func TestErrorsForTheExecutor(t *testing.T) {
 }
 
 func TestVerify(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	s.AddToken(token, cloudflaretest.PermZoneRead, cloudflaretest.PermCacheRulesEdit)
 	zid := s.AddZone("example.com")

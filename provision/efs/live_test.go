@@ -3,7 +3,6 @@ package efs_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -19,22 +18,19 @@ import (
 	"github.com/assetwiz/assetwiz/provision/efs"
 	"github.com/assetwiz/assetwiz/provision/efs/efstest"
 	"github.com/assetwiz/assetwiz/steps"
+	"github.com/assetwiz/assetwiz/steps/stepstest"
 )
 
 const region = "eu-west-1"
 
-// answers are completed answers for technique efs with the given subnets, writing the
-// snippets into a temporary folder.
+// answers are the answers for technique efs with the given subnets, writing the snippets
+// into a temporary folder; as given, not validated: the double's ids are not AWS's shape.
 func answers(t *testing.T, subnets ...string) *steps.Answers {
 	t.Helper()
-	return &steps.Answers{
-		Toolkit: steps.ToolkitOriginal, Mode: steps.ModeTemporal, Period: "hourly", Application: "wordpress",
-		WebsiteURL: "www.example.com", Directories: []string{"wp-content/uploads"},
-		Technique: steps.TechniqueEFS, Webroot: steps.DefaultWebroot,
-		Storage: steps.Storage{Provider: "aws", Region: region},
-		EFS:     steps.EFS{Region: region, SubnetIDs: subnets, SecurityGroupIDs: []string{"sg-0web"}},
-		Output:  steps.Output{OverrideFile: filepath.Join(t.TempDir(), "override.tmpl"), SnippetsDir: filepath.Join(t.TempDir(), "assetwiz-out")},
-	}
+	return stepstest.Answers(t, "toolkit: original\nmode: temporal\nperiod: hourly\napplication: wordpress\n"+
+		"website_url: www.example.com\ndirectories: [wp-content/uploads]\ntechnique: efs\nwebroot: "+steps.DefaultWebroot+"\n"+
+		"storage:\n  provider: aws\n  region: "+region+"\nefs:\n  region: "+region+"\n  security_group_ids: [sg-0web]\n",
+		stepstest.With(func(a *steps.Answers) { a.EFS.SubnetIDs = subnets }), stepstest.OutputsIn(t.TempDir()), stepstest.AsGiven())
 }
 
 // server is the EFS double with two subnets in eu-west-1a, one in eu-west-1b, and the
@@ -98,6 +94,7 @@ func equal(t *testing.T, what string, got, want []string) {
 const token = "wwwexacom-wp-content-uploads"
 
 func TestCreationTokenIsDeterministicAndNeverEmpty(t *testing.T) {
+	t.Parallel()
 	a := answers(t, "subnet-0a1")
 	a.Directories = []string{"wp-content/uploads", "images"}
 	first, second := efs.FileSystems(a), efs.FileSystems(a)
@@ -115,6 +112,7 @@ func TestCreationTokenIsDeterministicAndNeverEmpty(t *testing.T) {
 }
 
 func TestApplyCreatesFileSystemAndMountTargets(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1", "subnet-0b1")
@@ -172,6 +170,7 @@ func TestApplyCreatesFileSystemAndMountTargets(t *testing.T) {
 }
 
 func TestRerunIsNoopAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1", "subnet-0b1")
@@ -198,6 +197,7 @@ func TestRerunIsNoopAndWritesNothing(t *testing.T) {
 }
 
 func TestExistingTokenIsReused(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1")
@@ -227,6 +227,7 @@ func TestExistingTokenIsReused(t *testing.T) {
 // A run stopped between the plan and CreateFileSystem's answer: the plan said create, the
 // file system exists; FileSystemAlreadyExists is taken as "exists".
 func TestFileSystemAlreadyExistsIsAdopted(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1")
@@ -247,6 +248,7 @@ func TestFileSystemAlreadyExistsIsAdopted(t *testing.T) {
 }
 
 func TestSecondSubnetInAZoneIsSkipped(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1", "subnet-0a2") // both in eu-west-1a
@@ -288,6 +290,7 @@ func TestSecondSubnetInAZoneIsSkipped(t *testing.T) {
 // The zone of a subnet is known to EFS only once it holds a mount target: a subnet that
 // already has one is a noop at plan time.
 func TestSubnetWithMountTargetIsNoop(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	apply(t, l, answers(t, "subnet-0a1"))
@@ -301,6 +304,7 @@ func TestSubnetWithMountTargetIsNoop(t *testing.T) {
 }
 
 func TestMissingSubnetIsAClearError(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0missing")
@@ -317,6 +321,7 @@ func TestMissingSubnetIsAClearError(t *testing.T) {
 }
 
 func TestMissingSecurityGroupIsAClearError(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1")
@@ -328,6 +333,7 @@ func TestMissingSecurityGroupIsAClearError(t *testing.T) {
 }
 
 func TestVerifyReportsMissing(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1")
@@ -341,6 +347,7 @@ func TestVerifyReportsMissing(t *testing.T) {
 }
 
 func TestWaitIsBounded(t *testing.T) {
+	t.Parallel()
 	s := efstest.New(t, efstest.WithFileSystemReadyAfter(1000))
 	s.AddSubnet("subnet-0a1", "eu-west-1a")
 	s.AddSecurityGroup("sg-0web")
@@ -355,6 +362,7 @@ func TestWaitIsBounded(t *testing.T) {
 }
 
 func TestOfflinePlanListsSnippetsAsCreate(t *testing.T) {
+	t.Parallel()
 	a := answers(t, "subnet-0a1")
 	p, err := efs.Offline{}.Plan(context.Background(), a)
 	if err != nil {
@@ -369,6 +377,7 @@ func TestOfflinePlanListsSnippetsAsCreate(t *testing.T) {
 }
 
 func TestSnippetsGolden(t *testing.T) {
+	t.Parallel()
 	a := answers(t, "subnet-0a1")
 	a.WebsiteURL = "www.example.org"
 	a.Directories = []string{"sites/default/files/pictures", "sites/default/files/styles"}
@@ -381,6 +390,7 @@ func TestSnippetsGolden(t *testing.T) {
 }
 
 func TestSnippetWithOtherModeOrContentIsUpdated(t *testing.T) {
+	t.Parallel()
 	s := server(t)
 	l := live(s)
 	a := answers(t, "subnet-0a1")

@@ -10,6 +10,7 @@ import (
 )
 
 func TestPollHonoursTheContext(t *testing.T) {
+	t.Parallel()
 	l := &Live{Wait: Wait{First: time.Millisecond, Max: 5 * time.Millisecond, Timeout: time.Minute}}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
 	defer cancel()
@@ -27,6 +28,7 @@ func TestPollHonoursTheContext(t *testing.T) {
 }
 
 func TestPollBacksOff(t *testing.T) {
+	t.Parallel()
 	l := &Live{Wait: Wait{First: 2 * time.Millisecond, Max: 8 * time.Millisecond, Timeout: 40 * time.Millisecond}}
 	var at []time.Time
 	err := l.poll(context.Background(), "mount target fsmt-1", func(context.Context) (types.LifeCycleState, error) {
@@ -42,6 +44,7 @@ func TestPollBacksOff(t *testing.T) {
 }
 
 func TestPollStopsOnErrorState(t *testing.T) {
+	t.Parallel()
 	l := &Live{Wait: DefaultWait}
 	err := l.poll(context.Background(), "file system fs-1", func(context.Context) (types.LifeCycleState, error) {
 		return types.LifeCycleStateError, nil

@@ -110,7 +110,7 @@ func snippetActions(a *steps.Answers, known []Mount, later func() ([]Mount, erro
 	}
 	var out []provision.Action
 	for i, f := range snippetFiles(a, placeholder) {
-		_, exists, _, err := readFile(f.path, "")
+		_, exists, _, err := readFile(a.Path(f.path), "")
 		if err != nil {
 			return nil, fmt.Errorf("file %s: %w", f.path, err)
 		}
@@ -119,7 +119,7 @@ func snippetActions(a *steps.Answers, known []Mount, later func() ([]Mount, erro
 		switch {
 		case known != nil:
 			f = snippetFiles(a, known)[i]
-			_, _, upToDate, err := readFile(f.path, f.content)
+			_, _, upToDate, err := readFile(a.Path(f.path), f.content)
 			if err != nil {
 				return nil, fmt.Errorf("file %s: %w", f.path, err)
 			}
@@ -132,7 +132,7 @@ func snippetActions(a *steps.Answers, known []Mount, later func() ([]Mount, erro
 				act.Op, act.Detail = provision.Update, "EFS "+f.what+": content or mode changed"
 			}
 			content := f.content
-			act.Do = func(context.Context) error { return writeSnippet(f.path, content) }
+			act.Do = func(context.Context) error { return writeSnippet(a.Path(f.path), content) }
 		default:
 			act.Op, act.Detail = provision.Create, fmt.Sprintf("EFS %s (%s), mode 0644, once the file systems are made", f.what, dirs)
 			if exists {
@@ -146,7 +146,7 @@ func snippetActions(a *steps.Answers, known []Mount, later func() ([]Mount, erro
 						return err
 					}
 					f := snippetFiles(a, mounts)[i]
-					return writeSnippet(f.path, f.content)
+					return writeSnippet(a.Path(f.path), f.content)
 				}
 			}
 		}

@@ -30,6 +30,7 @@ func check(t *testing.T, endpoint string) error {
 // Each failure a newcomer meets when typing an endpoint, through the real S3 client: one
 // line, naming the request and where it went, with the fix; the SDK's chain only with debug.
 func TestTransportFailuresSayWhatToDo(t *testing.T) {
+	t.Parallel()
 	plain := httptest.NewServer(http.NotFoundHandler())
 	defer plain.Close()
 	closed, _ := net.Listen("tcp", "127.0.0.1:0")
@@ -74,6 +75,7 @@ func TestTransportFailuresSayWhatToDo(t *testing.T) {
 // no address in the error), the line read "no answer from  in time". It names no host then,
 // and never an empty one.
 func TestAStallOutOfTimeNamesNoEmptyHost(t *testing.T) {
+	t.Parallel()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -21,7 +21,7 @@ type Backend struct {
 // Desired is the override file's content after writing the answers' exports into it, with
 // the current content and the warnings of rendering.
 func Desired(a *steps.Answers, noSecrets bool) (current, desired string, exists bool, exports []Export, warnings []string, err error) {
-	st, err := Load(a.Output.OverrideFile)
+	st, err := Load(a.Path(a.Output.OverrideFile))
 	if err != nil {
 		return "", "", false, nil, nil, fmt.Errorf("override file %w", err)
 	}
@@ -43,7 +43,7 @@ func desiredFrom(a *steps.Answers, noSecrets bool, current string) (desired stri
 func (b Backend) Plan(_ context.Context, a *steps.Answers) (provision.Plan, error) {
 	var p provision.Plan
 	path := a.Output.OverrideFile
-	st, err := Load(path)
+	st, err := Load(a.Path(path))
 	if err != nil {
 		return p, fmt.Errorf("override file %w", err)
 	}
@@ -82,11 +82,11 @@ func (b Backend) Plan(_ context.Context, a *steps.Answers) (provision.Plan, erro
 	}
 	act.Detail = strings.Join(details, "; ")
 	if act.Op != provision.Noop {
-		if err := st.Writable(path, FileMode); err != nil {
+		if err := st.Writable(a.Path(path), FileMode); err != nil {
 			return provision.Plan{}, fmt.Errorf("override file %w", err)
 		}
 		act.Do = func(context.Context) error {
-			_, err := writeExports(path, &st, exports, keep)
+			_, err := writeExports(a.Path(path), &st, exports, keep)
 			return err
 		}
 	}
@@ -161,7 +161,7 @@ func describeChange(changed []string) string {
 func (b Backend) Verify(_ context.Context, a *steps.Answers) []provision.Check {
 	path := a.Output.OverrideFile
 	what := "override file " + path
-	st, err := Load(path)
+	st, err := Load(a.Path(path))
 	if err != nil {
 		return []provision.Check{{Err: fmt.Errorf("override file %w", err)}}
 	}

@@ -125,6 +125,7 @@ func want(a steps.Answers) map[string]string {
 }
 
 func TestExportsFollowTheContract(t *testing.T) {
+	t.Parallel()
 	var golden strings.Builder
 	for _, a := range combos(t) {
 		name := fmt.Sprintf("%s/%s/%s/%s/%s-%s", a.Application, a.Mode, a.Technique, a.Toolkit, a.Storage.Provider, a.Storage.Region)
@@ -157,6 +158,7 @@ func TestExportsFollowTheContract(t *testing.T) {
 // and sourced by bash. The keys include the characters the answers refuse (quotes,
 // backslashes, $, backticks): a key that slipped through must still not break the file.
 func TestExportsRoundTrip(t *testing.T) {
+	t.Parallel()
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		t.Fatal("bash is needed to prove the exports are valid shell")
@@ -211,6 +213,7 @@ func TestExportsRoundTrip(t *testing.T) {
 
 // Every period gets its BUILD_CHOICE, and BUILD_ARCHIVE_CHOICE agrees with it.
 func TestBuildChoiceFollowsThePeriod(t *testing.T) {
+	t.Parallel()
 	for _, tk := range []string{"classic", "original"} {
 		for _, period := range steps.Periods {
 			a := steps.Answers{Toolkit: tk, Mode: "temporal", Period: period, Application: "joomla", WebsiteURL: "www.example.com"}
@@ -227,6 +230,7 @@ func exportsOnly(e []Export, _ []string) []Export { return e }
 
 // What a generation cannot do is said before anything is made: one warning each.
 func TestGenerationWarnings(t *testing.T) {
+	t.Parallel()
 	base := func(tk string) steps.Answers {
 		return steps.Answers{Toolkit: tk, Mode: "temporal", Application: "wordpress", WebsiteURL: "www.example.com",
 			Technique: "s3fs", Storage: steps.Storage{Provider: "digitalocean"}}
@@ -280,6 +284,7 @@ func TestGenerationWarnings(t *testing.T) {
 // Moving an override file from one generation to another: the owned exports take the new
 // generation's names, every other line stays, and the plan names the old ones left behind.
 func TestMigrationBetweenGenerations(t *testing.T) {
+	t.Parallel()
 	classicFile := `export PERSIST_ASSETS_TO_CLOUD="1"
 export DIRECTORIES_TO_MOUNT="wp-content.uploads"
 export BUILD_CHOICE="3"
@@ -319,6 +324,7 @@ export OTHER="kept"
 // Missing keys are one cause: one warning naming both (the wizard's no-keys banner already
 // names them; two near-identical lines under it were noise, issue 22), or the one missing.
 func TestMissingKeysAreOneWarning(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		access, secret string
 		want           string

@@ -14,6 +14,7 @@ import (
 )
 
 func TestWriteFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "override.tmpl")
 	// A toolkit template (exportfile's tests merge into it too).
@@ -66,6 +67,7 @@ func TestWriteFile(t *testing.T) {
 
 // A reader racing the writer sees the old content or the new, never a mix or a part.
 func TestWriteFileIsAtomic(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "override.tmpl")
 	old := strings.Repeat("export OLD=\"1\"\n", 20000)
 	cur := strings.Repeat("export NEW=\"2\"\n", 20000)
@@ -117,6 +119,7 @@ func assertFile(t *testing.T, path, content string, mode os.FileMode) {
 }
 
 func TestPlanWarnsOfALeftoverEnableEFS(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "override.tmpl")
 	os.WriteFile(path, []byte("export ENABLE_EFS=\"1\"\nexport SUBNET_ID=\"subnet-0123\"\n"), 0o600)

@@ -49,6 +49,7 @@ func dirEntries(t *testing.T, dir string) []string {
 // Finding 5: a key-holding override file made world-readable is planned as an update, and
 // apply puts it back to 0600 without a .bak (the content was right).
 func TestPlanFixesAWidenedMode(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "override.tmpl")
 	a := hostileAnswers(path)
@@ -76,6 +77,7 @@ func TestPlanFixesAWidenedMode(t *testing.T) {
 
 // Finding 7: a symlinked override file is refused; nothing is written at either end.
 func TestPlanRefusesASymlinkedOverrideFile(t *testing.T) {
+	t.Parallel()
 	dir, elsewhere := t.TempDir(), t.TempDir()
 	target := filepath.Join(elsewhere, "real.tmpl")
 	os.WriteFile(target, []byte("export A=\"1\"\n"), 0o644)
@@ -102,6 +104,7 @@ func TestPlanRefusesASymlinkedOverrideFile(t *testing.T) {
 // Finding 9: a FIFO or a device named as the override file is refused before reading
 // (a read would block forever, or never end).
 func TestPlanRefusesSpecialFiles(t *testing.T) {
+	t.Parallel()
 	fifo := filepath.Join(t.TempDir(), "override.tmpl")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
@@ -120,6 +123,7 @@ func TestPlanRefusesSpecialFiles(t *testing.T) {
 // Smaller finding: a read-only override file is refused at plan time, not replaced (root
 // could replace it: the mode says the user does not want it changed).
 func TestPlanRefusesAReadOnlyOverrideFile(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "override.tmpl")
 	os.WriteFile(path, []byte("export APPLICATION=\"moodle\"\n"), 0o444)
 	_, err := Backend{}.Plan(context.Background(), hostileAnswers(path))
@@ -138,6 +142,7 @@ func TestPlanRefusesAReadOnlyOverrideFile(t *testing.T) {
 // Smaller finding: an edit made to the override file between the plan and the write is
 // not lost: the write is refused, nothing (not even the .bak) is written.
 func TestAnEditMadeAfterThePlanIsNotOverwritten(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "override.tmpl")
 	os.WriteFile(path, []byte("export APPLICATION=\"moodle\"\n"), 0o600)
@@ -157,6 +162,7 @@ func TestAnEditMadeAfterThePlanIsNotOverwritten(t *testing.T) {
 // Smaller finding: a file owned by another user keeps its owner and group when root
 // rewrites it.
 func TestWriteKeepsTheOwner(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to give the file another owner")
 	}
@@ -183,6 +189,7 @@ func TestWriteKeepsTheOwner(t *testing.T) {
 // Smaller finding: a line holding another statement next to an owned export is refused,
 // naming the line, and Merge never drops the other statement.
 func TestAnOwnedLineSharedWithAnotherStatementIsRefused(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "override.tmpl")
 	shared := `  export S3_LOCATION="EU"; export KEEP_ME="yes"`
 	content := "export A=\"1\"\n" + shared + "\n"

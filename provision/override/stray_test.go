@@ -18,6 +18,7 @@ const mountDatastoreLine68 = `active_bucket="` + "`" + `/bin/echo "${WEBSITE_URL
 // they mount — computed by the toolkit's own line, run by sh — and nothing else: not for a
 // directory without '_', not for another generation, nor when the toolkit mounts nothing.
 func TestStrayBucketsAreTheToolkitsOwnNames(t *testing.T) {
+	t.Parallel()
 	dirs := []string{"media_2", "wp-content/uploads", "a_b/c_d", "x_-y", "images"}
 	answers := func(tk, mode, technique string) *steps.Answers {
 		a := &steps.Answers{Toolkit: tk, Mode: mode, Application: "wordpress", WebsiteURL: "www.example.com",

@@ -16,6 +16,7 @@ import (
 // verify says what it checked of the override file, and each way it does not hold, with the
 // keys never in what it says.
 func TestVerifySaysWhatItCheckedOfTheOverrideFile(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "override.tmpl")
 	a := hostileAnswers(path)
 	said := func() string {

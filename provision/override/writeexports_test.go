@@ -18,6 +18,7 @@ import (
 // WriteExports (render -o) writes what the backend's apply writes: the same merge, the same
 // .bak, mode 0600, nothing when nothing changes.
 func TestWriteExportsWritesWhatApplyWrites(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a := hostileAnswers(filepath.Join(dir, "applied.tmpl"))
 	exports, _ := Exports(a, false)
@@ -58,6 +59,7 @@ func TestWriteExportsWritesWhatApplyWrites(t *testing.T) {
 
 // What WriteExports refuses is Refused (bad input), and nothing is written anywhere.
 func TestWriteExportsRefusesWhatItMustNotWrite(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	exports, _ := Exports(hostileAnswers("unused"), false)
 	target := filepath.Join(t.TempDir(), "real.tmpl")

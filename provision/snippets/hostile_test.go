@@ -25,6 +25,7 @@ var hostile = []string{
 
 // TestHostileValuesAreBadInput: each is refused on its own key before anything is written.
 func TestHostileValuesAreBadInput(t *testing.T) {
+	t.Parallel()
 	for _, v := range append(slices.Clone(hostile), "relative/path", "/var/www/../etc", "/") {
 		a := answers("s3fs", "wordpress", "digitalocean", "ams3", "", true, "")
 		a.Webroot = v
@@ -63,6 +64,7 @@ func hasProblem(ps steps.Problems, key string) bool {
 // exactly the intended commands with each value as one whole argument, and nothing else;
 // every fstab line keeps its six fields; every rclone setting stays on its line.
 func TestSnippetsAreDataNeverCode(t *testing.T) {
+	t.Parallel()
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		t.Fatal("bash is needed")

@@ -13,6 +13,7 @@ import (
 // Amazon S3 provider and the must-use plugin: its own DigitalOcean provider always builds
 // https://<region>.digitaloceanspaces.com.
 func TestEndpointOverrideInEveryPluginSnippet(t *testing.T) {
+	t.Parallel()
 	const gateway = "s3.gateway.example.net"
 	for _, p := range presets.Providers() {
 		region := p.DefaultRegion()
@@ -61,6 +62,7 @@ func TestEndpointOverrideInEveryPluginSnippet(t *testing.T) {
 // plugin's own providers; the endpoint written the same as the preset's (scheme, case, a
 // trailing slash) is no override.
 func TestPresetEndpointsKeepTheirOwnWay(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ provider, region, endpoint, want string }{
 		{"aws", "eu-west-1", "", "aws"},
 		{"digitalocean", "fra1", "", "do"},
@@ -84,6 +86,7 @@ func TestPresetEndpointsKeepTheirOwnWay(t *testing.T) {
 // bucket-region cache with the bucket's region wherever the plugin's provider requires a
 // region (its DigitalOcean provider), and only there.
 func TestRegionCacheForEveryRegionRequiredProvider(t *testing.T) {
+	t.Parallel()
 	for _, p := range presets.Providers() {
 		region, endpoint := p.DefaultRegion(), ""
 		if p.EndpointFor(region) == "" {

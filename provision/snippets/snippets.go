@@ -68,7 +68,7 @@ func (Backend) Plan(_ context.Context, a *steps.Answers) (provision.Plan, error)
 	p := provision.Plan{Warnings: set.Warnings}
 	for _, f := range set.Files {
 		path := filepath.Join(a.Output.SnippetsDir, filepath.FromSlash(f.Name))
-		act, err := planFile(path, f)
+		act, err := planFile(a.Path(path), path, f)
 		if err != nil {
 			return provision.Plan{}, err
 		}
@@ -77,11 +77,12 @@ func (Backend) Plan(_ context.Context, a *steps.Answers) (provision.Plan, error)
 	return p, nil
 }
 
-func planFile(path string, f File) (provision.Action, error) {
-	act := provision.Action{Resource: provision.File, ID: path}
+// planFile plans one snippet at path on disk, named id (the path as the answers give it).
+func planFile(path, id string, f File) (provision.Action, error) {
+	act := provision.Action{Resource: provision.File, ID: id}
 	current, mode, exists, err := safefile.Read(path)
 	if err != nil {
-		return act, fmt.Errorf("file %s: %w", path, err)
+		return act, fmt.Errorf("file %s: %w", id, err)
 	}
 	switch {
 	case !exists:
@@ -97,7 +98,7 @@ func planFile(path string, f File) (provision.Action, error) {
 		content, mode := f.Content, f.Mode
 		act.Do = func(context.Context) error {
 			if err := WriteFile(path, content, mode); err != nil {
-				return fmt.Errorf("file %s: %w", path, err)
+				return fmt.Errorf("file %s: %w", id, err)
 			}
 			return nil
 		}

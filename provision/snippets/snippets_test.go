@@ -12,6 +12,7 @@ import (
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
+	"github.com/assetwiz/assetwiz/steps/stepstest"
 )
 
 // Fixed fake keys: they must show up only in the s3fs credential files.
@@ -26,16 +27,12 @@ func answers(technique, app, provider, region, endpoint string, keys bool, cdn s
 
 // answersWith is answers whose build mounts with a given tool ("" for the toolkit's default).
 func answersWith(tool, technique, app, provider, region, endpoint string, keys bool, cdn string) *steps.Answers {
-	a := &steps.Answers{
-		Mode: steps.ModeTemporal, Application: app, WebsiteURL: "www.example.com", Technique: technique, MountTool: tool,
-		Storage: steps.Storage{Provider: provider, Region: region, Endpoint: endpoint},
-		CDN:     steps.CDN{Provider: cdn},
-	}
+	opts := []stepstest.Option{stepstest.Unvalidated()}
 	if keys {
-		a.Secrets = steps.Secrets{S3AccessKey: fakeAccessKey, S3SecretKey: fakeSecretKey}
+		opts = append(opts, stepstest.Keys(fakeAccessKey, fakeSecretKey))
 	}
-	a.Complete()
-	return a
+	return stepstest.Must(fmt.Sprintf("mode: temporal\napplication: %q\nwebsite_url: www.example.com\ntechnique: %q\nmount_tool: %q\n"+
+		"storage:\n  provider: %q\n  region: %q\n  endpoint: %q\ncdn:\n  provider: %q\n", app, technique, tool, provider, region, endpoint, cdn), opts...)
 }
 
 // withDirectories sets the answers' directories.
@@ -81,6 +78,7 @@ func render(set Set) string {
 }
 
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got := render(Files(c.a))
@@ -92,6 +90,7 @@ func TestGolden(t *testing.T) {
 // TestSecretsOnlyInCredentialFiles: the keys are in the s3fs credential files, mode 0600,
 // and nowhere else: not in any other snippet, not in the warnings, not in the plan.
 func TestSecretsOnlyInCredentialFiles(t *testing.T) {
+	t.Parallel()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			set := Files(c.a)
@@ -145,6 +144,7 @@ func TestSecretsOnlyInCredentialFiles(t *testing.T) {
 // TestPlanAndWrite: create, then noop; a changed file is an update, and so is a credential
 // file whose mode was widened; Do writes with the planned mode.
 func TestPlanAndWrite(t *testing.T) {
+	t.Parallel()
 	a := answersWith("s3fs", "s3fs", "wordpress", "digitalocean", "ams3", "", true, "")
 	a.Output.SnippetsDir = filepath.Join(t.TempDir(), "out")
 	ctx := context.Background()
@@ -211,6 +211,7 @@ func TestPlanAndWrite(t *testing.T) {
 
 // TestNoSnippetsForOtherTechniques: local and efs get nothing from this backend.
 func TestNoSnippetsForOtherTechniques(t *testing.T) {
+	t.Parallel()
 	for _, tech := range []string{steps.TechniqueLocal, steps.TechniqueEFS} {
 		a := answers(tech, "wordpress", "aws", "eu-west-1", "", true, "")
 		if set := Files(a); len(set.Files) != 0 || len(set.Warnings) != 0 {

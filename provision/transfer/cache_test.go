@@ -12,6 +12,7 @@ import (
 )
 
 func TestMD5CacheIsTrustedForUnchangedFilesOnly(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	c := srv.Client(t)
 	makeBucket(t, c, "site-uploads")

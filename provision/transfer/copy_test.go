@@ -64,6 +64,7 @@ func emptyBucket(t *testing.T, c *s3.Client, bucket string) {
 }
 
 func TestBackupThenRestoreIntoAnEmptiedBucket(t *testing.T) {
+	t.Parallel()
 	site, backup := s3test.Start(t), s3test.Start(t) // two providers
 	sc, bc := site.Client(t), backup.Client(t)
 	versionedBucket(t, sc, "site-uploads")
@@ -113,6 +114,7 @@ func TestBackupThenRestoreIntoAnEmptiedBucket(t *testing.T) {
 }
 
 func TestRestoreReportsConflictsAndDeletesNothing(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	c := srv.Client(t)
 	versionedBucket(t, c, "assets")
@@ -139,6 +141,7 @@ func TestRestoreReportsConflictsAndDeletesNothing(t *testing.T) {
 // A restore's dry run names what it would restore (with --versions, which version), copies
 // nothing; a real run names nothing (its counts say it).
 func TestRestoreDryRunNamesTheFiles(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	c := srv.Client(t)
 	versionedBucket(t, c, "assets")

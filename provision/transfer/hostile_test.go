@@ -41,6 +41,7 @@ func behind(t *testing.T, srv *s3test.Server, rate float64, tamper func(*http.Re
 // order is checked, new keys are written only if still free, and the run says so; the
 // throttled requests along the way are backed off, not failed.
 func TestOutOfOrderListingTurnsNoConflictIntoAnOverwrite(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	direct := srv.Client(t)
 	makeBucket(t, direct, "site-uploads")
@@ -77,6 +78,7 @@ func TestOutOfOrderListingTurnsNoConflictIntoAnOverwrite(t *testing.T) {
 // A source answering GetObject without Content-Length (chunked) failed every backup with
 // BadDigest; it is read up to the listed size and checked against the listed MD5.
 func TestBackupReadsChunkedAnswers(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	direct := srv.Client(t)
 	makeBucket(t, direct, "assets")
@@ -99,6 +101,7 @@ func TestBackupReadsChunkedAnswers(t *testing.T) {
 // A source streaming an endless body grew memory until the kernel killed the run; the read
 // stops one byte past the listed size and the object is reported.
 func TestBackupStopsAnEndlessBody(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	direct := srv.Client(t)
 	makeBucket(t, direct, "assets")
@@ -121,6 +124,7 @@ func TestBackupStopsAnEndlessBody(t *testing.T) {
 // content stored and the old MD5 recorded. The parts are hashed in order as they are read
 // for sending: the mismatch is found before completing, the upload aborted, the file named.
 func TestFileRewrittenDuringItsUploadIsNamed(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	direct := srv.Client(t)
 	makeBucket(t, direct, "site-uploads")
@@ -169,6 +173,7 @@ func TestFileRewrittenDuringItsUploadIsNamed(t *testing.T) {
 // --follow-symlinks, and with it links leaving the tree were followed silently. Neither is
 // now, nor is a file the web server's user could not read (unless asked); each is listed.
 func TestNothingOutsideTheTreeNorPrivateIsUploaded(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	direct := srv.Client(t)
 	makeBucket(t, direct, "site-uploads")
@@ -229,6 +234,7 @@ func TestNothingOutsideTheTreeNorPrivateIsUploaded(t *testing.T) {
 // Names differing only in Unicode normalisation were two keys; now a decomposed name gets the
 // key of its composed form (as rclone), and two such names in one folder are both refused.
 func TestNamesAreNormalisedOrRefused(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	direct := srv.Client(t)
 	makeBucket(t, direct, "site-uploads")
@@ -261,6 +267,7 @@ func deleteObject(t *testing.T, c *s3.Client, bucket, key string) {
 // "already there". In both modes, the newer object is now a conflict and the deleted one is
 // restored; the summary counts just that.
 func TestRestoreKeepsTheNewerObjectAndBringsBackADeletedOne(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	direct := srv.Client(t)
 	versionedBucket(t, direct, "assets")
@@ -294,6 +301,7 @@ func TestRestoreKeepsTheNewerObjectAndBringsBackADeletedOne(t *testing.T) {
 // md5chksum): backup --versions copied it again on every run, twice. Now the copy records
 // which source version it is, and the second run copies nothing.
 func TestVersionsBackupOfAMultipartObjectIsIncremental(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	direct := srv.Client(t)
 	versionedBucket(t, direct, "assets")
@@ -339,6 +347,7 @@ func TestVersionsBackupOfAMultipartObjectIsIncremental(t *testing.T) {
 // and the random CI failure of issue 23. The create now gets its answer, and the upload is
 // aborted before Sync returns.
 func TestCancelDuringCreateLeavesNoUpload(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	direct := srv.Client(t)
 	makeBucket(t, direct, "site-uploads")
@@ -365,6 +374,7 @@ func TestCancelDuringCreateLeavesNoUpload(t *testing.T) {
 // A key listed twice (the second time with another ETag) is a listing out of order too: the
 // run says so and decides each file from there on by its key, overwriting nothing.
 func TestRepeatedKeyInAListingIsNotTrusted(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	direct := srv.Client(t)
 	makeBucket(t, direct, "site-uploads")

@@ -45,6 +45,7 @@ func TestALargeObjectBetweenTwoServersIsPipedNotSpooled(t *testing.T) {
 // length: the piped PUT carries the listed MD5, the destination refuses it, the object is
 // reported and nothing is stored under its key.
 func TestAPipedObjectCorruptedOnTheWayIsNotStored(t *testing.T) {
+	t.Parallel()
 	site, backup := s3test.Start(t), s3test.Start(t)
 	direct := site.Client(t)
 	bc := backup.Client(t)

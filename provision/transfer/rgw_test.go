@@ -40,6 +40,7 @@ func rgwClient(t *testing.T, tamper func(*http.Request, *http.Response) error) (
 // On Ceph RGW: a listing out of order still gives conflicts, not overwrites, and a
 // conditional write of a taken key is refused (so the fast path holds there too).
 func TestOutOfOrderListingOnCephRGW(t *testing.T) {
+	t.Parallel()
 	direct, c := rgwClient(t, faultproxy.ReverseListings)
 	bucket := fmt.Sprintf("assetwiz-order-%d", os.Getpid())
 	makeBucket(t, direct, bucket)
@@ -67,6 +68,7 @@ func TestOutOfOrderListingOnCephRGW(t *testing.T) {
 // On Ceph RGW (which, like AWS, takes a key whose newest entry is a delete marker as free for
 // If-None-Match): restore keeps the newer object and brings back the deleted one, in both modes.
 func TestRestoreOnCephRGW(t *testing.T) {
+	t.Parallel()
 	direct, c := rgwClient(t, nil)
 	ctx := context.Background()
 	assets, backup := fmt.Sprintf("assetwiz-assets-%d", os.Getpid()), fmt.Sprintf("assetwiz-assets-%d-backup", os.Getpid())

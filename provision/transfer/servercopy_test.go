@@ -90,6 +90,7 @@ func sameCopies(t *testing.T, c *s3.Client, from, to string, want map[string][]b
 // copied in parts; a second run copies nothing. With --versions, where each version came from
 // is recorded, and the second run copies nothing either.
 func TestBackupOnOneServerIsCopiedByTheServer(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	p := s3test.StartQuirky(t, srv, s3test.Quirks{ConditionalCopy: true}) // honours If-None-Match on copies, as AWS does
 	c := through(srv, p)
@@ -143,6 +144,7 @@ func TestBackupOnOneServerIsCopiedByTheServer(t *testing.T) {
 // multipart copy whose completion is conditional; a small one is read and written with the
 // condition (as many round trips); a changed one, replaced on purpose, is copied.
 func TestCopiesOnAServerIgnoringTheConditionStayConditional(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	p := s3test.StartQuirky(t, srv, s3test.Quirks{})
 	c := through(srv, p)
@@ -177,6 +179,7 @@ func TestCopiesOnAServerIgnoringTheConditionStayConditional(t *testing.T) {
 // Between two servers (or two sets of keys) there is no server copy: every object is read
 // from one and written to the other.
 func TestBackupBetweenTwoServersStreams(t *testing.T) {
+	t.Parallel()
 	site, backup := s3test.Start(t), s3test.Start(t)
 	ps, pb := s3test.StartQuirky(t, site, s3test.Quirks{}), s3test.StartQuirky(t, backup, s3test.Quirks{})
 	sc, bc := through(site, ps), through(backup, pb)
@@ -206,6 +209,7 @@ func TestBackupBetweenTwoServersStreams(t *testing.T) {
 // which ignores If-None-Match on CopyObject, the copy goes by a multipart copy whose completion
 // carries the condition, and the object is reported as a conflict and left alone.
 func TestARestoreByTheServerLeavesAnObjectWrittenMeanwhile(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	direct := srv.Client(t)
 	makeBucket(t, direct, "assets")
@@ -233,6 +237,7 @@ func TestARestoreByTheServerLeavesAnObjectWrittenMeanwhile(t *testing.T) {
 // ones included (before: a read and a write through assetwiz for a small one, a four-request
 // multipart copy for a large one).
 func TestABackupOnAServerIgnoringTheConditionIsOneCopyPerObject(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	p := s3test.StartQuirky(t, srv, s3test.Quirks{})
 	c := through(srv, p)

@@ -91,6 +91,7 @@ func listKeys(t *testing.T, c *s3.Client, bucket string) []string {
 }
 
 func TestSyncCopiesEverythingThenNothing(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	c := srv.Client(t)
 	makeBucket(t, c, "site-uploads")
@@ -125,6 +126,7 @@ func TestSyncCopiesEverythingThenNothing(t *testing.T) {
 }
 
 func TestSyncLeavesAConflictAloneUnlessOverwrite(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	c := srv.Client(t)
 	makeBucket(t, c, "site-uploads")
@@ -173,6 +175,7 @@ func TestSyncLeavesAConflictAloneUnlessOverwrite(t *testing.T) {
 }
 
 func TestInterruptedSyncLeavesNoPartialObjectAndResumes(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	c := srv.Client(t)
 	makeBucket(t, c, "site-uploads")
@@ -216,6 +219,7 @@ func TestInterruptedSyncLeavesNoPartialObjectAndResumes(t *testing.T) {
 // Tests run as root, whom chmod 000 does not stop: the files that cannot be read here are a
 // FIFO (never opened: it would block), a socket, and a symlink to nothing (with --follow-symlinks).
 func TestUnreadableFilesAreListedAndTheRestCopied(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	c := srv.Client(t)
 	makeBucket(t, c, "site-uploads")
@@ -269,6 +273,7 @@ func keysOf(issues []Issue) []string {
 // A listing that fails must stop the sync: past it every file would look new, and an object
 // that differs would be overwritten without being reported as a conflict.
 func TestAFailedListingCopiesNothing(t *testing.T) {
+	t.Parallel()
 	srv := s3test.Start(t)
 	c := srv.Client(t)
 	dir := t.TempDir()

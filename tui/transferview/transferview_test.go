@@ -21,6 +21,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 func TestRowShowsFilesBytesRateAndTimeLeft(t *testing.T) {
+	t.Parallel()
 	var d transfer.DirProgress
 	d.Name = "wp-content/uploads"
 	d.Started.Store(true)
@@ -82,6 +83,7 @@ func view(p *transfer.Progress, width int, msgs ...tea.Msg) string {
 // would make the next redraw start too low and leave the old frame behind), and each
 // directory's name, counts and rate are whole, never cut inside a word.
 func TestViewFitsEveryWidth(t *testing.T) {
+	t.Parallel()
 	lipgloss.SetColorProfile(termenv.Ascii)
 	for _, width := range []int{60, 80, 120, 200} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
@@ -104,6 +106,7 @@ func TestViewFitsEveryWidth(t *testing.T) {
 // After Ctrl-C a directory that ended before all its files were copied says "stopped" with
 // its real share, never "done" or a full bar; one copied whole still says done.
 func TestAfterCtrlCTheViewSaysHowFarItGot(t *testing.T) {
+	t.Parallel()
 	lipgloss.SetColorProfile(termenv.Ascii)
 	p := drupal()
 	busy := p.Dir("sites/default/files/inline-images")

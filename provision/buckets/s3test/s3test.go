@@ -157,10 +157,17 @@ func (s *Server) run(t testing.TB, bin, addr string) error {
 			return fmt.Errorf("versitygw exited: %s", strings.TrimSpace(out.String()))
 		default:
 		}
-		// Any HTTP answer (an unsigned request gets 403) means it is serving.
+		// Any HTTP answer (an unsigned request gets 403) means something is serving.
 		resp, err := http.Get(s.Endpoint + "/")
 		if err == nil {
 			resp.Body.Close()
+			// It may be another server: freeAddr's port can be taken by a test running in
+			// parallel before versitygw binds it (versitygw then exits). Only this server
+			// knows these keys.
+			if err := s.ours(t); err != nil {
+				stop()
+				return fmt.Errorf("another server answers on %s: %v", addr, err)
+			}
 			t.Cleanup(stop)
 			return nil
 		}
@@ -168,6 +175,14 @@ func (s *Server) run(t testing.TB, bin, addr string) error {
 	}
 	stop()
 	return fmt.Errorf("versitygw did not answer on %s within 15s: %s", addr, strings.TrimSpace(out.String()))
+}
+
+// ours checks that the server answering is this one: a request signed with its keys is served.
+func (s *Server) ours(t testing.TB) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := s.Client(t).ListBuckets(ctx, &s3.ListBucketsInput{})
+	return err
 }
 
 // Client is an aws-sdk-go-v2 S3 client for the server, path-style, checksums only when

@@ -13,6 +13,7 @@ import (
 )
 
 func TestStartServesBuckets(t *testing.T) {
+	t.Parallel()
 	srv := Start(t)
 	c := srv.Client(t)
 	ctx := context.Background()
@@ -30,6 +31,7 @@ func TestStartServesBuckets(t *testing.T) {
 // header on loopback, and path-style as before; a Host for another domain is path-style, so
 // it does not find the object at the bucket-less path.
 func TestStartVirtualHostedServesBucketHosts(t *testing.T) {
+	t.Parallel()
 	srv := StartVirtualHosted(t, "ams3", "ams3.digitaloceanspaces.com")
 	c := srv.Client(t)
 	if _, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("s3test-vhost")}); err != nil {

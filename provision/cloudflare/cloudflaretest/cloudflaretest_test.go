@@ -55,6 +55,7 @@ func code(e *cloudflare.Error) int64 {
 }
 
 func TestTokenVerify(t *testing.T) {
+	t.Parallel()
 	s, c, _ := newServer(t)
 	ctx := context.Background()
 	res, err := c.User.Tokens.Verify(ctx)
@@ -88,6 +89,7 @@ func TestTokenVerify(t *testing.T) {
 }
 
 func TestZonesList(t *testing.T) {
+	t.Parallel()
 	s, c, id := newServer(t)
 	s.AddZone("example.org")
 	s.AddZone("sub.example.com")
@@ -127,6 +129,7 @@ func cacheRule(ref string, ttl int64) rulesets.SetCacheSettingsRuleParam {
 }
 
 func TestCacheRulesEntrypoint(t *testing.T) {
+	t.Parallel()
 	s, c, zid := newServer(t)
 	ctx := context.Background()
 	get := rulesets.PhaseGetParams{ZoneID: cloudflare.F(zid)}
@@ -167,6 +170,7 @@ func TestCacheRulesEntrypoint(t *testing.T) {
 // TestEdgeTTLModes covers what the 2024-08 schema gets wrong about edge_ttl:
 // default only with override_origin, open-ended status code ranges.
 func TestEdgeTTLModes(t *testing.T) {
+	t.Parallel()
 	_, c, zid := newServer(t)
 	ctx := context.Background()
 	respect := rulesets.SetCacheSettingsRuleParam{
@@ -210,6 +214,7 @@ func TestEdgeTTLModes(t *testing.T) {
 }
 
 func TestForeignRulesSurvive(t *testing.T) {
+	t.Parallel()
 	s, c, zid := newServer(t)
 	ctx := context.Background()
 	s.PutRules(zid, cloudflaretest.Rule{"ref": "someone-else", "expression": `http.host eq "api.example.com"`,
@@ -238,6 +243,7 @@ func TestForeignRulesSurvive(t *testing.T) {
 }
 
 func TestRuleActionMustFitPhase(t *testing.T) {
+	t.Parallel()
 	s, c, zid := newServer(t)
 	block := rulesets.BlockRuleParam{Expression: cloudflare.F("true"), Action: cloudflare.F(rulesets.BlockRuleActionBlock)}
 	_, err := c.Rulesets.Phases.Update(context.Background(), rulesets.PhaseHTTPRequestCacheSettings, rulesets.PhaseUpdateParams{
@@ -269,6 +275,7 @@ func newPageRule(zid, url string) page_rules.PageRuleNewParams {
 }
 
 func TestPageRules(t *testing.T) {
+	t.Parallel()
 	s, c, zid := newServer(t)
 	ctx := context.Background()
 	pr, err := c.PageRules.New(ctx, newPageRule(zid, "www.example.com/images/*"))
@@ -307,6 +314,7 @@ func TestPageRules(t *testing.T) {
 }
 
 func TestPageRuleQuota(t *testing.T) {
+	t.Parallel()
 	s, c, zid := newServer(t)
 	ctx := context.Background()
 	for i := range 3 {
@@ -325,6 +333,7 @@ func TestPageRuleQuota(t *testing.T) {
 }
 
 func TestPermissions(t *testing.T) {
+	t.Parallel()
 	s, _, zid := newServer(t)
 	s.AddToken("zone-only", cloudflaretest.PermZoneRead)
 	c := client(s, "zone-only")
@@ -348,6 +357,7 @@ func TestPermissions(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
+	t.Parallel()
 	s, c, _ := newServer(t)
 	ctx := context.Background()
 	s.FailNext(1, http.StatusTooManyRequests, 7)
@@ -368,6 +378,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
 	s, c, zid := newServer(t)
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -391,6 +402,7 @@ func TestConcurrentUse(t *testing.T) {
 }
 
 func TestDNSRecords(t *testing.T) {
+	t.Parallel()
 	s, _, zid := newServer(t)
 	s.AddDNSRecord(zid, cloudflaretest.DNSRecord{Name: "www.example.com", Type: "A", Proxied: true})
 	req, _ := http.NewRequest("GET", s.URL()+"/zones/"+zid+"/dns_records?name=www.example.com", nil)
@@ -408,6 +420,7 @@ func TestDNSRecords(t *testing.T) {
 
 // TestSchemaBites proves the validator refuses bodies Cloudflare's schema refuses.
 func TestSchemaBites(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var reports []string
 	s, _, zid := newServer(t, cloudflaretest.WithReporter(func(msg string) {
@@ -481,6 +494,7 @@ const cacheRuleJSON = `{"ref":%q,"expression":"true","action":"set_cache_setting
 // The entry point is created once (a second create is refused, code 20217, as the live API
 // does); single rules are then added, changed, moved and deleted without touching the others.
 func TestRuleEndpoints(t *testing.T) {
+	t.Parallel()
 	s, _, zid := newServer(t)
 	create := fmt.Sprintf(`{"name":"default","kind":"zone","phase":"http_request_cache_settings","rules":[`+cacheRuleJSON+`]}`, "a", 60)
 	st, env := call(t, s, "POST", "/zones/"+zid+"/rulesets", create)
@@ -538,6 +552,7 @@ func TestRuleEndpoints(t *testing.T) {
 
 // A token without Cache Rules edit cannot create the entry point nor add a rule to it.
 func TestRuleEndpointsNeedCacheRulesEdit(t *testing.T) {
+	t.Parallel()
 	s, _, zid := newServer(t)
 	s.PutRules(zid, cloudflaretest.Rule{"ref": "a", "expression": "true", "action": "set_cache_settings", "action_parameters": map[string]any{"cache": true}})
 	s.AddToken("read-only", cloudflaretest.PermZoneRead, cloudflaretest.PermCacheRulesRead)
@@ -569,6 +584,7 @@ func TestRuleEndpointsNeedCacheRulesEdit(t *testing.T) {
 // The new endpoints are held to the schema too: a rule without an expression, or a create
 // without a phase, is refused and reported.
 func TestRuleEndpointsSchema(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var reports []string
 	s, _, zid := newServer(t, cloudflaretest.WithReporter(func(msg string) {

@@ -23,6 +23,7 @@ func cnameOf(name, target, comment string) dns.CNAMERecordParam {
 // TestDNSRecordsThroughTheSDK: the record operations, through cloudflare-go v7 and held to the
 // schema both ways (a schema violation fails the test through t.Errorf).
 func TestDNSRecordsThroughTheSDK(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	s.AddToken(tok, cloudflaretest.PermZoneRead, cloudflaretest.PermDNSEdit)
 	zid := s.AddZone("example.com")
@@ -61,6 +62,7 @@ func TestDNSRecordsThroughTheSDK(t *testing.T) {
 // TestDNSRecordsRefuseWhatCloudflareRefuses: a CNAME beside an A of the same name, a CNAME to
 // an address, a proxied TXT; and a token without DNS edit.
 func TestDNSRecordsRefuseWhatCloudflareRefuses(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	s.AddToken(tok, cloudflaretest.PermZoneRead, cloudflaretest.PermDNSEdit)
 	s.AddToken("read-only", cloudflaretest.PermZoneRead, cloudflaretest.PermDNSRead)
@@ -89,6 +91,7 @@ func TestDNSRecordsRefuseWhatCloudflareRefuses(t *testing.T) {
 // TestDNSRecordSchemaBites: a record body the schema refuses (a CNAME without content) is
 // reported as a schema violation and answered 400.
 func TestDNSRecordSchemaBites(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var reports []string
 	s := cloudflaretest.New(t, cloudflaretest.WithReporter(func(msg string) { mu.Lock(); reports = append(reports, msg); mu.Unlock() }))
@@ -112,6 +115,7 @@ func TestDNSRecordSchemaBites(t *testing.T) {
 // TestOriginRuleHostHeaderNeedsEnterprise: an origin rule with host_header is refused, naming
 // the setting and the plan, on every plan but Enterprise; it needs Origin Rules edit.
 func TestOriginRuleHostHeaderNeedsEnterprise(t *testing.T) {
+	t.Parallel()
 	s := cloudflaretest.New(t)
 	s.AddToken(tok, cloudflaretest.PermZoneRead, cloudflaretest.PermOriginRulesEdit)
 	s.AddToken("cache-only", cloudflaretest.PermZoneRead, cloudflaretest.PermCacheRulesEdit)

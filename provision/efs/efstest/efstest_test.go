@@ -106,6 +106,7 @@ func errorCode(err error) string {
 }
 
 func TestCreateFileSystemStoresFields(t *testing.T) {
+	t.Parallel()
 	s := efstest.New(t)
 	out := createFS(t, newClient(s), "assetwiz-site1")
 
@@ -144,6 +145,7 @@ func TestCreateFileSystemStoresFields(t *testing.T) {
 }
 
 func TestDescribeByCreationToken(t *testing.T) {
+	t.Parallel()
 	s := efstest.New(t)
 	c := newClient(s)
 	createFS(t, c, "a")
@@ -174,6 +176,7 @@ func TestDescribeByCreationToken(t *testing.T) {
 }
 
 func TestPollingUntilAvailable(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		opts []efstest.Option
 		want int
@@ -194,6 +197,7 @@ func TestPollingUntilAvailable(t *testing.T) {
 }
 
 func TestFileSystemAlreadyExistsCarriesID(t *testing.T) {
+	t.Parallel()
 	s := efstest.New(t)
 	c := newClient(s)
 	first := createFS(t, c, "same-token")
@@ -219,6 +223,7 @@ func TestFileSystemAlreadyExistsCarriesID(t *testing.T) {
 }
 
 func TestConcurrentCreateSameTokenMakesOne(t *testing.T) {
+	t.Parallel()
 	s := efstest.New(t)
 	c := newClient(s)
 	ids := make(chan string, 8)
@@ -253,6 +258,7 @@ func TestConcurrentCreateSameTokenMakesOne(t *testing.T) {
 }
 
 func TestPagingWithSDKPaginator(t *testing.T) {
+	t.Parallel()
 	s := efstest.New(t)
 	c := newClient(s)
 	for _, tok := range []string{"p1", "p2", "p3", "p4", "p5"} {
@@ -277,6 +283,7 @@ func TestPagingWithSDKPaginator(t *testing.T) {
 }
 
 func TestMountTargetCreateAndDescribe(t *testing.T) {
+	t.Parallel()
 	s := efstest.New(t)
 	s.AddSubnet("subnet-a", "eu-west-1a")
 	s.AddSecurityGroup("sg-nfs")
@@ -319,6 +326,7 @@ func TestMountTargetCreateAndDescribe(t *testing.T) {
 }
 
 func TestMountTargetConflictSameAZ(t *testing.T) {
+	t.Parallel()
 	s := efstest.New(t)
 	s.AddSubnet("subnet-a1", "eu-west-1a")
 	s.AddSubnet("subnet-a2", "eu-west-1a")
@@ -345,6 +353,7 @@ func TestMountTargetConflictSameAZ(t *testing.T) {
 }
 
 func TestCreateMountTargetErrors(t *testing.T) {
+	t.Parallel()
 	s := efstest.New(t)
 	s.AddSubnet("subnet-a", "eu-west-1a")
 	s.AddSecurityGroup("sg-ok")
@@ -380,6 +389,7 @@ func TestCreateMountTargetErrors(t *testing.T) {
 }
 
 func TestTaggingAndLifecycle(t *testing.T) {
+	t.Parallel()
 	s := efstest.New(t)
 	c := newClient(s)
 	fsID := availableFS(t, c, "tags")
@@ -408,6 +418,7 @@ func TestTaggingAndLifecycle(t *testing.T) {
 }
 
 func TestMissingAuthIsRejected(t *testing.T) {
+	t.Parallel()
 	s := efstest.New(t)
 	// Anonymous credentials make the SDK skip SigV4 signing entirely.
 	c := newClient(s, func(o *efs.Options) { o.Credentials = aws.AnonymousCredentials{} })
@@ -422,6 +433,7 @@ func TestMissingAuthIsRejected(t *testing.T) {
 }
 
 func TestInjectedFaultsUseSDKRetryer(t *testing.T) {
+	t.Parallel()
 	s := efstest.New(t)
 	c := newClient(s)
 
@@ -479,6 +491,7 @@ func rawRequest(t *testing.T, s *efstest.Server, method, path, body, auth string
 const fakeSig = "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/eu-west-1/elasticfilesystem/aws4_request, SignedHeaders=host, Signature=00"
 
 func TestWireFormat(t *testing.T) {
+	t.Parallel()
 	s := efstest.New(t)
 
 	// Missing CreationToken: the SDK would auto-fill a random one, so only raw HTTP gets here.

@@ -35,6 +35,26 @@ func TestBadInputHintNamesTheCommandFromTheTree(t *testing.T) {
 	}
 }
 
+// An argument given without its flag (`assetwiz plan site.yaml`, `assetwiz sync /var/www/html`)
+// was "unknown command" and nothing more: the message says which flag takes it.
+func TestAnArgumentWithoutItsFlagIsShownWhereItGoes(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args []string
+		hint string
+	}{
+		{[]string{"plan", "site.yaml"}, "the answers file goes after -f: assetwiz plan -f site.yaml"},
+		{[]string{"apply", "--yes", "my site.yaml"}, "assetwiz apply -f 'my site.yaml'"},
+		{[]string{"sync", "--dry-run", "/var/www/html"}, "sync takes the folder as --from: assetwiz sync --from /var/www/html"},
+		{[]string{"backup", "x.yaml"}, "assetwiz backup -f x.yaml"},
+	} {
+		code, stderr := run(c.args, &bytes.Buffer{}, &bytes.Buffer{})
+		if code != exitBadInput || !strings.Contains(stderr, c.hint) {
+			t.Errorf("assetwiz %s: exit %d, want 64 and %q in:\n%s", strings.Join(c.args, " "), code, c.hint, stderr)
+		}
+	}
+}
+
 // Bad input keeps the error it was made from in its chain (errors.Is and errors.As see
 // through it), with the same words and exit 64.
 func TestBadInputKeepsItsChain(t *testing.T) {

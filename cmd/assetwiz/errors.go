@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -64,7 +65,7 @@ func markUsageErrors(cmd *cobra.Command) {
 	if check := cmd.Args; check != nil {
 		cmd.Args = func(c *cobra.Command, args []string) error {
 			if err := check(c, args); err != nil {
-				return badInput("%w", err)
+				return badInput("%w%s", err, positionalHint(c, args))
 			}
 			return nil
 		}
@@ -72,6 +73,26 @@ func markUsageErrors(cmd *cobra.Command) {
 	for _, sub := range cmd.Commands() {
 		markUsageErrors(sub)
 	}
+}
+
+// positionalHint says where an argument given without its flag goes: the commands take no
+// arguments, and `assetwiz plan site.yaml` or `assetwiz sync --dry-run /var/www/html` meant
+// the answers file or the folder.
+func positionalHint(c *cobra.Command, args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	quoted := args[0]
+	if strings.ContainsAny(quoted, " \t'\"$`") {
+		quoted = "'" + strings.ReplaceAll(quoted, "'", `'\''`) + "'"
+	}
+	switch {
+	case c.Flags().Lookup("from") != nil:
+		return "; " + c.Name() + " takes the folder as --from: assetwiz " + c.Name() + " --from " + quoted
+	case c.Flags().Lookup("answers") != nil:
+		return "; the answers file goes after -f: assetwiz " + c.Name() + " -f " + quoted
+	}
+	return ""
 }
 
 // bugMessage is the one line a panic ends in: it is a bug, and where to report it.

@@ -127,15 +127,26 @@ func (m *model) enterQuestion(p place) tea.Cmd {
 	}
 	m.cur = next
 	m.phase = phaseForm
-	m.w.labelWidth = m.optionWidth()
-	m.ask = m.w.field(m.step().Questions[next.q])
-	m.form = huh.NewForm(huh.NewGroup(m.ask.fields...)).WithTheme(formTheme()).WithKeyMap(keyMap()).
-		WithShowHelp(true).WithShowErrors(false).WithWidth(m.contentWidth())
-	cmd := m.form.Init()
-	if m.ask.relabel != nil {
-		m.ask.relabel(m.optionWidth())
+	var cmd tea.Cmd
+	// A list shows every entry when the window holds them all: huh's scrolling list keeps
+	// its cursor's entry on its first line, so the entries above the cursor are out of sight
+	// (the provider list opened on digitalocean, aws hidden above it). Only where the window
+	// is too small does a list scroll, listHeight entries at a time.
+	for _, rows := range []int{0, listHeight} {
+		m.w.listRows = rows
+		m.w.labelWidth = m.optionWidth()
+		m.ask = m.w.field(m.step().Questions[next.q])
+		m.form = huh.NewForm(huh.NewGroup(m.ask.fields...)).WithTheme(formTheme()).WithKeyMap(keyMap()).
+			WithShowHelp(true).WithShowErrors(false).WithWidth(m.contentWidth())
+		cmd = m.form.Init()
+		if m.ask.relabel != nil {
+			m.ask.relabel(m.optionWidth())
+		}
+		m.fitForm()
+		if m.height == 0 || m.formFits() {
+			break
+		}
 	}
-	m.fitForm()
 	return cmd
 }
 
@@ -247,6 +258,10 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.ask.relabel(m.optionWidth())
 			}
 			m.fitForm()
+			if m.phase == phaseForm && m.w.listRows == 0 && m.ask.q.Kind == steps.KindChoice && !m.formFits() {
+				// The window shrank under a list shown whole: drawn again, it scrolls.
+				return m, m.enterQuestion(m.cur)
+			}
 		}
 		m.layoutReview()
 		m.layoutApply()
@@ -415,6 +430,13 @@ func (m *model) screen() string {
 	// they leave, cut short with "…" on a small window.
 	room := m.height - 1 - lineCount(m.fitWidth(header+rest.String()))
 	return m.fit(header + fitLines(explain, room) + rest.String())
+}
+
+// formFits reports whether the question, its choices and the keys fit the window, laid out
+// as screen lays them out (the step's explanation is cut to what they leave; they are not).
+func (m *model) formFits() bool {
+	rest := m.answeredInStep() + m.form.View() + "\n" + helpStyle.Render(wrapAt(m.footer(), " • ", m.width))
+	return lineCount(m.fitWidth(m.header()+rest))+1 <= m.height
 }
 
 // fitLines is text and the blank line after it in at most room lines: cut, its last line

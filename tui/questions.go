@@ -41,6 +41,8 @@ type wizard struct {
 	zoneFound string
 	// accessible: plain line prompts, where a list is typed rather than ticked.
 	accessible bool
+	// listRows is how many entries a list shows at once; 0: all of them (see enterQuestion).
+	listRows int
 	// labelWidth is the width of a list's entry on the screen, the cursor's columns included
 	// (0: not wrapped, as in accessible mode).
 	labelWidth int
@@ -340,7 +342,7 @@ func (w *wizard) liveNote(q steps.Question, value *string, desc string) func() s
 	}
 }
 
-// listHeight is how many choices a list shows at once.
+// listHeight is how many choices a list shows at once where the window cannot hold them all.
 const listHeight = 7
 
 // field draws one question for the answers so far.
@@ -361,7 +363,7 @@ func (w *wizard) field(q steps.Question) asked {
 	case q.Kind == steps.KindChoice && !q.IsTyped(&w.ans):
 		cs := q.Offered(&w.ans)
 		opts := optionLabels(cs, 0, false)
-		scrolls := len(opts) > listHeight
+		scrolls := w.listRows > 0 && len(opts) > w.listRows
 		if !slices.Contains(q.ChoiceValues(&w.ans), v) && len(cs) > 0 {
 			*value = cs[0].Value
 		}
@@ -371,7 +373,7 @@ func (w *wizard) field(q steps.Question) asked {
 		}
 		sel := huh.NewSelect[string]().Key(q.Key).Title(w.title(q, v)).Description(desc).Options(opts...)
 		if scrolls {
-			sel = sel.Height(listHeight + 2) // the title and description take two of the lines
+			sel = sel.Height(w.listRows + 2) // the title and description take two of the lines
 		}
 		sel = sel.Accessor(w.guard(value))
 		out.fields = []huh.Field{sel}

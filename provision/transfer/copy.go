@@ -520,8 +520,16 @@ func (c *copier) copyObject(ctx context.Context, o Object, ifAbsent, withSource 
 	if want != nil && !bytes.Equal(want, got) {
 		return fmt.Errorf("the content read does not match the source's MD5 (%x, read %x); run again", want, got)
 	}
+	meta := c.copiedMeta(out.Metadata, o, withSource)
+	return c.put.put(ctx, o.Key, body{r: r, size: o.Size, md5: got, contentType: aws.ToString(out.ContentType),
+		cacheControl: aws.ToString(out.CacheControl), meta: meta}, ifAbsent)
+}
+
+// copiedMeta is the metadata a copy of o keeps: the source's, less what assetwiz records of
+// the copy itself (the MD5 is written anew; the source version only for a backup's versions).
+func (c *copier) copiedMeta(from map[string]string, o Object, withSource bool) map[string]string {
 	meta := map[string]string{}
-	for k, v := range out.Metadata {
+	for k, v := range from {
 		if !strings.EqualFold(k, MetaMD5) && !strings.EqualFold(k, MetaSource) {
 			meta[k] = v
 		}
@@ -529,8 +537,7 @@ func (c *copier) copyObject(ctx context.Context, o Object, ifAbsent, withSource 
 	if withSource && !c.b.Restore {
 		meta[MetaSource] = sourceID(o)
 	}
-	return c.put.put(ctx, o.Key, body{r: r, size: o.Size, md5: got, contentType: aws.ToString(out.ContentType),
-		cacheControl: aws.ToString(out.CacheControl), meta: meta}, ifAbsent)
+	return meta
 }
 
 // Marker is what the last-backup marker object of a backup bucket holds.

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -46,21 +45,13 @@ func (c *copier) pipe(ctx context.Context, o Object, ifAbsent, withSource bool) 
 			// A chunked answer could go on past the listed size: the temporary file's read bounds it.
 			return errNoPipe
 		}
-		if n := aws.ToInt64(out.ContentLength); n != o.Size {
-			return fmt.Errorf("the object is %d bytes, the listing gave %d: it changed since; run again", n, o.Size)
+		if err := sameSize(o, out.ContentLength); err != nil {
+			return err
 		}
 		if got := etagMD5(aws.ToString(out.ETag)); got != nil && !bytes.Equal(got, sum) {
 			return errors.New("the object changed since it was listed; run again")
 		}
-		meta := map[string]string{}
-		for k, v := range out.Metadata {
-			if !strings.EqualFold(k, MetaMD5) && !strings.EqualFold(k, MetaSource) {
-				meta[k] = v
-			}
-		}
-		if withSource && !c.b.Restore {
-			meta[MetaSource] = sourceID(o)
-		}
+		meta := c.copiedMeta(out.Metadata, o, withSource)
 		meta[MetaMD5] = base64.StdEncoding.EncodeToString(sum)
 		ct := aws.ToString(out.ContentType)
 		if ct == "" {

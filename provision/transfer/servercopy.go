@@ -122,16 +122,8 @@ func (c *copier) serverCopy(ctx context.Context, o Object, ifAbsent, withSource 
 		if listed != nil && !bytes.Equal(listed, sum) {
 			return errors.New("the object changed since it was listed; run again")
 		}
-		meta := map[string]string{}
-		for k, v := range out.Metadata {
-			if !strings.EqualFold(k, MetaMD5) && !strings.EqualFold(k, MetaSource) {
-				meta[k] = v
-			}
-		}
+		meta := c.copiedMeta(out.Metadata, o, withSource)
 		meta[MetaMD5] = base64.StdEncoding.EncodeToString(sum)
-		if withSource && !c.b.Restore {
-			meta[MetaSource] = sourceID(o)
-		}
 		if in.CopySourceIfMatch == nil {
 			in.CopySourceIfMatch = out.ETag
 		}

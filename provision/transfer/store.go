@@ -77,6 +77,14 @@ func (s *store) head(ctx context.Context, key, version string) (out *s3.HeadObje
 // errLongerThanListed is a body that goes on past the size its listing gave.
 var errLongerThanListed = errors.New("the server sent more bytes than the listing gave for the object")
 
+// sameSize checks a GET's Content-Length (when it has one) against the listed size.
+func sameSize(o Object, contentLength *int64) error {
+	if n := aws.ToInt64(contentLength); contentLength != nil && n != o.Size {
+		return fmt.Errorf("the object is %d bytes, the listing gave %d: it changed since; run again", n, o.Size)
+	}
+	return nil
+}
+
 // bodyTime bounds the reading of one body of size bytes: a minute, plus a second for every
 // 256 KiB (a link slower than that is not one a backup can finish on anyway).
 func bodyTime(size int64) time.Duration {
@@ -98,8 +106,8 @@ func (s *store) get(ctx context.Context, o Object, w func() (io.Writer, func()))
 			return err
 		}
 		defer out.Body.Close()
-		if n := aws.ToInt64(out.ContentLength); out.ContentLength != nil && n != o.Size {
-			return fmt.Errorf("the object is %d bytes, the listing gave %d: it changed since; run again", n, o.Size)
+		if err := sameSize(o, out.ContentLength); err != nil {
+			return err
 		}
 		dst, reset := w()
 		n, err := io.Copy(dst, io.LimitReader(out.Body, o.Size+1))

@@ -3,7 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
+
+	"github.com/assetwiz/assetwiz/internal/shellword"
 
 	"github.com/spf13/cobra"
 
@@ -82,10 +83,7 @@ func positionalHint(c *cobra.Command, args []string) string {
 	if len(args) == 0 {
 		return ""
 	}
-	quoted := args[0]
-	if strings.ContainsAny(quoted, " \t'\"$`") {
-		quoted = "'" + strings.ReplaceAll(quoted, "'", `'\''`) + "'"
-	}
+	quoted := shellword.Quote(args[0])
 	switch {
 	case c.Flags().Lookup("from") != nil:
 		return "; " + c.Name() + " takes the folder as --from: assetwiz " + c.Name() + " --from " + quoted

@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
+
+	"github.com/assetwiz/assetwiz/internal/shellword"
 
 	"github.com/assetwiz/assetwiz/internal/safefile"
 	"github.com/assetwiz/assetwiz/provision"
@@ -78,12 +79,12 @@ func MountScript(a *steps.Answers, mounts []Mount) string {
 	b.WriteString("# Run as root: sh mount.sh. For mounts that survive a reboot, use the fstab lines beside it.\n")
 	b.WriteString("set -eu\n")
 	for _, m := range mounts {
-		mp := shellQuote(MountPoint(a, m.Directory))
+		mp := shellword.Quote(MountPoint(a, m.Directory))
 		fmt.Fprintf(&b, "\n# /%s\n", oneLine(m.Directory))
 		fmt.Fprintf(&b, "mkdir -p %s\n", mp)
-		fmt.Fprintf(&b, "mountpoint -q %s || mount -t nfs4 -o %s %s %s\n", mp, NFSOptions, shellQuote(DNSName(m.FileSystemID, a.EFS.Region)+":/"), mp)
+		fmt.Fprintf(&b, "mountpoint -q %s || mount -t nfs4 -o %s %s %s\n", mp, NFSOptions, shellword.Quote(DNSName(m.FileSystemID, a.EFS.Region)+":/"), mp)
 		b.WriteString("# or, with amazon-efs-utils (encryption in transit), instead of the line above:\n")
-		b.WriteString(oneLine(fmt.Sprintf("# mountpoint -q %s || mount -t efs -o tls %s %s", mp, shellQuote(m.FileSystemID+":/"), mp)) + "\n")
+		b.WriteString(oneLine(fmt.Sprintf("# mountpoint -q %s || mount -t efs -o tls %s %s", mp, shellword.Quote(m.FileSystemID+":/"), mp)) + "\n")
 	}
 	return b.String()
 }
@@ -177,18 +178,6 @@ func writeSnippet(path, content string) error {
 	_, err := safefile.Write(path, content, SnippetMode)
 	return err
 }
-
-// shellQuote is s as one word of POSIX shell (values are validated first; this is the
-// second wall).
-func shellQuote(s string) string {
-	if shellPlain.MatchString(s) {
-		return s // nothing the shell would read as code: left bare, for a readable script
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// shellPlain is a word the shell reads as itself, with no quoting.
-var shellPlain = regexp.MustCompile(`^[A-Za-z0-9_./:=,+@%-]+$`)
 
 // oneLine is s for a comment line: a line break would end the comment and start code.
 func oneLine(s string) string { return strings.NewReplacer("\r", "", "\n", "").Replace(s) }

@@ -5,6 +5,8 @@ import (
 	"path"
 	"strings"
 
+	"github.com/assetwiz/assetwiz/internal/shellword"
+
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -58,19 +60,19 @@ func fuseToolScript(a *steps.Answers, buckets []steps.Bucket) string {
 	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with %s on this web server, now, as the toolkit does.\n", oneLine(a.WebsiteURL), a.MountToolUsed())
 	b.WriteString("# Run as root: sh mount.sh (again at boot: the toolkit re-runs it from cron).\n")
 	b.WriteString("set -eu\n")
-	fmt.Fprintf(&b, "export AWS_SHARED_CREDENTIALS_FILE=%s\n", shellQuote(AWSCredentialsPath))
+	fmt.Fprintf(&b, "export AWS_SHARED_CREDENTIALS_FILE=%s\n", shellword.Quote(AWSCredentialsPath))
 	if a.MountToolUsed() == steps.MountToolGeesefs {
-		fmt.Fprintf(&b, "mkdir -p %s\n", shellQuote(RcloneCacheDir))
+		fmt.Fprintf(&b, "mkdir -p %s\n", shellword.Quote(RcloneCacheDir))
 	}
 	for _, bk := range buckets {
 		mp := MountPoint(a, bk.Directory)
 		args := FuseToolArgs(a, bk)
 		for i := range args {
-			args[i] = shellQuote(args[i])
+			args[i] = shellword.Quote(args[i])
 		}
 		fmt.Fprintf(&b, "\n# /%s\n", oneLine(bk.Directory))
-		fmt.Fprintf(&b, "mkdir -p %s\n", shellQuote(mp))
-		fmt.Fprintf(&b, "mountpoint -q %s || %s %s\n", shellQuote(mp), a.MountToolUsed(), strings.Join(args, " "))
+		fmt.Fprintf(&b, "mkdir -p %s\n", shellword.Quote(mp))
+		fmt.Fprintf(&b, "mountpoint -q %s || %s %s\n", shellword.Quote(mp), a.MountToolUsed(), strings.Join(args, " "))
 	}
 	return b.String()
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assetwiz/assetwiz/internal/shellword"
+
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -159,7 +161,7 @@ func runWithStandIns(t *testing.T, script string) [][]string {
 		if name == "mountpoint" {
 			status = "1"
 		}
-		stub := "#!/bin/bash\nprintf '%s\\0' \"${0##*/}\" \"$@\" >> " + shellQuote(log) + "\nprintf '\\n' >> " + shellQuote(log) + "\nexit " + status + "\n"
+		stub := "#!/bin/bash\nprintf '%s\\0' \"${0##*/}\" \"$@\" >> " + shellword.Quote(log) + "\nprintf '\\n' >> " + shellword.Quote(log) + "\nexit " + status + "\n"
 		if err := os.WriteFile(filepath.Join(bin, name), []byte(stub), 0o755); err != nil {
 			t.Fatal(err)
 		}

@@ -1,24 +1,12 @@
 package snippets
 
 import (
-	"regexp"
 	"strings"
 )
 
 // Every value put into a snippet is validated first (steps.Validate: webroot, directories,
 // bucket names, endpoint, region, keys); quoting for the format is the second wall, so that
 // a value is data even if a check were to let something through.
-
-// shellQuote is s as one word of POSIX shell: single-quoted, with ' written '\”.
-func shellQuote(s string) string {
-	if shellPlain.MatchString(s) {
-		return s // nothing the shell would read as code: left bare, for a readable script
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// shellPlain is a word the shell reads as itself, with no quoting.
-var shellPlain = regexp.MustCompile(`^[A-Za-z0-9_./:=,+@%-]+$`)
 
 // fstabEscape is s as one field of /etc/fstab: space, tab, newline and backslash in octal,
 // as getmntent(3) reads them.

@@ -5,6 +5,8 @@ import (
 	"path"
 	"strings"
 
+	"github.com/assetwiz/assetwiz/internal/shellword"
+
 	"github.com/assetwiz/assetwiz/steps"
 )
 
@@ -90,16 +92,16 @@ func rcloneMountScript(a *steps.Answers, buckets []steps.Bucket) string {
 	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with rclone on this web server, now,\n", oneLine(a.WebsiteURL))
 	b.WriteString("# as the toolkit does. Run as root: sh mount.sh (again at boot: the toolkit re-runs it from cron).\n")
 	b.WriteString("set -eu\n")
-	fmt.Fprintf(&b, "mkdir -p %s\n", shellQuote(RcloneCacheDir))
+	fmt.Fprintf(&b, "mkdir -p %s\n", shellword.Quote(RcloneCacheDir))
 	for _, bk := range buckets {
 		mp := MountPoint(a, bk.Directory)
 		args := RcloneMountArgs(a, bk)
 		for i := range args {
-			args[i] = shellQuote(args[i])
+			args[i] = shellword.Quote(args[i])
 		}
 		fmt.Fprintf(&b, "\n# /%s\n", oneLine(bk.Directory))
-		fmt.Fprintf(&b, "mkdir -p %s\n", shellQuote(mp))
-		fmt.Fprintf(&b, "mountpoint -q %s || rclone %s\n", shellQuote(mp), strings.Join(args, " "))
+		fmt.Fprintf(&b, "mkdir -p %s\n", shellword.Quote(mp))
+		fmt.Fprintf(&b, "mountpoint -q %s || rclone %s\n", shellword.Quote(mp), strings.Join(args, " "))
 	}
 	return b.String()
 }

@@ -6,6 +6,8 @@ import (
 	"path"
 	"strings"
 
+	"github.com/assetwiz/assetwiz/internal/shellword"
+
 	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -91,7 +93,7 @@ func FstabLine(a *steps.Answers, b steps.Bucket) string {
 
 // MountCommand is the s3fs command that mounts a bucket now, each word quoted for the shell.
 func MountCommand(a *steps.Answers, b steps.Bucket) string {
-	return fmt.Sprintf("s3fs %s %s -o %s", shellQuote(b.Name), shellQuote(MountPoint(a, b.Directory)), shellQuote(strings.Join(S3fsOptions(a, b.Name), ",")))
+	return fmt.Sprintf("s3fs %s %s -o %s", shellword.Quote(b.Name), shellword.Quote(MountPoint(a, b.Directory)), shellword.Quote(strings.Join(S3fsOptions(a, b.Name), ",")))
 }
 
 func keysKnown(a *steps.Answers) bool {
@@ -143,9 +145,9 @@ func s3fsMountScript(a *steps.Answers, buckets []steps.Bucket) string {
 	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with s3fs on this web server, now.\n", oneLine(a.WebsiteURL))
 	b.WriteString("# Run as root: sh mount.sh. For mounts that survive a reboot, use the fstab lines beside it.\n")
 	b.WriteString("set -eu\n")
-	fmt.Fprintf(&b, "mkdir -p %s\n", shellQuote(CacheDir))
+	fmt.Fprintf(&b, "mkdir -p %s\n", shellword.Quote(CacheDir))
 	for _, bk := range buckets {
-		mp := shellQuote(MountPoint(a, bk.Directory))
+		mp := shellword.Quote(MountPoint(a, bk.Directory))
 		fmt.Fprintf(&b, "\n# /%s\n", oneLine(bk.Directory))
 		fmt.Fprintf(&b, "mkdir -p %s\n", mp)
 		fmt.Fprintf(&b, "mountpoint -q %s || %s\n", mp, MountCommand(a, bk))
@@ -161,7 +163,7 @@ func s3fsKeysNeeded(buckets []steps.Bucket) string {
 	b.WriteString("in those two variables:\n\n")
 	b.WriteString("  umask 077\n")
 	for _, bk := range buckets {
-		fmt.Fprintf(&b, "  printf '%%s:%%s\\n' \"$S3_ACCESS_KEY\" \"$S3_SECRET_KEY\" > %s\n", shellQuote(PasswdPath(bk.Name)))
+		fmt.Fprintf(&b, "  printf '%%s:%%s\\n' \"$S3_ACCESS_KEY\" \"$S3_SECRET_KEY\" > %s\n", shellword.Quote(PasswdPath(bk.Name)))
 	}
 	b.WriteString("\nEach file holds one line, ACCESS_KEY:SECRET_KEY, and must be mode 0600, owned by root.\n")
 	return b.String()

@@ -405,12 +405,23 @@ func (m *model) screen() string {
 	case phaseApplying, phaseApplied:
 		return m.fit(m.applyView())
 	}
-	var rest strings.Builder // everything under the step's explanation
 	explain := ""
 	if m.phase == phaseForm {
 		if e := m.w.explain(m.step()); e != "" {
 			explain = indentWrap(e, m.contentWidth())
 		}
+	}
+	// The question, its choices and the keys always show: the explanation gets the lines
+	// they leave, cut short with "…" on a small window.
+	rest := m.under(body)
+	return m.fit(m.header() + fitLines(explain, m.room(rest)) + rest)
+}
+
+// under is everything under the step's explanation: the answers given in the step, body, a
+// refused answer's reason and the keys.
+func (m *model) under(body string) string {
+	var rest strings.Builder
+	if m.phase == phaseForm {
 		rest.WriteString(m.answeredInStep())
 	}
 	rest.WriteString(body)
@@ -425,19 +436,18 @@ func (m *model) screen() string {
 		rest.WriteString("\n")
 	}
 	rest.WriteString("\n" + helpStyle.Render(wrapAt(footer, " • ", m.width)))
-	header := m.header()
-	// The question, its choices and the keys always show: the explanation gets the lines
-	// they leave, cut short with "…" on a small window.
-	room := m.height - 1 - lineCount(m.fitWidth(header+rest.String()))
-	return m.fit(header + fitLines(explain, room) + rest.String())
+	return rest.String()
 }
 
-// formFits reports whether the question, its choices and the keys fit the window, laid out
-// as screen lays them out (the step's explanation is cut to what they leave; they are not).
-func (m *model) formFits() bool {
-	rest := m.answeredInStep() + m.form.View() + "\n" + helpStyle.Render(wrapAt(m.footer(), " • ", m.width))
-	return lineCount(m.fitWidth(m.header()+rest))+1 <= m.height
+// room is how many lines the window leaves for the step's explanation above under; less
+// than 0 when the header and under do not fit.
+func (m *model) room(under string) int {
+	return m.height - 1 - lineCount(m.fitWidth(m.header()+under))
 }
+
+// formFits reports whether the question, its choices and the keys fit the window, as screen
+// lays them out (the step's explanation is cut to what they leave; they are not).
+func (m *model) formFits() bool { return m.room(m.under(m.form.View())) >= 0 }
 
 // fitLines is text and the blank line after it in at most room lines: cut, its last line
 // ending in "…", when longer; nothing when fewer than two lines are left.

@@ -315,6 +315,9 @@ questions:
 			switch e.Status {
 			case provision.Done:
 				fmt.Fprintf(out, "  done: %s %s\n", e.Action.Resource, e.Action.ID)
+			case provision.Skipped:
+				// The full-screen wizard's ⚠ line: which action the provider does not offer.
+				fmt.Fprintf(out, "  skipped: %s %s: %v\n", e.Action.Resource, e.Action.ID, e.Err)
 			case provision.Failed:
 				fmt.Fprintf(out, "  failed: %s %s: %s\n", e.Action.Resource, e.Action.ID, explain.Line(e.Err, opt.Debug))
 			}

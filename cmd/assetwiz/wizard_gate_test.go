@@ -320,3 +320,20 @@ func TestWizardInTmuxIsTheSameGate(t *testing.T) {
 		}
 	})
 }
+
+// The accessible wizard named each action done or failed, but not the one the provider does
+// not offer (versitygw has no lifecycle rules): its summary said "1 skipped" without saying
+// which, where the full-screen wizard shows a ⚠ line for it.
+func TestAccessibleApplyNamesWhatWasSkipped(t *testing.T) {
+	t.Parallel()
+	srv := s3test.Start(t)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "assetwiz.yaml"), s3Answers(srv, "temporal", "wordpress", "s3fs"))
+	code, out := accessibleRun(t, dir, keysEnv(srv.AccessKey, srv.SecretKey), enters(1)...)
+	if code != 0 || !strings.Contains(out, "  done: bucket_versioning "+siteBucket) {
+		t.Fatalf("exit %d, want the plan applied:\n%s", code, out)
+	}
+	if !strings.Contains(out, "  skipped: bucket_lifecycle "+siteBucket+": ") || !strings.Contains(out, "1 skipped") {
+		t.Errorf("the skipped action is not named:\n%s", out)
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -291,5 +293,52 @@ func TestNotOfferedIsSkippedAndTheChainGoesOn(t *testing.T) {
 	}
 	if !slices.ContainsFunc(events, func(e Event) bool { return e.Status == Skipped && e.Err != nil && e.Err.Error() == "no CORS here" }) {
 		t.Errorf("no skipped event with its reason: %v", events)
+	}
+}
+
+// goroutineID is the running goroutine's number, from its stack's first line.
+func goroutineID() string {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	id, _, _ := strings.Cut(strings.TrimPrefix(string(buf), "goroutine "), " ")
+	return id
+}
+
+// An action's provider call runs a hundred SDK frames deep; on a new goroutine it grows the
+// stack by copying it at each doubling. Apply runs its actions on workers that keep their
+// stack for the next action: never more workers than actions at once, each used again.
+func TestApplyRunsActionsOnWorkersNotAGoroutineEach(t *testing.T) {
+	var mu sync.Mutex
+	ran := map[string]int{} // goroutine → actions it ran
+	var p Plan
+	for b := range 20 {
+		prev := ""
+		for _, step := range []string{"create", "versioning", "lifecycle"} {
+			a := Action{Resource: Bucket, ID: fmt.Sprintf("b%02d-%s", b, step), Op: Create, Do: func(context.Context) error {
+				mu.Lock()
+				ran[goroutineID()]++
+				mu.Unlock()
+				return nil
+			}}
+			if prev != "" {
+				a.After = []string{prev}
+			}
+			prev = a.Key()
+			p.Actions = append(p.Actions, a)
+		}
+	}
+	res := Apply(context.Background(), p, ApplyOptions{Parallel: 4, Retry: fast})
+	if err := res.Err(); err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, n := range ran {
+		total += n
+	}
+	if total != 60 {
+		t.Fatalf("%d actions ran, want 60", total)
+	}
+	if len(ran) > 4 {
+		t.Errorf("60 actions ran on %d goroutines, at most 4 at once: want at most 4 workers, each running action after action", len(ran))
 	}
 }

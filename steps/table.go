@@ -3,6 +3,7 @@ package steps
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/assetwiz/assetwiz/presets"
 )
@@ -141,20 +142,26 @@ func (s Step) AppliesTo(a *Answers) bool { return s.Applies == nil || s.Applies(
 // Steps is the table of the wizard's steps, the review last.
 func Steps() []Step { return table }
 
-// Questions lists every question of every step, in order.
-func Questions() []Question {
+// Questions lists every question of every step, in order. The list is shared: read it, do
+// not change it.
+func Questions() []Question { return questions() }
+
+// questions is made once: the start-up alone reads it for every flag of every command.
+var questions = sync.OnceValue(func() []Question {
 	var out []Question
 	for _, s := range table {
 		out = append(out, s.Questions...)
 	}
 	return out
-}
+})
 
 // FindQuestion returns the question of an answers-file key.
 func FindQuestion(key string) (Question, bool) {
-	for _, q := range Questions() {
-		if q.Key == key {
-			return q, true
+	for _, s := range table { // not Questions(): a copy of every question per call (every flag of every command at start-up)
+		for _, q := range s.Questions {
+			if q.Key == key {
+				return q, true
+			}
 		}
 	}
 	return Question{}, false

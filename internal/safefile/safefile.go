@@ -196,11 +196,7 @@ func WriteIfUnchanged(path, content string, mode fs.FileMode, was *State) (wrote
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return false, err
 	}
-	// The rename is durable only once the folder is synced.
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
-	}
+	syncDir(dir)
 	return true, nil
 }
 

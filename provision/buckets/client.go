@@ -146,7 +146,9 @@ func CheckAccess(ctx context.Context, a *steps.Answers) error {
 // a missing bucket. One request per run, beside the buckets' HEADs rather than after each.
 // A key that may not list buckets (AccessDenied) is known: only key problems are errors.
 func checkKeys(ctx context.Context, c *s3.Client) error {
-	_, err := c.ListBuckets(ctx, &s3.ListBucketsInput{})
+	// One bucket is enough to tell the keys work: an account may hold thousands, and the whole
+	// list is XML to parse (a server that ignores max-buckets sends them all, as before).
+	_, err := c.ListBuckets(ctx, &s3.ListBucketsInput{MaxBuckets: aws.Int32(1)})
 	switch code := errorCode(err); {
 	case err == nil, code == "AccessDenied", code == "Forbidden":
 		return nil

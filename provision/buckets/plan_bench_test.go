@@ -104,3 +104,35 @@ func latencyProxy(b *testing.B, target string) string {
 	b.Fatal("bench/latencyproxy did not start")
 	return ""
 }
+
+// BenchmarkNewSiteApply is bench/run's 200-directory apply in one process: the plan and the
+// apply of a new site's 200 versioned buckets on versitygw behind bench/latencyproxy (50 ms a
+// request, connections kept as a provider keeps them), a new site each iteration; its CPU
+// profile is where assetwiz's CPU goes:
+//
+//	go test ./provision/buckets -run '^$' -bench NewSiteApply -benchtime 5x -cpuprofile cpu.out
+func BenchmarkNewSiteApply(b *testing.B) {
+	srv := s3test.Start(b)
+	proxyURL := latencyProxy(b, srv.Endpoint)
+	ctx := context.Background()
+	live := buckets.Live{Getenv: func(string) string { return "" }}
+	site := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		site++
+		a := steps.Answers{Mode: steps.ModeTemporal, Application: "wordpress", WebsiteURL: fmt.Sprintf("www.example%d.com", site), Technique: steps.TechniqueS3fs,
+			Storage: steps.Storage{Provider: "custom", Region: "us-east-1", Endpoint: proxyURL}}
+		for i := range 200 {
+			a.Directories = append(a.Directories, fmt.Sprintf("wp-content/uploads-%03d", i))
+		}
+		a.Complete()
+		a.Secrets = steps.Secrets{S3AccessKey: srv.AccessKey, S3SecretKey: srv.SecretKey}
+		p, err := live.Plan(ctx, &a)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res := provision.Apply(ctx, p, provision.ApplyOptions{}); res.Err() != nil {
+			b.Fatal(res.Err())
+		}
+	}
+}

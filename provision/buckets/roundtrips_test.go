@@ -2,6 +2,7 @@ package buckets_test
 
 import (
 	"context"
+	"net/url"
 	"slices"
 	"testing"
 
@@ -180,5 +181,37 @@ func TestPublicAccessReadsPolicyAndACLAtOnce(t *testing.T) {
 	}
 	if slices.Sort(subs); !slices.Equal(subs, []string{"acl", "policy"}) {
 		t.Errorf("requests %q, want one policy and one ACL read", subs)
+	}
+}
+
+// The keys are checked with a list of the account's buckets, which may hold thousands; one
+// bucket tells as much as all of them (max-buckets=1), and the rest is XML no one reads.
+func TestTheKeyCheckAsksForOneBucket(t *testing.T) {
+	t.Parallel()
+	srv := s3test.Start(t)
+	proxy := s3test.StartQuirky(t, srv, s3test.Quirks{})
+	c := srv.Client(t)
+	ctx := context.Background()
+	for _, name := range []string{"other-site-a", "other-site-b", "other-site-c"} {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := answers(t, srv, steps.ModeTemporal, steps.TechniqueS3fs, "drupal")
+	a.Storage.Endpoint = proxy.URL
+	if _, err := (buckets.Live{Getenv: func(string) string { return "" }}).Plan(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	lists := 0
+	for _, r := range proxy.Requests() {
+		if r.Method == "GET" && r.Bucket == "" {
+			lists++
+			if q, _ := url.ParseQuery(r.Query); q.Get("max-buckets") != "1" {
+				t.Errorf("the key check lists the buckets with query %q, want max-buckets=1", r.Query)
+			}
+		}
+	}
+	if lists != 1 {
+		t.Errorf("%d lists of the buckets, want 1 (the key check)", lists)
 	}
 }

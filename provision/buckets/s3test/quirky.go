@@ -82,6 +82,8 @@ type Request struct {
 	// CopySource is the x-amz-copy-source header: the request is a CopyObject or an
 	// UploadPartCopy, and the server reads no body from the client.
 	CopySource string
+	// Query is the request's query string, as sent.
+	Query string
 }
 
 // Quirky is a running proxy with quirks.
@@ -106,7 +108,7 @@ func parse(r *http.Request) Request {
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	bucket, key, _ := strings.Cut(path, "/")
 	q := r.URL.Query()
-	req := Request{Method: r.Method, Bucket: bucket, Key: key, VersionID: q.Get("versionId"), CopySource: r.Header.Get("X-Amz-Copy-Source")}
+	req := Request{Method: r.Method, Bucket: bucket, Key: key, VersionID: q.Get("versionId"), CopySource: r.Header.Get("X-Amz-Copy-Source"), Query: r.URL.RawQuery}
 	for _, s := range subresources {
 		if q.Has(s) {
 			req.Sub = s

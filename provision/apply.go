@@ -138,6 +138,10 @@ func (p Plan) Check() error {
 // run down rather than failing it.
 const DefaultParallel = 256
 
+// prepareAtOnce bounds the preparations under way at once (Action.Prepare: file writes, each
+// synced to disk; more at once only queue in the kernel).
+const prepareAtOnce = 8
+
 // Apply carries out the plan: each action once those it comes After are done, independent
 // actions in parallel, transient faults retried. An action whose prerequisite failed is not
 // started. When ctx is cancelled no new action starts; running ones may finish within the
@@ -240,6 +244,25 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 			}
 		}
 	}
+	// Preparations run at once, a few at a time (they are file writes, not provider calls),
+	// and an action waits for its own as for a prerequisite.
+	prepared := make(chan int)
+	undo := make([]func(), n)
+	preparing := 0
+	prepareSlots := make(chan struct{}, prepareAtOnce)
+	for i, a := range p.Actions {
+		if a.Prepare == nil || a.Op == Noop || a.Do == nil {
+			continue
+		}
+		waiting[i]++
+		preparing++
+		go func() {
+			prepareSlots <- struct{}{}
+			undo[i] = a.Prepare(runCtx)
+			<-prepareSlots
+			prepared <- i
+		}()
+	}
 	for i := range waiting {
 		if waiting[i] == 0 {
 			makeReady(i)
@@ -268,7 +291,9 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 		}
 	}
 	running, workers := 0, 0
+	started := make([]bool, n)
 	start := func(i int) {
+		started[i] = true
 		res.Status[i] = Running
 		running++
 		emit(Event{Action: p.Actions[i], Status: Running})
@@ -297,10 +322,19 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 		for running < opt.Parallel && ready.Len() > 0 {
 			start(heap.Pop(ready).(int))
 		}
-		if running == 0 {
+		if running == 0 && preparing == 0 {
 			break
 		}
-		f := <-done
+		var f finished
+		select {
+		case i := <-prepared:
+			preparing--
+			if waiting[i]--; waiting[i] == 0 && res.Status[i] == Pending {
+				makeReady(i)
+			}
+			continue
+		case f = <-done:
+		}
 		running--
 		act := p.Actions[f.i]
 		var notOffered *NotOfferedError
@@ -321,6 +355,9 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 	for i, s := range res.Status {
 		if s == Pending { // waits on something interrupted before it could start
 			res.Status[i] = NotStarted
+		}
+		if !started[i] && undo[i] != nil {
+			undo[i]()
 		}
 	}
 	res.Interrupted = ctx.Err() != nil

@@ -342,3 +342,56 @@ func TestApplyRunsActionsOnWorkersNotAGoroutineEach(t *testing.T) {
 		t.Errorf("60 actions ran on %d goroutines, at most 4 at once: want at most 4 workers, each running action after action", len(ran))
 	}
 }
+
+// Prepare runs while the action's prerequisites are under way, and Do only after it; an
+// action that never runs (its prerequisite failed) has its preparation undone.
+func TestPrepareRunsAheadAndIsUndoneWhenDoNeverRuns(t *testing.T) {
+	bucketMade := make(chan struct{})
+	var mu sync.Mutex
+	var log []string
+	note := func(s string) { mu.Lock(); log = append(log, s); mu.Unlock() }
+	prepared := make(chan struct{}, 2)
+	p := Plan{Actions: []Action{
+		{Resource: Bucket, ID: "made", Op: Create, Do: func(context.Context) error {
+			<-prepared // both files are prepared while this bucket is still being made
+			<-prepared
+			note("bucket made")
+			close(bucketMade)
+			return nil
+		}},
+		{Resource: Bucket, ID: "refused", Op: Create, Do: func(context.Context) error {
+			<-bucketMade
+			return errors.New("AccessDenied")
+		}},
+		{Resource: File, ID: "made.txt", Op: Create, After: []string{"bucket/made"},
+			Prepare: func(context.Context) func() {
+				note("prepare made.txt")
+				prepared <- struct{}{}
+				return func() { note("undo made.txt") }
+			},
+			Do: func(context.Context) error { note("write made.txt"); return nil }},
+		{Resource: File, ID: "refused.txt", Op: Create, After: []string{"bucket/refused"},
+			Prepare: func(context.Context) func() {
+				note("prepare refused.txt")
+				prepared <- struct{}{}
+				return func() { note("undo refused.txt") }
+			},
+			Do: func(context.Context) error { note("write refused.txt"); return nil }},
+	}}
+	res := Apply(context.Background(), p, ApplyOptions{Retry: fast})
+	if got := res.Status; !slices.Equal(got, []Status{Done, Failed, Done, NotStarted}) {
+		t.Fatalf("statuses %v, want [done failed done not started]", got)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	idx := func(s string) int { return slices.Index(log, s) }
+	if idx("write made.txt") < idx("bucket made") || idx("write made.txt") < idx("prepare made.txt") {
+		t.Errorf("made.txt written before its bucket or its preparation: %q", log)
+	}
+	if idx("write refused.txt") >= 0 || idx("undo refused.txt") < 0 {
+		t.Errorf("refused.txt: want it never written and its preparation undone: %q", log)
+	}
+	if idx("undo made.txt") >= 0 {
+		t.Errorf("made.txt was written, yet its preparation was undone: %q", log)
+	}
+}

@@ -57,6 +57,12 @@ type Action struct {
 	After []string `json:"-"`
 	// Do carries the action out; nil for a noop.
 	Do func(ctx context.Context) error `json:"-"`
+	// Prepare, when set, readies ahead what Do needs while the actions it comes After are
+	// under way (a file's new version written and synced beside it, so that Do only renames
+	// it). Apply runs it at the start and Do only after it; Do must work whether Prepare did
+	// or not. When Do will never run (a failure before it, an interruption) Apply calls the
+	// undo Prepare returned (nil: nothing to undo).
+	Prepare func(ctx context.Context) (undo func()) `json:"-"`
 }
 
 // Key identifies an action within a plan.

@@ -54,3 +54,26 @@ func TestFilesWrittenAtOnceShareTheirFolderSync(t *testing.T) {
 		t.Errorf("the last sync began with %d files in the folder, want all %d", last, files)
 	}
 }
+
+// A staged file is invisible in its place until Commit; Discard leaves nothing behind, not
+// even the folders Stage made for it, once every file staged there is discarded.
+func TestDiscardLeavesNothingBehind(t *testing.T) {
+	root := t.TempDir()
+	var staged []*Staged
+	for _, name := range []string{"a", "b", "c"} {
+		st, err := Stage(filepath.Join(root, "out", "s3fs", name), "x\n", 0o600, nil)
+		if err != nil || st == nil {
+			t.Fatalf("stage %s: %v %v", name, st, err)
+		}
+		if _, err := os.Lstat(filepath.Join(root, "out", "s3fs", name)); err == nil {
+			t.Fatalf("%s is in place before Commit", name)
+		}
+		staged = append(staged, st)
+	}
+	for _, st := range staged { // the first discarded is the one that made the folders
+		st.Discard()
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 0 {
+		t.Errorf("after Discard the folder holds %v, want nothing", entries)
+	}
+}

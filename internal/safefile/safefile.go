@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -143,26 +144,55 @@ func Write(path, content string, mode fs.FileMode) (wrote bool, err error) {
 // and, when was is given, a file that is no longer the version read then (edited since the
 // plan). The file is checked again right before the rename.
 func WriteIfUnchanged(path, content string, mode fs.FileMode, was *State) (wrote bool, err error) {
+	st, err := Stage(path, content, mode, was)
+	if err != nil || st == nil {
+		return false, err
+	}
+	if err := st.Commit(); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// Staged is a file's new version written and synced beside it (a hidden temporary file in its
+// folder), not yet in its place: Commit puts it there, Discard removes it. Staging ahead lets
+// the slow part of a write (the sync to disk) happen while apply waits for the provider.
+type Staged struct {
+	path, tmp string
+	cur       State // the file as it was when staged; Commit refuses any other version
+}
+
+// madeByStage holds the folders Stage made: Discard removes them again once empty, whichever
+// staged file made them (several are staged into one new folder at once).
+var madeByStage sync.Map
+
+// Stage writes path's new version beside it (see WriteIfUnchanged for what it refuses); nil
+// when content and mode are already as asked.
+func Stage(path, content string, mode fs.FileMode, was *State) (st *Staged, err error) {
 	cur, err := Load(path)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	if was != nil && !cur.Same(*was) {
-		return false, Changed(path)
+		return nil, Changed(path)
 	}
 	if err := cur.Writable(path, mode); err != nil {
-		return false, err
+		return nil, err
 	}
 	if cur.Exists && cur.Content == content && cur.Mode == mode {
-		return false, nil
+		return nil, nil
 	}
 	dir := filepath.Dir(path)
+	made := missingFolders(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return false, err
+		return nil, err
+	}
+	for _, d := range made {
+		madeByStage.Store(d, true)
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	defer func() {
 		if err != nil {
@@ -171,33 +201,65 @@ func WriteIfUnchanged(path, content string, mode fs.FileMode, was *State) (wrote
 		}
 	}()
 	if err = tmp.Chmod(mode); err != nil {
-		return false, err
+		return nil, err
 	}
 	if cur.Exists {
 		if err = keepOwner(tmp, cur.UID, cur.GID); err != nil {
-			return false, fmt.Errorf("%s is owned by uid %d gid %d, and the new file could not be given that owner (%w): run assetwiz as that user or as root", path, cur.UID, cur.GID, err)
+			return nil, fmt.Errorf("%s is owned by uid %d gid %d, and the new file could not be given that owner (%w): run assetwiz as that user or as root", path, cur.UID, cur.GID, err)
 		}
 	}
 	if _, err = tmp.WriteString(content); err != nil {
-		return false, err
+		return nil, err
 	}
 	if err = tmp.Sync(); err != nil {
-		return false, err
+		return nil, err
 	}
 	if err = tmp.Close(); err != nil {
-		return false, err
+		return nil, err
 	}
-	if now, lerr := Load(path); lerr != nil {
-		return false, lerr
-	} else if !now.Same(cur) {
-		err = Changed(path)
-		return false, err
+	return &Staged{path: path, tmp: tmp.Name(), cur: cur}, nil
+}
+
+// Commit puts the staged version in the file's place, unless the file changed since it was
+// staged; the rename is durable when Commit returns. On an error the staged version is
+// discarded.
+func (s *Staged) Commit() (err error) {
+	defer func() {
+		if err != nil {
+			s.Discard()
+		}
+	}()
+	if now, err := Load(s.path); err != nil {
+		return err
+	} else if !now.Same(s.cur) {
+		return Changed(s.path)
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return false, err
+	if err := os.Rename(s.tmp, s.path); err != nil {
+		return err
 	}
-	syncDir(dir)
-	return true, nil
+	syncDir(filepath.Dir(s.path))
+	return nil
+}
+
+// Discard removes the staged version, and the folders Stage made if nothing else is in them.
+func (s *Staged) Discard() {
+	os.Remove(s.tmp)
+	for d := filepath.Dir(s.path); ; d = filepath.Dir(d) {
+		if _, made := madeByStage.Load(d); !made || os.Remove(d) != nil { // not ours, or not empty
+			return
+		}
+	}
+}
+
+// missingFolders lists dir and those of its parents that do not exist, deepest first.
+func missingFolders(dir string) []string {
+	var out []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || filepath.Dir(d) == d {
+			return out
+		}
+		out = append(out, d)
+	}
 }
 
 // Writable refuses a file its owner made read-only (no owner write bit): root could replace

@@ -7,6 +7,7 @@ package snippets
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
@@ -96,8 +97,27 @@ func planFile(path, id string, f File) (provision.Action, error) {
 	}
 	if act.Op != provision.Noop {
 		content, mode := f.Content, f.Mode
+		// Written and synced while apply waits for the provider; Do, once the buckets are
+		// made, only renames it into place. Apply runs Prepare before Do, never at once.
+		var staged *safefile.Staged
+		act.Prepare = func(context.Context) func() {
+			staged, _ = safefile.Stage(path, content, mode, nil) // a failure is Do's to meet again and report
+			if staged == nil {
+				return nil
+			}
+			return staged.Discard
+		}
 		act.Do = func(context.Context) error {
-			if err := WriteFile(path, content, mode); err != nil {
+			var err error
+			if st := staged; st != nil {
+				staged = nil // a retry writes the file whole
+				if err = st.Commit(); errors.Is(err, safefile.ErrChanged) {
+					err = WriteFile(path, content, mode) // a snippet is ours: replaced whatever it holds, as without staging
+				}
+			} else {
+				err = WriteFile(path, content, mode)
+			}
+			if err != nil {
 				return fmt.Errorf("file %s: %w", id, err)
 			}
 			return nil

@@ -151,7 +151,7 @@ func (p Provider) VirtualHostFor(bucket, region string) string {
 	if p.VirtualHost == "" {
 		return ""
 	}
-	return strings.NewReplacer("{bucket}", bucket, "{region}", region).Replace(p.VirtualHost)
+	return strings.ReplaceAll(strings.ReplaceAll(p.VirtualHost, "{bucket}", bucket), "{region}", region)
 }
 
 var (

@@ -71,9 +71,11 @@ var dashRuns = regexp.MustCompile(`-{2,}`)
 // rule; the exact host is in the description (see siteOf).
 func refOf(host, d string) string {
 	name := strings.ToLower(host + "-assets-" + d)
-	name = strings.NewReplacer(".", "-", "/", "-", "_", "-").Replace(name)
+	name = refDashes.Replace(name)
 	return RefPrefix + dashRuns.ReplaceAllString(name, "-")
 }
+
+var refDashes = strings.NewReplacer(".", "-", "/", "-", "_", "-")
 
 // placeRef is r with the ref it has, or is to have, among the rules of the entry point:
 // refOf(host, directory), unless another site's rule already holds that one — hosts that

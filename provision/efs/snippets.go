@@ -3,6 +3,7 @@ package efs
 import (
 	"context"
 	"fmt"
+	"github.com/assetwiz/assetwiz/internal/textfield"
 	"path"
 	"path/filepath"
 	"strings"
@@ -179,10 +180,8 @@ func writeSnippet(path, content string) error {
 	return err
 }
 
-// oneLine is s for a comment line: a line break would end the comment and start code.
-func oneLine(s string) string { return strings.NewReplacer("\r", "", "\n", "").Replace(s) }
-
-// fstabEscape is s as one field of /etc/fstab (getmntent(3) octal escapes).
-func fstabEscape(s string) string {
-	return strings.NewReplacer(`\`, `\134`, " ", `\040`, "\t", `\011`, "\n", `\012`).Replace(s)
-}
+// A comment line must not end early (a line break would start code), nor an fstab field.
+var (
+	oneLine     = textfield.OneLine
+	fstabEscape = textfield.Fstab
+)

@@ -214,8 +214,10 @@ and to the command-line jobs (cron, wp-cli, drush, Moodle's admin/cli) in their 
 }
 
 func quotePHP(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+	return "'" + phpQuoted.Replace(s) + "'"
 }
+
+var phpQuoted = strings.NewReplacer(`\`, `\\`, `'`, `\'`)
 
 func phpBool(v bool) string {
 	if v {

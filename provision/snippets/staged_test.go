@@ -3,6 +3,7 @@ package snippets
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -88,6 +89,33 @@ func TestSnippetsAreStagedWhileTheBucketsAreMade(t *testing.T) {
 		slices.Sort(want)
 		if !slices.Equal(got, want) {
 			t.Errorf("after apply the folder holds %q, want exactly %q (no temporary file left)", got, want)
+		}
+	}
+}
+
+// BenchmarkNoOpPlanOfLargeSite is the snippets' part of a 200-directory no-op plan: every
+// credentials file read back and compared.
+//
+//	go test ./provision/snippets -run '^$' -bench NoOpPlanOfLargeSite -benchtime 20x
+func BenchmarkNoOpPlanOfLargeSite(b *testing.B) {
+	a := answersWith("s3fs", "s3fs", "wordpress", "digitalocean", "ams3", "", true, "")
+	a.Directories = nil
+	for i := range 200 {
+		a.Directories = append(a.Directories, fmt.Sprintf("wp-content/uploads-%03d", i))
+	}
+	a.Dir = b.TempDir()
+	a.Output.SnippetsDir = "assetwiz-out"
+	p, err := Backend{}.Plan(context.Background(), a)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res := provision.Apply(context.Background(), p, provision.ApplyOptions{}); res.Err() != nil {
+		b.Fatal(res.Err())
+	}
+	for b.Loop() {
+		p, err := Backend{}.Plan(context.Background(), a)
+		if err != nil || p.Changes() {
+			b.Fatalf("%v %v", err, p.Changes())
 		}
 	}
 }

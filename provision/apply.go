@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/assetwiz/assetwiz/internal/deepstack"
 )
 
 // Status is where an action stands during apply.
@@ -282,6 +284,7 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 	jobs := make(chan int)
 	defer close(jobs)
 	work := func(i int) {
+		deepstack.Grow()
 		for ok := true; ok; i, ok = <-jobs {
 			act := p.Actions[i]
 			err := withRetries(runCtx, opt.Retry, Recovered(act.Do), func(attempt int, wait time.Duration, err error) {

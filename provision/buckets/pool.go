@@ -1,6 +1,10 @@
 package buckets
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/assetwiz/assetwiz/internal/deepstack"
+)
 
 // readsAtOnce bounds the plan's requests under way at once: as many as the HTTP client keeps
 // connections to one host (awsclient: 256), so no read waits for a connection inside the SDK.
@@ -35,6 +39,7 @@ func (p *pool) Go(f func()) {
 }
 
 func (p *pool) work(f func()) {
+	deepstack.Grow()
 	for {
 		f()
 		p.wg.Done()

@@ -141,6 +141,7 @@ func Copy(ctx context.Context, b Buckets, opt Options, versions bool) (*Summary,
 	if c.server != nil {
 		c.server.cleanup.Wait()
 	}
+	c.md5Probe.wait()
 	for _, w := range []struct {
 		bucket string
 		check  *orderCheck
@@ -177,6 +178,8 @@ type copier struct {
 	server *serverSide
 	// listing is the destination's: a key it lacks is absent once it was all read in order.
 	listing *orderCheck
+	// md5Probe finds out, once, whether the destination checks Content-MD5 (pipe.go).
+	md5Probe md5Probe
 }
 
 // current copies one current object, unless the destination holds it already. perKey: the

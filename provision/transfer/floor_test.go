@@ -3,6 +3,7 @@ package transfer
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"hash/crc32"
 	"io"
 	"net/http"
@@ -175,5 +176,37 @@ func TestAPipeHashesOnlyWhereTheDestinationDoesNotCheck(t *testing.T) {
 		case !checks && hashed.Load() != piped:
 			t.Fatalf("%d bytes hashed for a destination that does not check; want all %d", hashed.Load(), piped)
 		}
+	}
+}
+
+// Ready is read while the buckets are listed: when it fails, nothing is written (no request
+// but the listings reaches the destination), and Copy says why, with an empty source too.
+func TestACopyWritesNothingUntilReady(t *testing.T) {
+	t.Parallel()
+	srv := s3test.Start(t)
+	p := s3test.StartQuirky(t, srv, s3test.Quirks{})
+	c := through(srv, p)
+	makeBucket(t, c, "assets")
+	makeBucket(t, c, "empty")
+	makeBucket(t, c, "assets-backup")
+	putBytes(t, c, "assets", "a.webp", randomBytes(t, 1000))
+	putBytes(t, c, "assets", "b.webp", randomBytes(t, inMemory+1))
+	refused := errors.New("the backup bucket is public")
+	for _, from := range []string{"assets", "empty"} {
+		p.Reset()
+		var asked atomic.Int64
+		ready := func() error { asked.Add(1); return refused }
+		sum, err := Copy(context.Background(), Buckets{From: c, FromBucket: from, To: c, ToBucket: "assets-backup", Ready: ready}, Options{Workers: 2, Overwrite: true}, false)
+		if !errors.Is(err, refused) || sum.Copied != 0 || asked.Load() != 1 {
+			t.Fatalf("from %s: %v, copied %d, ready asked %d times; want the check's error, nothing copied, one check", from, err, sum.Copied, asked.Load())
+		}
+		for _, q := range p.Requests() {
+			if q.Sub != "list-type" {
+				t.Fatalf("from %s: %s %s/%s sent before the copy was ready", from, q.Method, q.Bucket, q.Key)
+			}
+		}
+	}
+	if keys := listKeys(t, c, "assets-backup"); len(keys) != 0 {
+		t.Fatalf("the backup holds %v", keys)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -95,12 +96,23 @@ func backupRun(opts *BackupOptions) error {
 	if err != nil {
 		return failure(err)
 	}
-	if !restore { // uploads are never copied into a bucket open to everyone
-		if open := backup.Public(a.ctx, backupClient, ans); len(open) > 0 {
-			return failure(fmt.Errorf("nothing was copied: %s", strings.Join(open, "; ")))
+	t := opts.Transfer
+	if !restore {
+		// Uploads are never copied into a bucket open to everyone: its access is read while
+		// the buckets are listed, and the copies wait for it before they write anything.
+		open := make(chan []string, 1)
+		go func() { open <- backup.Public(a.ctx, backupClient, ans) }()
+		var once sync.Once
+		var openErr error
+		t.ready = func() error {
+			once.Do(func() {
+				if o := <-open; len(o) > 0 {
+					openErr = fmt.Errorf("nothing was copied: %s", strings.Join(o, "; "))
+				}
+			})
+			return openErr
 		}
 	}
-	t := opts.Transfer
 	if !restore {
 		// The backup buckets are ours and versioned: a changed upload replaces the backup's copy, which stays as a version.
 		t.Copy.Overwrite = true
@@ -111,7 +123,7 @@ func backupRun(opts *BackupOptions) error {
 	}
 	var jobs []transferJob
 	for _, bb := range ans.BackupBuckets() {
-		pair := transfer.Buckets{Name: bb.Asset.Directory, From: assetClient, FromBucket: bb.Asset.Name, To: backupClient, ToBucket: bb.Name}
+		pair := transfer.Buckets{Name: bb.Asset.Directory, From: assetClient, FromBucket: bb.Asset.Name, To: backupClient, ToBucket: bb.Name, Ready: t.ready}
 		if restore {
 			pair = transfer.Buckets{Name: bb.Asset.Directory, From: backupClient, FromBucket: bb.Name, To: assetClient, ToBucket: bb.Asset.Name, Restore: true}
 		}

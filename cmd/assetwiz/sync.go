@@ -138,6 +138,9 @@ type transferOptions struct {
 	Copy     transfer.Options
 	JSON     bool   // --json
 	Progress string // --progress: auto, plain or none
+	// ready, when set, is a check every copy waits for before writing (backup's: no backup
+	// bucket is public); when it fails nothing was written, and only its error is said.
+	ready func() error
 }
 
 // addTransferFlags adds the flags sync and backup share.
@@ -218,6 +221,11 @@ func (a *app) runTransfers(verb string, jobs []transferJob, t transferOptions) e
 		}
 	} else {
 		work()
+	}
+	if t.ready != nil {
+		if err := t.ready(); err != nil {
+			return failure(err)
+		}
 	}
 
 	out := io.Writer(a.stdout)

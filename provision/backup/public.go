@@ -3,7 +3,9 @@ package backup
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -51,15 +53,20 @@ func publicFixes(ctx context.Context, c *s3.Client, name string, bucket *provisi
 // copies nothing into a public backup bucket. A bucket whose access cannot be read is not
 // one (the copy into it then fails on its own).
 func Public(ctx context.Context, c *s3.Client, a *steps.Answers) []string {
-	var public []string
-	for _, bb := range a.BackupBuckets() {
-		grants, err := buckets.PublicAccess(ctx, c, bb.Name)
-		if err != nil {
-			continue
-		}
-		for _, g := range grants {
-			public = append(public, fmt.Sprintf("backup bucket %s: public: %s, and a backup bucket is never public; run assetwiz apply to make it private", bb.Name, g.What))
-		}
+	bbs := a.BackupBuckets()
+	found := make([][]string, len(bbs)) // each bucket's read at once, the lines in the answers' order
+	var wg sync.WaitGroup
+	for i, bb := range bbs {
+		wg.Go(func() {
+			grants, err := buckets.PublicAccess(ctx, c, bb.Name)
+			if err != nil {
+				return
+			}
+			for _, g := range grants {
+				found[i] = append(found[i], fmt.Sprintf("backup bucket %s: public: %s, and a backup bucket is never public; run assetwiz apply to make it private", bb.Name, g.What))
+			}
+		})
 	}
-	return public
+	wg.Wait()
+	return slices.Concat(found...)
 }

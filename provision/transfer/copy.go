@@ -33,6 +33,11 @@ type Buckets struct {
 	// Restore is a copy back into an asset bucket: an object there that differs from the
 	// backup's newest copy is newer than the backup, and is a conflict (unless Overwrite).
 	Restore bool
+	// Ready, when set, is a check the copy waits for before it writes anything (and before it
+	// ends, when there was nothing to write), while it lists both buckets: an error stops the
+	// copy with nothing written, and Copy returns it. (backup's: the backup bucket is not
+	// public; read beside the listings, not a round trip before them.)
+	Ready func() error
 }
 
 // MetaSource is the user metadata a copied version keeps of where it came from (size, ETag,
@@ -91,6 +96,14 @@ func Copy(ctx context.Context, b Buckets, opt Options, versions bool) (*Summary,
 	var toErr error
 	fromCheck, toCheck := &orderCheck{}, &orderCheck{}
 	c.listing = toCheck
+	var readyOnce sync.Once
+	var readyErr error
+	ready := func() bool {
+		if b.Ready != nil {
+			readyOnce.Do(func() { readyErr = b.Ready() })
+		}
+		return readyErr == nil
+	}
 	send := func(src, dst []Object) {
 		perKey := fromCheck.disorder() != "" || toCheck.disorder() != ""
 		if dst == nil && toErr != nil && !perKey {
@@ -98,6 +111,10 @@ func Copy(ctx context.Context, b Buckets, opt Options, versions bool) (*Summary,
 			return
 		}
 		if strings.HasPrefix(src[0].Key, reservedPrefix) {
+			return
+		}
+		if !ready() {
+			stopMerge()
 			return
 		}
 		sum.add(func(s *Summary) { s.Files++; s.Bytes += src[0].Size })
@@ -141,6 +158,10 @@ func Copy(ctx context.Context, b Buckets, opt Options, versions bool) (*Summary,
 	if c.server != nil {
 		c.server.cleanup.Wait()
 	}
+	c.md5Probe.wait()
+	if !ready() {
+		return sum, readyErr
+	}
 	for _, w := range []struct {
 		bucket string
 		check  *orderCheck
@@ -177,6 +198,8 @@ type copier struct {
 	server *serverSide
 	// listing is the destination's: a key it lacks is absent once it was all read in order.
 	listing *orderCheck
+	// md5Probe finds out, once, whether the destination checks Content-MD5 (pipe.go).
+	md5Probe md5Probe
 }
 
 // current copies one current object, unless the destination holds it already. perKey: the

@@ -30,6 +30,8 @@ type Object struct {
 	DeleteMarker bool
 	// meta is the md5chksum a HEAD found, when the ETag is not an MD5.
 	meta []byte
+	// checksums are the algorithms of the checksums the listing says the object has.
+	checksums []types.ChecksumAlgorithm
 }
 
 // MetaMD5 is the user metadata field that holds the MD5 of the whole object, base64: rclone's
@@ -110,7 +112,8 @@ func listObjects(ctx context.Context, s *store, check *orderCheck, yield func(Ob
 			}
 			page := make([]Object, 0, len(out.Contents))
 			for _, o := range out.Contents {
-				page = append(page, Object{Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size), ETag: aws.ToString(o.ETag), LastModified: aws.ToTime(o.LastModified)})
+				page = append(page, Object{Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size), ETag: aws.ToString(o.ETag), LastModified: aws.ToTime(o.LastModified),
+					checksums: o.ChecksumAlgorithm})
 			}
 			select {
 			case pages <- page:
@@ -216,7 +219,7 @@ func listVersionsFrom(ctx context.Context, s *store, prefix string, yield func(k
 		page := make([]Object, 0, len(out.Versions)+len(out.DeleteMarkers))
 		for _, v := range out.Versions {
 			page = append(page, Object{Key: aws.ToString(v.Key), Size: aws.ToInt64(v.Size), ETag: aws.ToString(v.ETag), VersionID: aws.ToString(v.VersionId),
-				LastModified: aws.ToTime(v.LastModified), Latest: aws.ToBool(v.IsLatest)})
+				LastModified: aws.ToTime(v.LastModified), Latest: aws.ToBool(v.IsLatest), checksums: v.ChecksumAlgorithm})
 		}
 		for _, m := range out.DeleteMarkers {
 			page = append(page, Object{Key: aws.ToString(m.Key), VersionID: aws.ToString(m.VersionId), LastModified: aws.ToTime(m.LastModified),

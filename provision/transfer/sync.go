@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -63,6 +64,8 @@ type Options struct {
 	CacheDir string
 	// OnPart is called after each stored part of a multipart upload (tests interrupt there).
 	OnPart func(key string, part int32)
+	// hashed, when set, counts the bytes a piped copy hashed itself (tests).
+	hashed *atomic.Int64
 }
 
 func (o Options) withDefaults() Options {
@@ -303,8 +306,17 @@ func merge2[A, B any](ctx context.Context, first iter.Seq[A], second iter.Seq[B]
 	defer stopA()
 	nextB, stopB := iter.Pull(second)
 	defer stopB()
+	// The first of each at once: both sides' first listing requests go out together, one
+	// round trip before the first copy instead of two.
+	var b B
+	var bok bool
+	bFirst := make(chan struct{})
+	go func() {
+		defer close(bFirst)
+		b, bok = nextB()
+	}()
 	a, aok := nextA()
-	b, bok := nextB()
+	<-bFirst
 	for aok && ctx.Err() == nil {
 		ka := keyA(a)
 		switch {

@@ -13,10 +13,18 @@ const Size = 32 << 10
 // Grow grows the calling goroutine's stack to hold about Size bytes (a no-op on a stack that
 // already does).
 //
+func Grow() { grow(0) }
+
+// grow's frame holds a large array, so its entry asks the runtime for a stack that large; the
+// array itself is touched only when n > 0 (never): the new stack's pages are faulted in only
+// as the calls after use them, not all at once by zeroing the array.
+//
 //go:noinline
-func Grow() {
-	var frame [Size - 2<<10]byte // a little under Size: the runtime rounds up to the power of 2
-	use(frame[:])
+func grow(n int) {
+	if n > 0 {
+		var frame [Size - 2<<10]byte // a little under Size: the runtime rounds up to the power of 2
+		use(frame[:n])
+	}
 }
 
 //go:noinline

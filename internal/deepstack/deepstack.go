@@ -12,7 +12,6 @@ const Size = 32 << 10
 
 // Grow grows the calling goroutine's stack to hold about Size bytes (a no-op on a stack that
 // already does).
-//
 func Grow() { grow(0) }
 
 // grow's frame holds a large array, so its entry asks the runtime for a stack that large; the

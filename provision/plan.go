@@ -10,6 +10,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -152,16 +153,64 @@ type Backend interface {
 	Plan(ctx context.Context, a *steps.Answers) (Plan, error)
 }
 
-// Make asks each backend for its part of the plan, in order.
+// RemoteBackend is a Backend that reads a provider (S3, EFS, Cloudflare). Make asks every
+// remote backend at once, so that their round trips overlap (the buckets' reads beside the
+// CDN's zone and rules), and the others after them. Each plans on its own copy of the
+// answers, unless it is a Completer.
+type RemoteBackend interface {
+	Backend
+	ReadsProvider()
+}
+
+// Completer is a remote backend that completes the answers for the backends after it (the
+// Cloudflare backend names the CDN host its zone gives, which the files hold): it plans on
+// the answers themselves. At most one backend of a plan may be one.
+type Completer interface {
+	CompletesAnswers()
+}
+
+// Make asks each backend for its part of the plan: the remote ones at once, then the others
+// one after another (the files name what the remote ones found, such as the CDN host the
+// zone gives), and puts the parts together in the order given. The first error in that
+// order is the plan's.
 func Make(ctx context.Context, a *steps.Answers, backends ...Backend) (Plan, error) {
-	var p Plan
-	for _, b := range backends {
+	parts := make([]Plan, len(backends))
+	errs := make([]error, len(backends))
+	planned := make([]bool, len(backends))
+	plan := func(i int, a *steps.Answers) {
 		// Planning only reads, so a backend busy in a loop can be left behind on Ctrl-C.
-		part, err := Interruptible(ctx, func() (Plan, error) { return b.Plan(ctx, a) })
-		if err != nil {
-			return Plan{}, err
+		parts[i], errs[i] = Interruptible(ctx, func() (Plan, error) { return backends[i].Plan(ctx, a) })
+		planned[i] = true
+	}
+	// The copies are made before any remote backend starts: a Completer changes the answers'
+	// fields meanwhile; what they point to is only read.
+	on := make([]*steps.Answers, len(backends))
+	for i, b := range backends {
+		if _, remote := b.(RemoteBackend); !remote {
+			continue
 		}
-		p.Add(part)
+		on[i] = a
+		if _, completes := b.(Completer); !completes {
+			own := *a
+			on[i] = &own
+		}
+	}
+	var wg sync.WaitGroup
+	for i := range backends {
+		if on[i] != nil {
+			wg.Go(func() { plan(i, on[i]) })
+		}
+	}
+	wg.Wait()
+	var p Plan
+	for i := range backends {
+		if !planned[i] {
+			plan(i, a)
+		}
+		if errs[i] != nil {
+			return Plan{}, errs[i]
+		}
+		p.Add(parts[i])
 	}
 	if p.Warnings == nil {
 		p.Warnings = []string{}

@@ -166,3 +166,6 @@ func planFile(path, id string, f scheduleFile) (provision.Action, error) {
 	}
 	return act, nil
 }
+
+// ReadsProvider marks Backend a remote backend: provision.Make plans it beside the others.
+func (Backend) ReadsProvider() {}

@@ -655,3 +655,6 @@ func putPolicy(ctx context.Context, c *s3.Client, bucket string, st *bucketState
 	_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(body))})
 	return notOfferedOr(ctx, c, bucket, provision.BucketPolicy, err, st)
 }
+
+// ReadsProvider marks Live a remote backend: provision.Make plans it beside the others.
+func (Live) ReadsProvider() {}

@@ -363,3 +363,10 @@ func opFor(diff []string) provision.Op {
 	}
 	return provision.Noop
 }
+
+// ReadsProvider marks Live a remote backend: provision.Make plans it beside the others.
+func (Live) ReadsProvider() {}
+
+// CompletesAnswers: Plan names the CDN host the zone gives when the answers name none, for
+// the files planned after it.
+func (Live) CompletesAnswers() {}

@@ -479,3 +479,6 @@ func (l *Live) Verify(ctx context.Context, a *steps.Answers) []provision.Check {
 	}
 	return out
 }
+
+// ReadsProvider marks Live a remote backend: provision.Make plans it beside the others.
+func (*Live) ReadsProvider() {}

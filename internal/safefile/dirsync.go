@@ -8,8 +8,8 @@ import (
 
 // A rename is durable only once its folder is synced. Many files renamed into one folder at
 // once (a credentials file per bucket: 200 at the end of a large apply) need one sync begun
-// after their renames, not one each: every directory sync is a journal commit, and 200 of
-// them took most of the 120 ms those files took to write.
+// after their renames, not one each: a folder's sync writes it to disk, and one sync per
+// file made 408 syncs of 200 files where about 210 do (BenchmarkWriteManyAtOnce).
 type dirSyncer struct {
 	mu    sync.Mutex // held while a sync runs, so a sync begun is also finished
 	begun atomic.Uint64

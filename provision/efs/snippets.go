@@ -3,14 +3,13 @@ package efs
 import (
 	"context"
 	"fmt"
-	"github.com/assetwiz/assetwiz/internal/textfield"
 	"path"
 	"path/filepath"
 	"strings"
 
-	"github.com/assetwiz/assetwiz/internal/shellword"
-
 	"github.com/assetwiz/assetwiz/internal/safefile"
+	"github.com/assetwiz/assetwiz/internal/shellword"
+	"github.com/assetwiz/assetwiz/internal/textfield"
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/steps"
 )

@@ -251,14 +251,21 @@ func (m *model) reviewView() string {
 }
 
 // hangingWrap wraps each line at width, indenting the continuation lines so a plan line's
-// detail stays visibly part of its action. Words are kept whole (wordWrap).
+// detail stays visibly part of its action. Words are kept whole (wordWrap). A continuation
+// that starts further in (the detail, after the id's padding) keeps its rows under it.
 func hangingWrap(text string, width int, indent string) string {
 	var out []string
 	for _, line := range strings.Split(text, "\n") {
 		rows := wrapLine(line, width, max(width-len(indent), 1))
 		out = append(out, rows[0])
+		under := indent
 		for _, r := range rows[1:] {
-			out = append(out, indent+r)
+			if lead := len(r) - len(strings.TrimLeft(r, " ")); lead > 0 {
+				under = indent + strings.Repeat(" ", lead)
+				out = append(out, indent+r)
+				continue
+			}
+			out = append(out, under+r)
 		}
 	}
 	return strings.Join(out, "\n")

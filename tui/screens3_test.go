@@ -265,3 +265,39 @@ func TestBackupCheckNamesTheBackupKeys(t *testing.T) {
 		t.Errorf("the backup check:\n%s", screen)
 	}
 }
+
+// At 60 columns a plan line's detail wraps under itself: its second line was indented less
+// than its first ("for /wp-content/uploads (custom us-east-1," then "127.0.0.1:9431)" four
+// columns further left), as if it were another part of the action.
+func TestPlanDetailWrapsUnderItself(t *testing.T) {
+	const indent = "      "
+	line := "  + bucket             www-walk3-example-com-assets-wp-content-uploads  for /wp-content/uploads (custom us-east-1, 127.0.0.1:9431)"
+	col := func(r string) int { return len(r) - len(strings.TrimLeft(r, " ")) }
+	seen := false
+	for width := 50; width <= 64; width++ {
+		rows := strings.Split(hangingWrap(line, width, indent), "\n")
+		detail := -1 // the first row that starts further in than the hanging indent
+		for i := 1; i < len(rows) && detail < 0; i++ {
+			if col(rows[i]) > len(indent) {
+				detail = i
+			}
+		}
+		if detail < 0 || detail == len(rows)-1 {
+			continue
+		}
+		seen = true
+		for _, r := range rows[detail+1:] {
+			if col(r) != col(rows[detail]) {
+				t.Errorf("width %d: the detail's rows start at columns %d then %d:\n%s", width, col(rows[detail]), col(r), strings.Join(rows, "\n"))
+			}
+		}
+		for _, r := range rows {
+			if len(r) > width {
+				t.Errorf("width %d: row wider than the window: %q", width, r)
+			}
+		}
+	}
+	if !seen {
+		t.Fatal("no width between 50 and 64 put the detail on rows of its own: the case is not tested")
+	}
+}

@@ -270,7 +270,10 @@ questions:
 			var opts []huh.Option[string]
 			for _, i := range w.applicable() {
 				if w.steps[i].ID != steps.StepReview {
-					opts = append(opts, huh.NewOption(w.steps[i].Title, strconv.Itoa(i)))
+					// The step's own "Step n" beside it: the list numbers its entries 1–10,
+					// the steps go to 8 (Storage and the others of Technique share its 5).
+					n, _ := w.stepNumber(i)
+					opts = append(opts, huh.NewOption(fmt.Sprintf("Step %d: %s", n, w.steps[i].Title), strconv.Itoa(i)))
 				}
 			}
 			to := opts[0].Value

@@ -122,7 +122,8 @@ func TestAccessibleOpensOnTheReviewForACompleteFile(t *testing.T) {
 	if !strings.HasPrefix(text[first:], "Step 8 of 8: Review") {
 		t.Errorf("the wizard did not open on the review:\n%s", text)
 	}
-	for _, want := range []string{"1. Toolkit generation", "6. Storage", "10. Output"} {
+	// Each entry carries its step's own number: the list counts 1–10, the steps go to 8.
+	for _, want := range []string{"1. Step 1: Toolkit generation", "5. Step 5: Technique", "6. Step 5: Storage", "9. Step 6: CDN", "10. Step 7: Output"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("going back does not offer %q:\n%s", want, text)
 		}

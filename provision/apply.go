@@ -294,9 +294,7 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 		}
 	}
 	running, workers := 0, 0
-	started := make([]bool, n)
 	start := func(i int) {
-		started[i] = true
 		res.Status[i] = Running
 		running++
 		emit(Event{Action: p.Actions[i], Status: Running})
@@ -359,7 +357,7 @@ func Apply(ctx context.Context, p Plan, opt ApplyOptions) Result {
 		if s == Pending { // waits on something interrupted before it could start
 			res.Status[i] = NotStarted
 		}
-		if !started[i] && undo[i] != nil {
+		if res.Status[i] == NotStarted && undo[i] != nil { // its Do never ran
 			undo[i]()
 		}
 	}

@@ -353,8 +353,13 @@ func TestPrepareRunsAheadAndIsUndoneWhenDoNeverRuns(t *testing.T) {
 	prepared := make(chan struct{}, 2)
 	p := Plan{Actions: []Action{
 		{Resource: Bucket, ID: "made", Op: Create, Do: func(context.Context) error {
-			<-prepared // both files are prepared while this bucket is still being made
-			<-prepared
+			for range 2 { // both files are prepared while this bucket is still being made
+				select {
+				case <-prepared:
+				case <-time.After(10 * time.Second):
+					return errors.New("the files were not prepared while the bucket was made")
+				}
+			}
 			note("bucket made")
 			close(bucketMade)
 			return nil

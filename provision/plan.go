@@ -176,15 +176,13 @@ type Completer interface {
 func Make(ctx context.Context, a *steps.Answers, backends ...Backend) (Plan, error) {
 	parts := make([]Plan, len(backends))
 	errs := make([]error, len(backends))
-	planned := make([]bool, len(backends))
 	plan := func(i int, a *steps.Answers) {
 		// Planning only reads, so a backend busy in a loop can be left behind on Ctrl-C.
 		parts[i], errs[i] = Interruptible(ctx, func() (Plan, error) { return backends[i].Plan(ctx, a) })
-		planned[i] = true
 	}
 	// The copies are made before any remote backend starts: a Completer changes the answers'
 	// fields meanwhile; what they point to is only read.
-	on := make([]*steps.Answers, len(backends))
+	on := make([]*steps.Answers, len(backends)) // nil: not remote, planned after
 	for i, b := range backends {
 		if _, remote := b.(RemoteBackend); !remote {
 			continue
@@ -204,7 +202,7 @@ func Make(ctx context.Context, a *steps.Answers, backends ...Backend) (Plan, err
 	wg.Wait()
 	var p Plan
 	for i := range backends {
-		if !planned[i] {
+		if on[i] == nil {
 			plan(i, a)
 		}
 		if errs[i] != nil {

@@ -56,7 +56,7 @@ by the listed size and a time; listings out of key order are detected and not tr
   assetwiz backup --restore --dry-run`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkProgress(opts.Transfer.Progress); err != nil {
+			if err := checkTransferFlags(opts.Transfer); err != nil {
 				return err
 			}
 			opts.Answers = answerOptionsOf(cmd.Flags())

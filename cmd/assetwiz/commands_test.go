@@ -192,6 +192,12 @@ func TestSyncOptions(t *testing.T) {
 	refusedBeforeRun(t, NewCmdSync, "not a folder", "--from", dir+"/missing")
 	refusedBeforeRun(t, NewCmdSync, "--progress bars: use auto, plain or none", "--from", dir, "--progress", "bars")
 	refusedBeforeRun(t, NewCmdSync, "--transfers", "--from", dir, "--transfers", "many")
+	refusedBeforeRun(t, NewCmdSync, "--transfers 0: give how many files are copied at once, from 1 to 1024", "--from", dir, "--transfers", "0")
+	refusedBeforeRun(t, NewCmdSync, "--transfers -3", "--from", dir, "--transfers", "-3")
+	refusedBeforeRun(t, NewCmdSync, "--transfers 100000", "--from", dir, "--transfers", "100000")
+	if o := parsed(t, NewCmdSync, "--from", dir, "--transfers", "1024"); o.Transfer.Copy.Workers != 1024 {
+		t.Errorf("--transfers 1024: %+v", o.Transfer.Copy)
+	}
 }
 
 func TestBackupOptions(t *testing.T) {
@@ -203,6 +209,7 @@ func TestBackupOptions(t *testing.T) {
 	}
 	refusedBeforeRun(t, NewCmdBackup, "--progress live: use auto, plain or none", "--progress", "live")
 	refusedBeforeRun(t, NewCmdBackup, "unknown flag: --web-user", "--web-user", "nginx") // sync's only
+	refusedBeforeRun(t, NewCmdBackup, "--transfers 0", "--transfers", "0")
 }
 
 func TestWizardOptions(t *testing.T) {

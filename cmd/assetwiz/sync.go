@@ -71,7 +71,7 @@ is left in the bucket.`,
 			if st, err := os.Stat(a.path(opts.From)); err != nil || !st.IsDir() {
 				return badInput("--from %s: not a folder; give the webroot or a checkout of the baseline repository", opts.From)
 			}
-			if err := checkProgress(opts.Transfer.Progress); err != nil {
+			if err := checkTransferFlags(opts.Transfer); err != nil {
 				return err
 			}
 			opts.Answers = answerOptionsOf(cmd.Flags())
@@ -147,9 +147,24 @@ type transferOptions struct {
 func addTransferFlags(cmd *cobra.Command, t *transferOptions) {
 	cmd.Flags().BoolVar(&t.Copy.DryRun, "dry-run", false, "compare and report what would be copied; copy nothing")
 	cmd.Flags().BoolVar(&t.Copy.Overwrite, "overwrite", false, "replace objects that differ (default: report them as conflicts and leave them alone)")
-	cmd.Flags().IntVar(&t.Copy.Workers, "transfers", transfer.DefaultWorkers, "files copied at once")
+	cmd.Flags().IntVar(&t.Copy.Workers, "transfers", transfer.DefaultWorkers, fmt.Sprintf("files copied at once, 1 to %d (the directories share them, at least one each)", maxTransfers))
 	cmd.Flags().BoolVar(&t.JSON, "json", false, "print a JSON summary on stdout at the end")
 	cmd.Flags().StringVar(&t.Progress, "progress", "auto", "progress on stderr: auto (a live view on a terminal, lines otherwise), plain (lines) or none")
+}
+
+// maxTransfers bounds --transfers: each transfer may hold a part of a large file in memory.
+const maxTransfers = 1024
+
+// checkTransferFlags refuses, before anything is read, a --progress or --transfers that sync
+// and backup cannot use.
+func checkTransferFlags(t transferOptions) error {
+	if err := checkProgress(t.Progress); err != nil {
+		return err
+	}
+	if t.Copy.Workers < 1 || t.Copy.Workers > maxTransfers {
+		return badInput("--transfers %d: give how many files are copied at once, from 1 to %d (default %d)", t.Copy.Workers, maxTransfers, transfer.DefaultWorkers)
+	}
+	return nil
 }
 
 // md5CacheDir is where sync keeps the MD5s of the files it read (XDG's cache folder), ""
@@ -184,9 +199,10 @@ func (a *app) runTransfers(verb string, jobs []transferJob, t transferOptions) e
 		opt.Progress.Dir(j.name)
 	}
 	// The directories are copied side by side (their listings then overlap too), sharing
-	// the transfers between them.
+	// the transfers between them: never more at once than --transfers asks, but one for each
+	// directory.
 	if len(jobs) > 1 {
-		opt.Workers = max(4, opt.Workers/len(jobs))
+		opt.Workers = max(1, opt.Workers/len(jobs))
 	}
 	sums := make([]*transfer.Summary, len(jobs))
 	errs := make([]error, len(jobs))

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -196,5 +198,35 @@ func TestDryRunSummaryNamesTheFilesToCopy(t *testing.T) {
 	if !strings.Contains(b.String(), want) || !strings.Contains(b.String(), fmt.Sprintf("      2026/%02d.jpg\n      … and 5 more (--json lists them all)\n  = 0 already there", maxListed-1)) ||
 		strings.Contains(b.String(), fmt.Sprintf("2026/%02d.jpg", maxListed)) {
 		t.Errorf("the dry run's summary:\n%s", b.String())
+	}
+}
+
+// The directories share --transfers: three directories at --transfers 3 copy one file each at
+// once, not four each (the old floor), which a user who asked for 3 would not expect.
+func TestDirectoriesShareTheTransfers(t *testing.T) {
+	for _, tc := range []struct{ transfers, dirs, each int }{{3, 3, 1}, {64, 2, 32}, {2, 5, 1}, {64, 1, 64}} {
+		var mu sync.Mutex
+		var got []int
+		jobs := make([]transferJob, tc.dirs)
+		for i := range jobs {
+			jobs[i] = transferJob{name: fmt.Sprint("dir", i), run: func(_ context.Context, o transfer.Options) (*transfer.Summary, error) {
+				mu.Lock()
+				got = append(got, o.Workers)
+				mu.Unlock()
+				return &transfer.Summary{}, nil
+			}}
+		}
+		opts := transferOptions{Copy: transfer.Options{Workers: tc.transfers}, Progress: "none"}
+		if err := testApp().runTransfers("sync", jobs, opts); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range got {
+			if w != tc.each {
+				t.Errorf("--transfers %d over %d directories: a directory got %d at once, want %d", tc.transfers, tc.dirs, w, tc.each)
+			}
+		}
+		if len(got) != tc.dirs {
+			t.Errorf("%d of %d directories ran", len(got), tc.dirs)
+		}
 	}
 }

@@ -19,6 +19,12 @@
 //
 //	serverfloor -endpoint http://127.0.0.1:7070 -put ./site -prefix www-example-com-assets- -inflight 64
 //
+// With -sdk, the same requests (-chains, -noop) go through the AWS SDK's S3 client as assetwiz
+// sends them (path-style, no retry in the SDK, checksums only where required) instead of bare
+// signed requests: what the SDK itself costs, with no plan and no file.
+//
+//	serverfloor -endpoint http://127.0.0.1:7070 -buckets 200 -prefix floor- -chains -sdk
+//
 // bench/run adds these times to the work floor (round trips × delay) to show how much of a
 // large apply's time the server and this machine's CPU take, whatever the client. The keys are
 // read from S3_ACCESS_KEY and S3_SECRET_KEY. Loopback endpoints only.
@@ -66,6 +72,7 @@ func main() {
 	putDir := flag.String("put", "", "PUT every file under this folder's directories (see above) instead of making buckets")
 	inflight := flag.Int("inflight", 64, "with -put: requests at once")
 	only := flag.String("only", "", "with -put: only the directories whose name starts with this")
+	useSDK := flag.Bool("sdk", false, "send the bucket requests through the AWS SDK's S3 client, as assetwiz does (see above)")
 	flag.Parse()
 	u, err := url.Parse(*endpoint)
 	if err != nil || u.Host == "" {
@@ -82,6 +89,10 @@ func main() {
 		http: &http.Client{Transport: &http.Transport{
 			MaxIdleConnsPerHost: *buckets + 1, // the next wave reuses the connections, as any client would
 		}},
+	}
+	var send sender = c
+	if *useSDK {
+		send = newSDKClient(c)
 	}
 	if *putDir != "" {
 		c.http.Transport.(*http.Transport).MaxIdleConnsPerHost = *inflight
@@ -116,13 +127,13 @@ func main() {
 			}
 		}
 		err := eachBucket(names, func(name string) error {
-			if err := c.send(first, name); err != nil {
+			if err := send.send(first, name); err != nil {
 				return fmt.Errorf("%s: %w", first.name, err)
 			}
 			errs := make([]error, len(then))
 			var wg sync.WaitGroup
 			for i, w := range then {
-				wg.Go(func() { errs[i] = c.send(w, name) })
+				wg.Go(func() { errs[i] = send.send(w, name) })
 			}
 			wg.Wait()
 			for _, err := range errs {
@@ -143,7 +154,7 @@ func main() {
 		// waits for another. The least any client can take here.
 		err := eachBucket(names, func(name string) error {
 			for _, w := range waves {
-				if err := c.send(w, name); err != nil {
+				if err := send.send(w, name); err != nil {
 					return fmt.Errorf("%s: %w", w.name, err)
 				}
 			}
@@ -157,7 +168,7 @@ func main() {
 	}
 	for _, w := range waves {
 		t0 := time.Now()
-		if err := eachBucket(names, func(name string) error { return c.send(w, name) }); err != nil {
+		if err := eachBucket(names, func(name string) error { return send.send(w, name) }); err != nil {
 			log.Fatalf("serverfloor: %s: %v", w.name, err)
 		}
 		fmt.Printf("%s\t%.1f\n", w.name, ms(time.Since(t0)))
@@ -284,9 +295,22 @@ func (c client) put(path, bucket, key string) error {
 	return nil
 }
 
+// sender sends one wave's request for a bucket and checks the answer's status.
+type sender interface {
+	send(w wave, bucket string) error
+}
+
+// statusOK says whether an answer's status is what the wave wants.
+func (w wave) statusOK(status int) bool {
+	if w.want == anyAnswer {
+		return status == http.StatusOK || status == http.StatusNotFound || status == http.StatusNotImplemented
+	}
+	return status == w.want
+}
+
 // send sends one wave's signed request for a bucket and checks the answer's status.
 func (c client) send(w wave, bucket string) error {
-	method, query, body, want := w.method, w.query, w.body, w.want
+	method, query, body := w.method, w.query, w.body
 	target := c.base + "/" + bucket
 	if query != "" {
 		target += "?" + query
@@ -311,11 +335,7 @@ func (c client) send(w wave, bucket string) error {
 	}
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	ok := resp.StatusCode == want
-	if want == anyAnswer {
-		ok = resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusNotImplemented
-	}
-	if !ok {
+	if !w.statusOK(resp.StatusCode) {
 		return fmt.Errorf("%s %s: %s %s", method, bucket, resp.Status, msg)
 	}
 	return nil

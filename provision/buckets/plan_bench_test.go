@@ -118,6 +118,7 @@ func BenchmarkNewSiteApply(b *testing.B) {
 	live := buckets.Live{Getenv: func(string) string { return "" }}
 	site := 0
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		site++
 		a := steps.Answers{Mode: steps.ModeTemporal, Application: "wordpress", WebsiteURL: fmt.Sprintf("www.example%d.com", site), Technique: steps.TechniqueS3fs,

@@ -35,11 +35,12 @@ func BenchmarkOneRequest(b *testing.B) {
 	b.Run("sdk", func(b *testing.B) {
 		a := steps.Answers{Storage: steps.Storage{Provider: "custom", Region: "us-east-1", Endpoint: srv.Endpoint},
 			Secrets: steps.Secrets{S3AccessKey: srv.AccessKey, S3SecretKey: srv.SecretKey}}
-		c, err := buckets.NewClient(ctx, &a, func(string) string { return "" })
+		c, err := buckets.NewPlanClient(ctx, &a)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportAllocs()
+		defer reportCPU(b)()
 		for b.Loop() {
 			if _, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)}); err != nil {
 				b.Fatal(err)
@@ -53,6 +54,7 @@ func BenchmarkOneRequest(b *testing.B) {
 		payload := hex.EncodeToString(emptySum[:])
 		client := &http.Client{}
 		b.ReportAllocs()
+		defer reportCPU(b)()
 		for b.Loop() {
 			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.Endpoint+"/"+bucket+"?versioning", nil)
 			req.Header.Set("X-Amz-Content-Sha256", payload)

@@ -19,9 +19,10 @@
 //
 //	serverfloor -endpoint http://127.0.0.1:7070 -put ./site -prefix www-example-com-assets- -inflight 64
 //
-// With -sdk, the same requests (-chains, -noop) go through the AWS SDK's S3 client as assetwiz
-// sends them (path-style, no retry in the SDK, checksums only where required) instead of bare
-// signed requests: what the SDK itself costs, with no plan and no file.
+// With -sdk, the same requests (-chains, -noop) go through the AWS SDK's S3 client configured as
+// assetwiz's is (path-style, no retry in the SDK, checksums only where required) but with the
+// SDK's whole middleware stack (assetwiz takes the inert ones out: provision/buckets leanStack),
+// instead of bare signed requests: what any client built on the SDK costs, with no plan and no file.
 //
 //	serverfloor -endpoint http://127.0.0.1:7070 -buckets 200 -prefix floor- -chains -sdk
 //

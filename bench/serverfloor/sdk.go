@@ -15,8 +15,8 @@ import (
 )
 
 // sdkClient sends the waves through the AWS SDK's S3 client, configured as assetwiz's plan and
-// apply client is for a custom endpoint (provision/buckets newClient), on the bare client's
-// HTTP client: the difference between the two is the SDK's own cost.
+// apply client is for a custom endpoint (provision/buckets newClient) but with the SDK's whole
+// middleware stack, on the bare client's HTTP client: the difference is the SDK's own cost.
 type sdkClient struct{ s3 *s3.Client }
 
 func newSDKClient(c client) sdkClient {

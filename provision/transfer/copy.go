@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -158,6 +159,7 @@ func Copy(ctx context.Context, b Buckets, opt Options, versions bool) (*Summary,
 	if c.server != nil {
 		c.server.cleanup.Wait()
 	}
+	c.versioned.wait() // before the probe it may start
 	c.md5Probe.wait()
 	if !ready() {
 		return sum, readyErr
@@ -200,6 +202,10 @@ type copier struct {
 	listing *orderCheck
 	// md5Probe finds out, once, whether the destination checks Content-MD5 (pipe.go).
 	md5Probe md5Probe
+	// versioned: the destination bucket keeps versions (asked once: pipe.go, checkedByETag);
+	// etagNotMD5: one of its answers had an ETag other than the MD5 of the bytes sent.
+	versioned  askedOnce
+	etagNotMD5 atomic.Bool
 }
 
 // current copies one current object, unless the destination holds it already. perKey: the

@@ -6,7 +6,12 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/assetwiz/assetwiz/provision/buckets/s3test"
 	"github.com/assetwiz/assetwiz/provision/faultproxy"
@@ -92,4 +97,167 @@ func (f *flipper) Read(b []byte) (int, error) {
 	}
 	f.off += int64(n)
 	return n, err
+}
+
+// storedVersions lists every version and delete marker of key in bucket.
+func storedVersions(t *testing.T, c *s3.Client, bucket, key string) (versions []types.ObjectVersion, markers int) {
+	t.Helper()
+	out, err := c.ListObjectVersions(context.Background(), &s3.ListObjectVersionsInput{Bucket: aws.String(bucket), Prefix: aws.String(key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range out.Versions {
+		if aws.ToString(v.Key) == key {
+			versions = append(versions, v)
+		}
+	}
+	for _, m := range out.DeleteMarkers {
+		if aws.ToString(m.Key) == key {
+			markers++
+		}
+	}
+	return versions, markers
+}
+
+// putHeaders records the Content-MD5 of every object PUT the destination's proxy passes on
+// (key → header), and may rewrite the answers' ETags.
+type putHeaders struct {
+	mu         sync.Mutex
+	contentMD5 map[string][]string
+	fakeETag   bool
+}
+
+func (p *putHeaders) tamper(r *http.Request, resp *http.Response) error {
+	if r.Method != http.MethodPut || r.URL.Query().Has("versioning") || strings.Count(strings.Trim(r.URL.Path, "/"), "/") < 1 {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	key := r.URL.Path[strings.Index(strings.Trim(r.URL.Path, "/"), "/")+2:]
+	p.contentMD5[key] = append(p.contentMD5[key], r.Header.Get("Content-MD5"))
+	if p.fakeETag && resp.StatusCode == http.StatusOK {
+		resp.Header.Set("ETag", `"0123456789abcdef0123456789abcdef-kms"`) // as with encryption by KMS: not the MD5
+	}
+	return nil
+}
+
+// Into a versioned bucket, a piped object is checked by the ETag the destination answers (the
+// MD5 of what it stored) instead of by Content-MD5, which costs versitygw a second MD5 of every
+// byte: no Content-MD5 is sent, no Content-MD5 probe is written, and the copies are whole.
+func TestAPipeIntoAVersionedBucketIsCheckedByItsETag(t *testing.T) {
+	t.Parallel()
+	site, backup := s3test.Start(t), s3test.Start(t)
+	sc := site.Client(t)
+	seen := &putHeaders{contentMD5: map[string][]string{}}
+	bc := behind(t, backup, 0, seen.tamper)
+	makeBucket(t, sc, "assets")
+	versionedBucket(t, bc, "assets-backup")
+	want := map[string][]byte{"video.mp4": randomBytes(t, inMemory+1), "poster.jpg": randomBytes(t, inMemory+4096)}
+	for k, v := range want {
+		putBytes(t, sc, "assets", k, v)
+	}
+	sum, err := Copy(context.Background(), Buckets{From: sc, FromBucket: "assets", To: bc, ToBucket: "assets-backup"}, Options{Workers: 2}, false)
+	if err != nil || sum.Problems() != 0 || sum.Copied != 2 {
+		t.Fatalf("%v %+v", err, sum)
+	}
+	sameCopies(t, bc, "assets", "assets-backup", want)
+	seen.mu.Lock()
+	defer seen.mu.Unlock()
+	for key, md5s := range seen.contentMD5 {
+		if strings.HasPrefix(key, reservedPrefix) {
+			t.Errorf("a Content-MD5 probe was written (%s): the ETag checks the copies", key)
+		}
+		if len(md5s) != 1 || md5s[0] != "" {
+			t.Errorf("%s: PUT %d times with Content-MD5 %q; want once, without", key, len(md5s), md5s)
+		}
+	}
+	for key := range want {
+		if v, m := storedVersions(t, bc, "assets-backup", key); len(v) != 1 || m != 0 {
+			t.Errorf("%s: %d versions and %d delete markers; want the one copy", key, len(v), m)
+		}
+	}
+}
+
+// A source that sends other bytes than it stored, into a versioned bucket: the version the
+// destination stored is deleted (its ETag is not the source's MD5), the object goes again with
+// Content-MD5, which the destination refuses, and it is reported: no version, no delete marker.
+func TestAPipedObjectCorruptedOnTheWayLeavesNoVersion(t *testing.T) {
+	t.Parallel()
+	site, backup := s3test.Start(t), s3test.Start(t)
+	direct := site.Client(t)
+	seen := &putHeaders{contentMD5: map[string][]string{}}
+	bc := behind(t, backup, 0, seen.tamper)
+	makeBucket(t, direct, "assets")
+	versionedBucket(t, bc, "assets-backup")
+	putBytes(t, direct, "assets", "video.mp4", randomBytes(t, inMemory+4096))
+	flip := func(r *http.Request, resp *http.Response) error {
+		if faultproxy.IsGetObject(r) && resp.StatusCode == http.StatusOK {
+			resp.Body = struct {
+				io.Reader
+				io.Closer
+			}{&flipper{r: resp.Body, at: 5000}, resp.Body}
+		}
+		return nil
+	}
+	from := behind(t, site, 0, flip)
+	sum, err := Copy(context.Background(), Buckets{From: from, FromBucket: "assets", To: bc, ToBucket: "assets-backup"}, Options{Workers: 2}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Failed) != 1 || sum.Failed[0].Key != "video.mp4" || sum.Copied != 0 {
+		t.Fatalf("copied %d, failed %v; want video.mp4 reported", sum.Copied, sum.Failed)
+	}
+	if r := sum.Failed[0].Reason; !strings.Contains(r, "does not match the source's MD5") {
+		t.Errorf("reason %q does not say the content did not match", r)
+	}
+	if v, m := storedVersions(t, bc, "assets-backup", "video.mp4"); len(v) != 0 || m != 0 {
+		t.Fatalf("the backup holds %d versions and %d delete markers of video.mp4 after a corrupted read; want none", len(v), m)
+	}
+	seen.mu.Lock()
+	defer seen.mu.Unlock()
+	if md5s := seen.contentMD5["video.mp4"]; len(md5s) < 2 || md5s[0] != "" || md5s[len(md5s)-1] == "" {
+		t.Errorf("video.mp4 PUT with Content-MD5 %q; want first without (checked by the ETag), then with", md5s)
+	}
+}
+
+// A versioned destination whose ETags are not MD5s (encryption with KMS): the first piped
+// object's version is deleted and it goes again with Content-MD5, as every object after it;
+// each ends with one version, whole.
+func TestAPipeFallsBackToContentMD5WhereETagsAreNotMD5s(t *testing.T) {
+	t.Parallel()
+	site, backup := s3test.Start(t), s3test.Start(t)
+	sc := site.Client(t)
+	seen := &putHeaders{contentMD5: map[string][]string{}, fakeETag: true}
+	bc := behind(t, backup, 0, seen.tamper)
+	makeBucket(t, sc, "assets")
+	versionedBucket(t, bc, "assets-backup")
+	want := map[string][]byte{"a.mp4": randomBytes(t, inMemory+1), "b.mp4": randomBytes(t, inMemory+2), "c.mp4": randomBytes(t, inMemory+3)}
+	for k, v := range want {
+		putBytes(t, sc, "assets", k, v)
+	}
+	sum, err := Copy(context.Background(), Buckets{From: sc, FromBucket: "assets", To: bc, ToBucket: "assets-backup"}, Options{Workers: 1}, false)
+	if err != nil || sum.Problems() != 0 || sum.Copied != 3 {
+		t.Fatalf("%v %+v", err, sum)
+	}
+	sameCopies(t, bc, "assets", "assets-backup", want)
+	seen.mu.Lock()
+	defer seen.mu.Unlock()
+	withoutMD5 := 0
+	for key := range want {
+		md5s := seen.contentMD5[key]
+		for _, m := range md5s {
+			if m == "" {
+				withoutMD5++
+			}
+		}
+		if md5s[len(md5s)-1] == "" {
+			t.Errorf("%s: last PUT without Content-MD5 (%q)", key, md5s)
+		}
+		if v, m := storedVersions(t, bc, "assets-backup", key); len(v) != 1 || m != 0 {
+			t.Errorf("%s: %d versions and %d delete markers; want the one copy", key, len(v), m)
+		}
+	}
+	if withoutMD5 != 1 {
+		t.Errorf("%d PUTs went without Content-MD5; want only the first, whose answer showed the ETags are not MD5s", withoutMD5)
+	}
 }

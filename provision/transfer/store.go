@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/assetwiz/assetwiz/provision"
 )
@@ -51,6 +52,20 @@ func (s *store) doBody(ctx context.Context, size int64, call func(ctx context.Co
 
 // head reads an object's size, ETag and metadata; found is false when there is no such object
 // (or its newest version is a delete marker).
+// versioningEnabled says whether the bucket keeps versions (GetBucketVersioning answers
+// Enabled); false when it does not, or when it cannot be read.
+func (s *store) versioningEnabled(ctx context.Context) bool {
+	var status types.BucketVersioningStatus
+	err := s.do(ctx, func(ctx context.Context) error {
+		out, err := s.c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(s.bucket)}, noSDKRetries)
+		if err == nil {
+			status = out.Status
+		}
+		return err
+	})
+	return err == nil && status == types.BucketVersioningStatusEnabled
+}
+
 func (s *store) head(ctx context.Context, key, version string) (out *s3.HeadObjectOutput, found bool, err error) {
 	in := &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)}
 	if version != "" && version != "null" {

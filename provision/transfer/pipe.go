@@ -138,20 +138,23 @@ func (c *copier) checkedByETag(ctx context.Context) bool {
 
 // undoPut deletes the version a PUT checked by its ETag stored, whose ETag is not the source's
 // MD5: other bytes than the source's (a flipped bit on the way), or a provider whose ETags are
-// not MD5s (encryption with KMS); Content-MD5 checks the rest of the copy. The object is then
-// sent again (errETagNotMD5), unless the version could not be deleted: that is reported, with
-// the version id to delete.
+// not MD5s (encryption with KMS). The object then goes again with Content-MD5 (errETagNotMD5),
+// as the rest of the copy does. A version that could not be deleted (keys that may not delete
+// versions) is named in the summary's warnings: the verified copy goes on top of it.
 func (c *copier) undoPut(ctx context.Context, key string, sum []byte, put *s3.PutObjectOutput) error {
 	c.etagNotMD5.Store(true)
-	if put.VersionId == nil {
-		return fmt.Errorf("the destination's ETag %s is not the source's MD5 (%x), and it gave no version id to delete: check the object %s by hand", aws.ToString(put.ETag), sum, key)
+	err := errors.New("no version id in the answer")
+	if put.VersionId != nil {
+		err = c.to.do(context.WithoutCancel(ctx), func(ctx context.Context) error {
+			_, err := c.to.c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(c.to.bucket), Key: aws.String(key), VersionId: put.VersionId}, noSDKRetries)
+			return err
+		})
 	}
-	err := c.to.do(context.WithoutCancel(ctx), func(ctx context.Context) error {
-		_, err := c.to.c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(c.to.bucket), Key: aws.String(key), VersionId: put.VersionId}, noSDKRetries)
-		return err
-	})
 	if err != nil {
-		return fmt.Errorf("the destination's ETag %s is not the source's MD5 (%x), and its version %s could not be deleted (%s): delete it by hand", aws.ToString(put.ETag), sum, aws.ToString(put.VersionId), describe(err))
+		c.sum.add(func(s *Summary) {
+			s.Warnings = append(s.Warnings, fmt.Sprintf("bucket %s: %s was stored with ETag %s, not the source's MD5 (%x), and that version (%s) could not be deleted (%s); it was sent again with Content-MD5, which the bucket checked, so the current version is right: delete the other by hand",
+				c.to.bucket, key, aws.ToString(put.ETag), sum, aws.ToString(put.VersionId), describe(err)))
+		})
 	}
 	return errETagNotMD5
 }

@@ -261,3 +261,35 @@ func TestAPipeFallsBackToContentMD5WhereETagsAreNotMD5s(t *testing.T) {
 		t.Errorf("%d PUTs went without Content-MD5; want only the first, whose answer showed the ETags are not MD5s", withoutMD5)
 	}
 }
+
+// Keys that may not delete versions: the version whose ETag was not the MD5 stays, the object
+// is sent again with Content-MD5 all the same, and the summary names the version to delete.
+func TestAVersionThatCouldNotBeDeletedIsNamed(t *testing.T) {
+	t.Parallel()
+	site, backup := s3test.Start(t), s3test.Start(t)
+	sc := site.Client(t)
+	seen := &putHeaders{contentMD5: map[string][]string{}, fakeETag: true}
+	bc := behind(t, backup, 0, func(r *http.Request, resp *http.Response) error {
+		if r.Method == http.MethodDelete && r.URL.Query().Has("versionId") {
+			resp.StatusCode, resp.Status = http.StatusForbidden, "403 Forbidden"
+			resp.Body = io.NopCloser(strings.NewReader(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`))
+			resp.ContentLength = -1
+			resp.Header.Del("Content-Length")
+			return nil
+		}
+		return seen.tamper(r, resp)
+	})
+	makeBucket(t, sc, "assets")
+	versionedBucket(t, bc, "assets-backup")
+	want := map[string][]byte{"a.mp4": randomBytes(t, inMemory+1)}
+	putBytes(t, sc, "assets", "a.mp4", want["a.mp4"])
+	sum, err := Copy(context.Background(), Buckets{From: sc, FromBucket: "assets", To: bc, ToBucket: "assets-backup"}, Options{Workers: 1}, false)
+	if err != nil || len(sum.Failed) != 0 || sum.Copied != 1 {
+		t.Fatalf("%v %+v", err, sum)
+	}
+	sameCopies(t, bc, "assets", "assets-backup", want)
+	if len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "a.mp4 was stored with ETag") || !strings.Contains(sum.Warnings[0], "could not be deleted") {
+		t.Fatalf("warnings %q; want the version that could not be deleted named", sum.Warnings)
+	}
+	t.Logf("warning: %s", sum.Warnings[0])
+}

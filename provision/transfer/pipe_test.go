@@ -57,30 +57,39 @@ func TestAPipedObjectCorruptedOnTheWayIsNotStored(t *testing.T) {
 	makeBucket(t, direct, "assets")
 	makeBucket(t, bc, "assets-backup")
 	putBytes(t, direct, "assets", "video.mp4", randomBytes(t, inMemory+4096))
-	flip := func(r *http.Request, resp *http.Response) error {
-		if faultproxy.IsGetObject(r) && resp.StatusCode == http.StatusOK {
-			resp.Body = struct {
-				io.Reader
-				io.Closer
-			}{&flipper{r: resp.Body, at: 5000}, resp.Body}
-		}
-		return nil
+	copyCorrupted(t, behind(t, site, 0, flipObjectReads), bc)
+	if keys := listKeys(t, bc, "assets-backup"); len(keys) != 0 {
+		t.Fatalf("the backup holds %v after a corrupted read", keys)
 	}
-	from := behind(t, site, 0, flip)
-	sum, err := Copy(context.Background(), Buckets{From: from, FromBucket: "assets", To: bc, ToBucket: "assets-backup"}, Options{Workers: 2}, false)
+}
+
+// copyCorrupted copies "assets" (video.mp4, read corrupted from) into "assets-backup" and
+// checks that video.mp4 is reported, as content that does not match the source's MD5.
+func copyCorrupted(t *testing.T, from, to *s3.Client) {
+	t.Helper()
+	sum, err := Copy(context.Background(), Buckets{From: from, FromBucket: "assets", To: to, ToBucket: "assets-backup"}, Options{Workers: 2}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(sum.Failed) != 1 || sum.Failed[0].Key != "video.mp4" || sum.Copied != 0 {
 		t.Fatalf("copied %d, failed %v; want video.mp4 reported", sum.Copied, sum.Failed)
 	}
-	if keys := listKeys(t, bc, "assets-backup"); len(keys) != 0 {
-		t.Fatalf("the backup holds %v after a corrupted read", keys)
-	}
 	if r := sum.Failed[0].Reason; !strings.Contains(r, "does not match the source's MD5") {
 		t.Fatalf("reason %q does not say the content did not match", r)
 	}
 	t.Logf("reason: %s", sum.Failed[0].Reason)
+}
+
+// flipObjectReads is a Tamper that flips one bit of every object a GET reads (its byte 5000),
+// under the right length: a source sending other bytes than it stored.
+func flipObjectReads(r *http.Request, resp *http.Response) error {
+	if faultproxy.IsGetObject(r) && resp.StatusCode == http.StatusOK {
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{&flipper{r: resp.Body, at: 5000}, resp.Body}
+	}
+	return nil
 }
 
 // flipper flips one bit of the byte at offset at.
@@ -141,21 +150,27 @@ func (p *putHeaders) tamper(r *http.Request, resp *http.Response) error {
 	return nil
 }
 
+// intoVersioned starts two servers: a site whose bucket "assets" holds want, and a backup
+// server, reached through a proxy doing tamper, with a versioned bucket "assets-backup".
+func intoVersioned(t *testing.T, tamper func(*http.Request, *http.Response) error, want map[string][]byte) (site, backup *s3.Client) {
+	t.Helper()
+	site, backup = s3test.Start(t).Client(t), behind(t, s3test.Start(t), 0, tamper)
+	makeBucket(t, site, "assets")
+	versionedBucket(t, backup, "assets-backup")
+	for k, v := range want {
+		putBytes(t, site, "assets", k, v)
+	}
+	return site, backup
+}
+
 // Into a versioned bucket, a piped object is checked by the ETag the destination answers (the
 // MD5 of what it stored) instead of by Content-MD5, which costs versitygw a second MD5 of every
 // byte: no Content-MD5 is sent, no Content-MD5 probe is written, and the copies are whole.
 func TestAPipeIntoAVersionedBucketIsCheckedByItsETag(t *testing.T) {
 	t.Parallel()
-	site, backup := s3test.Start(t), s3test.Start(t)
-	sc := site.Client(t)
 	seen := &putHeaders{contentMD5: map[string][]string{}}
-	bc := behind(t, backup, 0, seen.tamper)
-	makeBucket(t, sc, "assets")
-	versionedBucket(t, bc, "assets-backup")
 	want := map[string][]byte{"video.mp4": randomBytes(t, inMemory+1), "poster.jpg": randomBytes(t, inMemory+4096)}
-	for k, v := range want {
-		putBytes(t, sc, "assets", k, v)
-	}
+	sc, bc := intoVersioned(t, seen.tamper, want)
 	sum, err := Copy(context.Background(), Buckets{From: sc, FromBucket: "assets", To: bc, ToBucket: "assets-backup"}, Options{Workers: 2}, false)
 	if err != nil || sum.Problems() != 0 || sum.Copied != 2 {
 		t.Fatalf("%v %+v", err, sum)
@@ -190,26 +205,7 @@ func TestAPipedObjectCorruptedOnTheWayLeavesNoVersion(t *testing.T) {
 	makeBucket(t, direct, "assets")
 	versionedBucket(t, bc, "assets-backup")
 	putBytes(t, direct, "assets", "video.mp4", randomBytes(t, inMemory+4096))
-	flip := func(r *http.Request, resp *http.Response) error {
-		if faultproxy.IsGetObject(r) && resp.StatusCode == http.StatusOK {
-			resp.Body = struct {
-				io.Reader
-				io.Closer
-			}{&flipper{r: resp.Body, at: 5000}, resp.Body}
-		}
-		return nil
-	}
-	from := behind(t, site, 0, flip)
-	sum, err := Copy(context.Background(), Buckets{From: from, FromBucket: "assets", To: bc, ToBucket: "assets-backup"}, Options{Workers: 2}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(sum.Failed) != 1 || sum.Failed[0].Key != "video.mp4" || sum.Copied != 0 {
-		t.Fatalf("copied %d, failed %v; want video.mp4 reported", sum.Copied, sum.Failed)
-	}
-	if r := sum.Failed[0].Reason; !strings.Contains(r, "does not match the source's MD5") {
-		t.Errorf("reason %q does not say the content did not match", r)
-	}
+	copyCorrupted(t, behind(t, site, 0, flipObjectReads), bc)
 	if v, m := storedVersions(t, bc, "assets-backup", "video.mp4"); len(v) != 0 || m != 0 {
 		t.Fatalf("the backup holds %d versions and %d delete markers of video.mp4 after a corrupted read; want none", len(v), m)
 	}
@@ -225,16 +221,9 @@ func TestAPipedObjectCorruptedOnTheWayLeavesNoVersion(t *testing.T) {
 // each ends with one version, whole.
 func TestAPipeFallsBackToContentMD5WhereETagsAreNotMD5s(t *testing.T) {
 	t.Parallel()
-	site, backup := s3test.Start(t), s3test.Start(t)
-	sc := site.Client(t)
 	seen := &putHeaders{contentMD5: map[string][]string{}, fakeETag: true}
-	bc := behind(t, backup, 0, seen.tamper)
-	makeBucket(t, sc, "assets")
-	versionedBucket(t, bc, "assets-backup")
 	want := map[string][]byte{"a.mp4": randomBytes(t, inMemory+1), "b.mp4": randomBytes(t, inMemory+2), "c.mp4": randomBytes(t, inMemory+3)}
-	for k, v := range want {
-		putBytes(t, sc, "assets", k, v)
-	}
+	sc, bc := intoVersioned(t, seen.tamper, want)
 	sum, err := Copy(context.Background(), Buckets{From: sc, FromBucket: "assets", To: bc, ToBucket: "assets-backup"}, Options{Workers: 1}, false)
 	if err != nil || sum.Problems() != 0 || sum.Copied != 3 {
 		t.Fatalf("%v %+v", err, sum)
@@ -266,10 +255,9 @@ func TestAPipeFallsBackToContentMD5WhereETagsAreNotMD5s(t *testing.T) {
 // is sent again with Content-MD5 all the same, and the summary names the version to delete.
 func TestAVersionThatCouldNotBeDeletedIsNamed(t *testing.T) {
 	t.Parallel()
-	site, backup := s3test.Start(t), s3test.Start(t)
-	sc := site.Client(t)
 	seen := &putHeaders{contentMD5: map[string][]string{}, fakeETag: true}
-	bc := behind(t, backup, 0, func(r *http.Request, resp *http.Response) error {
+	want := map[string][]byte{"a.mp4": randomBytes(t, inMemory+1)}
+	sc, bc := intoVersioned(t, func(r *http.Request, resp *http.Response) error {
 		if r.Method == http.MethodDelete && r.URL.Query().Has("versionId") {
 			resp.StatusCode, resp.Status = http.StatusForbidden, "403 Forbidden"
 			resp.Body = io.NopCloser(strings.NewReader(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`))
@@ -278,11 +266,7 @@ func TestAVersionThatCouldNotBeDeletedIsNamed(t *testing.T) {
 			return nil
 		}
 		return seen.tamper(r, resp)
-	})
-	makeBucket(t, sc, "assets")
-	versionedBucket(t, bc, "assets-backup")
-	want := map[string][]byte{"a.mp4": randomBytes(t, inMemory+1)}
-	putBytes(t, sc, "assets", "a.mp4", want["a.mp4"])
+	}, want)
 	sum, err := Copy(context.Background(), Buckets{From: sc, FromBucket: "assets", To: bc, ToBucket: "assets-backup"}, Options{Workers: 1}, false)
 	if err != nil || len(sum.Failed) != 0 || sum.Copied != 1 {
 		t.Fatalf("%v %+v", err, sum)

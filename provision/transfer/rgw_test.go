@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -113,11 +112,8 @@ func TestAPipeIntoAVersionedBucketOnCephRGW(t *testing.T) {
 	_, from := rgwClient(t, func(r *http.Request, resp *http.Response) error {
 		mu.Lock()
 		defer mu.Unlock()
-		if flipping && faultproxy.IsGetObject(r) && resp.StatusCode == http.StatusOK {
-			resp.Body = struct {
-				io.Reader
-				io.Closer
-			}{&flipper{r: resp.Body, at: 5000}, resp.Body}
+		if flipping {
+			return flipObjectReads(r, resp)
 		}
 		return nil
 	})

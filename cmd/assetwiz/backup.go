@@ -40,8 +40,9 @@ never public) and writes a cron line and a systemd timer that run backup daily.
 
 Each run copies only what changed since the last (size and MD5 compared); an object changed
 in the asset bucket replaces the backup's, whose older copy stays as a version. --versions
-copies every version, not only the current objects. Nothing is ever deleted. At the end a
-marker in each backup bucket (.assetwiz/last-backup.json) records the run; verify reports it.
+copies every version, not only the current objects. Nothing is ever deleted but a version
+this run wrote that failed its check (below). At the end a marker in each backup bucket
+(.assetwiz/last-backup.json) records the run; verify reports it.
 
 --restore copies the other way, from the backup buckets into the asset buckets: objects
 missing there (deleted ones included: a delete marker on top) are copied back; an object
@@ -50,7 +51,12 @@ as a conflict and left alone, with --versions too, unless --overwrite.
 
 --versions is incremental for every object: a multipart object another tool wrote (no MD5)
 is known by its size, ETag and version id, recorded on its copy. Every body read is bounded
-by the listed size and a time; listings out of key order are detected and not trusted.`,
+by the listed size and a time; listings out of key order are detected and not trusted.
+Every object whose bytes go through assetwiz is checked against the source's MD5 by the
+provider: with Content-MD5, which it checks before it stores anything, or, for an object of
+8 MiB or more streamed from one provider into a versioned bucket at another, by the ETag it
+answers (a version that differs is deleted, so what was there is current again, and the
+object goes again with Content-MD5).`,
 		Example: `  assetwiz backup
   assetwiz backup --versions --json
   assetwiz backup --restore --dry-run`,

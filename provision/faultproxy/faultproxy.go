@@ -44,6 +44,9 @@ type Options struct {
 	// Tamper, when set, may change every answer the target gave before the client gets it:
 	// a provider that answers wrongly rather than failing (see ReverseListings, Chunked, Endless).
 	Tamper func(*http.Request, *http.Response) error
+	// Deny, when set, answers the requests it matches 403 AccessDenied without passing them
+	// on, as a provider does for keys that lack the permission.
+	Deny func(*http.Request) bool
 }
 
 // Proxy forwards to a target, injecting faults.
@@ -75,6 +78,12 @@ func New(t testing.TB, target string, opt Options) *Proxy {
 		p.requests.Add(1)
 		if p.opt.Latency > 0 {
 			time.Sleep(p.opt.Latency)
+		}
+		if p.opt.Deny != nil && p.opt.Deny(r) {
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)
+			return
 		}
 		switch fault := p.pick(); fault {
 		case SlowDown:

@@ -28,6 +28,11 @@ import (
 func behind(t *testing.T, srv *s3test.Server, rate float64, tamper func(*http.Request, *http.Response) error) *s3.Client {
 	t.Helper()
 	p := faultproxy.New(t, srv.Endpoint, faultproxy.Options{Rate: rate, Faults: []faultproxy.Fault{faultproxy.SlowDown, faultproxy.TooMany}, Seed: 7, Tamper: tamper})
+	return via(srv, p)
+}
+
+// via is a client of srv that goes through the proxy p.
+func via(srv *s3test.Server, p *faultproxy.Proxy) *s3.Client {
 	return s3.New(s3.Options{
 		Region: srv.Region, BaseEndpoint: aws.String(p.URL()), UsePathStyle: true,
 		Credentials:                credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey, ""),

@@ -50,7 +50,9 @@ func (c *copier) pipe(ctx context.Context, o Object, ifAbsent, withSource bool) 
 	})
 	err := c.pipeOnce(ctx, o, sum, ifAbsent, withSource)
 	if errors.Is(err, errETagNotMD5) {
-		err = c.pipeOnce(ctx, o, sum, ifAbsent, withSource) // with Content-MD5, now
+		// With Content-MD5, now; over the version that could not be deleted, if one was kept
+		// (the key is no longer free, but holds only what this run wrote).
+		err = c.pipeOnce(ctx, o, sum, ifAbsent && !errors.Is(err, errVersionKept), withSource)
 	}
 	if ifAbsent && isPreconditionFailed(err) {
 		return errExists
@@ -59,8 +61,12 @@ func (c *copier) pipe(ctx context.Context, o Object, ifAbsent, withSource bool) 
 }
 
 // errETagNotMD5: the destination's ETag for a piped PUT was not the source's MD5; the version
-// was deleted, and the object goes again with Content-MD5, as every one after it.
-var errETagNotMD5 = errors.New("the destination's ETag is not the MD5 of the bytes sent")
+// was deleted (or, with errVersionKept, could not be), and the object goes again with
+// Content-MD5, as every one after it.
+var (
+	errETagNotMD5  = errors.New("the destination's ETag is not the MD5 of the bytes sent")
+	errVersionKept = errors.New("the version could not be deleted")
+)
 
 // pipeOnce is one piped copy, checked by the destination's ETag (checkedByETag) or by
 // Content-MD5.
@@ -155,6 +161,7 @@ func (c *copier) undoPut(ctx context.Context, key string, sum []byte, put *s3.Pu
 			s.Warnings = append(s.Warnings, fmt.Sprintf("bucket %s: %s was stored with ETag %s, not the source's MD5 (%x), and that version (%s) could not be deleted (%s); it was sent again with Content-MD5, which the bucket checked, so the current version is right: delete the other by hand",
 				c.to.bucket, key, aws.ToString(put.ETag), sum, aws.ToString(put.VersionId), describe(err)))
 		})
+		return errors.Join(errETagNotMD5, errVersionKept)
 	}
 	return errETagNotMD5
 }

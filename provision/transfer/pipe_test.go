@@ -251,27 +251,28 @@ func TestAPipeFallsBackToContentMD5WhereETagsAreNotMD5s(t *testing.T) {
 	}
 }
 
-// Keys that may not delete versions: the version whose ETag was not the MD5 stays, the object
-// is sent again with Content-MD5 all the same, and the summary names the version to delete.
+// Keys that may not delete versions, in a restore (whose writes of missing keys ask that the
+// key still be free): the version whose ETag was not the MD5 stays, the object is sent again
+// with Content-MD5 all the same, over it (the key is no longer free, but holds only what the
+// run wrote), and the summary names the version to delete.
 func TestAVersionThatCouldNotBeDeletedIsNamed(t *testing.T) {
 	t.Parallel()
 	seen := &putHeaders{contentMD5: map[string][]string{}, fakeETag: true}
+	backup, site := s3test.Start(t).Client(t), s3test.Start(t)
+	assets := via(site, faultproxy.New(t, site.Endpoint, faultproxy.Options{Tamper: seen.tamper,
+		Deny: func(r *http.Request) bool { return r.Method == http.MethodDelete && r.URL.Query().Has("versionId") }}))
+	makeBucket(t, backup, "assets-backup")
+	versionedBucket(t, assets, "assets")
 	want := map[string][]byte{"a.mp4": randomBytes(t, inMemory+1)}
-	sc, bc := intoVersioned(t, func(r *http.Request, resp *http.Response) error {
-		if r.Method == http.MethodDelete && r.URL.Query().Has("versionId") {
-			resp.StatusCode, resp.Status = http.StatusForbidden, "403 Forbidden"
-			resp.Body = io.NopCloser(strings.NewReader(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`))
-			resp.ContentLength = -1
-			resp.Header.Del("Content-Length")
-			return nil
-		}
-		return seen.tamper(r, resp)
-	}, want)
-	sum, err := Copy(context.Background(), Buckets{From: sc, FromBucket: "assets", To: bc, ToBucket: "assets-backup"}, Options{Workers: 1}, false)
-	if err != nil || len(sum.Failed) != 0 || sum.Copied != 1 {
+	putBytes(t, backup, "assets-backup", "a.mp4", want["a.mp4"])
+	sum, err := Copy(context.Background(), Buckets{From: backup, FromBucket: "assets-backup", To: assets, ToBucket: "assets", Restore: true}, Options{Workers: 1}, false)
+	if err != nil || len(sum.Failed) != 0 || len(sum.Conflicts) != 0 || sum.Copied != 1 {
 		t.Fatalf("%v %+v", err, sum)
 	}
-	sameCopies(t, bc, "assets", "assets-backup", want)
+	sameCopies(t, assets, "assets-backup", "assets", want)
+	if v, _ := storedVersions(t, assets, "assets", "a.mp4"); len(v) != 2 {
+		t.Errorf("%d versions of a.mp4; want the one that could not be deleted and the checked one", len(v))
+	}
 	if len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "a.mp4 was stored with ETag") || !strings.Contains(sum.Warnings[0], "could not be deleted") {
 		t.Fatalf("warnings %q; want the version that could not be deleted named", sum.Warnings)
 	}

@@ -50,8 +50,6 @@ func (s *store) doBody(ctx context.Context, size int64, call func(ctx context.Co
 	return provision.Retry(ctx, p, call)
 }
 
-// head reads an object's size, ETag and metadata; found is false when there is no such object
-// (or its newest version is a delete marker).
 // versioningEnabled says whether the bucket keeps versions (GetBucketVersioning answers
 // Enabled); false when it does not, or when it cannot be read.
 func (s *store) versioningEnabled(ctx context.Context) bool {
@@ -66,6 +64,8 @@ func (s *store) versioningEnabled(ctx context.Context) bool {
 	return err == nil && status == types.BucketVersioningStatusEnabled
 }
 
+// head reads an object's size, ETag and metadata; found is false when there is no such object
+// (or its newest version is a delete marker).
 func (s *store) head(ctx context.Context, key, version string) (out *s3.HeadObjectOutput, found bool, err error) {
 	in := &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)}
 	if version != "" && version != "null" {

@@ -152,7 +152,8 @@ func addTransferFlags(cmd *cobra.Command, t *transferOptions) {
 	cmd.Flags().StringVar(&t.Progress, "progress", "auto", "progress on stderr: auto (a live view on a terminal, lines otherwise), plain (lines) or none")
 }
 
-// maxTransfers bounds --transfers: each transfer may hold a part of a large file in memory.
+// maxTransfers bounds --transfers: a transfer of backup or restore may hold an object of up to
+// 8 MiB in memory, so a mistyped number must not take the machine's memory.
 const maxTransfers = 1024
 
 // checkTransferFlags refuses, before anything is read, a --progress or --transfers that sync

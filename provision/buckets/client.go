@@ -125,7 +125,7 @@ func newClient(ctx context.Context, a *steps.Answers, getenv func(string) string
 
 // UserAgent is the User-Agent of assetwiz's S3 requests: made once, where the SDK's own
 // middleware builds its longer one for every request.
-var UserAgent = "assetwiz aws-sdk-go-v2/" + aws.SDKVersion
+const UserAgent = "assetwiz aws-sdk-go-v2/" + aws.SDKVersion
 
 // The SDK middlewares that do nothing for assetwiz's requests, by step: the bucket ARNs
 // (assetwiz's bucket names are never ARNs), S3 Express's user-agent mark, the Lambda trace

@@ -54,7 +54,7 @@ is known by its size, ETag and version id, recorded on its copy. Every body read
 by the listed size and a time; listings out of key order are detected and not trusted.
 Every object whose bytes go through assetwiz is checked against the source's MD5 by the
 provider: with Content-MD5, which it checks before it stores anything, or, for an object of
-8 MiB or more streamed from one provider into a versioned bucket at another, by the ETag it
+1 MiB or more streamed from one provider into a versioned bucket at another, by the ETag it
 answers (a version that differs is deleted, so what was there is current again, and the
 object goes again with Content-MD5).`,
 		Example: `  assetwiz backup

@@ -153,7 +153,7 @@ func addTransferFlags(cmd *cobra.Command, t *transferOptions) {
 }
 
 // maxTransfers bounds --transfers: a transfer of backup or restore may hold an object of up to
-// 8 MiB in memory, so a mistyped number must not take the machine's memory.
+// 1 MiB in memory, so a mistyped number must not take the machine's memory.
 const maxTransfers = 1024
 
 // checkTransferFlags refuses, before anything is read, a --progress or --transfers that sync

@@ -43,6 +43,10 @@ type serverSide struct {
 	cleanup sync.WaitGroup
 }
 
+// streamedCopyBelow: a new object smaller than this, on a server that does not make a single
+// copy conditional, is streamed (GET, then a conditional PUT) rather than copied in parts.
+const streamedCopyBelow = 8 << 20
+
 // errStream sends one object down the streaming path: its MD5 is known only by reading it, or
 // the server does not copy.
 var errStream = errors.New("copy this object by streaming it")
@@ -96,7 +100,7 @@ func (c *copier) serverCopy(ctx context.Context, o Object, ifAbsent, withSource 
 		if ss.off.Load() {
 			return errStream
 		}
-		if o.Size < inMemory {
+		if o.Size < streamedCopyBelow {
 			return errStream // GET + conditional PUT: as few round trips as a multipart copy's, fewer than its three
 		}
 		inParts = true

@@ -151,7 +151,7 @@ func TestCopiesOnAServerIgnoringTheConditionStayConditional(t *testing.T) {
 	ctx := context.Background()
 	makeBucket(t, c, "assets")
 	makeBucket(t, c, "assets-backup")
-	want := map[string][]byte{"small.webp": randomBytes(t, 2000), "large.webp": randomBytes(t, inMemory+1), "changed.webp": randomBytes(t, 3000)}
+	want := map[string][]byte{"small.webp": randomBytes(t, 2000), "large.webp": randomBytes(t, streamedCopyBelow+1), "changed.webp": randomBytes(t, 3000)}
 	for k, v := range want {
 		putBytes(t, c, "assets", k, v)
 	}
@@ -214,7 +214,7 @@ func TestARestoreByTheServerLeavesAnObjectWrittenMeanwhile(t *testing.T) {
 	direct := srv.Client(t)
 	makeBucket(t, direct, "assets")
 	makeBucket(t, direct, "assets-backup")
-	old, fresh := randomBytes(t, inMemory+10), randomBytes(t, inMemory+20)
+	old, fresh := randomBytes(t, streamedCopyBelow+10), randomBytes(t, streamedCopyBelow+20)
 	putBytes(t, direct, "assets-backup", "video.mp4", old)
 	var once sync.Once
 	c := behind(t, srv, 0, func(r *http.Request, resp *http.Response) error {
@@ -244,7 +244,7 @@ func TestABackupOnAServerIgnoringTheConditionIsOneCopyPerObject(t *testing.T) {
 	ctx := context.Background()
 	versionedBucket(t, c, "assets")
 	versionedBucket(t, c, "assets-backup")
-	want := map[string][]byte{"small.webp": randomBytes(t, 2000), "large.webp": randomBytes(t, inMemory+1)}
+	want := map[string][]byte{"small.webp": randomBytes(t, 2000), "large.webp": randomBytes(t, streamedCopyBelow+1)}
 	for k, v := range want {
 		putBytes(t, c, "assets", k, v)
 	}

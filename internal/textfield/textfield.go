@@ -1,5 +1,6 @@
 // Package textfield writes a value as one field of a line-based file (fstab, an INI line, a
-// comment), so that no value can end its line or its field early.
+// comment), so that no value can end its line or its field early. Values are validated first
+// where they come from answers; this is the second wall.
 package textfield
 
 import "strings"

@@ -55,7 +55,7 @@ func SnippetPaths(a *steps.Answers) []string {
 // Fstab is the /etc/fstab lines for the mounts, with the efs-utils alternative commented.
 func Fstab(a *steps.Answers, mounts []Mount) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# assetwiz: EFS file systems of %s (%s), one per asset directory.\n", oneLine(a.WebsiteURL), oneLine(a.EFS.Region))
+	fmt.Fprintf(&b, "# assetwiz: EFS file systems of %s (%s), one per asset directory.\n", textfield.OneLine(a.WebsiteURL), textfield.OneLine(a.EFS.Region))
 	b.WriteString("# Append to /etc/fstab on every web server, create the mount points, then: mount -a -t nfs4\n")
 	b.WriteString("# Needs the NFS client (nfs-common on Debian/Ubuntu, nfs-utils on RHEL/Amazon Linux) and\n")
 	b.WriteString("# TCP 2049 open from the web servers to the mount targets' security groups.\n")
@@ -63,10 +63,10 @@ func Fstab(a *steps.Answers, mounts []Mount) string {
 	b.WriteString("# the mount target in the web server's zone in place of the name.\n")
 	for _, m := range mounts {
 		mp := MountPoint(a, m.Directory)
-		fmt.Fprintf(&b, "\n# /%s\n", oneLine(m.Directory))
-		fmt.Fprintf(&b, "%s:/ %s nfs4 %s,_netdev 0 0\n", fstabEscape(DNSName(m.FileSystemID, a.EFS.Region)), fstabEscape(mp), NFSOptions)
+		fmt.Fprintf(&b, "\n# /%s\n", textfield.OneLine(m.Directory))
+		fmt.Fprintf(&b, "%s:/ %s nfs4 %s,_netdev 0 0\n", textfield.Fstab(DNSName(m.FileSystemID, a.EFS.Region)), textfield.Fstab(mp), NFSOptions)
 		b.WriteString("# or, with amazon-efs-utils (encryption in transit), instead of the line above:\n")
-		b.WriteString(oneLine(fmt.Sprintf("# %s:/ %s efs _netdev,noresvport,tls 0 0", fstabEscape(m.FileSystemID), fstabEscape(mp))) + "\n")
+		b.WriteString(textfield.OneLine(fmt.Sprintf("# %s:/ %s efs _netdev,noresvport,tls 0 0", textfield.Fstab(m.FileSystemID), textfield.Fstab(mp))) + "\n")
 	}
 	return b.String()
 }
@@ -75,16 +75,16 @@ func Fstab(a *steps.Answers, mounts []Mount) string {
 func MountScript(a *steps.Answers, mounts []Mount) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n")
-	fmt.Fprintf(&b, "# assetwiz: mounts the EFS file systems of %s (%s) on this web server.\n", oneLine(a.WebsiteURL), oneLine(a.EFS.Region))
+	fmt.Fprintf(&b, "# assetwiz: mounts the EFS file systems of %s (%s) on this web server.\n", textfield.OneLine(a.WebsiteURL), textfield.OneLine(a.EFS.Region))
 	b.WriteString("# Run as root: sh mount.sh. For mounts that survive a reboot, use the fstab lines beside it.\n")
 	b.WriteString("set -eu\n")
 	for _, m := range mounts {
 		mp := shellword.Quote(MountPoint(a, m.Directory))
-		fmt.Fprintf(&b, "\n# /%s\n", oneLine(m.Directory))
+		fmt.Fprintf(&b, "\n# /%s\n", textfield.OneLine(m.Directory))
 		fmt.Fprintf(&b, "mkdir -p %s\n", mp)
 		fmt.Fprintf(&b, "mountpoint -q %s || mount -t nfs4 -o %s %s %s\n", mp, NFSOptions, shellword.Quote(DNSName(m.FileSystemID, a.EFS.Region)+":/"), mp)
 		b.WriteString("# or, with amazon-efs-utils (encryption in transit), instead of the line above:\n")
-		b.WriteString(oneLine(fmt.Sprintf("# mountpoint -q %s || mount -t efs -o tls %s %s", mp, shellword.Quote(m.FileSystemID+":/"), mp)) + "\n")
+		b.WriteString(textfield.OneLine(fmt.Sprintf("# mountpoint -q %s || mount -t efs -o tls %s %s", mp, shellword.Quote(m.FileSystemID+":/"), mp)) + "\n")
 	}
 	return b.String()
 }
@@ -178,9 +178,3 @@ func writeSnippet(path, content string) error {
 	_, err := safefile.Write(path, content, SnippetMode)
 	return err
 }
-
-// A comment line must not end early (a line break would start code), nor an fstab field.
-var (
-	oneLine     = textfield.OneLine
-	fstabEscape = textfield.Fstab
-)

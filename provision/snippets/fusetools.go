@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/assetwiz/assetwiz/internal/shellword"
+	"github.com/assetwiz/assetwiz/internal/textfield"
 
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -45,7 +46,7 @@ func fuseToolFiles(a *steps.Answers) Set {
 	)
 	if keysKnown(a) {
 		set.Files = append(set.Files, File{Name: dir + "aws-credentials", Mode: SecretMode,
-			Content: fmt.Sprintf("[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n", oneLine(a.Secrets.S3AccessKey), oneLine(a.Secrets.S3SecretKey)),
+			Content: fmt.Sprintf("[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n", textfield.OneLine(a.Secrets.S3AccessKey), textfield.OneLine(a.Secrets.S3SecretKey)),
 			What:    tool + " credentials (holds the keys)"})
 	} else {
 		set.Warnings = append(set.Warnings, fmt.Sprintf("the storage keys are not known (set S3_ACCESS_KEY and S3_SECRET_KEY): no %s credential file is written; %s says how to make it",
@@ -57,7 +58,7 @@ func fuseToolFiles(a *steps.Answers) Set {
 func fuseToolScript(a *steps.Answers, buckets []steps.Bucket) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n")
-	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with %s on this web server, now, as the toolkit does.\n", oneLine(a.WebsiteURL), a.MountToolUsed())
+	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with %s on this web server, now, as the toolkit does.\n", textfield.OneLine(a.WebsiteURL), a.MountToolUsed())
 	b.WriteString("# Run as root: sh mount.sh (again at boot: the toolkit re-runs it from cron).\n")
 	b.WriteString("set -eu\n")
 	fmt.Fprintf(&b, "export AWS_SHARED_CREDENTIALS_FILE=%s\n", shellword.Quote(AWSCredentialsPath))
@@ -70,7 +71,7 @@ func fuseToolScript(a *steps.Answers, buckets []steps.Bucket) string {
 		for i := range args {
 			args[i] = shellword.Quote(args[i])
 		}
-		fmt.Fprintf(&b, "\n# /%s\n", oneLine(bk.Directory))
+		fmt.Fprintf(&b, "\n# /%s\n", textfield.OneLine(bk.Directory))
 		fmt.Fprintf(&b, "mkdir -p %s\n", shellword.Quote(mp))
 		fmt.Fprintf(&b, "mountpoint -q %s || %s %s\n", shellword.Quote(mp), a.MountToolUsed(), strings.Join(args, " "))
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/assetwiz/assetwiz/internal/shellword"
+	"github.com/assetwiz/assetwiz/internal/textfield"
 
 	"github.com/assetwiz/assetwiz/steps"
 )
@@ -34,16 +35,16 @@ const RcloneCacheDir = "/home/s3mount_cache"
 // the keys it reads them from the environment (env_auth).
 func RcloneConfigText(a *steps.Answers) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# assetwiz: rclone remote for the asset buckets of %s (%s %s).\n", oneLine(a.WebsiteURL), oneLine(a.Storage.Provider), oneLine(a.Storage.Region))
+	fmt.Fprintf(&b, "# assetwiz: rclone remote for the asset buckets of %s (%s %s).\n", textfield.OneLine(a.WebsiteURL), textfield.OneLine(a.Storage.Provider), textfield.OneLine(a.Storage.Region))
 	fmt.Fprintf(&b, "# Install as %s, mode 0600, owned by root.\n", RcloneConfigPath)
 	fmt.Fprintf(&b, "[%s]\ntype = s3\nprovider = Other\n", RcloneRemote)
 	if keysKnown(a) {
 		b.WriteString("env_auth = false\n")
-		fmt.Fprintf(&b, "access_key_id = %s\nsecret_access_key = %s\n", oneLine(a.Secrets.S3AccessKey), oneLine(a.Secrets.S3SecretKey))
+		fmt.Fprintf(&b, "access_key_id = %s\nsecret_access_key = %s\n", textfield.OneLine(a.Secrets.S3AccessKey), textfield.OneLine(a.Secrets.S3SecretKey))
 	} else {
 		b.WriteString("# The keys were not known: they are read from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.\nenv_auth = true\n")
 	}
-	fmt.Fprintf(&b, "endpoint = %s\nregion = %s\nacl = private\n", oneLine(S3fsURL(a)), oneLine(a.Storage.Region))
+	fmt.Fprintf(&b, "endpoint = %s\nregion = %s\nacl = private\n", textfield.OneLine(S3fsURL(a)), textfield.OneLine(a.Storage.Region))
 	return b.String()
 }
 
@@ -89,7 +90,7 @@ func rcloneFiles(a *steps.Answers) Set {
 func rcloneMountScript(a *steps.Answers, buckets []steps.Bucket) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n")
-	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with rclone on this web server, now,\n", oneLine(a.WebsiteURL))
+	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with rclone on this web server, now,\n", textfield.OneLine(a.WebsiteURL))
 	b.WriteString("# as the toolkit does. Run as root: sh mount.sh (again at boot: the toolkit re-runs it from cron).\n")
 	b.WriteString("set -eu\n")
 	fmt.Fprintf(&b, "mkdir -p %s\n", shellword.Quote(RcloneCacheDir))
@@ -99,7 +100,7 @@ func rcloneMountScript(a *steps.Answers, buckets []steps.Bucket) string {
 		for i := range args {
 			args[i] = shellword.Quote(args[i])
 		}
-		fmt.Fprintf(&b, "\n# /%s\n", oneLine(bk.Directory))
+		fmt.Fprintf(&b, "\n# /%s\n", textfield.OneLine(bk.Directory))
 		fmt.Fprintf(&b, "mkdir -p %s\n", shellword.Quote(mp))
 		fmt.Fprintf(&b, "mountpoint -q %s || rclone %s\n", shellword.Quote(mp), strings.Join(args, " "))
 	}

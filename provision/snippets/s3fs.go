@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/assetwiz/assetwiz/internal/shellword"
+	"github.com/assetwiz/assetwiz/internal/textfield"
 
 	"github.com/assetwiz/assetwiz/presets"
 	"github.com/assetwiz/assetwiz/steps"
@@ -88,7 +89,7 @@ func S3fsOptions(a *steps.Answers, bucket string) []string {
 
 // FstabLine is a bucket's /etc/fstab line.
 func FstabLine(a *steps.Answers, b steps.Bucket) string {
-	return fmt.Sprintf("%s %s fuse.s3fs %s 0 0", fstabEscape(b.Name), fstabEscape(MountPoint(a, b.Directory)), fstabEscape("_netdev,"+strings.Join(S3fsOptions(a, b.Name), ",")))
+	return fmt.Sprintf("%s %s fuse.s3fs %s 0 0", textfield.Fstab(b.Name), textfield.Fstab(MountPoint(a, b.Directory)), textfield.Fstab("_netdev,"+strings.Join(S3fsOptions(a, b.Name), ",")))
 }
 
 // MountCommand is the s3fs command that mounts a bucket now, each word quoted for the shell.
@@ -116,7 +117,7 @@ func s3fsFiles(a *steps.Answers) Set {
 		for _, b := range buckets {
 			set.Files = append(set.Files, File{
 				Name: "s3fs/" + PasswdName(b.Name), Mode: SecretMode,
-				Content: oneLine(a.Secrets.S3AccessKey) + ":" + oneLine(a.Secrets.S3SecretKey) + "\n",
+				Content: textfield.OneLine(a.Secrets.S3AccessKey) + ":" + textfield.OneLine(a.Secrets.S3SecretKey) + "\n",
 				What:    "s3fs credentials for " + b.Name + " (holds the keys)",
 			})
 		}
@@ -130,11 +131,11 @@ func s3fsFiles(a *steps.Answers) Set {
 
 func s3fsFstab(a *steps.Answers, buckets []steps.Bucket) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# assetwiz: s3fs mounts of the asset buckets of %s (%s %s), one per asset directory.\n", oneLine(a.WebsiteURL), oneLine(a.Storage.Provider), oneLine(a.Storage.Region))
+	fmt.Fprintf(&b, "# assetwiz: s3fs mounts of the asset buckets of %s (%s %s), one per asset directory.\n", textfield.OneLine(a.WebsiteURL), textfield.OneLine(a.Storage.Provider), textfield.OneLine(a.Storage.Region))
 	b.WriteString("# Append to /etc/fstab on every web server, once the credential files are in /etc\n")
 	b.WriteString("# (README.txt beside this file), then: mkdir -p each mount point; mount -a -t fuse.s3fs\n")
 	for _, bk := range buckets {
-		fmt.Fprintf(&b, "\n# /%s\n%s\n", oneLine(bk.Directory), FstabLine(a, bk))
+		fmt.Fprintf(&b, "\n# /%s\n%s\n", textfield.OneLine(bk.Directory), FstabLine(a, bk))
 	}
 	return b.String()
 }
@@ -142,13 +143,13 @@ func s3fsFstab(a *steps.Answers, buckets []steps.Bucket) string {
 func s3fsMountScript(a *steps.Answers, buckets []steps.Bucket) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n")
-	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with s3fs on this web server, now.\n", oneLine(a.WebsiteURL))
+	fmt.Fprintf(&b, "# assetwiz: mounts the asset buckets of %s with s3fs on this web server, now.\n", textfield.OneLine(a.WebsiteURL))
 	b.WriteString("# Run as root: sh mount.sh. For mounts that survive a reboot, use the fstab lines beside it.\n")
 	b.WriteString("set -eu\n")
 	fmt.Fprintf(&b, "mkdir -p %s\n", shellword.Quote(CacheDir))
 	for _, bk := range buckets {
 		mp := shellword.Quote(MountPoint(a, bk.Directory))
-		fmt.Fprintf(&b, "\n# /%s\n", oneLine(bk.Directory))
+		fmt.Fprintf(&b, "\n# /%s\n", textfield.OneLine(bk.Directory))
 		fmt.Fprintf(&b, "mkdir -p %s\n", mp)
 		fmt.Fprintf(&b, "mountpoint -q %s || %s\n", mp, MountCommand(a, bk))
 	}

@@ -108,16 +108,12 @@ func backupRun(opts *BackupOptions) error {
 		// the buckets are listed, and the copies wait for it before they write anything.
 		open := make(chan []string, 1)
 		go func() { open <- backup.Public(a.ctx, backupClient, ans) }()
-		var once sync.Once
-		var openErr error
-		t.ready = func() error {
-			once.Do(func() {
-				if o := <-open; len(o) > 0 {
-					openErr = fmt.Errorf("nothing was copied: %s", strings.Join(o, "; "))
-				}
-			})
-			return openErr
-		}
+		t.ready = sync.OnceValue(func() error {
+			if o := <-open; len(o) > 0 {
+				return fmt.Errorf("nothing was copied: %s", strings.Join(o, "; "))
+			}
+			return nil
+		})
 	}
 	if !restore {
 		// The backup buckets are ours and versioned: a changed upload replaces the backup's copy, which stays as a version.

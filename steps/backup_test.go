@@ -68,3 +68,22 @@ func TestBackupBucketThatIsAnAssetBucketIsBadInput(t *testing.T) {
 		t.Errorf("problems %q", got)
 	}
 }
+
+// The Old versions step says the buckets hold the only copy only when no second copy was
+// answered in the step before it.
+func TestOldVersionsSaysOnlyCopyOnlyWithoutABackup(t *testing.T) {
+	var explain func(*Answers) string
+	for _, st := range Steps() {
+		if st.ID == StepBackups {
+			explain = st.Explain
+		}
+	}
+	a := Answers{Storage: Storage{Provider: "digitalocean"}}
+	if s := explain(&a); !strings.Contains(s, "only copy") {
+		t.Errorf("without a second copy: %q does not say the buckets hold the only copy", s)
+	}
+	a.Backup.Provider = "custom"
+	if s := explain(&a); strings.Contains(s, "only copy") || !strings.Contains(s, "second copy") {
+		t.Errorf("with a second copy answered: %q", s)
+	}
+}

@@ -628,8 +628,11 @@ var table = []Step{
 	{ID: StepBackups, Title: "Old versions",
 		Applies: func(a *Answers) bool { return a.MakesBuckets() },
 		Explain: func(a *Answers) string {
-			s := "The buckets will hold the only copy of the uploads: the toolkit backs up no offloaded directory. " +
-				"Versioning keeps overwritten and deleted files for a while, so a mistake can be undone."
+			s := "The buckets will hold the only copy of the uploads: the toolkit backs up no offloaded directory. "
+			if a.HasBackup() { // answered in the step before: not the only copy, but a day old at most
+				s = "The toolkit backs up no offloaded directory; the second copy is made once a day. "
+			}
+			s += "Versioning keeps overwritten and deleted files for a while, so a mistake can be undone."
 			if p := providerOf(a); p.Name != "" && !p.Capabilities.Versioning {
 				s += " " + p.Title + " has no S3 versioning: the plan will warn."
 			}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dustin/go-humanize"
+	"github.com/dustin/go-humanize/english"
 
 	"github.com/assetwiz/assetwiz/provision"
 	"github.com/assetwiz/assetwiz/provision/buckets"
@@ -58,8 +59,9 @@ func (b Backend) Verify(ctx context.Context, a *steps.Answers) []provision.Check
 		case !found:
 			held = append(held, "no backup has finished yet; run assetwiz backup")
 		default:
-			held = append(held, fmt.Sprintf("last backup finished %s (%s), %s objects, %s",
-				m.Finished.UTC().Format(time.RFC3339), humanize.Time(m.Finished), humanize.Comma(m.Objects), humanize.Bytes(uint64(m.Bytes))))
+			held = append(held, fmt.Sprintf("last backup finished %s (%s), %s %s, %s",
+				m.Finished.UTC().Format(time.RFC3339), humanize.Time(m.Finished), humanize.Comma(m.Objects),
+				english.PluralWord(int(m.Objects), "object", ""), humanize.Bytes(uint64(m.Bytes))))
 		}
 		// What held comes first, then what did not, as for the asset buckets.
 		out = append(out[:fails], append([]provision.Check{{What: what, Detail: strings.Join(held, ", ")}}, out[fails:]...)...)

@@ -55,6 +55,12 @@ func TestVerifySaysWhatItCheckedOfTheBackupBuckets(t *testing.T) {
 	if got := said(); got != want {
 		t.Errorf("after a backup: %q, want %q", got, want)
 	}
+	if err := transfer.WriteMarker(ctx, c, name, transfer.Marker{Finished: finished, Objects: 1, Bytes: 2_000_000}); err != nil {
+		t.Fatal(err)
+	}
+	if got := said(); !strings.HasSuffix(got, ", 1 object, 2.0 MB") {
+		t.Errorf("after a backup of one object: %q", got)
+	}
 
 	// Versioning suspended and a statement open to everyone: each is a failure of its own,
 	// after what still held.

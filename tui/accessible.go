@@ -189,14 +189,17 @@ questions:
 				}
 				a := w.field(q)
 				def, label := a.value(), a.value()
-				if sel, isSelect := a.fields[0].(*huh.Select[string]); isSelect {
-					_ = sel
+				if _, isSelect := a.fields[0].(*huh.Select[string]); isSelect {
 					values := q.ChoiceValues(&w.ans)
-					if q.Kind == steps.KindBool {
-						values = []string{"true", "false"}
+					labels := values
+					if q.Kind == steps.KindBool { // "Yes (recommended)", not "true"
+						values, labels = nil, nil
+						for _, o := range yesNo {
+							values, labels = append(values, o.Value), append(labels, o.Key)
+						}
 					}
 					if i := slices.Index(values, def); i >= 0 {
-						def, label = strconv.Itoa(i+1), fmt.Sprintf("%d: %s", i+1, values[i])
+						def, label = strconv.Itoa(i+1), fmt.Sprintf("%d: %s", i+1, labels[i])
 					} else {
 						def, label = "", ""
 					}

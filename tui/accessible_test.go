@@ -62,7 +62,8 @@ func TestAccessibleScriptedToSavedAnswers(t *testing.T) {
 	if strings.Contains(out.String(), "plugh") {
 		t.Error("a secret was printed")
 	}
-	for _, want := range []string{"Step 1 of", "Step 5 of 8: Storage", "read from the input, not shown", "Plan:", "Saved the answers"} {
+	for _, want := range []string{"Step 1 of", "Step 5 of 8: Storage", "read from the input, not shown", "Plan:", "Saved the answers",
+		"(Press Enter for 1: Yes (recommended))"} { // a yes/no question's default by its label, not "true"
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
 		}

@@ -227,6 +227,9 @@ type asked struct {
 	relabel func(width int)
 }
 
+// yesNo are a yes/no question's entries, in both wizards.
+var yesNo = []huh.Option[string]{huh.NewOption("Yes (recommended)", "true"), huh.NewOption("No", "false")}
+
 // optionLabels are a list's entries: each value, then its help in a column of its own,
 // wrapped between words to width (0: as they are) with the help's next lines under the help.
 // huh wraps a label too wide for it at '-', '.' or ',' (wintersys- / projects): a label
@@ -358,7 +361,7 @@ func (w *wizard) field(q steps.Question) asked {
 		// A list with a cursor rather than huh's Confirm: its Yes/No differ only by colour,
 		// invisible with NO_COLOR.
 		sel := huh.NewSelect[string]().Key(q.Key).Title(q.Title).Description(desc).
-			Options(huh.NewOption("Yes (recommended)", "true"), huh.NewOption("No", "false")).Accessor(w.guard(value))
+			Options(yesNo...).Accessor(w.guard(value))
 		out.fields = []huh.Field{sel}
 	case q.Kind == steps.KindChoice && !q.IsTyped(&w.ans):
 		cs := q.Offered(&w.ans)
